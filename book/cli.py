@@ -1,0 +1,80 @@
+"""The command line: parse arguments, run the pipeline, map errors to exit codes. Nothing else."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError
+from .pipeline import TARGETS, Options, build, check
+
+COMMANDS = ("all", "check", *TARGETS)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the case-study compendium (PDF), its EPUB and one page per organisation.",
+        epilog="Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage.",
+    )
+    p.add_argument("command", nargs="?", default="all", choices=COMMANDS,
+                   help="all (default), check (validate only), or one output: pdf, epub, onepagers")
+    p.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR", help="sources folder (default: sources)")
+    p.add_argument("--styles", type=Path, default=Path("styles"), metavar="DIR", help="styles folder (default: styles)")
+    p.add_argument("--style", default="house", metavar="NAME", help="style file in the styles folder, e.g. large-print")
+    p.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR", help="output folder (default: dist)")
+    p.add_argument("--only", nargs="+", default=[], metavar="KEY", help="organisation keys or case-study ids: a subset edition")
+    p.add_argument("--strict", action="store_true", help="warnings fail the build")
+    p.add_argument("--print", dest="print_marks", action="store_true", help="crop marks and 3 mm bleed for the printer")
+    p.add_argument("--watch", action="store_true", help="rebuild whenever a source or style changes")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("-v", "--verbose", action="store_true", help="say what was built and how long it took")
+    return p
+
+
+def options_from(args) -> Options:
+    targets = TARGETS if args.command in ("all", "check") else (args.command,)
+    return Options(
+        sources=args.sources, styles=args.styles, out=args.out, style=args.style, only=args.only,
+        strict=args.strict, quiet=args.quiet, verbose=args.verbose, print_marks=args.print_marks, targets=targets,
+    )
+
+
+def run(options: Options, command: str) -> int:
+    started = time.perf_counter()
+    try:
+        if command == "check":
+            reporter = check(options)
+            if not options.quiet:
+                print(f"{options.sources}: no problems found" + (f" ({len(reporter.warnings)} warnings)" if reporter.warnings else ""))
+            return EXIT_OK
+        result = build(options)
+    except UserError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    if not options.quiet:
+        for path in result.written:
+            if options.verbose or "one-pagers/" not in path.as_posix():
+                print(f"wrote {path}")
+        if result.unchanged:
+            print(f"{len(result.unchanged)} output(s) unchanged")
+        if options.verbose:
+            print(f"built in {time.perf_counter() - started:.2f} s")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    options = options_from(args)
+    if args.watch:
+        from .watch import watch
+
+        return watch(options, args.command, run)
+    return run(options, args.command)

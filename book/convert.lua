@@ -1,0 +1,62 @@
+-- Runs inside one `pandoc lua` process and converts every source named on the command line.
+-- Arguments: MEDIA_DIR, then triples FORMAT PATH LABEL. Writes one JSON array to stdout with,
+-- per source, either {"label", "doc"} or {"label", "error"}.
+--
+-- Why a Lua script: giving pandoc several files in one call merges them into one document;
+-- `pandoc.read` inside one process keeps them apart and saves a process start per file.
+-- Every read is sandboxed (read_env = {}): a source can never make pandoc touch the network
+-- or read files outside itself.
+
+local media_dir = arg[1]
+local out = {}
+
+local function extension_for(mime, path)
+  local ext = path:match('%.([%w]+)$')
+  if ext then return ext:lower() end
+  return (mime or ''):match('/([%w]+)') or 'bin'
+end
+
+-- Word and ODT files carry their images inside; pandoc puts them in the media bag. Save each one
+-- under its content hash (so two files' image1.png cannot collide) and point the Image at it.
+local function extract_media(doc)
+  local renamed = {}
+  for _, item in ipairs(pandoc.mediabag.list()) do
+    local mime, contents = pandoc.mediabag.lookup(item.path)
+    local name = pandoc.utils.sha1(contents) .. '.' .. extension_for(mime, item.path)
+    local target = media_dir .. '/' .. name
+    local f = io.open(target, 'wb')
+    if f then f:write(contents); f:close() end
+    renamed[item.path] = target
+  end
+  pandoc.mediabag.empty()
+  if next(renamed) == nil then return doc end
+  return doc:walk {
+    Image = function(img)
+      if renamed[img.src] then img.src = renamed[img.src] end
+      return img
+    end
+  }
+end
+
+local function convert(format, path)
+  local f = assert(io.open(path, 'rb'))
+  local content = f:read('a')
+  f:close()
+  local doc = pandoc.read(content, format, {}, {})
+  return extract_media(doc)
+end
+
+local i = 2
+while arg[i] do
+  local format, path, label = arg[i], arg[i + 1], arg[i + 2]
+  local ok, result = pcall(convert, format, path)
+  local entry = '{"label":' .. pandoc.json.encode(label) .. ','
+  if ok then
+    entry = entry .. '"doc":' .. pandoc.write(result, 'json') .. '}'
+  else
+    entry = entry .. '"error":' .. pandoc.json.encode(tostring(result)) .. '}'
+  end
+  out[#out + 1] = entry
+  i = i + 3
+end
+io.write('[' .. table.concat(out, ',\n') .. ']')

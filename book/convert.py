@@ -1,0 +1,207 @@
+"""The only caller of pandoc: every source file -> the document model, batched and cached.
+
+All sources that are not in the cache are converted by one ``pandoc lua`` process per core (not
+one per file, and never through ``pypandoc.convert_*``, which starts pandoc three times a call).
+Each result is cached under the hash of the file's bytes, the reader and the pandoc build, so an
+unchanged source is never converted twice.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import ast
+from .errors import Problem, Problems
+from .fsutil import atomic_write_bytes
+
+# Markdown: raw HTML and TeX off, so `<NHS Trust>` and `A&E` stay text.
+READERS = {
+    ".md": "markdown-raw_html-raw_tex-raw_attribute",
+    ".markdown": "markdown-raw_html-raw_tex-raw_attribute",
+    ".docx": "docx",
+    ".odt": "odt",
+    ".html": "html",
+    ".htm": "html",
+    ".rst": "rst",
+}
+TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".rst"}
+MAX_SOURCE_BYTES = 50 * 1024 * 1024
+LUA_SCRIPT = Path(__file__).with_name("convert.lua")
+# Bump when the conversion itself changes, so old cache entries are not reused.
+CONVERTER_REVISION = "1"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path        # on disk
+    label: str        # as shown to the user, e.g. "sources/case-studies/imperial.md"
+
+
+def pandoc_binary() -> str:
+    import pypandoc
+
+    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+    if bundled.exists():
+        return str(bundled)
+    found = shutil.which("pandoc")
+    if not found:
+        raise RuntimeError("pandoc not found: install the project with `pip install -e .` (pypandoc-binary ships it)")
+    return found
+
+
+def _pandoc_fingerprint(binary: str) -> str:
+    stat = os.stat(binary)
+    return f"{binary}:{stat.st_size}:{int(stat.st_mtime)}"
+
+
+def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
+    """The file's bytes, or None after recording why it cannot be converted."""
+    path, label = source.path, source.label
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        known = ", ".join(sorted(READERS))
+        problems.add(f"cannot read '{suffix or 'no extension'}' files: use one of {known}", label)
+        return None
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            problems.add("is a folder, not a file: point `source` at a file inside it", label)
+            return None
+        if size > MAX_SOURCE_BYTES:
+            problems.add(f"is {size // (1024 * 1024)} MB; sources are limited to 50 MB: split it or compress its images", label)
+            return None
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.add("file not found: check the `source` path (it is relative to the sources folder)", label)
+        return None
+    except OSError as exc:
+        problems.add(f"cannot be read ({exc.strerror}): check its permissions", label)
+        return None
+    if not data.strip():
+        problems.add("is empty: add the case study's text", label)
+        return None
+    if suffix in TEXT_SUFFIXES:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            problems.add(
+                f"is not UTF-8 text (byte {exc.start}, {data[exc.start:exc.start + 1]!r}): save it as UTF-8",
+                label,
+                line,
+            )
+            return None
+    return data
+
+
+class Converter:
+    def __init__(self, cache_dir: Path, jobs: int | None = None):
+        self.cache_dir = cache_dir
+        self.media_dir = cache_dir / "media"
+        self.binary = pandoc_binary()
+        self.jobs = jobs or os.cpu_count() or 1
+        self._salt = f"{CONVERTER_REVISION}:{_pandoc_fingerprint(self.binary)}:{LUA_SCRIPT.read_bytes().hex()[:64]}"
+        self.converted = 0   # how many sources pandoc actually read this run (for -v and the benchmark)
+
+    def _key(self, data: bytes, reader: str) -> str:
+        h = hashlib.sha256(self._salt.encode())
+        h.update(reader.encode())
+        h.update(data)
+        return h.hexdigest()
+
+    def convert_all(self, sources: list[SourceFile]) -> dict[str, ast.Document]:
+        """label -> Document for every source; all problems raised together as one UserError."""
+        problems = Problems()
+        docs: dict[str, ast.Document] = {}
+        todo: list[tuple[SourceFile, str, str]] = []
+        for source in sources:
+            data = read_checked(source, problems)
+            if data is None:
+                continue
+            reader = READERS[source.path.suffix.lower()]
+            key = self._key(data, reader)
+            cached = self._load_cached(key)
+            if cached is not None:
+                docs[source.label] = ast.document_from_json(cached, source.label)
+            else:
+                todo.append((source, reader, key))
+        for source, key, raw in self._run_pandoc(todo):
+            if "error" in raw:
+                problems.add(f"pandoc cannot read it: {_first_line(raw['error'])}; open it in its editor and save it again", source.label)
+                continue
+            self._store(key, raw["doc"])
+            docs[source.label] = ast.document_from_json(raw["doc"], source.label)
+        problems.raise_if_any()
+        return docs
+
+    def _load_cached(self, key: str) -> dict | None:
+        path = self.cache_dir / f"{key}.json"
+        try:
+            doc = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        # extracted Word images live beside the cache: if one is gone, convert again
+        for node in _json_images(doc.get("blocks", [])):
+            if node.startswith(str(self.media_dir)) and not Path(node).exists():
+                return None
+        return doc
+
+    def _store(self, key: str, doc: dict) -> None:
+        atomic_write_bytes(self.cache_dir / f"{key}.json", json.dumps(doc).encode())
+
+    def _run_pandoc(self, todo):
+        if not todo:
+            return []
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        chunks = [todo[i :: self.jobs] for i in range(min(self.jobs, len(todo)))]
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            results = list(pool.map(self._run_chunk, chunks))
+        self.converted += len(todo)
+        return [item for chunk in results for item in chunk]
+
+    def _run_chunk(self, chunk):
+        args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve())]
+        for source, reader, _key in chunk:
+            args += [reader, str(source.path), source.label]
+        proc = subprocess.run(args, capture_output=True, timeout=600, env=_pandoc_env())
+        if proc.returncode != 0:
+            raise RuntimeError(f"pandoc lua failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
+        raws = json.loads(proc.stdout)
+        return [(source, key, raw) for (source, _reader, key), raw in zip(chunk, raws)]
+
+
+def _pandoc_env() -> dict:
+    env = dict(os.environ)
+    env.pop("PANDOC_DATA_DIR", None)
+    return env
+
+
+def _first_line(message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return " ".join(lines[:2]) if lines else "unknown error"
+
+
+def _json_images(blocks) -> list[str]:
+    """Image sources in raw pandoc JSON (only to validate cache entries)."""
+    found: list[str] = []
+    stack = [blocks]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("t") == "Image":
+                found.append(item["c"][2][0])
+            else:
+                stack.append(item.get("c"))
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def problem_for(source: SourceFile, message: str) -> Problem:
+    return Problem(message, source.label)

@@ -1,0 +1,111 @@
+"""User-facing problems, warnings and exit codes: the one place messages are shaped.
+
+A *user error* is something an editor or designer can fix in their input (the index, a source,
+the style). It never shows a traceback. Anything else that escapes is a bug in the toolkit and
+keeps its traceback (see ``book.cli``).
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the user's input, printed as one line."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+            where += ": "
+        return f"{where}{self.message}"
+
+
+class UserError(Exception):
+    """One or more problems in the user's input. Reported all at once, exit status 1."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A warning with a kind (for filtering) and a source location."""
+
+    kind: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return "warning: " + str(Problem(self.message, self.file, self.line))
+
+
+@dataclass
+class Reporter:
+    """Collects warnings during a build; ``--strict`` turns them into errors at the end."""
+
+    strict: bool = False
+    quiet: bool = False
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def warn(self, kind: str, message: str, file: str | None = None, line: int | None = None) -> None:
+        w = Warning_(kind, message, file, line)
+        if w in self.warnings:
+            return
+        self.warnings.append(w)
+        if not self.quiet:
+            print(str(w), file=sys.stderr)
+
+    def raise_if_strict(self) -> None:
+        if self.strict and self.warnings:
+            raise UserError(
+                [Problem(w.message + " (--strict makes warnings errors)", w.file, w.line) for w in self.warnings]
+            )
+
+
+class Problems:
+    """Accumulates problems so that every mistake is reported in one run."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, message: str, file: str | None = None, line: int | None = None, column: int | None = None) -> None:
+        self.items.append(Problem(message, file, line, column))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise UserError(self.items)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or '' when nothing is close."""
+    import difflib
+
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -1,0 +1,66 @@
+"""Writing outputs safely: a complete new file or the old one, never half of either."""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import Problem, UserError
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Returns False, and leaves the file alone, when it already holds exactly these bytes, so an
+    unchanged output keeps its timestamp (watchers and printers do not see a change).
+    """
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def check_writable(folder: Path, shown: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe.", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise UserError(Problem(f"cannot write to the output folder ({exc.strerror}): choose another with --out", shown))
+
+
+@contextmanager
+def build_lock(folder: Path, shown: str):
+    """One build at a time per output folder; a second one is refused with a clear message."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lock_path = folder / ".build.lock"
+    handle = open(lock_path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise UserError(Problem("another build is writing to this folder: wait for it to finish", shown))
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()

@@ -1,0 +1,336 @@
+"""sources/index.yaml -> a validated, frozen Index.
+
+Validation is declarative (the JSON Schema in ``book/schema/``, which editors' YAML editors can
+use too) plus the checks a schema cannot express: unique ids, known organisation keys, paths that
+stay inside the sources folder. Every problem is collected and reported at once, with its line.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from .errors import Problems, Reporter, UserError, Problem, did_you_mean
+from .yamlload import load_yaml
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "index.schema.json"
+INDEX_NAME = "index.yaml"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    name: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str
+    name: str
+    region: str
+    ics: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    path: Path          # resolved, inside the sources folder
+    label: str          # as shown in messages: "sources/case-studies/x.md"
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    id: str
+    title: str
+    lead: str
+    source: SourceRef
+    summary: str
+    partners: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    award: str = ""
+    highlights: tuple[str, ...] = ()
+    quote: Quote | None = None
+    url: str = ""
+    line: int | None = None
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        return (self.lead, *self.partners)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    source: SourceRef
+    title: str
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    case_studies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    title: str
+    edition: str
+    publisher: str
+    language: str
+    identifier: str
+    subtitle: str = ""
+    date: str = ""
+    rights: str = ""
+    cover_image: SourceRef | None = None
+    front_matter: tuple[FrontMatter, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+
+@dataclass(frozen=True)
+class Index:
+    edition: Edition
+    organisations: dict[str, Organisation]
+    case_studies: tuple[CaseStudy, ...]
+    path: Path
+    sources_dir: Path
+    label: str = field(default="sources/index.yaml")
+
+    def subset(self, keys: list[str]) -> "Index":
+        """The edition limited to some organisations or case studies (``--only``)."""
+        ids = {cs.id for cs in self.case_studies}
+        unknown = [k for k in keys if k not in ids and k not in self.organisations]
+        if unknown:
+            choices = list(ids) + list(self.organisations)
+            raise UserError(
+                [Problem(f"--only {k}: no organisation or case study has this key{did_you_mean(k, choices)}") for k in unknown]
+            )
+        wanted = set(keys)
+        kept = tuple(cs for cs in self.case_studies if cs.id in wanted or wanted & set(cs.organisations))
+        parts = tuple(
+            Part(p.title, tuple(i for i in p.case_studies if any(cs.id == i for cs in kept))) for p in self.edition.parts
+        )
+        edition = Edition(**{**self.edition.__dict__, "parts": tuple(p for p in parts if p.case_studies)})
+        return Index(edition, self.organisations, kept, self.path, self.sources_dir, self.label)
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def load_index(sources_dir: Path, reporter: Reporter) -> Index:
+    path = sources_dir / INDEX_NAME
+    label = _label(sources_dir, INDEX_NAME)
+    if not sources_dir.is_dir():
+        raise UserError(Problem("sources folder not found: pass the right one with --sources", str(sources_dir)))
+    data = load_yaml(path, label)
+    problems = Problems()
+    _check_schema(data, label, problems, reporter)
+    problems.raise_if_any()
+    index = _build(data, sources_dir, label, problems)
+    problems.raise_if_any()
+    return index
+
+
+def _label(sources_dir: Path, relative: str) -> str:
+    return f"{sources_dir.as_posix().rstrip('/')}/{relative}"
+
+
+# ------------------------------------------------------------------ schema
+def _line_at(data, path) -> int | None:
+    """The line of the deepest node of ``path`` that has one."""
+    line = getattr(data, "line", None)
+    node = data
+    for step in path:
+        if hasattr(node, "line_of"):
+            try:
+                line = node.line_of(step) or line
+            except (KeyError, TypeError):
+                break
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _where(path) -> str:
+    parts = []
+    for step in path:
+        parts.append(f"[{step + 1}]" if isinstance(step, int) else ("." if parts else "") + str(step))
+    return "".join(parts) or "the file"
+
+
+def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> None:
+    if not isinstance(data, dict):
+        problems.add("must be a mapping with edition, organisations and case_studies sections", label, 1)
+        return
+    validator = jsonschema.Draft202012Validator(_schema())
+    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        path = list(error.absolute_path)
+        line = _line_at(data, path)
+        if error.validator == "additionalProperties":
+            _warn_unknown_fields(error, data, path, label, reporter)
+        else:
+            problems.add(_describe(error, path), label, line)
+
+
+def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
+    known = list(error.schema.get("properties", {}))
+    node = error.instance
+    for key in node:
+        if key not in known:
+            reporter.warn(
+                "unknown-field",
+                f"{_where(path)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
+                label,
+                _line_at(data, path + [key]),
+            )
+
+
+def _describe(error, path) -> str:
+    where = _where(path)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{where}: '{missing}' is required: add it"
+    if v == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        article = "an" if str(wanted)[0] in "aeiou" else "a"
+        return f"{where}: must be {article} {wanted}, not {type(error.instance).__name__.replace('Mapping', 'mapping').replace('Sequence', 'list')}"
+    if v == "pattern":
+        return f"{where}: '{error.instance}' is not in the expected form ({_pattern_hint(path)})"
+    if v in ("minLength", "minItems", "minProperties"):
+        return f"{where}: must not be empty"
+    if v == "oneOf":
+        return f"{where}: must be a file path or a mapping with 'source' (and optional 'title')"
+    return f"{where}: {error.message}"
+
+
+def _pattern_hint(path) -> str:
+    last = path[-1] if path else ""
+    return {
+        "language": "a BCP 47 tag such as en-GB",
+        "date": "YYYY-MM-DD",
+        "id": "lower-case letters, digits and hyphens, e.g. imperial-oh",
+        "url": "a web address starting with https://",
+    }.get(str(last), "lower-case letters, digits and hyphens")
+
+
+# ------------------------------------------------------------------ build
+def _source_ref(sources_dir: Path, relative: str, label: str, line, problems: Problems, what: str) -> SourceRef | None:
+    """Resolve a path from the index, refusing anything that leaves the sources folder."""
+    shown = _label(sources_dir, relative)
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        problems.add(f"{what} '{relative}' is an absolute path: give it relative to the sources folder", label, line)
+        return None
+    root = sources_dir.resolve()
+    resolved = (sources_dir / candidate).resolve()
+    if not resolved.is_relative_to(root):
+        problems.add(f"{what} '{relative}' leaves the sources folder: copy the file into {sources_dir.as_posix()}/", label, line)
+        return None
+    if not resolved.exists():
+        problems.add(f"{what} '{relative}' not found: check the path (relative to {sources_dir.as_posix()}/)", label, line)
+        return None
+    if resolved.is_dir():
+        problems.add(f"{what} '{relative}' is a folder: point it at a file", label, line)
+        return None
+    return SourceRef(resolved, shown)
+
+
+def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:
+    organisations = {
+        key: Organisation(key, org["name"].strip(), org["region"].strip(), org.get("ics", "").strip(), data["organisations"].line_of(key))
+        for key, org in data["organisations"].items()
+    }
+    case_studies = _case_studies(data, sources_dir, label, organisations, problems)
+    edition = _edition(data, sources_dir, label, {cs.id for cs in case_studies}, problems)
+    return Index(edition, organisations, tuple(case_studies), sources_dir / INDEX_NAME, sources_dir, label)
+
+
+def _case_studies(data, sources_dir, label, organisations, problems) -> list[CaseStudy]:
+    seen: dict[str, int] = {}
+    result = []
+    items = data["case_studies"]
+    for position, item in enumerate(items):
+        line = items.line_of(position)
+        cs_id = item["id"]
+        if cs_id in seen:
+            problems.add(f"case study id '{cs_id}' is used twice (first on line {seen[cs_id]}): give each a unique id", label, line)
+        seen.setdefault(cs_id, line)
+        for key_name, keys in (("lead", [item["lead"]]), ("partners", item.get("partners", []))):
+            for key in keys:
+                if key not in organisations:
+                    problems.add(
+                        f"case study '{cs_id}': {key_name} '{key}' is not an organisation{did_you_mean(key, organisations)}"
+                        " (add it under organisations, or fix the key)",
+                        label,
+                        item.line_of(key_name),
+                    )
+        source = _source_ref(sources_dir, item["source"], label, item.line_of("source"), problems, f"case study '{cs_id}': source")
+        quote = item.get("quote")
+        result.append(
+            CaseStudy(
+                id=cs_id,
+                title=_clean(item["title"]),
+                lead=item["lead"],
+                source=source,
+                summary=_clean(item["summary"]),
+                partners=tuple(p for p in item.get("partners", []) if p != item["lead"]),
+                themes=tuple(_clean(t) for t in item.get("themes", [])),
+                award=_clean(item.get("award", "")),
+                highlights=tuple(_clean(h) for h in item.get("highlights", [])),
+                quote=Quote(_clean(quote["text"]), _clean(quote.get("name", "")), _clean(quote.get("role", ""))) if quote else None,
+                url=item.get("url", ""),
+                line=line,
+            )
+        )
+    return result
+
+
+def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
+    e = data["edition"]
+    front = []
+    items = e.get("front_matter", [])
+    for position, item in enumerate(items):
+        relative = item if isinstance(item, str) else item["source"]
+        ref = _source_ref(sources_dir, relative, label, items.line_of(position), problems, "front matter")
+        title = item.get("title") if isinstance(item, dict) else None
+        front.append(FrontMatter(ref, title or Path(relative).stem.replace("-", " ").replace("_", " ").capitalize()))
+    parts = []
+    listed: set[str] = set()
+    for part in e.get("parts", []):
+        for cs_id in part["case_studies"]:
+            if cs_id not in ids:
+                problems.add(f"part '{part['title']}': no case study has id '{cs_id}'{did_you_mean(cs_id, ids)}", label, part.line_of("case_studies"))
+            listed.add(cs_id)
+        parts.append(Part(_clean(part["title"]), tuple(part["case_studies"])))
+    if parts and ids - listed:
+        missing = ", ".join(sorted(ids - listed))
+        problems.add(f"edition.parts leaves out case studies {missing}: add each to a part", label, e.line_of("parts"))
+    cover = None
+    if e.get("cover_image"):
+        cover = _source_ref(sources_dir, e["cover_image"], label, e.line_of("cover_image"), problems, "cover image")
+    return Edition(
+        title=_clean(e["title"]),
+        edition=str(e["edition"]),
+        publisher=_clean(e["publisher"]),
+        language=e["language"],
+        identifier=e["identifier"],
+        subtitle=_clean(e.get("subtitle", "")),
+        date=str(e.get("date", "")),
+        rights=_clean(e.get("rights", "")),
+        cover_image=cover,
+        front_matter=tuple(front),
+        parts=tuple(parts),
+    )
+
+
+def _clean(text: str) -> str:
+    """Index text is one paragraph: collapse the line breaks YAML folding may leave."""
+    return " ".join(str(text).split())

@@ -1,0 +1,162 @@
+"""The build, top to bottom: gather and check everything, then write.
+
+index -> convert (one pandoc pass, cached) -> transforms -> assemble -> writers -> dist/
+Nothing is written until every input has been read and checked, and every output goes through a
+temporary file and a rename, so a failed build leaves the last good outputs untouched.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from . import ast
+from .assemble import assemble, case_chapter
+from .convert import Converter, SourceFile
+from .errors import Problems, Reporter
+from .fsutil import atomic_write_bytes, build_lock, check_writable
+from .images import ImageChecker
+from .index import Index, load_index
+from .model import Chapter, PageMap, Publication
+from .style import HouseStyle, load_style
+from .transforms import Context, prepare
+
+TARGETS = ("pdf", "epub", "onepagers")
+
+
+@dataclass
+class Options:
+    sources: Path = Path("sources")
+    styles: Path = Path("styles")
+    out: Path = Path("dist")
+    style: str = "house"
+    only: list[str] = field(default_factory=list)
+    strict: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    print_marks: bool = False
+    targets: tuple[str, ...] = TARGETS
+
+
+@dataclass
+class Loaded:
+    """Everything read and checked: what the writers need."""
+
+    publication: Publication
+    style: HouseStyle
+    index: Index
+    build_time: datetime
+    texts: dict[str, str]            # source label -> plain text (for the glyph audit and tests)
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    page_map: PageMap | None = None
+
+
+def build_time(index: Index) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds); else the edition's date; else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    if index.edition.date:
+        d = date.fromisoformat(index.edition.date)
+        return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def load(options: Options, reporter: Reporter) -> Loaded:
+    style = load_style(options.styles, options.style)
+    index = load_index(options.sources, reporter)
+    if options.only:
+        index = index.subset(options.only)
+    converter = Converter(options.out / ".cache" / "pandoc")
+    sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
+    sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
+    docs = converter.convert_all(sources)
+    problems = Problems()
+    images = ImageChecker()
+
+    def context(chapter_id: str, path: Path, label: str) -> Context:
+        return Context(chapter_id, label, path.parent, options.sources, converter.media_dir, reporter, problems, images)
+
+    front = []
+    for n, fm in enumerate(index.edition.front_matter, 1):
+        chapter_id = f"front-{n}"
+        blocks, notes = prepare(docs[fm.source.label], context(chapter_id, fm.source.path, fm.source.label))
+        front.append(Chapter(chapter_id, fm.title, "front", blocks, notes, fm.source.label))
+    chapters = {}
+    for cs in index.case_studies:
+        blocks, notes = prepare(docs[cs.source.label], context(cs.id, cs.source.path, cs.source.label))
+        chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
+    problems.raise_if_any()
+    publication = assemble(index, front, chapters, images.infos)
+    texts = _texts(index, docs)
+    from .glyphs import audit_publication
+
+    audit_publication(texts, style, reporter)
+    return Loaded(publication, style, index, build_time(index), texts)
+
+
+def _texts(index: Index, docs: dict[str, ast.Document]) -> dict[str, str]:
+    texts = {label: ast.stringify(doc.blocks) for label, doc in docs.items()}
+    index_text = [index.edition.title, index.edition.subtitle, index.edition.publisher, index.edition.rights]
+    index_text += [o.name + " " + o.region + " " + o.ics for o in index.organisations.values()]
+    for cs in index.case_studies:
+        index_text += [cs.title, cs.summary, cs.award, *cs.highlights, *cs.themes]
+        if cs.quote:
+            index_text += [cs.quote.text, cs.quote.name, cs.quote.role]
+    texts[index.label] = "\n".join(index_text)
+    # notes are left out of stringify; the audit must still see them
+    for label, doc in docs.items():
+        notes = [n for n in ast.walk(doc.blocks) if isinstance(n, ast.Note)]
+        if notes:
+            texts[label] += " " + " ".join(ast.stringify(n.blocks) for n in notes)
+    return texts
+
+
+def check(options: Options) -> Reporter:
+    reporter = Reporter(strict=options.strict, quiet=options.quiet)
+    load(options, reporter)
+    reporter.raise_if_strict()
+    return reporter
+
+
+def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
+    reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
+    check_writable(options.out, str(options.out))
+    with build_lock(options.out, str(options.out)):
+        loaded = load(options, reporter)
+        reporter.raise_if_strict()
+        return _write_all(loaded, options, reporter)
+
+
+def _write_all(loaded: Loaded, options: Options, reporter: Reporter) -> BuildResult:
+    from .writers.compendium import write_compendium
+
+    result = BuildResult()
+    outputs: dict[Path, bytes] = {}
+    # The compendium is always typeset: the EPUB's page list and the one-pagers' page
+    # references come from where its pages fall.
+    pdf_bytes, page_map = write_compendium(loaded, options)
+    result.page_map = page_map
+    if "pdf" in options.targets:
+        outputs[options.out / "compendium.pdf"] = pdf_bytes
+    if "epub" in options.targets:
+        from .writers.epub import write_epub
+
+        outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options)
+    if "onepagers" in options.targets:
+        from .writers.onepager import write_onepagers
+
+        pages, combined = write_onepagers(loaded, page_map, options, reporter)
+        for key, data in pages.items():
+            outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
+        outputs[options.out / "one-pagers.pdf"] = combined
+    reporter.raise_if_strict()
+    for path, data in outputs.items():
+        (result.written if atomic_write_bytes(path, data) else result.unchanged).append(path)
+    return result

@@ -1,0 +1,173 @@
+"""The compendium PDF: one assembled book, typeset in a single ReportLab pass.
+
+One pass, not ``multiBuild``: the contents and the indexes need page numbers that are only known
+after the pages they point at are laid out. Every page number is therefore drawn as a PDF form
+XObject that is referenced where it is needed and defined at the very end of the build, when all
+numbers are known. The contents' length depends on the number of entries, not on their numbers,
+so nothing moves.
+
+While typesetting, the document records where every block, chapter and anchor fell (``PageMap``):
+the EPUB's page list and the one-pagers' "page N" come from it.
+"""
+from __future__ import annotations
+
+import io
+
+from reportlab.platypus import Frame, PageTemplate
+from reportlab.platypus.doctemplate import BaseDocTemplate
+
+from ..model import PageMap
+from . import pdfcommon
+from .compendium_content import ContentBuilder
+from .pdfpages import PageDecorator
+
+
+class TrackingFrame(Frame):
+    """A frame that passes a block's identity on to the pieces it is split into, so the page map
+    also knows which block a page starts in the middle of."""
+
+    def split(self, flowable, canv):
+        pieces = super().split(flowable, canv)
+        block_id = getattr(flowable, "_block_id", "") or getattr(flowable, "_continues", "")
+        if block_id:
+            words = getattr(flowable, "_words_before", 0)
+            for n, piece in enumerate(pieces):
+                piece._role = getattr(flowable, "_role", "P")
+                if n == 0 and getattr(flowable, "_block_id", ""):
+                    piece._block_id = block_id
+                else:
+                    piece._continues = block_id
+                    piece._words_before = words
+                if hasattr(piece, "getPlainText"):
+                    words += len(piece.getPlainText().split())
+        return pieces
+
+
+class CompendiumDoc(BaseDocTemplate):
+    def __init__(self, buffer, loaded, options):
+        self.loaded = loaded
+        self.style = loaded.style
+        self.page_map = PageMap()
+        self.print_marks = pdfcommon.print_marks(self.style) if options.print_marks else None
+        self.page_refs: set[str] = set()
+        self.body_start: int | None = None
+        self.running_org = ""
+        self.suppress_head_on: set[int] = set()
+        self._outline_level = -1
+        page = self.style.page
+        extra = self.print_marks.boxes(page.width, page.height) if self.print_marks else {}
+        super().__init__(
+            buffer,
+            pagesize=(page.width, page.height),
+            leftMargin=page.margin_inner,
+            rightMargin=page.margin_outer,
+            topMargin=page.margin_top,
+            bottomMargin=page.margin_bottom,
+            invariant=1,
+            initialFontName=self.style.paragraph_style("body").fontName,
+            initialFontSize=10,
+            lang=loaded.publication.edition.language,
+            **extra,
+        )
+        pub = loaded.publication
+        pdfcommon.set_metadata(self, pub.edition, "Case studies in NHS occupational health and wellbeing", pub.themes)
+        self.decorator = PageDecorator(self)
+        self._make_templates()
+
+    # ---------------------------------------------------------------- page templates
+    def _make_templates(self):
+        frame = dict(x1=self.leftMargin, y1=self.bottomMargin, width=self.width, height=self.height,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        d = self.decorator
+        self.addPageTemplates([
+            PageTemplate("cover", [TrackingFrame(id="cover", **frame)], onPage=d.cover),
+            PageTemplate("front", [TrackingFrame(id="front", **frame)], onPageEnd=d.front),
+            PageTemplate("part", [TrackingFrame(id="part", **frame)], onPage=d.part, onPageEnd=d.part_end),
+            PageTemplate("body", [TrackingFrame(id="body", **frame)], onPageEnd=d.body),
+            PageTemplate("index", [TrackingFrame(id="index", **frame)], onPageEnd=d.body),
+        ])
+
+    # ---------------------------------------------------------------- hooks
+    def beforeDocument(self):
+        pdfcommon.apply_reproducibility(self.canv, self.loaded.build_time)
+        self.canv.drawPageRef = self.decorator.draw_page_ref
+        self.canv.addPageLabel(0, "ROMAN_LOWER", 1)
+
+    def afterFlowable(self, flowable):
+        page = self.page - 1
+        pm = self.page_map
+        block_id = getattr(flowable, "_block_id", "")
+        if block_id and block_id not in pm.block_pages:
+            pm.block_pages[block_id] = page
+            pm.page_first_block.setdefault(page, block_id)
+        elif getattr(flowable, "_continues", "") and page not in pm.page_first_block:
+            pm.page_continuation.setdefault(page, (flowable._continues, getattr(flowable, "_words_before", 0)))
+        anchors = getattr(flowable, "_anchors", ())
+        if anchors:
+            top = self.frame._y + getattr(flowable, "height", 0) + 4
+            for anchor in anchors:
+                self._anchor(anchor, page, top)
+
+    def _anchor(self, anchor, page: int, top: float):
+        """Named places: chapters, parts, sections. Bookmarked, outlined and put in the page map."""
+        pm = self.page_map
+        pm.anchors.setdefault(anchor.key, page)
+        if anchor.running_head:
+            self.running_org = anchor.running_head
+        if anchor.kind in ("chapter", "index"):
+            self.suppress_head_on.add(page)
+        if anchor.kind == "chapter":
+            pm.chapter_pages.setdefault(anchor.key, page)
+        if anchor.kind == "body-start" and self.body_start is None:
+            self.body_start = page
+            self.canv.addPageLabel(page, "ARABIC", 1)
+        if anchor.kind == "part":
+            self.suppress_head_on.add(page)
+        if anchor.outline_level is not None:
+            self.canv.bookmarkHorizontal(anchor.key, 0, top)
+            level = min(anchor.outline_level, self._outline_level + 1)   # PDF outlines cannot skip a level
+            self._outline_level = level
+            self.canv.addOutlineEntry(anchor.title, anchor.key, level=level, closed=level >= 1)
+
+    def _endBuild(self):
+        # pad for binding, then define the page-number forms now that every number is known
+        if self.print_marks:
+            while self.page % 4:
+                self.handle_pageBreak()
+        self.page_map.labels = self._labels()
+        self.decorator.define_page_ref_forms()
+        super()._endBuild()
+
+    def _labels(self) -> list[str]:
+        total = self.page
+        start = self.body_start if self.body_start is not None else total
+        return [_roman(i + 1) for i in range(start)] + [str(i - start + 1) for i in range(start, total)]
+
+    def label_for(self, key: str) -> str:
+        page = self.page_map.anchors.get(key)
+        return "?" if page is None else self.label_for_index(page)
+
+    def label_for_index(self, page: int) -> str:
+        start = self.body_start if self.body_start is not None else 10**9
+        return _roman(page + 1) if page < start else str(page - start + 1)
+
+
+def _roman(n: int) -> str:
+    table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+             (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = []
+    for value, numeral in table:
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def write_compendium(loaded, options) -> tuple[bytes, PageMap]:
+    loaded.style.fonts.register()
+    buffer = io.BytesIO()
+    doc = CompendiumDoc(buffer, loaded, options)
+    story = ContentBuilder(doc, loaded).story()
+    doc.build(story)
+    return buffer.getvalue(), doc.page_map
+

@@ -1,0 +1,242 @@
+"""The compendium's story: the flowables of every page, in reading order.
+
+Cover, imprint, contents, front matter, then per part an opener and its case studies (each with
+its opener: organisations, title, award, region, themes, standfirst, highlights, pull quote),
+then the indexes. Page numbers in the contents and indexes are deferred references (see
+``pdfpages.PageDecorator.draw_page_ref``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.platypus import CondPageBreak, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import NextPageTemplate
+from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
+
+from .. import ast
+from .pdfblocks import BlockRenderer, tag
+from .pdfinline import InlineMarkup, escape
+from .pdfpages import PAGE_REF_WIDTH, PageRefParagraph
+
+
+@dataclass(frozen=True)
+class Anchor:
+    key: str
+    kind: str                      # chapter, part, section, body-start, front
+    title: str = ""
+    outline_level: int | None = None
+    running_head: str = ""
+
+
+class Marker(Flowable):
+    """Zero-size: marks a place (a chapter's start, a part's start) for the page map and outline."""
+
+    def __init__(self, *anchors: Anchor):
+        super().__init__()
+        self._anchors = anchors
+        self.width = self.height = 0
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+def with_anchor(flowable, anchor: Anchor):
+    flowable._anchors = (*getattr(flowable, "_anchors", ()), anchor)
+    return flowable
+
+
+class ContentBuilder:
+    def __init__(self, doc, loaded):
+        self.doc = doc
+        self.loaded = loaded
+        self.pub = loaded.publication
+        self.style = loaded.style
+        self.blocks = BlockRenderer(loaded.style, doc.width, doc.height, language=self.pub.edition.language)
+        self.blocks.style_images = self.pub.images
+        self.link = loaded.style.color("nhs-blue")
+
+    # ---------------------------------------------------------------- helpers
+    def p(self, text: str, style: str, role: str = "P", **overrides):
+        return self.blocks.text_para(text, style, role=role, **overrides)
+
+    def _markup(self, text: str, style: str) -> str:
+        return InlineMarkup(self.style, self.style.paragraph_style(style).fontName, self.link).text(text)
+
+    def page_ref_line(self, markup: str, style: str, keys: list[str], href: str | None = None):
+        """A contents or index line: live link, dotted leaders, page number(s) at the right."""
+        label = f"{self.doc.width}|{style}|{';'.join(keys)}"
+        if href:
+            markup = f'<a href="#{href}">{markup}</a>'
+        ps = self.blocks.pstyle(style, rightIndent=PAGE_REF_WIDTH * len(keys) + 8)
+        para = PageRefParagraph(f'{markup}<onDraw name="drawPageRef" label="{escape(label)}"/>', ps, self.doc.decorator)
+        para._role = "TOCI"
+        return para
+
+    # ---------------------------------------------------------------- the book
+    def story(self) -> list:
+        story = self.cover() + self.imprint() + self.contents()
+        for chapter in self.pub.front:
+            story += self.front_chapter(chapter)
+        for n, part in enumerate(self.pub.parts):
+            story += self.part_opener(part, first=n == 0)
+            for chapter in part.chapters:
+                story += self.case_study(chapter)
+        story += self.index_pages()
+        return story
+
+    def cover(self) -> list:
+        e = self.pub.edition
+        flows = [Marker(Anchor("cover", "front", e.title, 0)), Spacer(0, self.doc.height * 0.16)]
+        flows.append(self.p(e.edition, "cover_edition"))
+        flows.append(self.p(e.title, "cover_title", role="Title"))
+        if e.subtitle:
+            flows.append(self.p(e.subtitle, "cover_subtitle"))
+        flows.append(TopPadder(self.p(e.publisher, "cover_publisher")))
+        return flows + [NextPageTemplate("front"), PageBreak()]
+
+    def imprint(self) -> list:
+        e = self.pub.edition
+        lines = [f"{e.title}" + (f": {e.subtitle}" if e.subtitle else ""), f"Edition {e.edition}"]
+        lines += [f"Published by {e.publisher}" + (f", {_long_date(e.date)}" if e.date else "")]
+        if e.rights:
+            lines.append(e.rights)
+        lines.append(f"Identifier: {e.identifier}")
+        lines.append("This compendium is also available as an accessible EPUB and as one-page summaries for each organisation.")
+        block = KeepTogether([self.p(line, "imprint") for line in lines])
+        return [Marker(Anchor("imprint", "front")), TopPadder(block), PageBreak()]
+
+    def contents(self) -> list:
+        flows = [Marker(Anchor("contents", "front", "Contents", 0)), self.p("Contents", "toc_title", role="H1")]
+        for chapter in self.pub.front:
+            flows.append(self.page_ref_line(self._markup(chapter.title, "toc_entry"), "toc_entry", [chapter.id], chapter.id))
+        for part in self.pub.parts:
+            title = self._markup(f"Part {part.number}  \u00b7  {part.title}", "toc_part")
+            flows.append(self.page_ref_line(title, "toc_part", [part.id], part.id))
+            for chapter in part.chapters:
+                org = self._markup(chapter.lead.name, "toc_entry")
+                markup = f'{self._markup(chapter.title, "toc_entry")}<br/><font size="-1.5" color="{self.style.color("nhs-dark-grey")}">{org}</font>'
+                flows.append(self.page_ref_line(markup, "toc_entry", [chapter.id], chapter.id))
+        flows.append(Spacer(0, 6))
+        for key, title in (("index-organisations", "Index of organisations"), ("index-themes", "Index of themes")):
+            flows.append(self.page_ref_line(self._markup(title, "toc_part"), "toc_part", [key], key))
+        return flows
+
+    def front_chapter(self, chapter) -> list:
+        head = with_anchor(self.p(chapter.title, "h1", role="H1"), Anchor(chapter.id, "front", chapter.title, 0))
+        return [PageBreak(), head] + self.blocks.blocks(chapter.blocks) + self.endnotes(chapter)
+
+    def part_opener(self, part, first: bool) -> list:
+        anchors = [Anchor(part.id, "part", f"Part {part.number}: {part.title}", 0)]
+        if first:
+            anchors.insert(0, Anchor("body", "body-start"))
+        flows = [NextPageTemplate("part"), PageBreak(), Marker(*anchors), Spacer(0, self.doc.height * 0.22)]
+        flows.append(self.p(f"Part {part.number}", "part_label"))
+        flows.append(self.p(part.title, "part_title", role="H1"))
+        for chapter in part.chapters:
+            flows.append(self.p(f"{chapter.title}", "toc_entry", textColor=colors.white, spaceAfter=6))
+        return flows + [NextPageTemplate("body")]
+
+    # ---------------------------------------------------------------- a case study
+    def case_study(self, chapter) -> list:
+        cs = chapter.case_study
+        anchor = Anchor(chapter.id, "chapter", cs.title, 1, running_head=chapter.lead.name)
+        flows = [PageBreak(), Marker(anchor)]
+        flows += self.opener(chapter)
+        flows += self.blocks.blocks(chapter.blocks)
+        flows += self.endnotes(chapter)
+        return flows
+
+    def opener(self, chapter) -> list:
+        cs = chapter.case_study
+        orgs = chapter.lead.name
+        if chapter.partners:
+            orgs += " with " + _and_list([p.name for p in chapter.partners])
+        flows = [self.p(orgs, "opener_org"), self.p(cs.title, "h1", role="H1")]
+        meta = [x for x in (cs.award, chapter.lead.region, ", ".join(cs.themes)) if x]
+        if meta:
+            flows.append(self.p("  \u00b7  ".join(meta), "opener_meta"))
+        if chapter.summary_block is not None:
+            flows.append(self.blocks.para(chapter.summary_block.content, "standfirst", chapter.summary_block))
+        else:
+            flows.append(self.p(cs.summary, "standfirst"))
+        if cs.highlights:
+            flows.append(self.highlights(cs.highlights))
+        if cs.quote:
+            flows.append(self.pull_quote(cs.quote))
+        return flows
+
+    def highlights(self, items) -> Flowable:
+        box = self.style.styles.get("highlight_box", {})
+        bullets = ListFlowable(
+            [ListItem(self.p(h, "highlight_item", role="LBody")) for h in items],
+            bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
+            bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
+        )
+        cell = [self.p("Highlights", "highlight_title", role="H2"), bullets]
+        pad = float(box.get("borderPadding", 10) or 10)
+        table = Table([[cell]], colWidths=[self.doc.width])
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.get("backColor") or self.style.color("nhs-pale-grey"))),
+            ("LINEBEFORE", (0, 0), (0, -1), 4, colors.HexColor(box.get("borderColor") or self.style.color("nhs-blue"))),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad + 2), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ]))
+        table.spaceBefore, table.spaceAfter = 4, 14
+        return tag(table, None, "Aside")
+
+    def pull_quote(self, quote) -> Flowable:
+        flows = [self.p(f"\u201c{quote.text}\u201d", "pullquote", role="BlockQuote")]
+        who = ", ".join(x for x in (quote.name, quote.role) if x)
+        if who:
+            flows.append(self.p(f"\u2014 {who}", "pullquote_attribution"))
+        return KeepTogether(flows)
+
+    def endnotes(self, chapter) -> list:
+        """Notes at the end of the case study; number links back to the reference and vice versa."""
+        if not chapter.notes:
+            return []
+        flows = [CondPageBreak(60), self.p("Notes", "h3", role="H2")]
+        for note in chapter.notes:
+            back = f'<a name="{note.id}"/><a href="#ref-{note.id}" color="{self.link}">{note.number}.</a>\u00a0'
+            first, rest = (note.blocks[0], note.blocks[1:]) if note.blocks else (None, [])
+            if isinstance(first, ast.Para):
+                flows.append(self.blocks.para(first.content, "footnote", first, role="Note", prefix=back))
+            else:
+                flows.append(tag(Paragraph(back, self.style.paragraph_style("footnote")), None, "Note"))
+                rest = note.blocks
+            flows += self.blocks.blocks(rest, "note")
+        return flows
+
+    # ---------------------------------------------------------------- back matter
+    def index_pages(self) -> list:
+        flows = [NextPageTemplate("index")]
+        for key, title, entries in (
+            ("index-organisations", "Index of organisations", self.pub.organisation_index),
+            ("index-themes", "Index of themes", self.pub.theme_index),
+        ):
+            head = with_anchor(self.p(title, "index_title", role="H1"), Anchor(key, "index", title, 0, running_head="Index"))
+            flows += [PageBreak(), head]
+            letter = ""
+            for entry in entries:
+                initial = entry.term[:1].upper()
+                if initial != letter and initial.isalpha():
+                    letter = initial
+                    flows.append(self.p(letter, "h4", role="H2"))
+                keys = [c.id for c in entry.chapters]
+                flows.append(self.page_ref_line(self._markup(entry.term, "index_entry"), "index_entry", keys, keys[0]))
+        return flows
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _long_date(iso: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"

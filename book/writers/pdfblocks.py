@@ -1,0 +1,286 @@
+"""Block nodes -> ReportLab flowables, through one dispatch table (after rst2pdf's genelements).
+
+Every flowable made for a block carries the block's id and role (``_block_id``, ``_role``): the
+compendium records where each block fell (for the EPUB's page list) and a tagged PDF needs them.
+An unknown block is rendered as its plain text with a warning, never dropped and never a crash.
+"""
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import HRFlowable
+
+from .. import ast
+from .pdfinline import InlineMarkup, escape
+
+MAX_FIGURE_HEIGHT = 0.55   # of the frame height: a tall image never takes a page on its own
+ORDERED_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+
+
+def tag(flowable, block: ast.Block | None, role: str | None = None):
+    flowable._block_id = block.id if block is not None else ""
+    flowable._role = role or (block.role if block is not None else "P")
+    return flowable
+
+
+class BlockRenderer:
+    def __init__(self, style, frame_width: float, frame_height: float, reporter=None, language: str = ""):
+        self.style = style
+        self.width = frame_width
+        self.height = frame_height
+        self.reporter = reporter
+        self.language = language
+        self._styles: dict[str, ParagraphStyle] = {}
+        self.link_color = style.color("nhs-blue")
+
+    # ---------------------------------------------------------------- styles and text
+    def pstyle(self, name: str, **overrides) -> ParagraphStyle:
+        key = name + repr(sorted(overrides.items()))
+        if key not in self._styles:
+            base = self.style.paragraph_style(name)
+            self._styles[key] = ParagraphStyle(f"{name}-{len(self._styles)}", parent=base, **overrides)
+        return self._styles[key]
+
+    def para(self, inlines: list[ast.Inline], style_name: str, block=None, role=None, prefix: str = "", **overrides):
+        ps = self.pstyle(style_name, **overrides)
+        markup = prefix + InlineMarkup(self.style, ps.fontName, self.link_color).render(inlines)
+        return tag(Paragraph(markup, ps), block, role)
+
+    def text_para(self, text: str, style_name: str, role="P", block=None, **overrides):
+        ps = self.pstyle(style_name, **overrides)
+        return tag(Paragraph(InlineMarkup(self.style, ps.fontName, self.link_color).text(text), ps), block, role)
+
+    # ---------------------------------------------------------------- dispatch
+    def blocks(self, blocks: list[ast.Block], context: str = "body") -> list:
+        out = []
+        for n, block in enumerate(blocks):
+            flows = self.block(block, context)
+            if flows and _leads_in(block, blocks[n + 1] if n + 1 < len(blocks) else None):
+                flows[-1].keepWithNext = True
+            out.extend(flows)
+        return out
+
+    def block(self, block: ast.Block, context: str = "body") -> list:
+        render = _DISPATCH.get(type(block))
+        if render is None:
+            if self.reporter:
+                self.reporter.warn("unknown-block", f"{type(block).__name__} printed as plain text", block.source)
+            return [self.text_para(ast.stringify([block]), "body", block=block)]
+        return render(self, block, context)
+
+    # ---------------------------------------------------------------- renderers
+    def r_para(self, block: ast.Para, context: str):
+        style = {"body": "body", "quote": "blockquote", "cell": "table_cell", "note": "footnote", "item": "list_item"}[context]
+        return [self.para(block.content, style, block)]
+
+    def r_header(self, block: ast.Header, context: str):
+        level = min(max(block.level, 2), 6)
+        flow = self.para(block.content, f"h{level}", block)
+        flow._outline = (ast.stringify(block.content), block.id, level)
+        return [flow]
+
+    def r_code(self, block: ast.CodeBlock, context: str):
+        # a Paragraph, not Preformatted: long lines wrap instead of crossing the margin
+        lines = [escape(line).replace("  ", "&nbsp; ") for line in block.text.split("\n")]
+        return [tag(Paragraph("<br/>".join(lines) or "&nbsp;", self.pstyle("code")), block)]
+
+    def r_rule(self, block, context):
+        return [tag(HRFlowable(width="100%", thickness=0.5, color=colors.HexColor(self.style.color("nhs-pale-grey")),
+                               spaceBefore=6, spaceAfter=6), block, "Artifact")]
+
+    def r_quote(self, block: ast.BlockQuote, context: str):
+        inner = self.blocks(block.blocks, "quote")
+        return [tag(_QuoteBox(inner, self.style.color("nhs-blue")), block)]
+
+    def r_list(self, block: ast.BulletList, context: str):
+        items = []
+        for item_blocks in block.items:
+            flows = self.blocks(item_blocks, "item") or [Spacer(0, 0)]
+            items.append(ListItem(flows))
+        ps = self.style.paragraph_style("list_item")
+        kwargs = dict(leftIndent=14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
+                      bulletColor=colors.HexColor(self.style.color("nhs-blue")), spaceBefore=0, spaceAfter=4)
+        if isinstance(block, ast.OrderedList):
+            lst = ListFlowable(items, bulletType=ORDERED_TYPES.get(block.style, "1"), start=block.start,
+                               bulletFormat="%s.", leftIndent=18, **{k: v for k, v in kwargs.items() if k != "leftIndent"})
+        else:
+            lst = ListFlowable(items, bulletType="bullet", start="\u2022", **kwargs)
+        return [tag(lst, block)]
+
+    def r_deflist(self, block: ast.DefinitionList, context: str):
+        out = []
+        for term, definitions in block.items:
+            out.append(self.para(term, "body", block, role="Lbl", fontName=self.style.paragraph_style("h6").fontName, spaceAfter=0))
+            for blocks in definitions:
+                for flow in self.blocks(blocks, "item"):
+                    flow.style = ParagraphStyle("dd", parent=flow.style, leftIndent=18) if isinstance(flow, Paragraph) else flow.style
+                    out.append(flow)
+        return out
+
+    def r_lineblock(self, block: ast.LineBlock, context: str):
+        inlines: list[ast.Inline] = []
+        for n, line in enumerate(block.lines):
+            if n:
+                inlines.append(ast.LineBreak())
+            inlines.extend(line)
+        return [self.para(inlines, "body", block)]
+
+    def r_div(self, block: ast.Div, context: str):
+        return self.blocks(block.blocks, context)
+
+    def r_figure(self, block: ast.Figure, context: str):
+        flows = []
+        for image in block.images:
+            flows.append(self.image(image, block))
+        caption = ast.stringify(block.caption).strip()
+        if caption:
+            flows.append(self.para(_caption_inlines(block), "caption", block, role="Caption"))
+        return [tag(KeepTogether(flows), block)]
+
+    def image(self, image: ast.Image, block):
+        info = self.style_images.get(image.src) if image.src else None
+        if info is None:
+            # no usable file: its description stands in its place, never an empty box
+            return self.text_para(f"[Image: {image.alt or 'not available'}]", "caption", role="Figure", block=block)
+        max_w, max_h = self.width, self.height * MAX_FIGURE_HEIGHT
+        natural_w = info.width * 72.0 / (info.dpi or 150)
+        scale = min(1.0, max_w / natural_w, max_h / (info.height * natural_w / info.width))
+        w = natural_w * scale
+        h = w * info.height / info.width
+        flow = Image(str(info.path), width=w, height=h)
+        flow.hAlign = "CENTER"
+        flow._alt = image.alt
+        return tag(flow, block, "Figure")
+
+    def r_table(self, block: ast.Table, context: str):
+        return TableRenderer(self).render(block)
+
+
+def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:
+    """A paragraph ending in a colon introduces what follows ("Debbie Wheddon added:"): never
+    leave it at the foot of a page without it."""
+    if following is None or not isinstance(block, ast.Para):
+        return False
+    return ast.stringify(block.content).rstrip().endswith(":")
+
+
+def _caption_inlines(block: ast.Figure) -> list[ast.Inline]:
+    out: list[ast.Inline] = []
+    for b in block.caption:
+        if out:
+            out.append(ast.Space())
+        out.extend(getattr(b, "content", []) or [ast.Str(ast.stringify([b]))])
+    return out
+
+
+class _QuoteBox(Table):
+    """A block quote: indented, with a rule in the house colour down its left side. A one-column
+    table of one row per inner flowable, so it splits between paragraphs across pages."""
+
+    def __init__(self, flowables, rule_color: str):
+        rows = [[f] for f in flowables] or [[Spacer(0, 0)]]
+        super().__init__(rows, hAlign="LEFT")
+        self.setStyle(TableStyle([
+            ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 12),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
+        self.spaceBefore = 6
+        self.spaceAfter = 10
+
+
+class TableRenderer:
+    """Tables fitted to the measure, header rows repeated on every page."""
+
+    MIN_FONT = 6.0
+
+    def __init__(self, blocks: BlockRenderer):
+        self.b = blocks
+
+    def render(self, block: ast.Table):
+        ncols = max(block.columns, 1)
+        font_scale = 1.0 if ncols <= 6 else max(self.MIN_FONT / self.b.style.paragraph_style("table_cell").fontSize, 6 / ncols)
+        cell_style = self._scaled("table_cell", font_scale)
+        head_style = self._scaled("table_header", font_scale)
+        rows = [self._row(r, head_style, ncols, "TH") for r in block.head]
+        rows += [self._row(r, cell_style, ncols, "TD") for r in block.body + block.foot]
+        if not rows:
+            return []
+        widths = self._widths(block, ncols)
+        table = Table(rows, colWidths=widths, repeatRows=len(block.head), hAlign="LEFT", splitByRow=1)
+        table.setStyle(self._table_style(len(block.head), len(rows), font_scale))
+        flows = [tag(table, block)]
+        caption = ast.stringify(block.caption).strip()
+        if caption:
+            cap = self.b.text_para(caption, "caption", role="Caption", block=None)
+            flows.insert(0, cap)
+            cap.keepWithNext = True
+        return flows
+
+    def _scaled(self, name: str, scale: float) -> ParagraphStyle:
+        base = self.b.style.paragraph_style(name)
+        if scale >= 1.0:
+            return base
+        return self.b.pstyle(name, fontSize=base.fontSize * scale, leading=base.leading * scale)
+
+    def _row(self, cells: list[ast.Cell], style: ParagraphStyle, ncols: int, role: str):
+        row = []
+        for cell in cells[:ncols]:
+            inlines = []
+            for b in cell.blocks:
+                if inlines:
+                    inlines.append(ast.LineBreak())
+                inlines.extend(getattr(b, "content", None) or [ast.Str(ast.stringify([b]))])
+            markup = InlineMarkup(self.b.style, style.fontName, self.b.link_color).render(inlines)
+            para = Paragraph(markup or "", style)
+            para._role = role
+            row.append(para)
+        row += [""] * (ncols - len(row))
+        return row
+
+    def _widths(self, block: ast.Table, ncols: int) -> list[float]:
+        given = [w for w in block.widths if w]
+        if len(given) == ncols and sum(given) > 0:
+            total = sum(given)
+            return [self.b.width * w / total for w in block.widths]
+        return [self.b.width / ncols] * ncols
+
+    def _table_style(self, head_rows: int, nrows: int, scale: float) -> TableStyle:
+        s = self.b.style
+        pad = 4 * scale
+        cmds = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.75),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(s.color("nhs-pale-grey"))),
+        ]
+        if head_rows:
+            cmds += [
+                ("BACKGROUND", (0, 0), (-1, head_rows - 1), colors.HexColor(s.paragraph_style("table_header").backColor.hexval().replace("0x", "#")) if s.paragraph_style("table_header").backColor else colors.HexColor(s.color("nhs-dark-blue"))),
+                ("LINEBELOW", (0, head_rows - 1), (-1, head_rows - 1), 1.2, colors.HexColor(s.color("nhs-blue"))),
+            ]
+        for r in range(head_rows + 1, nrows, 2):
+            cmds.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F4F7F8")))
+        return TableStyle(cmds)
+
+
+_DISPATCH = {
+    ast.Para: BlockRenderer.r_para,
+    ast.Plain: BlockRenderer.r_para,
+    ast.Header: BlockRenderer.r_header,
+    ast.CodeBlock: BlockRenderer.r_code,
+    ast.HorizontalRule: BlockRenderer.r_rule,
+    ast.BlockQuote: BlockRenderer.r_quote,
+    ast.BulletList: BlockRenderer.r_list,
+    ast.OrderedList: BlockRenderer.r_list,
+    ast.DefinitionList: BlockRenderer.r_deflist,
+    ast.LineBlock: BlockRenderer.r_lineblock,
+    ast.Div: BlockRenderer.r_div,
+    ast.Figure: BlockRenderer.r_figure,
+    ast.Table: BlockRenderer.r_table,
+}

@@ -1,0 +1,91 @@
+"""Inline nodes -> ReportLab paragraph markup, every text node escaped.
+
+ReportLab's paragraph markup is XML-like: an unescaped ``&``, ``<`` or ``>`` silently corrupts or
+drops words, so markup is only ever built here, from the model, never from source text.
+Characters the body font lacks are wrapped in the fallback font the style declares.
+"""
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape as _xml_escape
+
+from .. import ast
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_TAGS = {
+    ast.Emph: "i",
+    ast.Strong: "b",
+    ast.Underline: "u",
+    ast.Strikeout: "strike",
+    ast.Superscript: "super",
+    ast.Subscript: "sub",
+}
+
+
+def clean(text: str) -> str:
+    """Control characters have no glyph and no meaning on a page: drop them."""
+    return _CONTROL.sub("", text)
+
+
+def escape(text: str) -> str:
+    return _xml_escape(clean(text), {'"': "&quot;"})
+
+
+class InlineMarkup:
+    """Renders inlines for one font (the paragraph style's), with the style's glyph fallback."""
+
+    def __init__(self, style, font_name: str, link_color: str = "#005EB8"):
+        self.style = style
+        self.font_name = font_name
+        self.link_color = link_color
+
+    def text(self, text: str) -> str:
+        """Escaped text, with runs the font cannot draw set in the fallback font."""
+        out = []
+        for run, fallback in self.style.fonts.split_by_font(clean(text), self.font_name):
+            piece = escape(run)
+            out.append(f'<font name="{fallback}">{piece}</font>' if fallback else piece)
+        return "".join(out)
+
+    def render(self, inlines: list[ast.Inline]) -> str:
+        return "".join(self.inline(node) for node in inlines)
+
+    def inline(self, node: ast.Inline) -> str:
+        tag = _TAGS.get(type(node))
+        if tag:
+            return f"<{tag}>{self.render(node.content)}</{tag}>"
+        if isinstance(node, ast.Str):
+            return self.text(node.text)
+        if isinstance(node, (ast.Space, ast.SoftBreak)):
+            return " "
+        if isinstance(node, ast.LineBreak):
+            return "<br/>"
+        if isinstance(node, ast.Code):
+            return f'<font name="{self.style.fonts.font_name("mono")}">{escape(node.text)}</font>'
+        if isinstance(node, ast.Math):
+            return self.text(node.text)
+        if isinstance(node, ast.Quoted):
+            open_, close = ("\u201c", "\u201d") if node.double else ("\u2018", "\u2019")
+            return open_ + self.render(node.content) + close
+        if isinstance(node, ast.Link):
+            return self.link(node)
+        if isinstance(node, ast.Note):
+            return self.note_ref(node)
+        if isinstance(node, ast.Image):
+            # an image inside running text: its alt text keeps the sentence whole
+            return f"<i>{self.text(node.alt)}</i>" if node.alt else ""
+        if isinstance(node, ast.SmallCaps):
+            return self.render(node.content)
+        if isinstance(node, ast.Container) or isinstance(node, ast.Span):
+            return self.render(node.content)
+        return self.text(ast.stringify([node]))  # an unknown inline still keeps its words
+
+    def link(self, node: ast.Link) -> str:
+        href = escape(node.url)
+        return f'<a href="{href}" color="{self.link_color}"><u>{self.render(node.content)}</u></a>'
+
+    def note_ref(self, note: ast.Note) -> str:
+        # a named destination at the reference (the endnote links back here) and a link to the note
+        return (
+            f'<a name="ref-{note.id}"/><super><a href="#{note.id}" color="{self.link_color}">{note.number}</a></super>'
+        )

@@ -1,0 +1,199 @@
+"""What is drawn on the compendium's pages around the text: cover, part openers, running heads,
+folios, and the deferred page numbers of the contents and indexes."""
+from __future__ import annotations
+
+import re
+
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+
+from .pdfinline import clean
+
+PAGE_REF_WIDTH = 28       # room kept at the right of a contents line for its page number
+LEADER_GAP = 5
+
+
+def form_name(key: str) -> str:
+    return "pg_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
+
+
+class PageDecorator:
+    def __init__(self, doc):
+        self.doc = doc
+        self.style = doc.style
+        self.edition = doc.loaded.publication.edition
+
+    # ---------------------------------------------------------------- helpers
+    def _color(self, name: str):
+        return colors.HexColor(self.style.color(name))
+
+    def _bleed(self) -> float:
+        return self.doc.print_marks.bleed if self.doc.print_marks else 0.0
+
+    def _fill_page(self, canv, color_name: str):
+        b = self._bleed()
+        canv.setFillColor(self._color(color_name))
+        canv.rect(-b, -b, self.doc.pagesize[0] + 2 * b, self.doc.pagesize[1] + 2 * b, stroke=0, fill=1)
+
+    def _font(self, style_name: str):
+        ps = self.style.paragraph_style(style_name)
+        return ps.fontName, ps.fontSize, ps.textColor
+
+    def _text(self, canv, style_name: str, x: float, y: float, text: str, align: str = "left", color=None):
+        font, size, color_default = self._font(style_name)
+        canv.setFont(font, size)
+        canv.setFillColor(color or color_default)
+        draw = {"left": canv.drawString, "right": canv.drawRightString, "centre": canv.drawCentredString}[align]
+        draw(x, y, clean(text))
+
+    # ---------------------------------------------------------------- cover and openers
+    def cover(self, canv, doc):
+        canv.saveState()
+        self._fill_page(canv, "nhs-blue")
+        w, h = doc.pagesize
+        # a band of dark blue across the foot: the NHS identity without external artwork
+        canv.setFillColor(self._color("nhs-dark-blue"))
+        b = self._bleed()
+        canv.rect(-b, -b, w + 2 * b, h * 0.22 + b, stroke=0, fill=1)
+        image = self.edition.cover_image
+        if image is not None:
+            canv.drawImage(str(image.path), 0, h * 0.22, width=w, height=h * 0.78, preserveAspectRatio=True, anchor="n", mask="auto")
+        canv.restoreState()
+
+    def part(self, canv, doc):
+        canv.saveState()
+        self._fill_page(canv, "nhs-dark-blue")
+        w, h = doc.pagesize
+        canv.setFillColor(self._color("nhs-blue"))
+        canv.rect(0, h * 0.62, w * 0.09, h * 0.2, stroke=0, fill=1)
+        canv.restoreState()
+
+    def part_end(self, canv, doc):
+        pass
+
+    # ---------------------------------------------------------------- running heads and folios
+    def front(self, canv, doc):
+        page = doc.page - 1
+        if page == 0:
+            return  # the cover has no folio
+        self._folio(canv, doc, page)
+
+    def body(self, canv, doc):
+        page = doc.page - 1
+        self._folio(canv, doc, page)
+        if page in doc.suppress_head_on:
+            return
+        canv.saveState()
+        w, h = doc.pagesize
+        y = h - doc.topMargin + 18
+        left, right = doc.leftMargin, w - doc.rightMargin
+        verso = self._is_verso(doc, page)
+        text = self.edition.title if verso else doc.running_org
+        self._text(canv, "running_head", left if verso else right, y, _fit(text, self._font("running_head"), right - left),
+                   "left" if verso else "right")
+        canv.setStrokeColor(self._color("nhs-pale-grey"))
+        canv.setLineWidth(0.6)
+        canv.line(left, y - 6, right, y - 6)
+        canv.restoreState()
+
+    def _is_verso(self, doc, page: int) -> bool:
+        start = doc.body_start or 0
+        return (page - start) % 2 == 1
+
+    def _folio(self, canv, doc, page: int):
+        canv.saveState()
+        w = doc.pagesize[0]
+        y = doc.bottomMargin - 28
+        label = doc.label_for_index(page)
+        verso = self._is_verso(doc, page)
+        x = doc.leftMargin if verso else w - doc.rightMargin
+        self._text(canv, "footer", x, y, label, "left" if verso else "right")
+        if page not in doc.suppress_head_on:
+            other = doc.leftMargin if not verso else w - doc.rightMargin
+            self._text(canv, "footer", other, y, f"{self.edition.publisher} \u00b7 {self.edition.edition}", "left" if not verso else "right")
+        canv.restoreState()
+
+    # ---------------------------------------------------------------- deferred page numbers
+    def draw_page_ref(self, canv, kind, label):
+        """onDraw callback at the end of a contents or index line. ReportLab calls it before the
+        line's text is emitted, so only the position is noted here; ``PageRefParagraph`` draws
+        the leaders and numbers after the text, keeping the content stream in reading order."""
+        info = canv._curr_tx_info
+        canv._pending_page_refs.append((label, info["cur_x"], info["cur_y"]))
+
+    def draw_pending(self, canv, label: str, x: float, y: float):
+        width_text, style_name, keys = label.split("|", 2)
+        width = float(width_text)
+        keys = keys.split(";")
+        font, size, color = self._font(style_name)
+        slots = PAGE_REF_WIDTH * len(keys)
+        canv.saveState()
+        canv.setFont(font, size)
+        canv.setFillColor(self._color("nhs-dark-grey"))
+        # one run of dots on a fixed grid: they line up down the page and extract as one word
+        step = 4.5
+        dot_x = (int((x + LEADER_GAP) / step) + 1) * step
+        count = int((width - slots - LEADER_GAP - dot_x) / step)
+        if count > 0:
+            text = canv.beginText(dot_x, y)
+            text.setFont(font, size)
+            text.setCharSpace(step - stringWidth(".", font, size))
+            text.textOut("." * count)
+            canv.drawText(text)
+        for n, key in enumerate(keys):
+            self.doc.page_refs.add(key)
+            right = width - (len(keys) - 1 - n) * PAGE_REF_WIDTH
+            canv.saveState()
+            canv.translate(right, y)
+            canv.doForm(form_name(key))
+            canv.restoreState()
+            if n < len(keys) - 1:
+                canv.setFillColor(color)
+                canv.drawString(right + 1, y, ",")
+        canv.restoreState()
+
+    def define_page_ref_forms(self):
+        canv = self.doc.canv
+        for key in sorted(self.doc.page_refs):
+            font, size, color = self._font("toc_entry")
+            canv.beginForm(form_name(key), lowerx=-PAGE_REF_WIDTH, lowery=-size * 0.3, upperx=2, uppery=size)
+            canv.setFont(font, size)
+            canv.setFillColor(color)
+            canv.drawRightString(0, 0, self.doc.label_for(key))
+            canv.endForm()
+
+
+def _fit(text: str, font, max_width: float) -> str:
+    """A running head never runs past its line: shorten it with an ellipsis."""
+    name, size, _ = font
+    if stringWidth(text, name, size) <= max_width:
+        return text
+    while text and stringWidth(text + "\u2026", name, size) > max_width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+class PageRefParagraph(Paragraph):
+    """A contents or index line: its text, then dotted leaders and the deferred page number(s)."""
+
+    def __init__(self, text, style, decorator):
+        super().__init__(text, style)
+        self._decorator = decorator
+
+    def draw(self):
+        self.canv._pending_page_refs = []
+        super().draw()
+        for label, x, y in self.canv._pending_page_refs:
+            self._decorator.draw_pending(self.canv, label, x, y)
+        self.canv._pending_page_refs = []
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        return [_rebind(p, self._decorator) for p in parts]
+
+
+def _rebind(paragraph, decorator):
+    paragraph.__class__ = PageRefParagraph
+    paragraph._decorator = decorator
+    return paragraph

@@ -1,0 +1,174 @@
+"""Every user mistake in the index or a source: one line per problem, file and line, exit 1, no traceback."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from util import run_cli
+
+
+def edit(index, old: str, new: str, count: int = 1) -> None:
+    text = index.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in the sample index"
+    index.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(index, needle: str) -> int:
+    for number, line in enumerate(index.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def check(sources, *extra) -> tuple[int, str]:
+    return run_cli("check", "--sources", str(sources), *extra)
+
+
+def assert_user_error(code: int, out: str, *needles: str) -> None:
+    assert code == 1, out
+    assert "Traceback" not in out
+    for needle in needles:
+        assert needle in out, f"{needle!r} not in:\n{out}"
+
+
+def test_the_sample_edition_is_valid(edition):
+    code, out = check(edition)
+    assert code == 0, out
+    assert "no problems found" in out
+
+
+def test_yaml_syntax_error_names_line_and_column(edition):
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing from Network Members", "  subtitle: [Hearing from Network Members")
+    code, out = check(edition)
+    assert_user_error(code, out, "index.yaml:", "YAML syntax error")
+    assert re.search(r"index\.yaml:\d+:\d+: YAML syntax error", out)
+
+
+def test_duplicate_key_is_an_error_not_silently_dropped(edition):
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing from Network Members", "  subtitle: Hearing from Network Members\n  subtitle: Other")
+    line = line_of(index, "subtitle: Other")
+    code, out = check(edition)
+    assert_user_error(code, out, f"index.yaml:{line}: key 'subtitle' appears twice")
+
+
+def test_tab_indentation(edition):
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing", "\tsubtitle: Hearing")
+    code, out = check(edition)
+    assert_user_error(code, out, "indented with a tab")
+
+
+def test_missing_required_field(edition):
+    index = edition / "index.yaml"
+    edit(index, "  publisher: NHS Health at Work Network\n", "")
+    code, out = check(edition)
+    assert_user_error(code, out, "index.yaml:", "edition: 'publisher' is required")
+
+
+def test_unknown_lead_suggests_the_nearest_key(edition):
+    index = edition / "index.yaml"
+    edit(index, "lead: imperial\n", "lead: imperiall\n")
+    line = line_of(index, "lead: imperiall")
+    code, out = check(edition)
+    assert_user_error(code, out, f"index.yaml:{line}: case study 'imperial-oh-transformation': lead 'imperiall' is not an organisation (did you mean 'imperial'?)")
+
+
+def test_duplicate_case_study_id(edition):
+    index = edition / "index.yaml"
+    edit(index, "id: leeds-financial-wellbeing", "id: northumbria-wor-gyms")
+    code, out = check(edition)
+    assert_user_error(code, out, "case study id 'northumbria-wor-gyms' is used twice")
+
+
+def test_missing_source_file(edition):
+    (edition / "case-studies" / "leeds-financial-wellbeing.md").unlink()
+    index = edition / "index.yaml"
+    line = line_of(index, "source: case-studies/leeds-financial-wellbeing.md")
+    code, out = check(edition)
+    assert_user_error(code, out, f"index.yaml:{line}: case study 'leeds-financial-wellbeing': source 'case-studies/leeds-financial-wellbeing.md' not found")
+
+
+@pytest.mark.parametrize("path", ["../outside.md", "/etc/passwd"])
+def test_source_outside_the_sources_folder_is_refused(edition, path):
+    (edition.parent / "outside.md").write_text("Secret.\n")
+    index = edition / "index.yaml"
+    edit(index, "source: case-studies/leeds-financial-wellbeing.md", f"source: {path}")
+    code, out = check(edition)
+    assert_user_error(code, out, "index.yaml:")
+    assert "leaves the sources folder" in out or "absolute path" in out
+
+
+def test_symlink_pointing_outside_is_refused(edition):
+    (edition.parent / "outside.md").write_text("Secret.\n")
+    link = edition / "case-studies" / "link.md"
+    link.symlink_to(edition.parent / "outside.md")
+    edit(edition / "index.yaml", "source: case-studies/leeds-financial-wellbeing.md", "source: case-studies/link.md")
+    code, out = check(edition)
+    assert_user_error(code, out, "leaves the sources folder")
+
+
+def test_empty_index(edition):
+    (edition / "index.yaml").write_text("\n")
+    code, out = check(edition)
+    assert_user_error(code, out, "index.yaml: is empty")
+
+
+def test_wrong_type(edition):
+    index = edition / "index.yaml"
+    edit(index, "    partners:\n      - swast", "    partners: 42")
+    code, out = check(edition)
+    assert_user_error(code, out, "partners: must be an array")
+
+
+def test_unknown_field_warns_and_strict_fails(edition):
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing", "  subtitel: x\n  subtitle: Hearing")
+    code, out = check(edition)
+    assert code == 0, out
+    assert "unknown field 'subtitel' is ignored (did you mean 'subtitle'?)" in out
+    code, out = check(edition, "--strict")
+    assert_user_error(code, out, "subtitel")
+
+
+def test_alias_bomb_is_bounded(edition):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 30):
+        prev = f"*a{n - 1}"
+        lines.append(f"a{n}: &a{n} [{', '.join([prev] * 9)}]")
+    (edition / "index.yaml").write_text("\n".join(lines) + "\n")
+    code, out = check(edition)
+    assert_user_error(code, out, "aliases")
+
+
+def test_non_utf8_source_names_file_and_byte(edition):
+    (edition / "case-studies" / "leeds-financial-wellbeing.md").write_bytes(b"Caf\xe9 culture.\n")
+    code, out = check(edition)
+    assert_user_error(code, out, "leeds-financial-wellbeing.md:1: is not UTF-8 text (byte 3")
+
+
+def test_source_pandoc_cannot_read(edition):
+    (edition / "case-studies" / "broken.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    edit(edition / "index.yaml", "source: case-studies/leeds-financial-wellbeing.md", "source: case-studies/broken.docx")
+    code, out = check(edition)
+    assert_user_error(code, out, "case-studies/broken.docx: pandoc cannot read it")
+
+
+def test_all_problems_are_reported_at_once(edition):
+    index = edition / "index.yaml"
+    edit(index, "lead: imperial\n", "lead: nobody\n")
+    edit(index, "id: leeds-financial-wellbeing", "id: northumbria-wor-gyms")
+    code, out = check(edition)
+    assert_user_error(code, out, "'nobody' is not an organisation", "used twice", "2 problems found")
+
+
+def test_only_with_unknown_key(edition):
+    code, out = check(edition, "--only", "imperail")
+    assert_user_error(code, out, "--only imperail", "did you mean 'imperial'")
+
+
+def test_wrong_usage_exits_2(edition):
+    code, _ = run_cli("frobnicate")
+    assert code == 2

@@ -1,0 +1,18 @@
+"""Helpers for tests: running the command line in-process and capturing what it prints."""
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+from book.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """Exit status and everything printed (stdout + stderr) of `python build.py ARGS`."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
+        code = main([*args, "--styles", str(ROOT / "styles")])
+    return code, buffer.getvalue()
