@@ -7,26 +7,15 @@ then the indexes. Page numbers in the contents and indexes are deferred referenc
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
-from .pdfblocks import BlockRenderer, tag
+from .pdfblocks import Anchor, BlockRenderer, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
-from .pdfpages import PAGE_REF_WIDTH, PageRefParagraph
-
-
-@dataclass(frozen=True)
-class Anchor:
-    key: str
-    kind: str                      # chapter, part, section, body-start, front
-    title: str = ""
-    outline_level: int | None = None
-    running_head: str = ""
+from .pdfpages import PageRefParagraph, ref_slot
 
 
 class Marker(Flowable):
@@ -42,11 +31,6 @@ class Marker(Flowable):
 
     def draw(self):
         pass
-
-
-def with_anchor(flowable, anchor: Anchor):
-    flowable._anchors = (*getattr(flowable, "_anchors", ()), anchor)
-    return flowable
 
 
 class ContentBuilder:
@@ -71,7 +55,8 @@ class ContentBuilder:
         label = f"{self.doc.width}|{style}|{';'.join(keys)}"
         if href:
             markup = f'<a href="#{href}">{markup}</a>'
-        ps = self.blocks.pstyle(style, rightIndent=PAGE_REF_WIDTH * len(keys) + 8)
+        base = self.style.paragraph_style(style)
+        ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
         para = PageRefParagraph(f'{markup}<onDraw name="drawPageRef" label="{escape(label)}"/>', ps, self.doc.decorator)
         para._role = "TOCI"
         return para
@@ -174,12 +159,14 @@ class ContentBuilder:
         bullets = ListFlowable(
             [ListItem(self.p(h, "highlight_item", role="LBody")) for h in items],
             bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
+            bulletFontName=self.style.paragraph_style("highlight_item").fontName,
             bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
         )
         cell = [self.p("Highlights", "highlight_title", role="H2"), bullets]
         pad = float(box.get("borderPadding", 10) or 10)
         table = Table([[cell]], colWidths=[self.doc.width])
         table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), self.style.paragraph_style("body").fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.get("backColor") or self.style.color("nhs-pale-grey"))),
             ("LINEBEFORE", (0, 0), (0, -1), 4, colors.HexColor(box.get("borderColor") or self.style.color("nhs-blue"))),
             ("LEFTPADDING", (0, 0), (-1, -1), pad + 2), ("RIGHTPADDING", (0, 0), (-1, -1), pad),

@@ -6,6 +6,8 @@ An unknown block is rendered as its plain text with a warning, never dropped and
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
@@ -16,6 +18,20 @@ from .pdfinline import InlineMarkup, escape
 
 MAX_FIGURE_HEIGHT = 0.55   # of the frame height: a tall image never takes a page on its own
 ORDERED_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    key: str
+    kind: str                      # chapter, part, section, body-start, front
+    title: str = ""
+    outline_level: int | None = None
+    running_head: str = ""
+
+
+def with_anchor(flowable, anchor: Anchor):
+    flowable._anchors = (*getattr(flowable, "_anchors", ()), anchor)
+    return flowable
 
 
 def tag(flowable, block: ast.Block | None, role: str | None = None):
@@ -77,13 +93,16 @@ class BlockRenderer:
     def r_header(self, block: ast.Header, context: str):
         level = min(max(block.level, 2), 6)
         flow = self.para(block.content, f"h{level}", block)
-        flow._outline = (ast.stringify(block.content), block.id, level)
-        return [flow]
+        return [with_anchor(flow, Anchor(block.id, "section", ast.stringify(block.content), level))]
 
     def r_code(self, block: ast.CodeBlock, context: str):
         # a Paragraph, not Preformatted: long lines wrap instead of crossing the margin
         lines = [escape(line).replace("  ", "&nbsp; ") for line in block.text.split("\n")]
-        return [tag(Paragraph("<br/>".join(lines) or "&nbsp;", self.pstyle("code")), block)]
+        # the shaded box is drawn borderPadding outside the text: indent so it stays inside the margins
+        pad = self.style.paragraph_style("code").borderPadding or 0
+        pad = max(pad) if isinstance(pad, (list, tuple)) else pad
+        ps = self.pstyle("code", leftIndent=pad, rightIndent=pad)
+        return [tag(Paragraph("<br/>".join(lines) or "&nbsp;", ps), block)]
 
     def r_rule(self, block, context):
         return [tag(HRFlowable(width="100%", thickness=0.5, color=colors.HexColor(self.style.color("nhs-pale-grey")),
@@ -91,13 +110,14 @@ class BlockRenderer:
 
     def r_quote(self, block: ast.BlockQuote, context: str):
         inner = self.blocks(block.blocks, "quote")
-        return [tag(_QuoteBox(inner, self.style.color("nhs-blue")), block)]
+        return [tag(_QuoteBox(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)]
 
     def r_list(self, block: ast.BulletList, context: str):
-        items = []
-        for item_blocks in block.items:
-            flows = self.blocks(item_blocks, "item") or [Spacer(0, 0)]
-            items.append(ListItem(flows))
+        self._list_depth = getattr(self, "_list_depth", 0) + 1
+        try:
+            items = [ListItem(self.blocks(item_blocks, "item") or [Spacer(0, 0)]) for item_blocks in block.items]
+        finally:
+            self._list_depth -= 1
         ps = self.style.paragraph_style("list_item")
         kwargs = dict(leftIndent=14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
                       bulletColor=colors.HexColor(self.style.color("nhs-blue")), spaceBefore=0, spaceAfter=4)
@@ -105,7 +125,8 @@ class BlockRenderer:
             lst = ListFlowable(items, bulletType=ORDERED_TYPES.get(block.style, "1"), start=block.start,
                                bulletFormat="%s.", leftIndent=18, **{k: v for k, v in kwargs.items() if k != "leftIndent"})
         else:
-            lst = ListFlowable(items, bulletType="bullet", start="\u2022", **kwargs)
+            marker = "\u2022" if getattr(self, "_list_depth", 0) % 2 == 0 else "\u2013"
+            lst = ListFlowable(items, bulletType="bullet", start=marker, **kwargs)
         return [tag(lst, block)]
 
     def r_deflist(self, block: ast.DefinitionList, context: str):
@@ -149,7 +170,7 @@ class BlockRenderer:
         w = natural_w * scale
         h = w * info.height / info.width
         flow = Image(str(info.path), width=w, height=h)
-        flow.hAlign = "CENTER"
+        flow.hAlign = "LEFT"
         flow._alt = image.alt
         return tag(flow, block, "Figure")
 
@@ -178,10 +199,11 @@ class _QuoteBox(Table):
     """A block quote: indented, with a rule in the house colour down its left side. A one-column
     table of one row per inner flowable, so it splits between paragraphs across pages."""
 
-    def __init__(self, flowables, rule_color: str):
+    def __init__(self, flowables, rule_color: str, font_name: str):
         rows = [[f] for f in flowables] or [[Spacer(0, 0)]]
         super().__init__(rows, hAlign="LEFT")
         self.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), font_name),
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
             ("LEFTPADDING", (0, 0), (-1, -1), 12),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -195,14 +217,30 @@ class _QuoteBox(Table):
 class TableRenderer:
     """Tables fitted to the measure, header rows repeated on every page."""
 
-    MIN_FONT = 6.0
-
     def __init__(self, blocks: BlockRenderer):
         self.b = blocks
 
+    MIN_COLUMN = 44.0   # points: narrower than this and words break letter by letter
+
     def render(self, block: ast.Table):
+        """A table too wide for the measure is set as several tables of column groups, each
+        repeating the first (key) column, stacked one under another: every cell stays readable."""
+        per_group = max(2, int(self.b.width // self.MIN_COLUMN))
+        if block.columns <= per_group:
+            return self.render_one(block)
+        flows = []
+        rest = list(range(1, block.columns))
+        step = per_group - 1
+        for start in range(0, len(rest), step):
+            columns = [0] + rest[start:start + step]
+            part = _column_subset(block, columns)
+            part.caption = block.caption if start == 0 else []
+            flows += self.render_one(part, continued=start > 0)
+        return flows
+
+    def render_one(self, block: ast.Table, continued: bool = False):
         ncols = max(block.columns, 1)
-        font_scale = 1.0 if ncols <= 6 else max(self.MIN_FONT / self.b.style.paragraph_style("table_cell").fontSize, 6 / ncols)
+        font_scale = 1.0 if ncols <= 6 else max(0.8, 6 / ncols)   # column groups cap ncols, so this stays legible
         cell_style = self._scaled("table_cell", font_scale)
         head_style = self._scaled("table_header", font_scale)
         rows = [self._row(r, head_style, ncols, "TH") for r in block.head]
@@ -212,6 +250,7 @@ class TableRenderer:
         widths = self._widths(block, ncols)
         table = Table(rows, colWidths=widths, repeatRows=len(block.head), hAlign="LEFT", splitByRow=1)
         table.setStyle(self._table_style(len(block.head), len(rows), font_scale))
+        table.spaceBefore, table.spaceAfter = (2 if continued else 6), 8
         flows = [tag(table, block)]
         caption = ast.stringify(block.caption).strip()
         if caption:
@@ -252,6 +291,8 @@ class TableRenderer:
         s = self.b.style
         pad = 4 * scale
         cmds = [
+            # Table sets a font even for flowable cells; Helvetica would then be a non-embedded font
+            ("FONT", (0, 0), (-1, -1), s.paragraph_style("table_cell").fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -267,6 +308,15 @@ class TableRenderer:
         for r in range(head_rows + 1, nrows, 2):
             cmds.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F4F7F8")))
         return TableStyle(cmds)
+
+
+def _column_subset(block: ast.Table, columns: list[int]) -> ast.Table:
+    pick = lambda row: [row[c] for c in columns if c < len(row)]  # noqa: E731
+    return ast.Table(
+        caption=[], aligns=[block.aligns[c] for c in columns], widths=[block.widths[c] for c in columns],
+        head=[pick(r) for r in block.head], body=[pick(r) for r in block.body], foot=[pick(r) for r in block.foot],
+        id=block.id, source=block.source,
+    )
 
 
 _DISPATCH = {

@@ -22,6 +22,19 @@ _TAGS = {
 }
 
 
+_LONG_WORD = re.compile(r"[^\s/]{31,}")
+SOFT_HYPHEN = "\u00ad"
+
+
+def breakable(text: str) -> str:
+    """Offer a soft hyphen every 12 characters inside words longer than 30 characters.
+
+    ReportLab can split an over-long word, but after hyphenating its first piece it lets the rest
+    run past the margin; explicit break points keep every piece inside the measure.
+    """
+    return _LONG_WORD.sub(lambda m: SOFT_HYPHEN.join(m.group(0)[i:i + 12] for i in range(0, len(m.group(0)), 12)), text)
+
+
 def clean(text: str) -> str:
     """Control characters have no glyph and no meaning on a page: drop them."""
     return _CONTROL.sub("", text)
@@ -42,7 +55,7 @@ class InlineMarkup:
     def text(self, text: str) -> str:
         """Escaped text, with runs the font cannot draw set in the fallback font."""
         out = []
-        for run, fallback in self.style.fonts.split_by_font(clean(text), self.font_name):
+        for run, fallback in self.style.fonts.split_by_font(breakable(clean(text)), self.font_name):
             piece = escape(run)
             out.append(f'<font name="{fallback}">{piece}</font>' if fallback else piece)
         return "".join(out)

@@ -14,6 +14,11 @@ PAGE_REF_WIDTH = 28       # room kept at the right of a contents line for its pa
 LEADER_GAP = 5
 
 
+def ref_slot(font: str, size: float) -> float:
+    """Room for one page number (up to three digits) and the comma that may follow it."""
+    return stringWidth("000,", font, size) + 4
+
+
 def form_name(key: str) -> str:
     return "pg_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
 
@@ -127,7 +132,8 @@ class PageDecorator:
         width = float(width_text)
         keys = keys.split(";")
         font, size, color = self._font(style_name)
-        slots = PAGE_REF_WIDTH * len(keys)
+        slot = ref_slot(font, size)
+        slots = slot * len(keys)
         canv.saveState()
         canv.setFont(font, size)
         canv.setFillColor(self._color("nhs-dark-grey"))
@@ -143,7 +149,7 @@ class PageDecorator:
             canv.drawText(text)
         for n, key in enumerate(keys):
             self.doc.page_refs.add(key)
-            right = width - (len(keys) - 1 - n) * PAGE_REF_WIDTH
+            right = width - (len(keys) - 1 - n) * slot
             canv.saveState()
             canv.translate(right, y)
             canv.doForm(form_name(key))

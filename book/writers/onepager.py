@@ -1,0 +1,439 @@
+"""One A4 page per organisation: a copy-fitted summary of the case studies it takes part in.
+
+Fifty of these side by side must read as one series, so the band, the footer and the grid are
+fixed (``onepager_layout``) and only the variable text is fitted: every style shrinks by the
+house style's step, never below its legible floor. If the text still does not fit, the build
+stops and says which case study is how much too long; or, when the house style allows it and the
+build is not strict, it leaves out elements in the style's drop order and warns. Nothing is cut
+silently and nothing runs onto a second page.
+
+Pages are laid out and drawn in worker processes, one per core; each returns its PDF or why it
+does not fit, and the parent reports, warns and combines the pages into one file.
+"""
+from __future__ import annotations
+
+import io
+import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from reportlab.pdfgen import canvas as rl_canvas
+
+from ..errors import Problem, Reporter, UserError
+from ..index import Edition, Quote
+from ..model import OrganisationSummary, PageMap
+from . import onepager_layout as layout
+from .pdfcommon import MM, apply_reproducibility, print_marks
+
+SERIAL_LIMIT = 2          # starting workers costs more than drawing one or two pages
+DROPPABLE = ("quote", "highlights", "themes", "award")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+# ------------------------------------------------------------------ what goes on a page
+@dataclass(frozen=True)
+class CaseContent:
+    """One case study as one organisation's page shows it: plain text, cheap to send to a worker."""
+
+    id: str
+    line: int | None
+    title: str
+    award: str
+    summary: str
+    highlights: tuple[str, ...]
+    quote: Quote | None
+    lead: str                   # the lead's name, when the page's organisation is a partner
+    partners: tuple[str, ...]   # the other partners' names
+    themes: tuple[str, ...]
+    page_label: str             # where the case study starts in the compendium
+    url: str
+
+
+@dataclass(frozen=True)
+class PageContent:
+    key: str
+    name: str
+    region: str
+    ics: str
+    line: int | None
+    cases: tuple[CaseContent, ...]
+
+    @property
+    def meta(self) -> str:
+        parts = [f"{self.region} region"] + ([f"{self.ics} integrated care system"] if self.ics else [])
+        return "  \u00b7  ".join(parts)
+
+
+def page_content(summary: OrganisationSummary, page_map: PageMap) -> PageContent:
+    org = summary.organisation
+    cases = tuple(case_content(chapter, org.key, page_map) for chapter in summary.chapters)
+    return PageContent(org.key, org.name, org.region, org.ics, org.line, cases)
+
+
+def case_content(chapter, org_key: str, page_map: PageMap) -> CaseContent:
+    cs = chapter.case_study
+    return CaseContent(
+        id=cs.id, line=cs.line, title=cs.title, award=cs.award, summary=cs.summary,
+        highlights=cs.highlights, quote=cs.quote,
+        lead=chapter.lead.name if chapter.lead.key != org_key else "",
+        partners=tuple(p.name for p in chapter.partners if p.key != org_key),
+        themes=cs.themes, page_label=page_map.chapter_label(chapter.id), url=cs.url,
+    )
+
+
+def without(case: CaseContent, element: str) -> CaseContent:
+    return replace(case, **{element: None if element == "quote" else type(getattr(case, element))()})
+
+
+def drop_plan(cases: tuple[CaseContent, ...], drop_order: tuple[str, ...]):
+    """(element, case position) in the order they may be left out: each element of the drop
+    order in turn, from the last case study on the page to the first."""
+    for element in drop_order:
+        for position in reversed(range(len(cases))):
+            if getattr(cases[position], element):
+                yield element, position
+
+
+# ------------------------------------------------------------------ what every page shares
+@dataclass(frozen=True)
+class Context:
+    """Everything a worker needs besides its page: sent once per worker, not once per page."""
+
+    style: object
+    grid: layout.Grid
+    edition: Edition
+    build_time: datetime
+    print_marks: bool
+    allow_drop: bool
+    drop_order: tuple[str, ...]
+
+    @property
+    def lang(self) -> str:
+        return self.edition.language
+
+    @property
+    def date_text(self) -> str:
+        day = date.fromisoformat(self.edition.date) if self.edition.date else self.build_time.date()
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"       # whatever the machine's locale
+
+
+def make_context(loaded, options) -> Context:
+    settings = loaded.style.onepager
+    drop_order = tuple(settings["drop_order"])
+    unknown = [e for e in drop_order if e not in DROPPABLE]
+    if unknown:
+        raise UserError(Problem(f"onepager.drop_order: a one-pager cannot leave out {', '.join(unknown)}; "
+                                f"it can leave out {', '.join(DROPPABLE)}", str(loaded.style.files[-1].name)))
+    return Context(loaded.style, layout.Grid.from_style(loaded.style), loaded.publication.edition,
+                   loaded.build_time, options.print_marks, settings["allow_drop"] and not options.strict, drop_order)
+
+
+# ------------------------------------------------------------------ the blocks of a case study
+class SectionBuilder:
+    """A case study's flowables at one type scale, arranged in the grid's columns."""
+
+    def __init__(self, ctx: Context, scale: layout.TypeScale):
+        self.ctx, self.style, self.ts = ctx, ctx.style, scale
+
+    def para(self, style_name: str, text: str, label: str = "", **overrides):
+        ps = self.ts(style_name)
+        if overrides:
+            ps = layout.scaled(self.style, style_name, self.ts.size, self.ctx.lang, **overrides)
+        return layout.paragraph(self.style, ps, text, label)
+
+    def arrangements(self, case: CaseContent, number: int, count: int) -> list[layout.Section]:
+        """The ways the highlights and the quote can share the columns, the designed one first
+        (highlights under the story, the quote beside it, above the facts)."""
+        head = self.head(case, number, count)
+        gap = self.ts("onepager_body").leading * 0.5
+        summary = [self.para("onepager_body", case.summary)]
+        boxes = [(f, name) for f, name in ((self.highlights(case), "h"), (self.pull_quote(case), "q")) if f]
+        facts = self.facts(case)
+        sections = []
+        for main_names in arrangements([name for _, name in boxes]):
+            main = summary + [f for f, name in boxes if name in main_names]
+            side = [f for f, name in boxes if name not in main_names] + facts
+            sections.append(layout.Section(case.id, head, main, side, gap))
+        return sections
+
+    def head(self, case: CaseContent, number: int, count: int) -> list:
+        flowables = []
+        if count > 1:
+            flowables.append(self.para("onepager_meta", f"Case study {number} of {count}", textColor="nhs-blue",
+                                       fontName=self.style.fonts.font_name("sans", "bold")))
+        flowables.append(self.para("onepager_title", case.title))
+        if case.award:
+            award = self.para("onepager_meta", case.award, textColor="nhs-dark-blue",
+                              fontName=self.style.fonts.font_name("sans", "bold"))
+            flowables.append(layout.Pill(award, self.style.color("nhs-warm-yellow"), space_before=self.ts.size(4)))
+        return flowables
+
+    def highlights(self, case: CaseContent):
+        if not case.highlights:
+            return None
+        items = [self.bullet(text) for text in case.highlights]
+        box = self.ts("highlight_box")
+        return layout.Panel([self.para("onepager_heading", "Highlights"), *items], box,
+                            space_before=self.ts("onepager_body").leading * 0.6)
+
+    def bullet(self, text: str):
+        ps = self.ts("onepager_highlight")
+        markup = layout.InlineMarkup(self.style, ps.fontName)
+        label, sep, rest = text.partition(": ")
+        # "Service KPIs: A new dashboard ..." reads best with its lead-in in bold
+        body = f"<b>{markup.text(label + ':')}</b> {markup.text(rest)}" if sep and len(label) <= 40 else markup.text(text)
+        return layout.Paragraph(body, ps, bulletText="\u2022")
+
+    def pull_quote(self, case: CaseContent):
+        if not case.quote:
+            return None
+        quote = case.quote
+        content = [self.para("onepager_quote", f"\u201c{quote.text}\u201d", spaceBefore=0)]
+        if quote.name or quote.role:
+            attribution = self.para("pullquote_attribution", quote.role, label=quote.name, spaceAfter=0,
+                                    leftIndent=self.ts("onepager_quote").leftIndent)
+            content.append(attribution)
+        rule = self.style.styles["onepager_quote"]
+        return layout.RuledBlock(content, self.style.color(rule["ruleColor"] or "nhs-blue"), rule["ruleWidth"] or 3,
+                                 space_before=self.ts("onepager_quote").spaceBefore)
+
+    def facts(self, case: CaseContent) -> list:
+        """Who else took part, the themes, and where to read on: label and value, one a line."""
+        facts = []
+        if case.lead:
+            facts.append(("Lead:", case.lead))
+        if case.partners:
+            facts.append(("Partners:" if len(case.partners) > 1 else "Partner:", "; ".join(case.partners)))
+        if case.themes:
+            facts.append(("Themes:", ", ".join(case.themes)))
+        paragraphs = [self.para("onepager_meta", value, label=label) for label, value in facts]
+        # space above the first fact counts only under a box (a column's first block has none)
+        above = {"spaceBefore": self.ts("onepager_quote").spaceBefore} if facts else {}
+        paragraphs[:1] = [self.para("onepager_meta", facts[0][1], label=facts[0][0], **above)] if facts else []
+        paragraphs.append(self.para("onepager_meta", f"page {case.page_label} of {self.ctx.edition.title}",
+                                    label="Full case study:", textColor="nhs-blue",
+                                    spaceBefore=self.ts.size(6) if facts else self.ts("onepager_quote").spaceBefore))
+        return paragraphs
+
+
+def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:
+    """Which boxes go in the main column, the designed arrangement first: the highlights always
+    under the story (a grey box cannot sit on the grey side column), the quote beside it or under it."""
+    main = tuple(b for b in boxes if b == "h")
+    return [main, main + ("q",)] if "q" in boxes else [main]
+
+
+# ------------------------------------------------------------------ copy-fitting
+@dataclass(frozen=True)
+class Overflow:
+    case_id: str
+    line: int | None
+    points: float
+    body_size: float
+
+
+@dataclass(frozen=True)
+class Fit:
+    sections: list
+    cases: tuple[CaseContent, ...]
+    dropped: tuple[tuple[str, str], ...] = ()       # (case study id, element)
+    overflow: Overflow | None = None
+
+
+def fit_page(page: PageContent, ctx: Context) -> Fit:
+    """The largest type at which the page fits; if even the floor does not, and the style
+    allows it, leave out elements in the drop order until it does."""
+    fit = fit_type(page.cases, ctx)
+    if fit.overflow is None or not ctx.allow_drop:
+        return fit
+    cases, dropped = page.cases, []
+    for element, position in drop_plan(page.cases, ctx.drop_order):
+        cases = cases[:position] + (without(cases[position], element),) + cases[position + 1:]
+        dropped.append((cases[position].id, element))
+        fit = fit_type(cases, ctx)
+        if fit.overflow is None:
+            break
+    return replace(fit, dropped=tuple(dropped))
+
+
+def fit_type(cases: tuple[CaseContent, ...], ctx: Context) -> Fit:
+    """Shrink all the variable text a step at a time until the sections fit the body. At each
+    step the designed arrangement is tried first, then each case study's shortest one."""
+    grid = ctx.grid
+    for steps in range(layout.TypeScale(ctx.style, 0, ctx.lang).max_steps + 1):
+        scale = layout.TypeScale(ctx.style, steps, ctx.lang)
+        builder = SectionBuilder(ctx, scale)
+        options = [builder.arrangements(case, n, len(cases)) for n, case in enumerate(cases, 1)]
+        for sections in ([o[0] for o in options], [min(o, key=lambda s: s.height(grid)) for o in options]):
+            over = layout.sections_height(sections, grid) - grid.body_height
+            if over <= 0:
+                return Fit(sections, cases)
+    # blame the case study that takes the most room: shortening it helps most
+    longest = max(range(len(cases)), key=lambda i: sections[i].height(grid))
+    blamed = cases[longest]
+    return Fit(sections, cases, overflow=Overflow(blamed.id, blamed.line, over, scale.body_size))
+
+
+# ------------------------------------------------------------------ one page
+@dataclass(frozen=True)
+class Rendered:
+    key: str
+    pdf: bytes | None
+    dropped: tuple[tuple[str, str], ...] = ()
+    overflow: Overflow | None = None
+    name_too_long: bool = False
+
+
+def render(page: PageContent, ctx: Context) -> Rendered:
+    band = layout.fit_band(ctx.style, ctx.grid, page.name, page.meta, f"{ctx.edition.title} {ctx.edition.edition}")
+    if band is None:
+        return Rendered(page.key, None, name_too_long=True)
+    fit = fit_page(page, ctx)
+    if fit.overflow is not None:
+        return Rendered(page.key, None, fit.dropped, fit.overflow)
+    return Rendered(page.key, draw_pdf(page, band, fit, ctx), fit.dropped)
+
+
+def draw_pdf(page: PageContent, band: layout.Band, fit: Fit, ctx: Context) -> bytes:
+    buffer = io.BytesIO()
+    canv = new_canvas(buffer, page, ctx)
+    bleed = print_marks(ctx.style).bleed if ctx.print_marks else 0.0
+    layout.draw_band(canv, ctx.grid, band, bleed, ctx.style.onepager["band_color"])
+    layout.draw_sections(canv, fit.sections, ctx.grid, ctx.style.color("nhs-mid-grey"), ctx.style.color("nhs-pale-grey"), bleed)
+    layout.draw_footer(canv, ctx.grid, footer_lines(ctx), *qr_codes(fit.cases), ctx.style)
+    canv.showPage()
+    canv.save()
+    return buffer.getvalue()
+
+
+def footer_lines(ctx: Context) -> list:
+    edition, style = ctx.edition, ctx.style
+    ps = style.paragraph_style("onepager_footer", lang=None)
+    title = edition.title + (f": {edition.subtitle}" if edition.subtitle else "")
+    return [layout.paragraph(style, ps, f"\u00b7 {edition.edition} edition", label=title),
+            layout.paragraph(style, ps, f"Published by {edition.publisher}, {ctx.date_text}")]
+
+
+def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[tuple[str, str]], str]:
+    """(url, label) for each case study with a web page, and the caption before them."""
+    with_url = [(n, case.url) for n, case in enumerate(cases, 1) if case.url]
+    if len(cases) == 1:
+        return [(url, "") for _, url in with_url], "Read the full case study online" if with_url else ""
+    caption = "Read the case studies online" if len(with_url) > 1 else "Read case study online"
+    return [(url, str(n)) for n, url in with_url], caption
+
+
+def new_canvas(buffer, page: PageContent, ctx: Context):
+    grid, edition = ctx.grid, ctx.edition
+    marks = print_marks(ctx.style).boxes(grid.width, grid.height) if ctx.print_marks else {}
+    body = ctx.style.paragraph_style("onepager_body")
+    # the initial font is the embedded body face: otherwise ReportLab lists Helvetica, unembedded
+    canv = rl_canvas.Canvas(buffer, pagesize=(grid.width, grid.height), invariant=1, pageCompression=1,
+                            initialFontName=body.fontName, initialFontSize=body.fontSize, lang=edition.language, **marks)
+    apply_reproducibility(canv, ctx.build_time)
+    canv.setTitle(f"{page.name}: one-page summary ({edition.title} {edition.edition})")
+    canv.setAuthor(edition.publisher)
+    canv.setSubject("; ".join(case.title for case in page.cases))
+    canv.setKeywords(sorted({theme for case in page.cases for theme in case.themes}))
+    canv.setCreator("ohwb-book")
+    canv.setViewerPreference("DisplayDocTitle", "true")
+    return canv
+
+
+# ------------------------------------------------------------------ all pages, in parallel
+_WORKER_CONTEXT: Context | None = None
+
+
+def _start_worker(ctx: Context) -> None:
+    global _WORKER_CONTEXT
+    ctx.style.fonts.register()
+    _WORKER_CONTEXT = ctx
+
+
+def _render_in_worker(page: PageContent) -> Rendered:
+    return render(page, _WORKER_CONTEXT)
+
+
+def render_all(pages: list[PageContent], ctx: Context) -> list[Rendered]:
+    workers = min(os.cpu_count() or 1, len(pages))
+    if len(pages) <= SERIAL_LIMIT or workers < 2:
+        return [render(page, ctx) for page in pages]
+    # fork: workers inherit the registered fonts and the context as they are, without pickling
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    mp_context = multiprocessing.get_context("fork" if fork else None)
+    with ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_start_worker, initargs=(ctx,)) as pool:
+        return list(pool.map(_render_in_worker, pages))
+
+
+# ------------------------------------------------------------------ problems and warnings
+def report(results: list[Rendered], pages: list[PageContent], index_label: str, reporter: Reporter) -> None:
+    """Warn about every element left out; fail with every page that does not fit, at once."""
+    problems = []
+    for result, page in zip(results, pages):
+        who = f"one-pager for '{page.key}' ({page.name})"
+        lines = {case.id: case.line for case in page.cases}
+        for case_id, element in result.dropped:
+            reporter.warn("onepager-drop", f"{who}: left out the {element} of case study '{case_id}' to fit the page",
+                          index_label, lines[case_id])
+        if result.name_too_long:
+            problems.append(Problem(f"{who}: the organisation's name does not fit the band even at the smallest "
+                                    "type the house style allows: shorten it", index_label, page.line))
+        if result.overflow is not None:
+            problems.append(overflow_problem(who, page, result.overflow, index_label))
+    if problems:
+        raise UserError(problems)
+
+
+def overflow_problem(who: str, page: PageContent, overflow: Overflow, index_label: str) -> Problem:
+    mm = max(1, math.ceil(overflow.points / MM))
+    among = f" (the longest of the {len(page.cases)} on this page)" if len(page.cases) > 1 else ""
+    return Problem(f"{who}: case study '{overflow.case_id}'{among} is {mm} mm too long for the page even at "
+                   f"{overflow.body_size:g} pt: shorten its summary or highlights", index_label, overflow.line)
+
+
+# ------------------------------------------------------------------ the combined file
+def combine(pdfs: list[bytes], names: list[str], ctx: Context) -> bytes:
+    """Every page in order in one file, a bookmark per organisation, deterministic ids."""
+    import pikepdf
+
+    combined = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(data)) for data in pdfs]
+    for source in sources:
+        combined.pages.extend(source.pages)
+    with combined.open_outline() as outline:
+        outline.root.extend(pikepdf.OutlineItem(name, n) for n, name in enumerate(names))
+    edition, stamp = ctx.edition, pdf_date(ctx.build_time)
+    combined.docinfo = combined.make_indirect(pikepdf.Dictionary(
+        Title=pikepdf.String(f"{edition.title} {edition.edition}: one-page summaries"),
+        Author=pikepdf.String(edition.publisher),
+        Subject=pikepdf.String("One page per organisation: its case studies in brief"),
+        Creator=pikepdf.String("ohwb-book"),
+        CreationDate=pikepdf.String(stamp), ModDate=pikepdf.String(stamp),
+    ))
+    combined.Root.Lang = pikepdf.String(edition.language)
+    combined.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    combined.Root.PageMode = pikepdf.Name.UseOutlines
+    buffer = io.BytesIO()
+    combined.save(buffer, deterministic_id=True)
+    for source in sources:
+        source.close()
+    return buffer.getvalue()
+
+
+def pdf_date(moment: datetime) -> str:
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+# ------------------------------------------------------------------ entry point
+def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
+    """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+    loaded.style.fonts.register()
+    ctx = make_context(loaded, options)
+    pages = [page_content(summary, page_map) for summary in loaded.publication.summaries()]
+    results = render_all(pages, ctx)
+    report(results, pages, loaded.index.label, reporter)
+    return {r.key: r.pdf for r in results}, combine([r.pdf for r in results], [p.name for p in pages], ctx)

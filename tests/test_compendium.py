@@ -1,0 +1,211 @@
+"""The compendium PDF read back: text, contents, outline, fonts, margins, reproducibility."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+from book.errors import Reporter
+from book.pipeline import Options, load
+from editions import full_edition, minimal_edition, write_png
+from textcheck import missing_sentences, squash
+from util import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(sample_build):
+    return sample_build / "compendium.pdf"
+
+
+@pytest.fixture(scope="module")
+def sample_loaded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("loaded")
+    return load(Options(sources=ROOT / "sources", styles=ROOT / "styles", out=out), Reporter(quiet=True))
+
+
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("full")
+    sources = full_edition(root)
+    code, out = run_cli("pdf", "--sources", str(sources), "--out", str(root / "dist"), "-q")
+    assert code == 0, out
+    return root / "dist" / "compendium.pdf", sources
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def body_text(path: Path) -> str:
+    """The text inside the type area only: running heads and folios would split sentences that
+    run over a page."""
+    import pdfplumber
+
+    from book.style import load_style
+
+    geometry = load_style(ROOT / "styles").page
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(
+            page.crop((0, geometry.margin_top - 2, page.width, page.height - geometry.margin_bottom + 2)).extract_text()
+            for page in pdf.pages
+        )
+
+
+def test_every_sentence_of_every_source_is_in_the_pdf(sample_pdf, sample_loaded):
+    assert missing_sentences(sample_loaded, body_text(sample_pdf)) == []
+
+
+def test_index_texts_are_in_the_pdf(sample_pdf, sample_loaded):
+    text = squash(pdf_text(sample_pdf))
+    for chapter in sample_loaded.publication.case_studies:
+        cs = chapter.case_study
+        for item in [cs.title, cs.summary, *cs.highlights] + ([cs.quote.text] if cs.quote else []):
+            assert squash(item) in text, item
+
+
+def test_contents_numbers_are_the_pages_where_case_studies_start(sample_pdf, sample_loaded):
+    reader = pypdf.PdfReader(sample_pdf)
+    labels = reader.page_labels
+    contents = squash(reader.pages[2].extract_text() + reader.pages[3].extract_text())
+    checked = 0
+    for chapter in sample_loaded.publication.case_studies:
+        # the page whose label the contents gives must open with the case study's title
+        title = squash(chapter.title)
+        match = re.search(re.escape(squash(chapter.lead.name)) + r"(\d+)", contents[contents.index(title):])
+        assert match, chapter.title
+        page = labels.index(match.group(1))
+        assert title in squash(reader.pages[page].extract_text()[:400]), (chapter.id, match.group(1))
+        checked += 1
+    assert checked == len(sample_loaded.publication.case_studies)
+
+
+def test_front_matter_is_numbered_in_roman_and_body_in_arabic(sample_pdf):
+    labels = pypdf.PdfReader(sample_pdf).page_labels
+    assert labels[:3] == ["i", "ii", "iii"]
+    assert "1" in labels and labels.index("1") > 3
+
+
+def test_outline_holds_parts_case_studies_and_headings(sample_pdf, sample_loaded):
+    reader = pypdf.PdfReader(sample_pdf)
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    outline = list(titles(reader.outline))
+    for chapter in sample_loaded.publication.case_studies:
+        assert chapter.title in outline
+    assert "A service in need of change" in outline
+    assert any(t.startswith("Part 1") for t in outline)
+
+
+def test_metadata(sample_pdf):
+    with pikepdf.open(sample_pdf) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]).startswith("Growing OHWB Case Studies")
+        assert str(info["/Author"]) == "NHS Health at Work Network"
+        assert "Service transformation" in str(info["/Keywords"])
+        assert str(pdf.Root.Lang) == "en-GB"
+
+
+def embedded_font_problems(path: Path) -> list[str]:
+    problems = []
+    with pikepdf.open(path) as pdf:
+        for n, page in enumerate(pdf.pages):
+            fonts = page.resources.get("/Font", {})
+            for name, font in fonts.items():
+                desc = font.get("/FontDescriptor") or font.get("/DescendantFonts", [{}])[0].get("/FontDescriptor")
+                if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    problems.append(f"page {n + 1}: {font.get('/BaseFont')} not embedded")
+    return problems
+
+
+def test_every_font_is_embedded(sample_pdf, full_build):
+    assert embedded_font_problems(sample_pdf) == []
+    assert embedded_font_problems(full_build[0]) == []
+
+
+def test_structure_is_sound(sample_pdf, full_build):
+    for path in (sample_pdf, full_build[0]):
+        with pikepdf.open(path) as pdf:
+            assert pdf.check_pdf_syntax() == []  # what `qpdf --check` reports
+
+
+def test_markup_characters_print_literally(full_build):
+    text = pdf_text(full_build[0])
+    for literal in ("<NHS Trust>", "A&E", "<font size=100>big</font>", "<para>", "&amp; entities", "Everything <b>bold</b> & more"):
+        assert literal in text, literal
+
+
+def test_full_edition_sentences_and_constructs(full_build, tmp_path):
+    pdf, sources = full_build
+    loaded = load(Options(sources=sources, styles=ROOT / "styles", out=tmp_path), Reporter(quiet=True))
+    text = pdf_text(pdf)
+    assert missing_sentences(loaded, body_text(pdf)) == []
+    assert "Visible hostile paragraph." in text and "alert(1)" not in text
+    assert "Word footnote text." in text
+
+
+def content_bounds_problems(path: Path, margin_left: float, margin_right: float) -> list[str]:
+    import pdfplumber
+
+    problems = []
+    with pdfplumber.open(path) as pdf:
+        for n, page in enumerate(pdf.pages):
+            for ch in page.chars:
+                if ch["x0"] < margin_left - 1 or ch["x1"] > page.width - margin_right + 1:
+                    problems.append(f"page {n + 1}: {ch['text']!r} at {ch['x0']:.0f}-{ch['x1']:.0f}")
+                    break
+            for img in page.images:
+                if img["x0"] < margin_left - 1 or img["x1"] > page.width - margin_right + 1 or img["bottom"] > page.height:
+                    problems.append(f"page {n + 1}: image outside the margins")
+    return problems
+
+
+def test_extreme_content_stays_inside_the_margins(tmp_path):
+    long_word = "Pneumono" * 625  # 5,000 characters, no break
+    header = "| " + " | ".join(f"C{i}" for i in range(60)) + " |\n|" + "---|" * 60 + "\n"
+    row = "| " + " | ".join(f"value{i}" for i in range(60)) + " |\n"
+    body = f"Start.\n\n{long_word}\n\n{header}{row}\n\n![A very tall image](tall.png)\n\nEnd.\n"
+    sources = minimal_edition(tmp_path, body)
+    write_png(sources / "case-studies" / "tall.png", size=(300, 3000))
+    code, out = run_cli("pdf", "--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
+    assert code == 0, out
+    from book.style import load_style
+
+    page = load_style(ROOT / "styles").page
+    pdf = tmp_path / "dist" / "compendium.pdf"
+    assert content_bounds_problems(pdf, page.margin_inner, page.margin_outer) == []
+    assert squash(long_word) in squash(body_text(pdf))
+
+
+def test_reproducible(tmp_path):
+    sources = full_edition(tmp_path)
+    results = []
+    for n in range(2):
+        out = tmp_path / f"dist{n}"
+        code, text = run_cli("pdf", "--sources", str(sources), "--out", str(out), "-q")
+        assert code == 0, text
+        results.append((out / "compendium.pdf").read_bytes())
+        shutil.rmtree(out / ".cache")   # the second build converts again from scratch
+    assert results[0] == results[1]
+
+
+def test_print_option_adds_bleed_and_pads_to_four(tmp_path):
+    sources = full_edition(tmp_path)
+    code, out = run_cli("pdf", "--print", "--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
+    assert code == 0, out
+    reader = pypdf.PdfReader(tmp_path / "dist" / "compendium.pdf")
+    assert len(reader.pages) % 4 == 0
+    page = reader.pages[0]
+    trim, bleed = page.trimbox, page.bleedbox
+    assert float(page.mediabox.width) > float(trim.width) > 590
+    assert abs((float(bleed.width) - float(trim.width)) - 2 * 72 / 25.4 * 3) < 0.5
