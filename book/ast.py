@@ -313,10 +313,14 @@ def walk(nodes) -> Iterator[Node]:
     if isinstance(nodes, Node):
         nodes = [nodes]
     stack = list(reversed(list(nodes)))
+    pop, extend = stack.pop, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        stack.extend(reversed(list(node.children())))
+        kids = list(node.children())
+        if kids:
+            kids.reverse()
+            extend(kids)
 
 
 def stringify(nodes) -> str:

@@ -1,6 +1,7 @@
--- Runs inside one `pandoc lua` process and converts every source named on the command line.
--- Arguments: MEDIA_DIR, then triples FORMAT PATH LABEL. Writes one JSON array to stdout with,
--- per source, either {"label", "doc"} or {"label", "error"}.
+-- Runs inside one `pandoc lua` process and converts every source listed on standard input.
+-- Argument: MEDIA_DIR. Standard input: one line per source, FORMAT<tab>PATH<tab>LABEL (not
+-- arguments: `pandoc lua` 3.9 crashes when given about a hundred of them). Writes one JSON array
+-- to stdout with, per source, either {"label", "doc"} or {"label", "error"}.
 --
 -- Why a Lua script: giving pandoc several files in one call merges them into one document;
 -- `pandoc.read` inside one process keeps them apart and saves a process start per file.
@@ -46,9 +47,8 @@ local function convert(format, path)
   return extract_media(doc)
 end
 
-local i = 2
-while arg[i] do
-  local format, path, label = arg[i], arg[i + 1], arg[i + 2]
+for line in io.stdin:lines() do
+  local format, path, label = line:match('^([^\t]*)\t([^\t]*)\t(.*)$')
   local ok, result = pcall(convert, format, path)
   local entry = '{"label":' .. pandoc.json.encode(label) .. ','
   if ok then
@@ -57,6 +57,5 @@ while arg[i] do
     entry = entry .. '"error":' .. pandoc.json.encode(tostring(result)) .. '}'
   end
   out[#out + 1] = entry
-  i = i + 3
 end
 io.write('[' .. table.concat(out, ',\n') .. ']')

@@ -167,13 +167,16 @@ class Converter:
 
     def _run_chunk(self, chunk):
         args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve())]
-        for source, reader, _key in chunk:
-            args += [reader, str(source.path), source.label]
-        proc = subprocess.run(args, capture_output=True, timeout=600, env=_pandoc_env())
+        manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
+        proc = subprocess.run(args, input=manifest.encode(), capture_output=True, timeout=600, env=_pandoc_env())
         if proc.returncode != 0:
             raise RuntimeError(f"pandoc lua failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
         raws = json.loads(proc.stdout)
         return [(source, key, raw) for (source, _reader, key), raw in zip(chunk, raws)]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\t", " ").replace("\n", " ")
 
 
 def _pandoc_env() -> dict:

@@ -26,7 +26,7 @@ from .yamlload import load_yaml
 STYLE_FORMAT = "1"
 
 SECTIONS = ("name", "extends", "palette", "fonts", "page", "hyphenation", "min_text_size",
-            "styles", "onepager", "contrast")
+            "styles", "onepager", "surfaces", "contrast")
 REQUIRED_SECTIONS = ("name", "palette", "fonts", "page", "styles", "onepager")
 
 REQUIRED_STYLES = (
@@ -35,7 +35,7 @@ REQUIRED_STYLES = (
     "attribution", "list_item", "table_header", "table_cell", "caption", "code", "footnote",
     "running_head", "footer", "toc_title", "toc_part", "toc_entry", "cover_title",
     "cover_subtitle", "cover_edition", "cover_publisher", "part_label", "part_title",
-    "opener_org", "opener_meta", "imprint", "index_title", "index_entry", "band_title",
+    "opener_org", "opener_meta", "part_entry", "imprint", "index_title", "index_entry", "band_title",
     "band_meta", "onepager_title", "onepager_body", "onepager_meta", "onepager_footer",
 )
 BAND_PREFIX = "band_"  # styles printed on the one-pager's coloured band (onepager.band_color)
@@ -43,7 +43,7 @@ PAGE_BACKGROUND = "#FFFFFF"
 
 # The toolkit sets hyphenationLang from the edition's language and the style's `hyphenation`.
 RL_KEYS = (frozenset(ParagraphStyle.defaults) | {"keepWithNext"}) - {"hyphenationLang"}
-EXTRA_KEYS = frozenset({"parent", "fontWeight", "fontStyle", "hyphenate", "ruleColor", "ruleWidth"})
+EXTRA_KEYS = frozenset({"parent", "fontWeight", "fontStyle", "hyphenate", "ruleColor", "ruleWidth", "surface"})
 STYLE_KEYS = RL_KEYS | EXTRA_KEYS
 COLOUR_KEYS = frozenset({"textColor", "backColor", "borderColor", "strikeColor", "underlineColor", "ruleColor"})
 LENGTH_KEYS = frozenset({"fontSize", "leading", "spaceBefore", "spaceAfter", "leftIndent", "rightIndent",
@@ -266,6 +266,7 @@ class _Checker:
         self.dir, self.data, self.origins = styles_dir, data, origins
         self.problems = Problems()
         self.palette: dict[str, str] = {}
+        self.surfaces: dict[str, str] = {}
         self.families: dict[str, dict[str, Path]] = {}
         self.css_stacks: dict[str, str] = {}
         self.fallback: list[dict[str, Path]] = []
@@ -303,6 +304,15 @@ class _Checker:
         for key in REQUIRED_SECTIONS:
             if key not in self.data:
                 self.bad((), f"section '{key}' is missing (see styles/README.md)")
+
+    def surfaces_section(self) -> dict[str, str]:
+        """Coloured grounds text is printed on (cover, part openers); a style names its own with
+        `surface:` so the contrast check measures it against that colour, not white paper."""
+        for name, value in self.mapping(("surfaces",), "a list of name: colour lines").items():
+            colour = self.convert(("surfaces", name), f"surface '{name}'", parse_colour, value, self.palette)
+            if colour is not _INVALID:
+                self.surfaces[str(name)] = colour
+        return self.surfaces
 
     def palette_section(self) -> dict[str, str]:
         for name, value in self.mapping(("palette",), "a list of name: \"#RRGGBB\" lines").items():
@@ -479,6 +489,10 @@ class _Checker:
             if not isinstance(value, str):
                 raise _Bad("must be the name of another style")
             return value
+        if key == "surface":
+            if value not in self.surfaces:
+                raise _Bad(f"'{value}' is not one of the surfaces ({', '.join(self.surfaces) or 'none declared'})")
+            return value
         if key in COLOUR_KEYS:
             return parse_colour(value, self.palette, allow_none=key != "textColor")
         if key in LENGTH_KEYS:
@@ -559,9 +573,10 @@ class _Checker:
             self.bad(self.style_path(name, "fontSize"),
                      f"style '{name}': fontSize {size:g}pt is below this style's min_text_size {min_text_size:g}pt")
         on_band = name.startswith(BAND_PREFIX) and not style["backColor"] and band_color
-        background = style["backColor"] or (band_color if on_band else PAGE_BACKGROUND)
-        why = contrast_problem(style["textColor"], background, size, style["fontWeight"] == "bold",
-                               " (the one-pager band, onepager.band_color)" if on_band else "")
+        surface = style.get("surface")
+        background = style["backColor"] or (band_color if on_band else self.surfaces.get(surface, PAGE_BACKGROUND))
+        where = " (the one-pager band, onepager.band_color)" if on_band else (f" (surface '{surface}')" if surface else "")
+        why = contrast_problem(style["textColor"], background, size, style["fontWeight"] == "bold", where)
         if why:
             self.bad(self.style_path(name, "textColor", "backColor"), f"style '{name}': {why}")
 
@@ -632,6 +647,7 @@ class HouseStyle:
     onepager: dict
     hyphenate: bool
     min_text_size: float | None = None
+    surfaces: dict[str, str] = field(default_factory=dict)   # cover, part opener... -> '#RRGGBB'
     _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     def color(self, name_or_hex: str) -> str:
@@ -696,6 +712,7 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     check = _Checker(styles_dir, data, origins)
     check.top_level()
     check.palette_section()
+    check.surfaces_section()
     check.fonts_section()
     page = check.page_section()
     hyphenate = check.convert(("hyphenation",), "hyphenation", _parse_bool, data.get("hyphenation", True))
@@ -710,7 +727,7 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     fonts = FontSet(families=check.families, fallback=tuple(check.fallback), css_stacks=check.css_stacks)
     return HouseStyle(name=name.removesuffix(".yaml"), title=str(data["name"]), files=tuple(files),
                       palette=check.palette, page=page, fonts=fonts, styles=_concrete_fonts(styles, fonts),
-                      onepager=onepager, hyphenate=hyphenate, min_text_size=min_text)
+                      onepager=onepager, hyphenate=hyphenate, min_text_size=min_text, surfaces=dict(check.surfaces))
 
 
 def _check_copy_fit(check: _Checker, onepager: dict, styles: dict) -> None:

@@ -33,10 +33,10 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
     blocks = sanitise_blocks(doc.blocks, ctx)
     blocks = promote_figures(blocks)
     shift_headings(blocks, top=2)
-    check_images(blocks, ctx)
-    notes = number_notes(blocks, ctx)
-    assign_ids(blocks, notes, ctx.chapter_id)
-    set_sources(blocks, ctx.source_label)
+    nodes = list(ast.walk(blocks))   # one walk serves every pass below
+    check_images(nodes, ctx)
+    notes = number_notes(nodes, ctx)
+    assign_ids(nodes, ctx.chapter_id, ctx.source_label)
     return blocks, notes
 
 
@@ -121,39 +121,36 @@ def shift_headings(blocks: list[ast.Block], top: int) -> None:
         h.level = max(1, min(6, h.level + shift))
 
 
-def check_images(blocks: list[ast.Block], ctx: Context) -> None:
-    for node in ast.walk(blocks):
+def check_images(nodes: list[ast.Node], ctx: Context) -> None:
+    for node in nodes:
         if isinstance(node, ast.Image):
             node.src = ctx.images.resolve(node, ctx)
 
 
-def number_notes(blocks: list[ast.Block], ctx: Context) -> list[ast.Note]:
-    notes = [n for n in ast.walk(blocks) if isinstance(n, ast.Note)]
+def number_notes(nodes: list[ast.Node], ctx: Context) -> list[ast.Note]:
+    notes = [n for n in nodes if isinstance(n, ast.Note)]
     for number, note in enumerate(notes, 1):
         note.number = number
         note.id = f"{ctx.chapter_id}-note{number}"
     return notes
 
 
-def assign_ids(blocks: list[ast.Block], notes: list[ast.Note], chapter_id: str) -> None:
-    """Stable ids: headings by their text, every other block by its position in the chapter."""
+def assign_ids(nodes: list[ast.Node], chapter_id: str, source_label: str) -> None:
+    """Stable ids: headings by their text, every other block by its position in the chapter.
+    Every block also learns its source file, for messages."""
     used: set[str] = set()
     counter = 0
-    for node in ast.walk(blocks):  # walks into notes too
+    for node in nodes:  # notes' blocks included
         if isinstance(node, ast.Header):
             node.id = _unique(f"{chapter_id}-{slug(ast.stringify(node.content)) or 'section'}", used)
+            node.source = source_label
         elif isinstance(node, ast.Block):
             counter += 1
             node.id = _unique(f"{chapter_id}-b{counter}", used)
+            node.source = source_label
         elif isinstance(node, ast.Image):
             counter += 1
             node.id = _unique(f"{chapter_id}-img{counter}", used)
-
-
-def set_sources(blocks: list[ast.Block], label: str) -> None:
-    for node in ast.walk(blocks):
-        if isinstance(node, ast.Block):
-            node.source = label
 
 
 def slug(text: str) -> str:

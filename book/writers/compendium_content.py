@@ -33,6 +33,26 @@ class Marker(Flowable):
         pass
 
 
+class BottomAligned(Flowable):
+    """Flowables set at the foot of the frame (the imprint), in reading order."""
+
+    def __init__(self, flowables):
+        super().__init__()
+        self.flowables = flowables
+
+    def wrap(self, aw, ah):
+        self._sizes = [f.wrap(aw, ah) for f in self.flowables]
+        self.width, self.height = aw, ah
+        return aw, ah
+
+    def draw(self):
+        y = sum(h + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self._sizes))
+        for f, (_, h) in zip(self.flowables, self._sizes):
+            y -= h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()
+
+
 class ContentBuilder:
     def __init__(self, doc, loaded):
         self.doc = doc
@@ -91,8 +111,7 @@ class ContentBuilder:
             lines.append(e.rights)
         lines.append(f"Identifier: {e.identifier}")
         lines.append("This compendium is also available as an accessible EPUB and as one-page summaries for each organisation.")
-        block = KeepTogether([self.p(line, "imprint") for line in lines])
-        return [Marker(Anchor("imprint", "front")), TopPadder(block), PageBreak()]
+        return [Marker(Anchor("imprint", "front")), BottomAligned([self.p(line, "imprint") for line in lines]), PageBreak()]
 
     def contents(self) -> list:
         flows = [Marker(Anchor("contents", "front", "Contents", 0)), self.p("Contents", "toc_title", role="H1")]
@@ -122,7 +141,7 @@ class ContentBuilder:
         flows.append(self.p(f"Part {part.number}", "part_label"))
         flows.append(self.p(part.title, "part_title", role="H1"))
         for chapter in part.chapters:
-            flows.append(self.p(f"{chapter.title}", "toc_entry", textColor=colors.white, spaceAfter=6))
+            flows.append(self.p(chapter.title, "part_entry"))
         return flows + [NextPageTemplate("body")]
 
     # ---------------------------------------------------------------- a case study

@@ -110,7 +110,7 @@ class BlockRenderer:
 
     def r_quote(self, block: ast.BlockQuote, context: str):
         inner = self.blocks(block.blocks, "quote")
-        return [tag(_QuoteBox(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)]
+        return [tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)]
 
     def r_list(self, block: ast.BulletList, context: str):
         self._list_depth = getattr(self, "_list_depth", 0) + 1
@@ -195,23 +195,21 @@ def _caption_inlines(block: ast.Figure) -> list[ast.Inline]:
     return out
 
 
-class _QuoteBox(Table):
+def quote_box(flowables, rule_color: str, font_name: str) -> Table:
     """A block quote: indented, with a rule in the house colour down its left side. A one-column
-    table of one row per inner flowable, so it splits between paragraphs across pages."""
-
-    def __init__(self, flowables, rule_color: str, font_name: str):
-        rows = [[f] for f in flowables] or [[Spacer(0, 0)]]
-        super().__init__(rows, hAlign="LEFT")
-        self.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, -1), font_name),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 12),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
-        self.spaceBefore = 6
-        self.spaceAfter = 10
+    table with one row per inner flowable, so it can split between paragraphs across pages."""
+    rows = [[f] for f in flowables] or [[Spacer(0, 0)]]
+    table = Table(rows, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font_name),
+        ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
+        ("LEFTPADDING", (0, 0), (-1, -1), 12),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    table.spaceBefore, table.spaceAfter = 6, 10
+    return table
 
 
 class TableRenderer:

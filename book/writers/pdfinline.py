@@ -44,6 +44,19 @@ def escape(text: str) -> str:
     return _xml_escape(clean(text), {'"': "&quot;"})
 
 
+_DRAWABLE: dict[str, set[str]] = {}   # font name -> characters known to have a glyph in it
+
+
+def _all_drawable(fonts, font_name: str, text: str) -> bool:
+    known = _DRAWABLE.setdefault(font_name, set())
+    new = set(text) - known
+    if not new:
+        return True
+    ok = {c for c in new if c.isspace() or fonts.has_glyph(font_name, c)}
+    known |= ok
+    return ok == new
+
+
 class InlineMarkup:
     """Renders inlines for one font (the paragraph style's), with the style's glyph fallback."""
 
@@ -54,14 +67,33 @@ class InlineMarkup:
 
     def text(self, text: str) -> str:
         """Escaped text, with runs the font cannot draw set in the fallback font."""
+        text = breakable(clean(text))
+        if _all_drawable(self.style.fonts, self.font_name, text):
+            return escape(text)
         out = []
-        for run, fallback in self.style.fonts.split_by_font(breakable(clean(text)), self.font_name):
+        for run, fallback in self.style.fonts.split_by_font(text, self.font_name):
             piece = escape(run)
             out.append(f'<font name="{fallback}">{piece}</font>' if fallback else piece)
         return "".join(out)
 
     def render(self, inlines: list[ast.Inline]) -> str:
-        return "".join(self.inline(node) for node in inlines)
+        # runs of plain words are escaped and checked against the font as one string, not word by word
+        out: list[str] = []
+        words: list[str] = []
+        for node in inlines:
+            kind = type(node)
+            if kind is ast.Str:
+                words.append(node.text)
+            elif kind is ast.Space or kind is ast.SoftBreak:
+                words.append(" ")
+            else:
+                if words:
+                    out.append(self.text("".join(words)))
+                    words = []
+                out.append(self.inline(node))
+        if words:
+            out.append(self.text("".join(words)))
+        return "".join(out)
 
     def inline(self, node: ast.Inline) -> str:
         tag = _TAGS.get(type(node))

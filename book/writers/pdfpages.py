@@ -146,6 +146,7 @@ class PageDecorator:
             text.setFont(font, size)
             text.setCharSpace(step - stringWidth(".", font, size))
             text.textOut("." * count)
+            text.setCharSpace(0)   # character spacing is graphics state: it would stretch the numbers too
             canv.drawText(text)
         for n, key in enumerate(keys):
             self.doc.page_refs.add(key)
