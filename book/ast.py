@@ -33,43 +33,43 @@ class Inline(Node):
     __slots__ = ()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Str(Inline):
     text: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Space(Inline):
     pass
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SoftBreak(Inline):
     pass
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class LineBreak(Inline):
     pass
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Code(Inline):
     text: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Math(Inline):
     text: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class RawInline(Inline):
     format: str
     text: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Container(Inline):
     """An inline that wraps other inlines; subclasses differ only in meaning."""
 
@@ -79,17 +79,33 @@ class Container(Inline):
         return iter(self.content)
 
 
-class Emph(Container): pass
-class Strong(Container): pass
-class Underline(Container): pass
-class Strikeout(Container): pass
-class Superscript(Container): pass
-class Subscript(Container): pass
-class SmallCaps(Container): pass
-class Cite(Container): pass
+class Emph(Container):
+    __slots__ = ()
+
+class Strong(Container):
+    __slots__ = ()
+
+class Underline(Container):
+    __slots__ = ()
+
+class Strikeout(Container):
+    __slots__ = ()
+
+class Superscript(Container):
+    __slots__ = ()
+
+class Subscript(Container):
+    __slots__ = ()
+
+class SmallCaps(Container):
+    __slots__ = ()
+
+class Cite(Container):
+    __slots__ = ()
 
 
-@dataclass(eq=False)
+
+@dataclass(eq=False, slots=True)
 class Quoted(Inline):
     double: bool
     content: list[Inline]
@@ -98,7 +114,7 @@ class Quoted(Inline):
         return iter(self.content)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Span(Inline):
     content: list[Inline]
     id: str = ""
@@ -108,7 +124,7 @@ class Span(Inline):
         return iter(self.content)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Link(Inline):
     content: list[Inline]
     url: str
@@ -118,7 +134,7 @@ class Link(Inline):
         return iter(self.content)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Image(Inline):
     alt_content: list[Inline]
     src: str
@@ -133,7 +149,7 @@ class Image(Inline):
         return iter(self.alt_content)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Note(Inline):
     blocks: list["Block"]
     number: int = 0          # set by transforms: 1, 2, ... within one case study
@@ -144,7 +160,7 @@ class Note(Inline):
 
 
 # ---------------------------------------------------------------- blocks
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Block(Node):
     id: str = field(default="", kw_only=True)
     source: str = field(default="", kw_only=True)
@@ -155,7 +171,7 @@ class Block(Node):
         return self.ROLE
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Para(Block):
     content: list[Inline]
     ROLE = "P"
@@ -164,12 +180,12 @@ class Para(Block):
         return iter(self.content)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Plain(Para):
     pass
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Header(Block):
     level: int
     content: list[Inline]
@@ -182,24 +198,24 @@ class Header(Block):
         return iter(self.content)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CodeBlock(Block):
     text: str
     ROLE = "Code"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class RawBlock(Block):
     format: str
     text: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class HorizontalRule(Block):
     ROLE = "Artifact"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class BlockQuote(Block):
     blocks: list[Block]
     ROLE = "BlockQuote"
@@ -208,7 +224,7 @@ class BlockQuote(Block):
         return iter(self.blocks)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class BulletList(Block):
     items: list[list[Block]]
     ROLE = "L"
@@ -218,13 +234,13 @@ class BulletList(Block):
             yield from item
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class OrderedList(BulletList):
     start: int = 1
     style: str = "Decimal"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DefinitionList(Block):
     items: list[tuple[list[Inline], list[list[Block]]]]
     ROLE = "L"
@@ -236,7 +252,7 @@ class DefinitionList(Block):
                 yield from blocks
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class LineBlock(Block):
     lines: list[list[Inline]]
     ROLE = "P"
@@ -246,7 +262,7 @@ class LineBlock(Block):
             yield from line
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Div(Block):
     blocks: list[Block]
     classes: list[str] = field(default_factory=list)
@@ -255,7 +271,7 @@ class Div(Block):
         return iter(self.blocks)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Cell:
     blocks: list[Block]
     align: str = "AlignDefault"
@@ -263,7 +279,7 @@ class Cell:
     rowspan: int = 1
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Table(Block):
     caption: list[Block]
     aligns: list[str]
@@ -284,7 +300,7 @@ class Table(Block):
         return len(self.aligns)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Figure(Block):
     caption: list[Block]
     blocks: list[Block]
@@ -299,7 +315,7 @@ class Figure(Block):
         return [n for n in walk(self.blocks) if isinstance(n, Image)]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Document:
     """One converted source file."""
 
@@ -454,12 +470,16 @@ _BLOCKS = {
     "Figure": lambda c, s: Figure(blocks_from_json(c[1][1], s), blocks_from_json(c[2], s), id=_attr_id(c[0])),
 }
 
+_SPACE = Space()
+_SOFTBREAK = SoftBreak()
+
 _CONTAINERS = {cls.__name__: cls for cls in (Emph, Strong, Underline, Strikeout, Superscript, Subscript, SmallCaps)}
 
 _INLINES = {
     "Str": lambda c: Str(c),
-    "Space": lambda c: Space(),
-    "SoftBreak": lambda c: SoftBreak(),
+    # Space and SoftBreak carry nothing: one shared instance each saves a million objects a book
+    "Space": lambda c: _SPACE,
+    "SoftBreak": lambda c: _SOFTBREAK,
     "LineBreak": lambda c: LineBreak(),
     "Code": lambda c: Code(c[1]),
     "Math": lambda c: Math(c[1]),

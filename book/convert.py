@@ -30,6 +30,7 @@ READERS = {
     ".htm": "html",
     ".rst": "rst",
 }
+MEDIA_READERS = {"docx", "odt"}   # formats that carry their images inside
 TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".rst"}
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
 LUA_SCRIPT = Path(__file__).with_name("convert.lua")
@@ -108,6 +109,9 @@ class Converter:
         self.jobs = jobs or os.cpu_count() or 1
         self._salt = f"{CONVERTER_REVISION}:{_pandoc_fingerprint(self.binary)}:{LUA_SCRIPT.read_bytes().hex()[:64]}"
         self.converted = 0   # how many sources pandoc actually read this run (for -v and the benchmark)
+        # label -> every character of the converted document (JSON syntax is ASCII, so this is the
+        # text's character set plus a few ASCII ones): what the glyph audit needs, without a walk
+        self.characters: dict[str, str] = {}
 
     def _key(self, data: bytes, reader: str) -> str:
         h = hashlib.sha256(self._salt.encode())
@@ -126,34 +130,42 @@ class Converter:
                 continue
             reader = READERS[source.path.suffix.lower()]
             key = self._key(data, reader)
-            cached = self._load_cached(key)
+            cached = self._load_cached(key, check_media=reader in MEDIA_READERS)
             if cached is not None:
-                docs[source.label] = ast.document_from_json(cached, source.label)
+                text, doc = cached
+                self.characters[source.label] = "".join(set(text))
+                docs[source.label] = ast.document_from_json(doc, source.label)
             else:
                 todo.append((source, reader, key))
         for source, key, raw in self._run_pandoc(todo):
             if "error" in raw:
                 problems.add(f"pandoc cannot read it: {_first_line(raw['error'])}; open it in its editor and save it again", source.label)
                 continue
-            self._store(key, raw["doc"])
+            text = self._store(key, raw["doc"])
+            self.characters[source.label] = "".join(set(text))
             docs[source.label] = ast.document_from_json(raw["doc"], source.label)
         problems.raise_if_any()
         return docs
 
-    def _load_cached(self, key: str) -> dict | None:
+    def _load_cached(self, key: str, check_media: bool) -> tuple[str, dict] | None:
         path = self.cache_dir / f"{key}.json"
         try:
-            doc = json.loads(path.read_bytes())
+            text = path.read_bytes().decode("utf-8")
+            doc = json.loads(text)
         except (OSError, ValueError):
             return None
-        # extracted Word images live beside the cache: if one is gone, convert again
+        if not check_media:
+            return text, doc
+        # images extracted from Word files live beside the cache: if one is gone, convert again
         for node in _json_images(doc.get("blocks", [])):
             if node.startswith(str(self.media_dir)) and not Path(node).exists():
                 return None
-        return doc
+        return text, doc
 
-    def _store(self, key: str, doc: dict) -> None:
-        atomic_write_bytes(self.cache_dir / f"{key}.json", json.dumps(doc).encode())
+    def _store(self, key: str, doc: dict) -> str:
+        text = json.dumps(doc, ensure_ascii=False)
+        atomic_write_bytes(self.cache_dir / f"{key}.json", text.encode("utf-8"))
+        return text
 
     def _run_pandoc(self, todo):
         if not todo:

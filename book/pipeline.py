@@ -47,7 +47,7 @@ class Loaded:
     style: HouseStyle
     index: Index
     build_time: datetime
-    texts: dict[str, str]            # source label -> plain text (for the glyph audit and tests)
+    texts: dict[str, str]            # source label -> its characters (for the glyph audit)
 
 
 @dataclass
@@ -94,15 +94,16 @@ def load(options: Options, reporter: Reporter) -> Loaded:
         chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
     problems.raise_if_any()
     publication = assemble(index, front, chapters, images.infos)
-    texts = _texts(index, docs)
+    texts = _texts(index, converter.characters)
     from .glyphs import audit_publication
 
     audit_publication(texts, style, reporter)
     return Loaded(publication, style, index, build_time(index), texts)
 
 
-def _texts(index: Index, docs: dict[str, ast.Document]) -> dict[str, str]:
-    texts = {label: ast.stringify(doc.blocks) for label, doc in docs.items()}
+def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
+    """What the glyph audit checks: each source's characters, and the index's own texts."""
+    texts = dict(characters)
     index_text = [index.edition.title, index.edition.subtitle, index.edition.publisher, index.edition.rights]
     index_text += [o.name + " " + o.region + " " + o.ics for o in index.organisations.values()]
     for cs in index.case_studies:
@@ -110,11 +111,6 @@ def _texts(index: Index, docs: dict[str, ast.Document]) -> dict[str, str]:
         if cs.quote:
             index_text += [cs.quote.text, cs.quote.name, cs.quote.role]
     texts[index.label] = "\n".join(index_text)
-    # notes are left out of stringify; the audit must still see them
-    for label, doc in docs.items():
-        notes = [n for n in ast.walk(doc.blocks) if isinstance(n, ast.Note)]
-        if notes:
-            texts[label] += " " + " ".join(ast.stringify(n.blocks) for n in notes)
     return texts
 
 

@@ -30,10 +30,11 @@ class Context:
 
 
 def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.Note]]:
-    blocks = sanitise_blocks(doc.blocks, ctx)
-    blocks = promote_figures(blocks)
-    shift_headings(blocks, top=2)
+    blocks = promote_figures([b for b in doc.blocks if not _dropped(b, ctx)])
     nodes = list(ast.walk(blocks))   # one walk serves every pass below
+    sanitise_nodes(nodes, ctx)
+    nodes = [n for n in nodes if not isinstance(n, _RAW)]
+    shift_headings([n for n in nodes if isinstance(n, ast.Header)], top=2)
     check_images(nodes, ctx)
     notes = number_notes(nodes, ctx)
     assign_ids(nodes, ctx.chapter_id, ctx.source_label)
@@ -41,51 +42,51 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
 
 
 # ------------------------------------------------------------------ sanitising
-def sanitise_blocks(blocks: list[ast.Block], ctx: Context) -> list[ast.Block]:
-    """Drop raw HTML/TeX and unsafe links, wherever they are nested."""
-    out = []
-    for block in blocks:
-        if isinstance(block, ast.RawBlock):
-            _warn_raw(block.format, block.text, ctx)
-            continue
-        _sanitise_children(block, ctx)
-        out.append(block)
-    return out
+_RAW = (ast.RawBlock, ast.RawInline)
+_SUSPECT = {ast.RawBlock, ast.RawInline, ast.Link}
+_LIST_FIELDS = ("content", "alt_content", "blocks", "caption")
 
 
-def _sanitise_children(node, ctx: Context) -> None:
-    for name in ("content", "alt_content"):
-        if isinstance(getattr(node, name, None), list):
-            setattr(node, name, sanitise_inlines(getattr(node, name), ctx))
-    for name in ("blocks", "caption"):
-        if isinstance(getattr(node, name, None), list):
-            setattr(node, name, sanitise_blocks(getattr(node, name), ctx))
-    if isinstance(node, ast.BulletList):
-        node.items = [sanitise_blocks(item, ctx) for item in node.items]
-    elif isinstance(node, ast.DefinitionList):
-        node.items = [(sanitise_inlines(t, ctx), [sanitise_blocks(d, ctx) for d in ds]) for t, ds in node.items]
-    elif isinstance(node, ast.LineBlock):
-        node.lines = [sanitise_inlines(line, ctx) for line in node.lines]
-    elif isinstance(node, ast.Table):
-        for row in node.head + node.body + node.foot:
-            for cell in row:
-                cell.blocks = sanitise_blocks(cell.blocks, ctx)
+def sanitise_nodes(nodes: list[ast.Node], ctx: Context) -> None:
+    """Drop raw HTML/TeX and unsafe links wherever they are nested (``nodes``: every node of the
+    document, from one walk). Lists are only rebuilt where something is removed."""
+    if not any(type(n) in _SUSPECT for n in nodes):
+        return   # the common case: nothing raw, no links
+    for node in nodes:
+        for name in _LIST_FIELDS:
+            items = getattr(node, name, None)
+            if isinstance(items, list) and items and any(isinstance(i, _RAW) or _unsafe_link(i) for i in items):
+                setattr(node, name, [_made_safe(i, ctx) for i in items if not _dropped(i, ctx)])
+        if isinstance(node, ast.BulletList):
+            node.items = [[b for b in item if not _dropped(b, ctx)] for item in node.items]
+        elif isinstance(node, ast.Table):
+            for row in node.head + node.body + node.foot:
+                for cell in row:
+                    cell.blocks = [b for b in cell.blocks if not _dropped(b, ctx)]
+        elif isinstance(node, ast.LineBlock):
+            node.lines = [[i for i in line if not _dropped(i, ctx)] for line in node.lines]
+        elif isinstance(node, ast.DefinitionList):
+            node.items = [([i for i in t if not _dropped(i, ctx)], ds) for t, ds in node.items]
 
 
-def sanitise_inlines(inlines: list[ast.Inline], ctx: Context) -> list[ast.Inline]:
-    out: list[ast.Inline] = []
-    for node in inlines:
-        if isinstance(node, ast.RawInline):
-            _warn_raw(node.format, node.text, ctx)
-            continue
-        if isinstance(node, ast.Link) and not _safe_url(node.url):
-            ctx.reporter.warn(
-                "unsafe-link", f"link to '{node.url[:60]}' removed (only web, mail and phone links are kept); its text stays", ctx.source_label
-            )
-            node = ast.Span(node.content)
-        _sanitise_children(node, ctx)
-        out.append(node)
-    return out
+def _dropped(node, ctx: Context) -> bool:
+    if isinstance(node, _RAW):
+        _warn_raw(node.format, node.text, ctx)
+        return True
+    return False
+
+
+def _unsafe_link(node) -> bool:
+    return isinstance(node, ast.Link) and not _safe_url(node.url)
+
+
+def _made_safe(node, ctx: Context):
+    if _unsafe_link(node):
+        ctx.reporter.warn(
+            "unsafe-link", f"link to '{node.url[:60]}' removed (only web, mail and phone links are kept); its text stays", ctx.source_label
+        )
+        return ast.Span(node.content)
+    return node
 
 
 def _safe_url(url: str) -> bool:
@@ -111,9 +112,8 @@ def promote_figures(blocks: list[ast.Block]) -> list[ast.Block]:
     return out
 
 
-def shift_headings(blocks: list[ast.Block], top: int) -> None:
+def shift_headings(headers: list[ast.Header], top: int) -> None:
     """The case study's title is the level-1 heading; the source's own top level becomes ``top``."""
-    headers = [n for n in ast.walk(blocks) if isinstance(n, ast.Header)]
     if not headers:
         return
     shift = top - min(h.level for h in headers)

@@ -38,21 +38,14 @@ class Sequence(list):
             return self.line
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when it is there (ten times faster on a thousand case studies)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):
     def __init__(self, stream):
         super().__init__(stream)
-        self._alias_count = 0
-        self.duplicates: list[tuple[object, int]] = []
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self._alias_count += 1
-            if self._alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise ConstructorError(
-                    None, None, f"more than {MAX_ALIASES} aliases ('*name'): refusing to expand them", mark
-                )
-        return super().compose_node(parent, index)
+        self.duplicates: list[tuple[object, int, int]] = []
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -99,6 +92,19 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
+def _check_aliases(text: str, shown: str) -> None:
+    """Refuse alias bombs before anything is built from them: aliases share nodes, but every
+    later pass (validation, iteration) would walk each expansion."""
+    count = 0
+    for token in yaml.scan(text, Loader=_BaseLoader):
+        if isinstance(token, yaml.AliasToken):
+            count += 1
+            if count > MAX_ALIASES:
+                raise UserError(Problem(
+                    f"more than {MAX_ALIASES} aliases ('*name'): refusing to expand them; write the values out",
+                    shown, token.start_mark.line + 1))
+
+
 def load_yaml(path: Path, shown_as: str | None = None):
     """Load one YAML file; every problem becomes a UserError naming the file and line."""
     shown = shown_as or str(path)
@@ -124,8 +130,10 @@ def load_yaml(path: Path, shown_as: str | None = None):
             problems.append(Problem("indented with a tab: YAML needs spaces", shown, number))
     if problems:
         raise UserError(problems)
-    loader = _LineLoader(text)
+    loader = None
     try:
+        _check_aliases(text, shown)
+        loader = _LineLoader(text)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -136,7 +144,8 @@ def load_yaml(path: Path, shown_as: str | None = None):
     except yaml.YAMLError as exc:
         raise UserError(Problem(f"YAML syntax error: {exc}", shown))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if loader.duplicates:
         raise UserError(
             [
