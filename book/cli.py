@@ -56,14 +56,16 @@ def run(options: Options, command: str) -> int:
         count = len(error.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_USER_ERROR
-    if not options.quiet:
+    if not options.quiet and result.up_to_date:
+        print(f"{options.out}: up to date (no source, style or option changed since the last build)")
+    elif not options.quiet:
         for path in result.written:
             if options.verbose or "one-pagers/" not in path.as_posix():
                 print(f"wrote {path}")
         if result.unchanged:
             print(f"{len(result.unchanged)} output(s) unchanged")
         if options.verbose:
-            print(f"built in {time.perf_counter() - started:.2f} s")
+            print(f"built in {time.perf_counter() - started:.2f} s: " + ", ".join(f"{label} {sec:.2f} s" for label, sec in result.timings))
     return EXIT_OK
 
 

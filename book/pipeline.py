@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import ast
+from . import ast, manifest
 from .assemble import assemble, case_chapter
 from .convert import Converter, SourceFile
 from .errors import Problems, Reporter
@@ -19,6 +19,7 @@ from .fsutil import atomic_write_bytes, build_lock, check_writable
 from .images import ImageChecker
 from .index import Index, load_index
 from .model import Chapter, PageMap, Publication
+from .progress import Progress
 from .style import HouseStyle, load_style
 from .transforms import Context, prepare
 
@@ -55,6 +56,8 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     page_map: PageMap | None = None
+    up_to_date: bool = False        # nothing changed since the last build: nothing was done
+    timings: list[tuple[str, float]] = field(default_factory=list)
 
 
 def build_time(index: Index) -> datetime:
@@ -68,15 +71,23 @@ def build_time(index: Index) -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
-def load(options: Options, reporter: Reporter) -> Loaded:
-    style = load_style(options.styles, options.style)
-    index = load_index(options.sources, reporter)
-    if options.only:
-        index = index.subset(options.only)
+def load(options: Options, reporter: Reporter, progress: Progress | None = None) -> Loaded:
+    progress = progress or Progress(False)
+    with progress.step("reading the index and style"):
+        style = load_style(options.styles, options.style)
+        index = load_index(options.sources, reporter)
+        if options.only:
+            index = index.subset(options.only)
     converter = Converter(options.out / ".cache" / "pandoc")
     sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
     sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
-    docs = converter.convert_all(sources)
+    with progress.step(f"converting {len(sources)} sources"):
+        docs = converter.convert_all(sources)
+    with progress.step("preparing the document model"):
+        return _prepare(options, reporter, style, index, converter, docs)
+
+
+def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
     problems = Problems()
     images = ImageChecker()
 
@@ -116,39 +127,50 @@ def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
 
 def check(options: Options) -> Reporter:
     reporter = Reporter(strict=options.strict, quiet=options.quiet)
-    load(options, reporter)
+    load(options, reporter, Progress(not options.quiet))
     reporter.raise_if_strict()
     return reporter
 
 
 def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
     reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
+    progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
     with build_lock(options.out, str(options.out)):
-        loaded = load(options, reporter)
+        key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
+        outputs = manifest.up_to_date(options.out, key)
+        if outputs is not None:
+            return BuildResult(unchanged=outputs, up_to_date=True)
+        loaded = load(options, reporter, progress)
         reporter.raise_if_strict()
-        return _write_all(loaded, options, reporter)
+        result = _write_all(loaded, options, reporter, progress)
+        manifest.record(options.out, key, result.written + result.unchanged)
+        result.timings = progress.timings
+        return result
 
 
-def _write_all(loaded: Loaded, options: Options, reporter: Reporter) -> BuildResult:
+def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress) -> BuildResult:
     from .writers.compendium import write_compendium
 
     result = BuildResult()
     outputs: dict[Path, bytes] = {}
     # The compendium is always typeset: the EPUB's page list and the one-pagers' page
     # references come from where its pages fall.
-    pdf_bytes, page_map = write_compendium(loaded, options)
+    with progress.step("typesetting the compendium"):
+        pdf_bytes, page_map = write_compendium(loaded, options)
     result.page_map = page_map
     if "pdf" in options.targets:
         outputs[options.out / "compendium.pdf"] = pdf_bytes
     if "epub" in options.targets:
         from .writers.epub import write_epub
 
-        outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options)
+        with progress.step("writing the EPUB"):
+            outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options)
     if "onepagers" in options.targets:
         from .writers.onepager import write_onepagers
 
-        pages, combined = write_onepagers(loaded, page_map, options, reporter)
+        with progress.step("setting the one-pagers"):
+            pages, combined = write_onepagers(loaded, page_map, options, reporter)
         for key, data in pages.items():
             outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
         outputs[options.out / "one-pagers.pdf"] = combined
