@@ -33,6 +33,7 @@ READERS = {
 MEDIA_READERS = {"docx", "odt"}   # formats that carry their images inside
 TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".rst"}
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # encrypted Office files and old .doc are OLE, not zip
 LUA_SCRIPT = Path(__file__).with_name("convert.lua")
 # Bump when the conversion itself changes, so old cache entries are not reused.
 CONVERTER_REVISION = "1"
@@ -86,6 +87,13 @@ def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
         return None
     if not data.strip():
         problems.add("is empty: add the case study's text", label)
+        return None
+    if suffix in (".docx", ".odt") and not data.startswith(b"PK\x03\x04"):
+        if data.startswith(OLE_MAGIC):
+            problems.add("is password-protected (or an old .doc saved with a new name): open it in Word, remove the password"
+                         " (File > Info > Protect Document) and save it as .docx", label)
+        else:
+            problems.add(f"is not a real {suffix} file (it is not a zip package): open it in its editor and save it as {suffix}", label)
         return None
     if suffix in TEXT_SUFFIXES:
         try:

@@ -64,3 +64,13 @@ def build_lock(folder: Path, shown: str):
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """Temporary files left by a build that was killed mid-write: never outputs, always safe to drop."""
+    for part in folder.rglob(".*.part"):
+        if ".cache" not in part.parts:
+            try:
+                part.unlink()
+            except OSError:
+                pass

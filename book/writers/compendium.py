@@ -22,6 +22,19 @@ from .compendium_content import ContentBuilder
 from .pdfpages import PageDecorator
 
 
+def words_in(piece) -> int:
+    """Words of a split paragraph piece (the EPUB puts a page marker after this many). A word
+    hyphenated across the page break is counted on the page where it ends."""
+    frags = getattr(piece, "frags", None) or []
+    if len(frags) == 1 and hasattr(frags[0], "words"):
+        words = list(frags[0].words)      # a plain paragraph: ReportLab keeps the words themselves
+    elif hasattr(piece, "getPlainText"):
+        words = piece.getPlainText().split()
+    else:
+        return 0
+    return len(words) - (1 if words and words[-1].endswith("-") else 0)
+
+
 class TrackingFrame(Frame):
     """A frame that passes a block's identity on to the pieces it is split into, so the page map
     also knows which block a page starts in the middle of."""
@@ -38,8 +51,7 @@ class TrackingFrame(Frame):
                 else:
                     piece._continues = block_id
                     piece._words_before = words
-                if hasattr(piece, "getPlainText"):
-                    words += len(piece.getPlainText().split())
+                words += words_in(piece)
         return pieces
 
 

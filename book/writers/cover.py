@@ -16,7 +16,7 @@ BAND = 0.22                         # the foot band's share of the height, as on
 
 
 def cover_png(edition, style) -> bytes:
-    blue, dark, white = style.color("nhs-blue"), style.color("nhs-dark-blue"), "#FFFFFF"
+    blue, dark, white = _colour(style, "nhs-blue", "#005EB8"), _colour(style, "nhs-dark-blue", "#003087"), "#FFFFFF"
     image = Image.new("RGB", (WIDTH, HEIGHT), blue)
     draw = ImageDraw.Draw(image)
     band_top = int(HEIGHT * (1 - BAND))
@@ -36,6 +36,11 @@ def cover_png(edition, style) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _colour(style, name: str, default: str) -> str:
+    """A palette colour; a style that does not name it gets the NHS identity's own."""
+    return style.palette.get(name) or default
 
 
 def _font(style, face: str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -37,13 +38,14 @@ class Toc:
     label: str
     href: str
     children: list["Toc"] = field(default_factory=list)
+    css: str | None = None      # the style sheet sets part lines apart (li.toc-part)
 
 
 @dataclass
 class Doc:
     key: str            # the id the PDF's page map knows it by (chapter id, part id, 'cover'...)
     name: str           # file name inside the EPUB
-    title: str
+    kind: str           # cover, titlepage, toc, chapter, part or index (its landmark, if any)
     xhtml: str
 
 
@@ -51,9 +53,8 @@ class Doc:
 class ImageStore:
     """Images named by content hash under images/: the same picture twice is stored once."""
 
-    def __init__(self, known: dict):
-        self.known = known                      # Publication.images: path -> ImageInfo
-        self.files: dict[str, tuple[bytes, str]] = {}
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[bytes, str]] = {}   # name in the EPUB -> (bytes, media type)
         self._names: dict[str, str] = {}
 
     def href(self, src: str) -> str | None:
@@ -81,34 +82,59 @@ def _image_type(data: bytes) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------ the documents, in reading order
+INDEXES = (("index-organisations", "Index of organisations", "organisation_index"),
+           ("index-themes", "Index of themes", "theme_index"))
+
+
 def build_documents(loaded, images: ImageStore, page_map: PageMap) -> tuple[list[Doc], list[Toc]]:
+    """Every content document in the compendium's order, and the table of contents."""
     pub, lang = loaded.publication, loaded.publication.edition.language
     cuts: dict[str, list[int]] = {}
     for block_id, words in sorted(page_map.page_continuation.values()):
         cuts.setdefault(block_id, []).append(words)
-    href_of = lambda key: f"{key}.xhtml"  # noqa: E731 - chapter and part ids are file-name safe
+    name = _file_names(pub)
+    chapter_href = lambda chapter_id: name[("chapter", chapter_id)]  # noqa: E731
+
+    def chapter_doc(chapter) -> tuple[Doc, Toc]:
+        href = chapter_href(chapter.id)
+        xhtml = html.chapter_document(chapter, lang, images.href, cuts)
+        return Doc(chapter.id, href, "chapter", xhtml), Toc(chapter.title, href, _heading_tree(chapter, href))
+
     docs = [
-        Doc("cover", "cover.xhtml", "Cover", html.cover_document(pub.edition, "images/cover." + _cover_ext(loaded), lang)),
-        Doc("title-page", "title-page.xhtml", "Title page", html.title_page(pub.edition, lang)),
-        Doc("contents", "nav.xhtml", "Contents", ""),   # written last, when the page list is known
+        Doc("cover", "cover.xhtml", "cover", html.cover_document(pub.edition, "images/cover." + _cover_ext(loaded), lang)),
+        Doc("title-page", "title-page.xhtml", "titlepage", html.title_page(pub.edition, lang)),
+        Doc("contents", "nav.xhtml", "toc", ""),   # written last, when the page list is known
     ]
     toc = []
     for chapter in pub.front:
-        docs.append(Doc(chapter.id, href_of(chapter.id), chapter.title, html.chapter_document(chapter, lang, images.href, cuts)))
-        toc.append(Toc(chapter.title, href_of(chapter.id), _heading_tree(chapter, href_of(chapter.id))))
-    for part in pub.parts:
-        docs.append(Doc(part.id, href_of(part.id), part.title, html.part_document(part, lang, href_of)))
-        entry = Toc(f"Part {part.number}: {part.title}", href_of(part.id))
-        for chapter in part.chapters:
-            docs.append(Doc(chapter.id, href_of(chapter.id), chapter.title, html.chapter_document(chapter, lang, images.href, cuts)))
-            entry.children.append(Toc(chapter.title, href_of(chapter.id), _heading_tree(chapter, href_of(chapter.id))))
+        doc, entry = chapter_doc(chapter)
+        docs.append(doc)
         toc.append(entry)
-    for key, title, entries in (("index-organisations", "Index of organisations", pub.organisation_index),
-                                ("index-themes", "Index of themes", pub.theme_index)):
+    for part in pub.parts:
+        href = name[("part", part.id)]
+        docs.append(Doc(part.id, href, "part", html.part_document(part, lang, chapter_href)))
+        toc.append(Toc(f"Part {part.number}: {part.title}", href, css="toc-part"))
+        for chapter in part.chapters:
+            doc, entry = chapter_doc(chapter)
+            docs.append(doc)
+            toc[-1].children.append(entry)
+    for key, title, attribute in INDEXES:
+        entries = getattr(pub, attribute)
         if entries:
-            docs.append(Doc(key, href_of(key), title, html.index_document(key, title, entries, href_of, lang)))
-            toc.append(Toc(title, href_of(key)))
+            docs.append(Doc(key, name[("index", key)], "index", html.index_document(key, title, entries, chapter_href, lang)))
+            toc.append(Toc(title, name[("index", key)]))
     return docs, toc
+
+
+def _file_names(pub) -> dict[tuple[str, str], str]:
+    """(kind, id) -> file name. Ids are the editors' (lower case, digits, hyphens): a case study
+    called 'cover' or 'index-themes' must not overwrite the document of that name."""
+    used = {"cover", "title-page", "nav", "toc"}
+    keys = [("chapter", c.id) for c in pub.front]
+    for part in pub.parts:
+        keys += [("part", part.id)] + [("chapter", c.id) for c in part.chapters]
+    keys += [("index", key) for key, _, _ in INDEXES]
+    return {key: _unique(re.sub(r"[^a-z0-9-]", "-", key[1].lower()) or "x", used) + ".xhtml" for key in keys}
 
 
 def _heading_tree(chapter, href: str) -> list[Toc]:
@@ -148,44 +174,54 @@ class PageMark:
 def place_page_breaks(docs: list[Doc], page_map: PageMap) -> list[PageMark]:
     """Turn the writer's place holders into page-break markers, one per page of the PDF, in order.
 
-    A page goes, in order of preference: at the start of the document that begins on it; before
-    the block the PDF says begins it; inside the paragraph it begins in the middle of, after the
-    words printed on earlier pages; else (a page that only continues some other block, or a
-    blank page) just before the next place whose page is later, or at the end of the document
-    before it when that place opens a new document. Markers never go backwards."""
+    A page's marker goes where the page opens, in order of preference: the start of the document
+    that begins on it; inside the block it opens in the middle of (after the words printed on
+    earlier pages, or at the block's end when that is unknown); before the first block that
+    begins on it; else (a blank page, or one that only continues a block) just before the next
+    place whose page is later, or at the end of the document before it when that place opens a
+    new document. Markers never go backwards, and no page is left out."""
     events = [(d, m.group(1), m.group(2)) for d, doc in enumerate(docs) for m in html.HOLD.finditer(doc.xhtml)]
-    page_of = [_event_page(kind, key, page_map) for _, kind, key in events]
-    before = {key: i for i, (_, kind, key) in enumerate(events) if kind == "before"}
-    mids = _continuations(events, page_map, before)
-    starts = {}
-    for i, (_, kind, key) in enumerate(events):
-        if kind == "start" and page_of[i] is not None:
-            starts.setdefault(page_of[i], i)
-    at: dict[int, list[PageMark]] = {}
-    marks, last, used = [], 0, set()
-    for page in range(len(page_map.labels)):
-        first = before.get(page_map.page_first_block.get(page, ""), mids.get(page))
-        k = _choose(page, last, events, page_of, starts, first)
-        mark = PageMark(page_map.label(page), _unique(f"page-{_id_safe(page_map.label(page))}", used), docs[events[k][0]].name)
-        at.setdefault(k, []).append(mark)
-        marks.append(mark)
-        last = k
+    at, marks = _assign(events, page_map, [docs[d].name for d, _, _ in events])
     counter = iter(range(len(events)))
     for doc in docs:
         doc.xhtml = html.HOLD.sub(lambda m: "".join(_marker(p) for p in at.get(next(counter), ())), doc.xhtml)
     return marks
 
 
+def _assign(events, page_map: PageMap, doc_names: list[str]) -> tuple[dict[int, list[PageMark]], list[PageMark]]:
+    """event index -> the markers placed there; and every marker in page order."""
+    page_of = [_event_page(kind, key, page_map) for _, kind, key in events]
+    before = {key: i for i, (_, kind, key) in enumerate(events) if kind == "before"}
+    mids = _continuations(events, page_map)
+    starts: dict[int, int] = {}
+    for i, (_, kind, _key) in enumerate(events):
+        if kind == "start" and page_of[i] is not None:
+            starts.setdefault(page_of[i], i)
+    at: dict[int, list[PageMark]] = {}
+    marks, last, used = [], 0, set()
+    for page in range(len(page_map.labels) if events else 0):
+        opening = [starts.get(page), mids.get(page), before.get(page_map.page_first_block.get(page))]
+        last = _choose(page, last, events, page_of, opening)
+        label = page_map.label(page)
+        mark = PageMark(label, _unique(f"page-{_id_safe(label)}", used), doc_names[last])
+        at.setdefault(last, []).append(mark)
+        marks.append(mark)
+    return at, marks
+
+
 # documents the PDF knows by another name: its imprint page faces the title
 ALIASES = {"title-page": ("title-page", "imprint", "title")}
 
 
-def _continuations(events, page_map: PageMap, before: dict[str, int]) -> dict[int, int]:
-    """page -> the event where a page that opens mid-paragraph begins (after N of its words)."""
-    mid = {key: i for i, (_, kind, key) in enumerate(events) if kind == "mid"}
+def _continuations(events, page_map: PageMap) -> dict[int, int]:
+    """page -> the event where a page that opens inside a block begins: after the words of the
+    paragraph printed on earlier pages; without a word count (a table, a figure, a list), at
+    the end of that block, the nearest place after the page's top."""
+    index = {f"{kind}:{key}": i for i, (_, kind, key) in enumerate(events) if kind in ("mid", "after")}
     found = {}
     for page, (block_id, words) in page_map.page_continuation.items():
-        k = before.get(block_id) if words <= 0 else mid.get(f"{block_id}@{words}")
+        k = index.get(f"mid:{block_id}@{words}") if words > 0 else None
+        k = k if k is not None else index.get(f"after:{block_id}")
         if k is not None:
             found[page] = k
     return found
@@ -201,12 +237,10 @@ def _event_page(kind: str, key: str, page_map: PageMap) -> int | None:
     return None
 
 
-def _choose(page, last, events, page_of, starts, first_block) -> int:
-    start = starts.get(page)
-    if start is not None and start >= last:
-        return start
-    if first_block is not None and first_block >= last:
-        return first_block
+def _choose(page: int, last: int, events, page_of, opening) -> int:
+    for k in opening:
+        if k is not None and k >= last:
+            return k
     following = next((i for i in range(last, len(events)) if page_of[i] is not None and page_of[i] > page), None)
     if following is None:
         return len(events) - 1 if events else 0
@@ -235,17 +269,19 @@ def _unique(candidate: str, used: set[str]) -> str:
 PAGE_LIST = "\ue000\ue001"   # where the page list goes once the markers are placed
 
 
-def nav_document(toc: list[Toc], docs: list[Doc], lang: str, body_start: str) -> str:
+def nav_document(toc: list[Toc], docs: list[Doc], lang: str) -> str:
     """The contents page readers see (it is in the spine) and the book's navigation document."""
     v = html
     contents = v.el("nav", v.el("h1", "Contents", id="toc-title") + _toc_list(toc), id="toc", epub_type="toc",
                     role="doc-toc", aria_labelledby="toc-title")
-    names = {d.key: d.name for d in docs}
-    spots = [("cover", "cover", "Cover"), ("titlepage", "title-page", "Title page"), ("toc", "contents", "Contents"),
-             ("bodymatter", body_start, "Start of content"), ("index", "index-organisations", "Indexes")]
+    first: dict[str, str] = {}
+    for d in docs:
+        first.setdefault(d.kind, d.name)
+    spots = [("cover", "cover", "Cover"), ("titlepage", "titlepage", "Title page"), ("toc", "toc", "Contents"),
+             ("bodymatter", "part", "Start of content"), ("index", "index", "Indexes")]
     landmarks = "".join(
-        v.el("li", v.el("a", v.text(label), href=names[key] + ("#toc" if key == "contents" else ""), epub_type=kind))
-        for kind, key, label in spots if key in names)
+        v.el("li", v.el("a", v.text(label), href=first[kind] + ("#toc" if kind == "toc" else ""), epub_type=landmark))
+        for landmark, kind, label in spots if kind in first)
     landmarks = v.el("nav", v.el("h2", "Landmarks") + v.el("ol", landmarks), epub_type="landmarks", hidden="hidden")
     return v.document("Contents", v.framed("contents", contents + "\n" + landmarks + "\n" + PAGE_LIST), lang)
 
@@ -257,18 +293,15 @@ def page_list(marks: list[PageMark]) -> str:
     return html.el("nav", html.el("h2", "Pages") + html.el("ol", pages), epub_type="page-list", role="doc-pagelist", hidden="hidden")
 
 
-def _toc_list(entries: list[Toc], depth: int = 0) -> str:
-    items = []
-    for e in entries:
-        children = _toc_list(e.children, depth + 1) if e.children else ""
-        cls = "toc-part" if depth == 0 and e.children and e.label.startswith("Part ") else None
-        items.append(html.el("li", html.el("a", html.text(e.label), href=e.href) + children, class_=cls))
+def _toc_list(entries: list[Toc]) -> str:
+    items = [html.el("li", html.el("a", html.text(e.label), href=e.href) + (_toc_list(e.children) if e.children else ""),
+                     class_=e.css) for e in entries]
     return html.el("ol", "".join(items))
 
 
 def ncx_document(toc: list[Toc], title: str, uid: str, lang: str) -> str:
     """The EPUB 2 table of contents, for older reading systems."""
-    order = iter(range(1, 10_000))
+    order = itertools.count(1)
 
     def points(entries: list[Toc]) -> str:
         return "".join(
@@ -289,34 +322,43 @@ def ncx_document(toc: list[Toc], title: str, uid: str, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ metadata
-def accessibility(loaded, images: ImageStore, print_source: str) -> list[tuple[str, str]]:
+def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = True) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, from what the book actually contains."""
     pub = loaded.publication
-    pictures = [n for c in pub.chapters for n in ast.walk(c.blocks + [b for note in c.notes for b in note.blocks])
-                if isinstance(n, ast.Image) and n.src and images.href(n.src)]
+    blocks = [b for c in pub.chapters for b in ([c.summary_block] if c.summary_block else []) + c.blocks]
+    pictures = [n for n in ast.walk(blocks) if isinstance(n, ast.Image) and n.src and images.href(n.src)]
     described = all(p.alt for p in pictures)        # the cover always has its text alternative
-    features = ["tableOfContents", "readingOrder", "structuralNavigation", "pageNavigation", "printPageNumbers",
-                "index", "displayTransformability"] + (["alternativeText"] if described else [])
+    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
+    features += ["pageNavigation", "printPageNumbers"] if paged else []
+    indexes = [name for name, entries in (("organisations", pub.organisation_index), ("themes", pub.theme_index)) if entries]
+    features += (["index"] if indexes else []) + ["displayTransformability"] + (["alternativeText"] if described else [])
     missing = sum(1 for p in pictures if not p.alt)
+    pages = f", and page-break markers with a page list matching the print edition ({print_source})" if paged else ""
+    index_text = f" and indexes of {' and '.join(indexes)}" if indexes else ""
     summary = (
         f"{pub.edition.title} has {len(pub.case_studies)} case studies with headings in a logical order, a table of "
-        f"contents, landmarks, indexes of organisations and themes, and page-break markers with a page list matching "
-        f"the print edition ({print_source}). "
-        + (f"All {len(pictures) + 1} images, the cover included, have text alternatives. " if described
-           else f"{missing} of {len(pictures) + 1} images have no text alternative. ")
+        f"contents, landmarks{index_text}{pages}. "
+        + _alt_text_sentence(len(pictures) + 1, missing)
         + "Text can be resized and restyled, and there are no flashing, sound or motion hazards."
         + (f" It meets {A11Y_CONFORMANCE}." if described else "")
     )
     meta = [("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
             ("schema:accessModeSufficient", "textual" if described else "textual,visual")]
     meta += [("schema:accessibilityFeature", f) for f in features]
-    meta += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary), ("pageBreakSource", print_source)]
+    meta += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
+    meta += [("pageBreakSource", print_source)] if paged else []
     if described:
         meta += [("dcterms:conformsTo", A11Y_CONFORMANCE), ("a11y:certifiedBy", pub.edition.publisher)]
     return meta
 
 
-def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str) -> None:
+def _alt_text_sentence(images: int, missing: int) -> str:
+    if missing:
+        return f"{missing} of {images} images {'has' if missing == 1 else 'have'} no text alternative. "
+    return "The cover image has a text alternative. " if images == 1 else f"All {images} images, the cover included, have text alternatives. "
+
+
+def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str, paged: bool) -> None:
     ed = loaded.publication.edition
     book.set_identifier(ed.identifier)
     book.title = ed.title
@@ -328,30 +370,28 @@ def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str)
     book.set_language(ed.language)
     book.add_author(ed.publisher)
     book.add_metadata("DC", "publisher", ed.publisher)
-    for name, value in (("date", ed.date), ("rights", ed.rights), ("source", print_source)):
+    for name, value in (("date", ed.date), ("rights", ed.rights), ("source", print_source if paged else "")):
         if value:
             book.add_metadata("DC", name, value)
     for theme in loaded.publication.themes:
         book.add_metadata("DC", "subject", theme)
-    for prop, value in accessibility(loaded, images, print_source):
+    for prop, value in accessibility(loaded, images, print_source, paged):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-
 
 
 # ------------------------------------------------------------------ packaging
 def write_epub(loaded, page_map: PageMap, options) -> bytes:
     ed = loaded.publication.edition
     print_source = f"{ed.identifier} (print)"
-    images = ImageStore(loaded.publication.images)
+    images = ImageStore()
     docs, toc = build_documents(loaded, images, page_map)
-    nav = next(d for d in docs if d.key == "contents")
-    body_start = next((d.key for d in docs if d.key.startswith("part-")), docs[-1].key)
-    nav.xhtml = nav_document(toc, docs, ed.language, body_start)
+    nav = next(d for d in docs if d.kind == "toc")
+    nav.xhtml = nav_document(toc, docs, ed.language)
     marks = place_page_breaks(docs, page_map)
     nav.xhtml = nav.xhtml.replace(PAGE_LIST, page_list(marks))
     book = epub.EpubBook()
-    metadata(book, loaded, images, print_source)
+    metadata(book, loaded, images, print_source, paged=bool(marks))
     _add_items(book, loaded, docs, toc, images)
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"raise_exceptions": True, "epub2_guide": False, "epub3_landmark": False,
@@ -369,8 +409,8 @@ def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore
                                 content=ncx_document(toc, ed.title, ed.identifier, ed.language).encode()))
     spine = []
     for doc in docs:
-        item = epub.EpubItem(uid="x-" + doc.key, file_name=doc.name, media_type=XHTML, content=doc.xhtml.encode())
-        if doc.key == "contents":
+        item = epub.EpubItem(uid="x-" + Path(doc.name).stem, file_name=doc.name, media_type=XHTML, content=doc.xhtml.encode())
+        if doc.kind == "toc":
             item.properties = ["nav"]
         book.add_item(item)
         spine.append(item)

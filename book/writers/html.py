@@ -63,14 +63,18 @@ def hold(kind: str, key: str) -> str:
     return f"{HOLD_OPEN}{kind}:{key}{HOLD_CLOSE}"
 
 
+def held(block: ast.Block, markup: str) -> str:
+    """A block's markup between its place holders (a block without an id cannot have any)."""
+    return hold("before", block.id) + markup + hold("after", block.id) if block.id else markup
+
+
 def safe_href(url: str) -> str | None:
     """The link target if it is a web, mail, phone or fragment link, percent-encoded; else None."""
+    # the scheme is judged with every space and control character removed ("java script:")
     compact = re.sub(r"[\x00-\x20\x7f]", "", url)
-    if compact.startswith("#"):
-        return compact
-    if not compact.lower().startswith(SAFE_SCHEMES):
+    if not compact.startswith("#") and not compact.lower().startswith(SAFE_SCHEMES):
         return None
-    return quote(compact, safe=":/?#[]@!$&'()*+,;=%~-._")
+    return quote(re.sub(r"[\x00-\x1f\x7f]", "", url).strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def document(title: str, body: str, lang: str, epub_type: str = "") -> str:
@@ -107,7 +111,7 @@ class Renderer:
     def block(self, block: ast.Block, context: str = "body") -> str:
         render = BLOCKS.get(type(block))
         inner = render(self, block, context) if render else el("p", text(ast.stringify([block]).strip()))
-        return hold("before", block.id) + inner + hold("after", block.id) + "\n"
+        return held(block, inner) + "\n"
 
     def _id(self, block: ast.Block) -> str | None:
         return block.id or None
@@ -261,11 +265,14 @@ class Renderer:
                   aria_label=f"Back to reference {note.number}")
         blocks = list(note.blocks)
         if blocks and isinstance(blocks[0], ast.Para):
-            first = hold("before", blocks[0].id) + el("p", back + " " + self.inlines(blocks[0].content)) + hold("after", blocks[0].id)
+            first = held(blocks[0], el("p", back + " " + self.inlines(blocks[0].content)))
             rest = self.blocks(blocks[1:])
         else:
             first, rest = el("p", back), self.blocks(blocks)
-        return el("aside", first + rest, id=note.id, class_="endnote", epub_type="endnote", role="doc-endnote")
+        # role "note", not "doc-endnote": DPUB-ARIA 1.1 deprecates that and HTML does not allow it
+        # on <aside> (EPUBCheck reports both); without a role each note would be an unnamed
+        # complementary landmark (Ace reports that)
+        return el("aside", first + rest, id=note.id, class_="endnote", epub_type="endnote", role="note")
 
 
 WRAPPERS = {
@@ -359,15 +366,15 @@ def case_opener(chapter, r: Renderer, title_id: str) -> tuple[str, list[ast.Bloc
     parts.append(el("p", text(" \u00b7 ".join(m for m in meta if m)), class_="opener-meta"))
     if chapter.summary_block is not None:
         block = chapter.summary_block
-        parts.append(hold("before", block.id) + r.para(block, cls="standfirst") + hold("after", block.id))
+        parts.append(held(block, r.para(block, cls="standfirst")))
     elif cs.summary:
         parts.append(el("p", text(cs.summary), class_="standfirst"))
-    parts.append(highlights(cs.highlights, chapter.id))
+    parts.append(highlights(cs.highlights))
     parts.append(pull_quote(cs.quote))
     return el("header", "\n".join(p for p in parts if p), class_="opener"), blocks
 
 
-def highlights(items, chapter_id: str) -> str:
+def highlights(items) -> str:
     if not items:
         return ""
     entries = []
@@ -415,11 +422,12 @@ def index_document(key: str, title: str, entries, href_of, lang: str) -> str:
 
 
 def title_page(edition, lang: str) -> str:
-    lines = [el("h1", text(edition.title), class_="cover-title")]
+    # not the .cover-* classes: the style sets those for the coloured cover (white text)
+    lines = [el("h1", text(edition.title))]
     if edition.subtitle:
-        lines.append(el("p", text(edition.subtitle), class_="cover-subtitle"))
-    lines.append(el("p", text(f"{edition.edition} edition"), class_="cover-edition"))
-    lines.append(el("p", text(edition.publisher), class_="cover-publisher"))
+        lines.append(el("p", text(edition.subtitle), class_="standfirst"))
+    lines.append(el("p", text(f"{edition.edition} edition"), class_="opener-meta"))
+    lines.append(el("p", text(edition.publisher), class_="opener-org"))
     imprint = [edition.rights, f"Published {_long_date(edition.date)}" if edition.date else "",
                f"Identifier: {edition.identifier}", "Page numbers in this edition are those of the printed compendium."]
     lines.extend(el("p", text(line), class_="imprint") for line in imprint if line)

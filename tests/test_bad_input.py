@@ -1,0 +1,151 @@
+"""Broken and hostile input: a clear message naming the file, exit 1, no traceback, and the
+previous outputs left exactly as they were."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from editions import minimal_edition, write_png
+from util import ROOT, run_cli
+
+GOOD_BODY = "A good paragraph.\n\n![A chart](chart.png)\n"
+
+
+def snapshot(out: Path) -> dict[str, str]:
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*")) if p.is_file() and ".cache" not in p.parts and p.name != ".build.lock"
+    }
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    """A good edition and its built outputs; each case breaks a copy and builds into a copy."""
+    root = tmp_path_factory.mktemp("good")
+    sources = minimal_edition(root, GOOD_BODY)
+    write_png(sources / "case-studies" / "chart.png")
+    out = root / "dist"
+    code, text = run_cli("--sources", str(sources), "--out", str(out), "-q")
+    assert code == 0, text
+    return sources, out
+
+
+def _copy(good, tmp_path):
+    import shutil
+
+    sources, out = good
+    shutil.copytree(sources, tmp_path / "sources")
+    shutil.copytree(out, tmp_path / "dist")
+    return tmp_path / "sources", tmp_path / "dist"
+
+
+def _set_body(sources: Path, body: str | bytes, name: str = "only.md") -> Path:
+    target = sources / "case-studies" / name
+    target.write_bytes(body) if isinstance(body, bytes) else target.write_text(body, encoding="utf-8")
+    if name != "only.md":
+        index = sources / "index.yaml"
+        index.write_text(index.read_text().replace("case-studies/only.md", f"case-studies/{name}"))
+    return target
+
+
+def _bomb(path: Path):
+    Image.new("1", (9000, 9000)).save(path)   # 81 megapixels, a few kilobytes on disk
+
+
+CASES = {
+    "missing image": (lambda s: _set_body(s, "Text.\n\n![Alt](nowhere.png)\n"), "only.md", "image 'nowhere.png' not found"),
+    "corrupt image": (lambda s: (_set_body(s, "Text.\n\n![Alt](bad.png)\n"), (s / "case-studies" / "bad.png").write_bytes(b"\x89PNG not really")), "only.md", "cannot be read"),
+    "zero-byte image": (lambda s: (_set_body(s, "Text.\n\n![Alt](empty.png)\n"), (s / "case-studies" / "empty.png").write_bytes(b"")), "only.md", "is an empty file"),
+    "unsupported image": (lambda s: (_set_body(s, "Text.\n\n![Alt](pic.bmp)\n"), Image.new("RGB", (10, 10)).save(s / "case-studies" / "pic.bmp")), "only.md", "is BMP: convert it to PNG or JPEG"),
+    "decompression bomb": (lambda s: (_set_body(s, "Text.\n\n![Alt](bomb.png)\n"), _bomb(s / "case-studies" / "bomb.png")), "only.md", "too large"),
+    "image outside sources": (lambda s: _set_body(s, "Text.\n\n![Alt](../../secret.png)\n"), "only.md", "leaves the sources folder"),
+    "empty source": (lambda s: _set_body(s, ""), "only.md", "is empty"),
+    "non-UTF-8 source": (lambda s: _set_body(s, b"Caf\xe9\n"), "only.md", "is not UTF-8 text (byte 3"),
+    "corrupt docx": (lambda s: _set_body(s, b"PK\x03\x04garbage", "only.docx"), "only.docx", "pandoc cannot read it"),
+    "password-protected docx": (lambda s: _set_body(s, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "only.docx"), "only.docx", "password"),
+    "unknown source type": (lambda s: _set_body(s, "text", "only.pages"), "index.yaml", "cannot read '.pages' files"),
+    "source is a folder": (lambda s: (s / "case-studies" / "only.md").unlink() or (s / "case-studies" / "only.md").mkdir(), "index.yaml", "is a folder"),
+    "glyph no font has": (lambda s: _set_body(s, "Ancient \U00013000 sign.\n"), "only.md", "U+13000"),
+    "bad index yaml": (lambda s: (s / "index.yaml").write_text("edition: [\n"), "index.yaml", "YAML syntax error"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_input_is_refused_and_outputs_survive(case, good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    before = snapshot(out)
+    breaker, named, message = CASES[case]
+    breaker(sources)
+    code, text = run_cli("--sources", str(sources), "--out", str(out))
+    assert code == 1, text
+    assert "Traceback" not in text
+    assert named in text and message in text, text
+    assert snapshot(out) == before
+
+
+def test_huge_source_is_refused(good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    with open(sources / "case-studies" / "only.md", "wb") as handle:
+        handle.truncate(51 * 1024 * 1024)
+    code, text = run_cli("check", "--sources", str(sources), "--out", str(out))
+    assert code == 1 and "limited to 50 MB" in text
+
+
+def test_image_without_alt_text_warns_and_fails_with_strict(good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    _set_body(sources, "Text.\n\n![](chart.png)\n")
+    code, text = run_cli("check", "--sources", str(sources), "--out", str(out))
+    assert code == 0 and "has no alt text" in text
+    code, text = run_cli("check", "--strict", "--sources", str(sources), "--out", str(out))
+    assert code == 1 and "has no alt text" in text
+
+
+def test_remote_image_is_not_fetched(good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    _set_body(sources, "Text.\n\n![Remote](https://example.com/x.png)\n")
+    code, text = run_cli("check", "--sources", str(sources), "--out", str(out))
+    assert code == 0 and "is not fetched" in text
+
+
+def test_output_folder_that_cannot_be_written(good, tmp_path):
+    sources, _ = good
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    code, text = run_cli("--sources", str(sources), "--out", str(blocker / "dist"))
+    assert code == 1 and "cannot write to the output folder" in text and "Traceback" not in text
+
+
+def test_a_second_build_into_the_same_folder_is_refused(good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    with open(out / ".build.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code, text = run_cli("--sources", str(sources), "--out", str(out))
+    assert code == 1 and "another build is writing to this folder" in text
+
+
+def test_a_killed_build_leaves_the_previous_outputs_intact(good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    before = snapshot(out)
+    # a bigger edition so that the build is still running when it is killed
+    body = "\n\n".join(f"Paragraph {n} " + "words " * 200 for n in range(400))
+    _set_body(sources, body)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1")
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--sources", str(sources), "--out", str(out),
+                                 "--styles", str(ROOT / "styles"), "-q"], cwd=ROOT, env=env)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = snapshot(out)
+        # every output is either the previous one or not touched; never half written
+        assert {k: v for k, v in after.items() if not k.endswith(".part")} == before
+        assert not [k for k in after if not k.startswith(".") and "/." not in k and k not in before]
