@@ -83,6 +83,15 @@ class Publication:
         ]
 
 
+def highlight_parts(item: str) -> tuple[str, str]:
+    """'Service KPIs: a new dashboard...' -> ('Service KPIs', 'a new dashboard...'): the label
+    every output sets in bold. ('', item) when the highlight has no such label."""
+    label, sep, rest = item.partition(": ")
+    if sep and len(label) <= 40 and "." not in label:
+        return label, rest
+    return "", item
+
+
 @dataclass
 class PageMap:
     """Where things fell in the typeset compendium: the PDF writer fills it, others read it.

@@ -15,7 +15,7 @@ from . import ast, manifest
 from .assemble import assemble, case_chapter
 from .convert import Converter, SourceFile
 from .errors import Problems, Reporter
-from .fsutil import atomic_write_bytes, build_lock, check_writable
+from .fsutil import atomic_write_bytes, build_lock, check_writable, remove_stale_parts
 from .images import ImageChecker
 from .index import Index, load_index
 from .model import Chapter, PageMap, Publication
@@ -137,6 +137,7 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
     progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
     with build_lock(options.out, str(options.out)):
+        remove_stale_parts(options.out)
         key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
         outputs = manifest.up_to_date(options.out, key)
         if outputs is not None:

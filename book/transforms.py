@@ -37,7 +37,8 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
     shift_headings([n for n in nodes if isinstance(n, ast.Header)], top=2)
     check_images(nodes, ctx)
     notes = number_notes(nodes, ctx)
-    assign_ids(nodes, ctx.chapter_id, ctx.source_label)
+    renamed = assign_ids(nodes, ctx.chapter_id, ctx.source_label)
+    retarget_internal_links(nodes, renamed, ctx)
     return blocks, notes
 
 
@@ -91,7 +92,7 @@ def _made_safe(node, ctx: Context):
 
 def _safe_url(url: str) -> bool:
     compact = re.sub(r"[\x00-\x20]", "", url).lower()
-    return compact.startswith(SAFE_SCHEMES)
+    return compact.startswith(SAFE_SCHEMES) or url.startswith("#")
 
 
 def _warn_raw(fmt: str, text: str, ctx: Context) -> None:
@@ -135,12 +136,15 @@ def number_notes(nodes: list[ast.Node], ctx: Context) -> list[ast.Note]:
     return notes
 
 
-def assign_ids(nodes: list[ast.Node], chapter_id: str, source_label: str) -> None:
+def assign_ids(nodes: list[ast.Node], chapter_id: str, source_label: str) -> dict[str, str]:
     """Stable ids: headings by their text, every other block by its position in the chapter.
-    Every block also learns its source file, for messages."""
+    Every block also learns its source file, for messages. Returns the source's own ids (the
+    targets of its internal links) -> the new ones."""
     used: set[str] = set()
+    renamed: dict[str, str] = {}
     counter = 0
     for node in nodes:  # notes' blocks included
+        old = getattr(node, "id", "")
         if isinstance(node, ast.Header):
             node.id = _unique(f"{chapter_id}-{slug(ast.stringify(node.content)) or 'section'}", used)
             node.source = source_label
@@ -151,6 +155,21 @@ def assign_ids(nodes: list[ast.Node], chapter_id: str, source_label: str) -> Non
         elif isinstance(node, ast.Image):
             counter += 1
             node.id = _unique(f"{chapter_id}-img{counter}", used)
+        if old and getattr(node, "id", "") and old not in renamed:
+            renamed[old] = node.id
+    return renamed
+
+
+def retarget_internal_links(nodes: list[ast.Node], renamed: dict[str, str], ctx: Context) -> None:
+    """'#section' links point at the renamed ids; one that points nowhere keeps its text only."""
+    for node in nodes:
+        if isinstance(node, ast.Link) and node.url.startswith("#"):
+            target = renamed.get(node.url[1:])
+            if target:
+                node.url = "#" + target
+            else:
+                ctx.reporter.warn("broken-link", f"link to '{node.url}' points at nothing in this source: its text is kept", ctx.source_label)
+                node.url = ""
 
 
 def slug(text: str) -> str:

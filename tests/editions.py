@@ -97,7 +97,7 @@ preformatted   text line
   second line
 ```
 
-Final paragraph with a second note.[^2]
+Final paragraph with a second note.[^2] See also [the nested lists](#nested-lists).
 
 [^1]: The first endnote.
 [^2]: The second endnote with a [link](https://example.org/note).

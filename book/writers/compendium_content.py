@@ -13,6 +13,7 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
+from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
 from .pdfpages import PageRefParagraph, ref_slot
@@ -176,7 +177,7 @@ class ContentBuilder:
     def highlights(self, items) -> Flowable:
         box = self.style.styles.get("highlight_box", {})
         bullets = ListFlowable(
-            [ListItem(self.p(h, "highlight_item", role="LBody")) for h in items],
+            [ListItem(self.highlight_item(h)) for h in items],
             bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
             bulletFontName=self.style.paragraph_style("highlight_item").fontName,
             bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
@@ -194,12 +195,29 @@ class ContentBuilder:
         table.spaceBefore, table.spaceAfter = 4, 14
         return tag(table, None, "Aside")
 
+    def highlight_item(self, item: str):
+        label, rest = highlight_parts(item)
+        ps = self.blocks.pstyle("highlight_item", leftIndent=0, firstLineIndent=0)
+        markup = (f"<b>{self._markup(label + ':', 'highlight_item')}</b> " if label else "") + self._markup(rest, "highlight_item")
+        return tag(Paragraph(markup, ps), None, "LBody")
+
     def pull_quote(self, quote) -> Flowable:
-        flows = [self.p(f"\u201c{quote.text}\u201d", "pullquote", role="BlockQuote")]
+        """The quote with name and role, with the style's rule down its left side; never split."""
+        spec = self.style.styles["pullquote"]
+        flows = [self.p(f"\u201c{quote.text}\u201d", "pullquote", role="BlockQuote", leftIndent=0)]
         who = ", ".join(x for x in (quote.name, quote.role) if x)
         if who:
-            flows.append(self.p(f"\u2014 {who}", "pullquote_attribution"))
-        return KeepTogether(flows)
+            flows.append(self.p(f"\u2014 {who}", "pullquote_attribution", leftIndent=0))
+        table = Table([[flows]], colWidths=[self.doc.width])
+        rule = spec.get("ruleColor")
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), self.style.paragraph_style("body").fontName),
+            ("LEFTPADDING", (0, 0), (-1, -1), float(spec.get("leftIndent") or 14)),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *([("LINEBEFORE", (0, 0), (0, -1), float(spec.get("ruleWidth") or 3), colors.HexColor(rule))] if rule else []),
+        ]))
+        table.spaceBefore, table.spaceAfter = 6, 16
+        return tag(table, None, "BlockQuote")
 
     def endnotes(self, chapter) -> list:
         """Notes at the end of the case study; number links back to the reference and vice versa."""

@@ -16,6 +16,7 @@ from datetime import date
 from urllib.parse import quote
 
 from .. import ast
+from ..model import highlight_parts
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -379,9 +380,8 @@ def highlights(items) -> str:
         return ""
     entries = []
     for item in items:
-        # "Service KPIs: a new dashboard..." -> the label before the colon in bold
-        label, sep, rest = item.partition(": ")
-        if sep and len(label) <= 40 and "." not in label:
+        label, rest = highlight_parts(item)
+        if label:
             entries.append(el("li", el("strong", text(label + ":")) + " " + text(rest)))
         else:
             entries.append(el("li", text(item)))

@@ -132,101 +132,6 @@ def make_context(loaded, options) -> Context:
                    loaded.build_time, options.print_marks, settings["allow_drop"] and not options.strict, drop_order)
 
 
-# ------------------------------------------------------------------ the blocks of a case study
-class SectionBuilder:
-    """A case study's flowables at one type scale, arranged in the grid's columns."""
-
-    def __init__(self, ctx: Context, scale: layout.TypeScale):
-        self.ctx, self.style, self.ts = ctx, ctx.style, scale
-
-    def para(self, style_name: str, text: str, label: str = "", **overrides):
-        ps = self.ts(style_name)
-        if overrides:
-            ps = layout.scaled(self.style, style_name, self.ts.size, self.ctx.lang, **overrides)
-        return layout.paragraph(self.style, ps, text, label)
-
-    def arrangements(self, case: CaseContent, number: int, count: int) -> list[layout.Section]:
-        """The ways the highlights and the quote can share the columns, the designed one first
-        (highlights under the story, the quote beside it, above the facts)."""
-        head = self.head(case, number, count)
-        gap = self.ts("onepager_body").leading * 0.5
-        summary = [self.para("onepager_body", case.summary)]
-        boxes = [(f, name) for f, name in ((self.highlights(case), "h"), (self.pull_quote(case), "q")) if f]
-        facts = self.facts(case)
-        sections = []
-        for main_names in arrangements([name for _, name in boxes]):
-            main = summary + [f for f, name in boxes if name in main_names]
-            side = [f for f, name in boxes if name not in main_names] + facts
-            sections.append(layout.Section(case.id, head, main, side, gap))
-        return sections
-
-    def head(self, case: CaseContent, number: int, count: int) -> list:
-        flowables = []
-        if count > 1:
-            flowables.append(self.para("onepager_meta", f"Case study {number} of {count}", textColor="nhs-blue",
-                                       fontName=self.style.fonts.font_name("sans", "bold")))
-        flowables.append(self.para("onepager_title", case.title))
-        if case.award:
-            award = self.para("onepager_meta", case.award, textColor="nhs-dark-blue",
-                              fontName=self.style.fonts.font_name("sans", "bold"))
-            flowables.append(layout.Pill(award, self.style.color("nhs-warm-yellow"), space_before=self.ts.size(4)))
-        return flowables
-
-    def highlights(self, case: CaseContent):
-        if not case.highlights:
-            return None
-        items = [self.bullet(text) for text in case.highlights]
-        box = self.ts("highlight_box")
-        return layout.Panel([self.para("onepager_heading", "Highlights"), *items], box,
-                            space_before=self.ts("onepager_body").leading * 0.6)
-
-    def bullet(self, text: str):
-        ps = self.ts("onepager_highlight")
-        markup = layout.InlineMarkup(self.style, ps.fontName)
-        label, sep, rest = text.partition(": ")
-        # "Service KPIs: A new dashboard ..." reads best with its lead-in in bold
-        body = f"<b>{markup.text(label + ':')}</b> {markup.text(rest)}" if sep and len(label) <= 40 else markup.text(text)
-        return layout.Paragraph(body, ps, bulletText="\u2022")
-
-    def pull_quote(self, case: CaseContent):
-        if not case.quote:
-            return None
-        quote = case.quote
-        content = [self.para("onepager_quote", f"\u201c{quote.text}\u201d", spaceBefore=0)]
-        if quote.name or quote.role:
-            attribution = self.para("pullquote_attribution", quote.role, label=quote.name, spaceAfter=0,
-                                    leftIndent=self.ts("onepager_quote").leftIndent)
-            content.append(attribution)
-        rule = self.style.styles["onepager_quote"]
-        return layout.RuledBlock(content, self.style.color(rule["ruleColor"] or "nhs-blue"), rule["ruleWidth"] or 3,
-                                 space_before=self.ts("onepager_quote").spaceBefore)
-
-    def facts(self, case: CaseContent) -> list:
-        """Who else took part, the themes, and where to read on: label and value, one a line."""
-        facts = []
-        if case.lead:
-            facts.append(("Lead:", case.lead))
-        if case.partners:
-            facts.append(("Partners:" if len(case.partners) > 1 else "Partner:", "; ".join(case.partners)))
-        if case.themes:
-            facts.append(("Themes:", ", ".join(case.themes)))
-        paragraphs = [self.para("onepager_meta", value, label=label) for label, value in facts]
-        # space above the first fact counts only under a box (a column's first block has none)
-        above = {"spaceBefore": self.ts("onepager_quote").spaceBefore} if facts else {}
-        paragraphs[:1] = [self.para("onepager_meta", facts[0][1], label=facts[0][0], **above)] if facts else []
-        paragraphs.append(self.para("onepager_meta", f"page {case.page_label} of {self.ctx.edition.title}",
-                                    label="Full case study:", textColor="nhs-blue",
-                                    spaceBefore=self.ts.size(6) if facts else self.ts("onepager_quote").spaceBefore))
-        return paragraphs
-
-
-def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:
-    """Which boxes go in the main column, the designed arrangement first: the highlights always
-    under the story (a grey box cannot sit on the grey side column), the quote beside it or under it."""
-    main = tuple(b for b in boxes if b == "h")
-    return [main, main + ("q",)] if "q" in boxes else [main]
-
-
 # ------------------------------------------------------------------ copy-fitting
 @dataclass(frozen=True)
 class Overflow:
@@ -266,7 +171,7 @@ def fit_type(cases: tuple[CaseContent, ...], ctx: Context) -> Fit:
     grid = ctx.grid
     for steps in range(layout.TypeScale(ctx.style, 0, ctx.lang).max_steps + 1):
         scale = layout.TypeScale(ctx.style, steps, ctx.lang)
-        builder = SectionBuilder(ctx, scale)
+        builder = layout.SectionBuilder(ctx.style, scale, ctx.lang, ctx.edition.title)
         options = [builder.arrangements(case, n, len(cases)) for n, case in enumerate(cases, 1)]
         for sections in ([o[0] for o in options], [min(o, key=lambda s: s.height(grid)) for o in options]):
             over = layout.sections_height(sections, grid) - grid.body_height
@@ -303,8 +208,10 @@ def draw_pdf(page: PageContent, band: layout.Band, fit: Fit, ctx: Context) -> by
     canv = new_canvas(buffer, page, ctx)
     bleed = print_marks(ctx.style).bleed if ctx.print_marks else 0.0
     layout.draw_band(canv, ctx.grid, band, bleed, ctx.style.onepager["band_color"])
-    layout.draw_sections(canv, fit.sections, ctx.grid, ctx.style.color("nhs-mid-grey"), ctx.style.color("nhs-pale-grey"), bleed)
-    layout.draw_footer(canv, ctx.grid, footer_lines(ctx), *qr_codes(fit.cases), ctx.style)
+    layout.draw_sections(canv, fit.sections, ctx.grid, ctx.style.color("nhs-mid-grey"))
+    # no link annotations for the printer: they are not wanted there, and the crop-mark offset,
+    # applied when the page ends, would misplace them
+    layout.draw_footer(canv, ctx.grid, footer_lines(ctx), *qr_codes(fit.cases), ctx.style, links=not ctx.print_marks)
     canv.showPage()
     canv.save()
     return buffer.getvalue()

@@ -6,12 +6,11 @@ drawn with. Nothing is clipped or truncated: text that does not fit is reported,
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
@@ -103,10 +102,12 @@ def draw_stack(canv, flowables: list[Flowable], x: float, top: float, width: flo
         y -= f.getSpaceAfter()
 
 
-def paragraph(style, ps: ParagraphStyle, text: str, label: str = "") -> Paragraph:
-    """Plain text (escaped, with glyph fallback), optionally after a bold label."""
+def paragraph(style, ps: ParagraphStyle, text: str, label: str = "", bold: bool = False) -> Paragraph:
+    """Plain text (escaped, with glyph fallback), optionally after a bold label, or all bold."""
     markup = InlineMarkup(style, ps.fontName)
     body = markup.text(text)
+    if bold:
+        body = f"<b>{body}</b>"
     return Paragraph(f"<b>{markup.text(label)}</b> {body}" if label else body, ps)
 
 
@@ -210,11 +211,30 @@ class TypeScale:
 
 
 def scaled(style, name: str, size_for, lang: str | None, **overrides) -> ParagraphStyle:
+    """A fresh copy of a house style at the size ``size_for`` gives its designed size."""
     designed = style.paragraph_style(name, lang=lang)
     size = size_for(designed.fontSize)
     ratio = size / designed.fontSize
     keys = ("leading", "spaceBefore", "spaceAfter", "leftIndent", "bulletIndent", "bulletFontSize")
-    return style.paragraph_style(name, lang=lang, **{"fontSize": size, **{k: getattr(designed, k) * ratio for k in keys}, **overrides})
+    ps = style.paragraph_style(name, lang=lang, **{"fontSize": size, **{k: getattr(designed, k) * ratio for k in keys}, **overrides})
+    if isinstance(ps.hyphenationLang, str) and ps.hyphenationLang:
+        ps.hyphenationLang = hyphenator(ps.hyphenationLang)
+    return ps
+
+
+@functools.lru_cache(maxsize=None)
+def hyphenator(lang: str):
+    """pyphen's break points, except that a word with a hyphen breaks after it, not before:
+    pyphen offers 'under' + '-resourced', which ReportLab would print as 'under-' / '-resourced'."""
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang=lang)
+
+    def pairs(word: str):
+        for head, tail in dictionary.iterate(word):
+            yield (head + "-", tail[1:]) if tail.startswith("-") else (head, tail)
+
+    return pairs
 
 
 # ------------------------------------------------------------------ a case study's section
@@ -254,18 +274,8 @@ def sections_height(sections: list[Section], grid: Grid) -> float:
     return sum(s.height(grid) for s in sections) + section_gap(grid) * (len(sections) - 1)
 
 
-def draw_side_panel(canv, grid: Grid, bleed: float, color: str) -> None:
-    """The side column's tint, from the band to the footer and off the right edge: it holds
-    every section's quote and facts, and gives a page with little text its shape."""
-    canv.setFillColor(colors.HexColor(color))
-    x = grid.side_x - grid.gutter / 2
-    canv.rect(x, grid.footer_top + grid.gutter / 2, grid.width + bleed - x, grid.band_bottom - grid.footer_top - grid.gutter / 2, stroke=0, fill=1)
-
-
-def draw_sections(canv, sections: list[Section], grid: Grid, rule_color: str, panel_color: str, bleed: float) -> None:
-    """The side panel, then the sections from the top of the body down, a hairline between two."""
-    if grid.columns > 1:
-        draw_side_panel(canv, grid, bleed, panel_color)
+def draw_sections(canv, sections: list[Section], grid: Grid, rule_color: str) -> None:
+    """The sections from the top of the body down, a hairline between two."""
     top = grid.body_top
     for n, section in enumerate(sections):
         if n:
@@ -276,6 +286,97 @@ def draw_sections(canv, sections: list[Section], grid: Grid, rule_color: str, pa
             top -= section_gap(grid)
         section.draw(canv, grid, top)
         top -= section.height(grid)
+
+
+class SectionBuilder:
+    """A case study's blocks at one type scale, and the ways they can share the columns."""
+
+    def __init__(self, style, scale: TypeScale, lang: str, edition_title: str):
+        self.style, self.ts, self.lang, self.edition_title = style, scale, lang, edition_title
+
+    def para(self, style_name: str, text: str, label: str = "", bold: bool = False, **overrides) -> Paragraph:
+        ps = scaled(self.style, style_name, self.ts.size, self.lang, **overrides) if overrides else self.ts(style_name)
+        return paragraph(self.style, ps, text, label, bold)
+
+    def arrangements(self, case, number: int, count: int) -> list[Section]:
+        """The designed arrangement (highlights under the story, the quote beside it above the
+        facts) first, then the others that keep every block in the grid."""
+        head = self.head(case, number, count)
+        summary = [self.para("onepager_body", case.summary)]
+        boxes = {"h": self.highlights(case), "q": self.pull_quote(case)}
+        boxes = {key: block for key, block in boxes.items() if block is not None}
+        facts = self.facts(case)
+        gap = self.ts("onepager_body").leading * 0.5
+        return [
+            Section(case.id, head, summary + [boxes[k] for k in in_main],
+                    [block for k, block in boxes.items() if k not in in_main] + facts, gap)
+            for in_main in arrangements(list(boxes))
+        ]
+
+    def head(self, case, number: int, count: int) -> list[Flowable]:
+        flowables = []
+        if count > 1:
+            flowables.append(self.para("onepager_meta", f"Case study {number} of {count}", bold=True, textColor="nhs-blue"))
+        flowables.append(self.para("onepager_title", case.title))
+        if case.award:
+            award = self.para("onepager_meta", case.award, bold=True, textColor="nhs-dark-blue")
+            flowables.append(Pill(award, self.style.color("nhs-warm-yellow"), space_before=self.ts.size(4)))
+        return flowables
+
+    def highlights(self, case) -> Flowable | None:
+        if not case.highlights:
+            return None
+        items = [self.bullet(text) for text in case.highlights]
+        return Panel([self.para("onepager_heading", "Highlights"), *items], self.ts("highlight_box"),
+                     space_before=self.ts("onepager_body").leading * 0.6)
+
+    def bullet(self, text: str) -> Paragraph:
+        ps = self.ts("onepager_highlight")
+        markup = InlineMarkup(self.style, ps.fontName)
+        lead_in, colon, rest = text.partition(": ")
+        # "Service KPIs: A new dashboard ..." reads best with its lead-in in bold
+        if colon and len(lead_in) <= 40:
+            return Paragraph(f"<b>{markup.text(lead_in + ':')}</b> {markup.text(rest)}", ps, bulletText="\u2022")
+        return Paragraph(markup.text(text), ps, bulletText="\u2022")
+
+    def pull_quote(self, case) -> Flowable | None:
+        quote = case.quote
+        if not quote:
+            return None
+        content = [self.para("onepager_quote", f"\u201c{quote.text}\u201d", spaceBefore=0)]
+        if quote.name or quote.role:
+            ps = scaled(self.style, "pullquote_attribution", self.ts.size, self.lang, spaceAfter=0,
+                        leftIndent=self.ts("onepager_quote").leftIndent)
+            markup = InlineMarkup(self.style, ps.fontName)
+            lines = [f"<b>{markup.text(quote.name)}</b>" if quote.name else "", markup.text(quote.role)]
+            content.append(Paragraph("<br/>".join(line for line in lines if line), ps))
+        rule = self.style.styles["onepager_quote"]
+        return RuledBlock(content, self.style.color(rule["ruleColor"] or "nhs-blue"), rule["ruleWidth"] or 3,
+                          space_before=self.ts("onepager_quote").spaceBefore)
+
+    def facts(self, case) -> list[Paragraph]:
+        """Who else took part, the themes, and where to read on: a label and its value a line.
+        The space above the first counts only under a box (a column's first block has none)."""
+        facts = [("Lead:", case.lead)] if case.lead else []
+        if case.partners:
+            facts.append(("Partners:" if len(case.partners) > 1 else "Partner:", "; ".join(case.partners)))
+        if case.themes:
+            facts.append(("Themes:", ", ".join(case.themes)))
+        facts.append(("Full case study:", f"page {case.page_label} of {self.edition_title}"))
+        above = self.ts("onepager_quote").spaceBefore
+        paragraphs = [self.para("onepager_meta", value, label=label, spaceBefore=above if n == 0 else 0)
+                      for n, (label, value) in enumerate(facts[:-1])]
+        label, value = facts[-1]
+        paragraphs.append(self.para("onepager_meta", value, label=label, textColor="nhs-blue",
+                                    spaceBefore=self.ts.size(6) if paragraphs else above))
+        return paragraphs
+
+
+def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:
+    """Which boxes ("h" highlights, "q" quote) go in the main column, the designed one first."""
+    if boxes == ["h", "q"]:
+        return [("h",), ("h", "q"), ("q",), ()]
+    return [tuple(boxes), ()] if boxes else [()]
 
 
 # ------------------------------------------------------------------ the band
@@ -298,8 +399,8 @@ def fit_band(style, grid: Grid, name: str, meta: str, series: str) -> Band | Non
     shrinking in steps down to the legible floor; None when even that does not fit (the band
     never grows)."""
     meta_style = style.paragraph_style("band_meta", lang=None)
-    series_style = style.paragraph_style("band_meta", lang=None, fontName=style.fonts.font_name("sans", "bold"), alignment=2)
-    band = Band(None, paragraph(style, meta_style, meta), paragraph(style, series_style, series))
+    series_style = style.paragraph_style("band_meta", lang=None, alignment=2)
+    band = Band(None, paragraph(style, meta_style, meta), paragraph(style, series_style, series, bold=True))
     room = grid.band_height - 2 * grid.gutter - band.meta.wrap(band.meta_width(grid), TALL)[1] - band_gap(style)
     designed = style.paragraph_style("band_title", lang=None).fontSize
     step, floor = float(style.onepager["shrink_step"]), float(style.onepager["min_font_size"])
@@ -332,7 +433,7 @@ def draw_band(canv, grid: Grid, band: Band, bleed: float, fill: str) -> None:
 FOOTER_TEXT_SHARE = 0.55        # of the text width; the QR codes have the rest
 
 
-def draw_footer(canv, grid: Grid, lines: list[Paragraph], codes: list[tuple[str, str]], caption: str, style) -> None:
+def draw_footer(canv, grid: Grid, lines: list[Paragraph], codes: list[tuple[str, str]], caption: str, style, links: bool) -> None:
     """A rule; the edition's lines under it at the left; QR codes at the right edge."""
     canv.setStrokeColor(colors.HexColor(style.color("nhs-blue")))
     canv.setLineWidth(0.75)
@@ -340,28 +441,26 @@ def draw_footer(canv, grid: Grid, lines: list[Paragraph], codes: list[tuple[str,
     top = grid.footer_top - lines[0].style.leading * 0.6
     draw_stack(canv, lines, grid.margin_left, top, grid.text_width * FOOTER_TEXT_SHARE)
     if codes:
-        draw_codes(canv, grid, codes, caption, style)
+        draw_codes(canv, grid, codes, caption, style, links)
 
 
-def draw_codes(canv, grid: Grid, codes: list[tuple[str, str]], caption: str, style) -> None:
+def draw_codes(canv, grid: Grid, codes: list[tuple[str, str]], caption: str, style, links: bool) -> None:
     """QR codes from the right edge leftwards, each after its label; the caption before them all."""
     size = grid.footer_height - 3
     right = grid.margin_left + grid.text_width
-    label_style = style.paragraph_style("onepager_footer", lang=None, alignment=2,
-                                        fontName=style.fonts.font_name("sans", "bold"), textColor="nhs-dark-blue")
+    label_style = style.paragraph_style("onepager_footer", lang=None, textColor="nhs-dark-blue")
     for url, label in reversed(codes):
         right -= size
-        draw_qr(canv, url, right, grid.margin_bottom, size, style.color("nhs-dark-blue"))
-        right -= 3
-        right = draw_right_aligned(canv, paragraph(style, label_style, label), right, grid, size) - grid.gutter / 2
-    ps = style.paragraph_style("onepager_footer", lang=None, alignment=2)
-    draw_right_aligned(canv, paragraph(style, ps, caption), right, grid, size)
+        draw_qr(canv, url, right, grid.margin_bottom, size, style.color("nhs-dark-blue"), links)
+        right -= size * 0.15         # the code's quiet zone: four modules or more
+        right = draw_right_aligned(canv, grid, paragraph(style, label_style, label, bold=True), right, size) if label else right
+        right -= grid.gutter / 2
+    if caption:
+        draw_right_aligned(canv, grid, paragraph(style, style.paragraph_style("onepager_footer", lang=None), caption), right, size)
 
 
-def draw_right_aligned(canv, p: Paragraph, right: float, grid: Grid, size: float) -> float:
+def draw_right_aligned(canv, grid: Grid, p: Paragraph, right: float, size: float) -> float:
     """A short paragraph ending at ``right``, centred on the QR codes' height; returns its left."""
-    if not p.text:
-        return right
     p.wrap(grid.column_width / 2, TALL)
     width = max(p.getActualLineWidths0()) + 1
     height = p.wrap(width, TALL)[1]
@@ -369,11 +468,15 @@ def draw_right_aligned(canv, p: Paragraph, right: float, grid: Grid, size: float
     return right - width
 
 
-def draw_qr(canv, url: str, x: float, y: float, size: float, color: str) -> None:
-    """A QR code for ``url`` with its bottom left at (x, y), linked to the same address."""
-    widget = QrCodeWidget(url, barLevel="M", barFillColor=colors.HexColor(color), barBorder=0)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canv, x, y)
-    canv.linkURL(url, (x, y, x + size, y + size), relative=1)
+def draw_qr(canv, url: str, x: float, y: float, size: float, color: str, link: bool) -> None:
+    """A QR code for ``url``, ``size`` square with its bottom left at (x, y).
+
+    The widget's modules are drawn as plain rectangles: renderPDF would set its default font,
+    Times-Roman, and so put an unembedded font in the file."""
+    widget = QrCodeWidget(url, barLevel="M", barBorder=0, barWidth=size, barHeight=size)
+    canv.setFillColor(colors.HexColor(color))
+    for module in widget.draw().contents:
+        if module.fillColor is not None:
+            canv.rect(x + module.x, y + module.y, module.width, module.height, stroke=0, fill=1)
+    if link:
+        canv.linkURL(url, (x, y, x + size, y + size), relative=1)

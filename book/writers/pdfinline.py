@@ -126,6 +126,8 @@ class InlineMarkup:
         return self.text(ast.stringify([node]))  # an unknown inline still keeps its words
 
     def link(self, node: ast.Link) -> str:
+        if not node.url:
+            return self.render(node.content)   # a link whose target was dropped keeps its words
         href = escape(node.url)
         return f'<a href="{href}" color="{self.link_color}"><u>{self.render(node.content)}</u></a>'
 

@@ -184,8 +184,8 @@ def _fit(text: str, font, max_width: float) -> str:
 class PageRefParagraph(Paragraph):
     """A contents or index line: its text, then dotted leaders and the deferred page number(s)."""
 
-    def __init__(self, text, style, decorator):
-        super().__init__(text, style)
+    def __init__(self, text, style, decorator=None, **kwargs):
+        super().__init__(text, style, **kwargs)   # Paragraph.split calls this with frags=...
         self._decorator = decorator
 
     def draw(self):
@@ -197,10 +197,6 @@ class PageRefParagraph(Paragraph):
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
-        return [_rebind(p, self._decorator) for p in parts]
-
-
-def _rebind(paragraph, decorator):
-    paragraph.__class__ = PageRefParagraph
-    paragraph._decorator = decorator
-    return paragraph
+        for part in parts:
+            part._decorator = self._decorator
+        return parts
