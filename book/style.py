@@ -927,6 +927,8 @@ class _CssWriter:
         self.rule("figure", {"margin": "1em 0"})
         self.rule("img", {"max-width": "100%", "height": "auto"})
         self.styled("figcaption", "caption")
+        self.styled("dt", "list_item", left=False, font_weight="bold")
+        self.rule("dd", {"margin": f"0 0 0.5em {self.indent_of('list_item')}"})
 
     def book_part_rules(self) -> None:
         self.styled("nav#toc h1, nav#toc h2", "toc_title")
