@@ -7,6 +7,8 @@ so the outputs cannot drift apart. styles/README.md documents the YAML for desig
 """
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import math
 import re
@@ -633,6 +635,45 @@ class PageGeometry:
         return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
 
 
+@functools.lru_cache(maxsize=None)
+def pyphen_language(language: str) -> str:
+    """BCP 47 'en-GB' -> pyphen's 'en_GB'; the bare language when pyphen lacks the region; ''
+    when pyphen has no dictionary for it (then the text is not hyphenated)."""
+    import pyphen
+
+    tag = language.replace("-", "_")
+    if tag in pyphen.LANGUAGES:
+        return tag
+    base = tag.split("_")[0]
+    return next((lang for lang in sorted(pyphen.LANGUAGES) if lang.split("_")[0] == base), "")
+
+
+class Hyphenator:
+    """pyphen's break points, except that a word with a hyphen breaks after it, not before:
+    pyphen offers 'under' + '-resourced', which ReportLab would print as 'under-' / '-resourced'.
+    A class, not a closure, so paragraph styles pickle into one-pager worker processes."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._dictionary = None
+
+    def __reduce__(self):
+        return (hyphenator, (self.lang,))
+
+    def __call__(self, word: str):
+        if self._dictionary is None:
+            import pyphen
+
+            self._dictionary = pyphen.Pyphen(lang=self.lang)
+        for head, tail in self._dictionary.iterate(word):
+            yield (head + "-", tail[1:]) if tail.startswith("-") else (head, tail)
+
+
+@functools.lru_cache(maxsize=None)
+def hyphenator(lang: str) -> Hyphenator:
+    return Hyphenator(lang)
+
+
 @dataclass(frozen=True, eq=False)
 class HouseStyle:
     """A checked, fully resolved house style. Treat its dicts as read-only."""
@@ -680,8 +721,8 @@ class HouseStyle:
         for key in COLOUR_KEYS & values.keys():
             if isinstance(values[key], str):
                 values[key] = colors.HexColor(self.color(values[key]))
-        hyphenate = self.hyphenate and style["hyphenate"] and lang
-        values["hyphenationLang"] = lang.replace("-", "_") if hyphenate else ""
+        tag = pyphen_language(lang) if self.hyphenate and style["hyphenate"] and lang else ""
+        values["hyphenationLang"] = hyphenator(tag) if tag else ""
         return ParagraphStyle(name, **values)
 
     def css(self) -> str:

@@ -72,7 +72,7 @@ CASES = {
     "non-UTF-8 source": (lambda s: _set_body(s, b"Caf\xe9\n"), "only.md", "is not UTF-8 text (byte 3"),
     "corrupt docx": (lambda s: _set_body(s, b"PK\x03\x04garbage", "only.docx"), "only.docx", "pandoc cannot read it"),
     "password-protected docx": (lambda s: _set_body(s, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "only.docx"), "only.docx", "password"),
-    "unknown source type": (lambda s: _set_body(s, "text", "only.pages"), "index.yaml", "cannot read '.pages' files"),
+    "unknown source type": (lambda s: _set_body(s, "text", "only.pages"), "only.pages", "cannot read '.pages' files"),
     "source is a folder": (lambda s: (s / "case-studies" / "only.md").unlink() or (s / "case-studies" / "only.md").mkdir(), "index.yaml", "is a folder"),
     "glyph no font has": (lambda s: _set_body(s, "Ancient \U00013000 sign.\n"), "only.md", "U+13000"),
     "bad index yaml": (lambda s: (s / "index.yaml").write_text("edition: [\n"), "index.yaml", "YAML syntax error"),
@@ -136,13 +136,14 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(good, tmp_path):
     sources, out = _copy(good, tmp_path)
     before = snapshot(out)
     # a bigger edition so that the build is still running when it is killed
-    body = "\n\n".join(f"Paragraph {n} " + "words " * 200 for n in range(400))
+    body = "\n\n".join(f"Paragraph {n} " + "words and more words " * 60 for n in range(1500))
     _set_body(sources, body)
     env = dict(os.environ, SOURCE_DATE_EPOCH="1")
-    for delay in (0.3, 0.8, 1.5):
+    for delay in (0.5, 1.5, 3.0):
         proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--sources", str(sources), "--out", str(out),
                                  "--styles", str(ROOT / "styles"), "-q"], cwd=ROOT, env=env)
         time.sleep(delay)
+        assert proc.poll() is None, "the build finished before it could be killed: make the edition bigger"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         after = snapshot(out)

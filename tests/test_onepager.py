@@ -170,8 +170,9 @@ def page_layout(page, grid: Grid) -> dict:
         "footer rule": [tuple(round(line[k], 2) for k in ("x0", "top", "x1")) for line in page.lines
                         if abs(line["top"] - footer_edge) < 1],
         "footer text": [(w["text"], round(w["x0"], 2), round(w["top"], 2)) for w in words if w["top"] > footer_edge],
-        "series": [(w["text"], round(w["x0"], 2), round(w["top"], 2)) for w in words
-                   if w["top"] < band_edge and w["top"] > band_edge - grid.gutter - 14 and w["x0"] > page.width / 2],
+        # the series' words close the band's last line, after the region and ICS
+        "series": sorted(((w["text"], round(w["x0"], 2), round(w["top"], 2)) for w in words
+                          if band_edge - grid.gutter - 14 < w["top"] < band_edge), key=lambda w: w[1])[-5:],
     }
 
 
@@ -272,7 +273,8 @@ def test_with_drops_allowed_the_quote_then_the_highlights_are_left_out_with_a_wa
     house.write_text(house.read_text(encoding="utf-8").replace("allow_drop: false", "allow_drop: true"), encoding="utf-8")
     sources = copy_sources(tmp_path)
     edit_index(sources, lambda data: case(data, "imperial-oh-transformation").update(
-        highlights=case(data, "imperial-oh-transformation")["highlights"] * 8))
+        highlights=case(data, "imperial-oh-transformation")["highlights"] * 4,
+        summary=" ".join([case(data, "imperial-oh-transformation")["summary"]] * 3)))
     built = build(sources, tmp_path / "dist", styles=styles)
     warnings = [w.message for w in built.reporter.warnings if w.kind == "onepager-drop"]
     assert warnings == [
@@ -339,3 +341,24 @@ def test_every_font_is_embedded(sample):
             descriptor = font.get("/FontDescriptor")
             assert descriptor is not None, f"{font['/BaseFont']} is not embedded"
             assert "/FontFile2" in descriptor.get_object(), f"{font['/BaseFont']} is not embedded"
+
+
+def test_large_print_sets_everything_on_the_page_in_one_column(tmp_path):
+    built = build(ROOT / "sources", tmp_path / "dist", style="large-print", only=["leeds"])
+    pdf = built.pages["leeds"]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        assert len(doc.pages) == 1
+        assert all(0 <= c["x0"] and c["x1"] <= page.width and 0 <= c["top"] and c["bottom"] <= page.height for c in page.chars)
+        sizes = {round(c["size"], 1) for c in page.chars}
+    assert min(sizes) >= 14, "large print never shrinks below its floor"
+    assert squash(next(c for c in built.loaded.publication.case_studies).case_study.summary) in squash(text_of(pdf))
+
+
+def test_what_goes_to_a_worker_pickles_for_platforms_without_fork(sample):
+    import pickle
+
+    ctx = make_context(sample.loaded, Options())
+    pages = [page_content(s, sample.page_map) for s in sample.loaded.publication.summaries()]
+    assert pickle.loads(pickle.dumps(pages)) == pages
+    assert pickle.loads(pickle.dumps(ctx)).grid == ctx.grid

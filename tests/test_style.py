@@ -72,7 +72,8 @@ def test_house_design(house):
     assert h2["fontName"] == "Sans-Bold" and h2["textColor"] == "#003087" and h2["keepWithNext"]
     assert house.styles["code"]["fontName"] == "Mono"
     assert house.styles["h6"]["fontName"] == "Sans-BoldItalic"
-    assert house.paragraph_style("body").hyphenationLang == "en_GB"
+    assert house.paragraph_style("body").hyphenationLang.lang == "en_GB"
+    assert ("under-", "resourced") in list(house.paragraph_style("body").hyphenationLang("under-resourced"))
     assert house.paragraph_style("h1").hyphenationLang == ""  # headings never hyphenate
 
 

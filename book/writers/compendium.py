@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 
 from reportlab.platypus import Frame, PageTemplate
-from reportlab.platypus.doctemplate import BaseDocTemplate
+from reportlab.platypus.doctemplate import BaseDocTemplate, PageBegin
 
 from ..model import PageMap
 from . import pdfcommon
@@ -143,15 +143,26 @@ class CompendiumDoc(BaseDocTemplate):
 
     def _endBuild(self):
         # pad for binding, then define the page-number forms now that every number is known
-        if self.print_marks:
-            while self.page % 4:
-                self.handle_pageBreak()
-        self.page_map.labels = self._labels()
+        total = self._pad_to_multiple_of(4) if self.print_marks else self.page
+        self.page_map.labels = self._labels(total)
         self.decorator.define_page_ref_forms()
         super()._endBuild()
 
-    def _labels(self) -> list[str]:
-        total = self.page
+    def _pad_to_multiple_of(self, n: int) -> int:
+        """Show the last page now, then add blank pages; returns the page count."""
+        if self._hanging and self._hanging[-1] is PageBegin:
+            del self._hanging[-1]          # the story ended on a page break: no page is open
+            self.clean_hanging()
+        else:
+            self.clean_hanging()
+            self.handle_pageBreak()        # base _endBuild then finds no open page and adds none
+        total = self.canv.getPageNumber() - 1
+        while total % n:
+            self.canv.showPage()
+            total += 1
+        return total
+
+    def _labels(self, total: int) -> list[str]:
         start = self.body_start if self.body_start is not None else total
         return [_roman(i + 1) for i in range(start)] + [str(i - start + 1) for i in range(start, total)]
 

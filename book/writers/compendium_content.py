@@ -175,22 +175,25 @@ class ContentBuilder:
         return flows
 
     def highlights(self, items) -> Flowable:
+        """The highlights box: one table row per highlight, so a long list can run over a page."""
         box = self.style.styles.get("highlight_box", {})
-        bullets = ListFlowable(
-            [ListItem(self.highlight_item(h)) for h in items],
-            bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
-            bulletFontName=self.style.paragraph_style("highlight_item").fontName,
-            bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
-        )
-        cell = [self.p("Highlights", "highlight_title", role="H2"), bullets]
         pad = float(box.get("borderPadding", 10) or 10)
-        table = Table([[cell]], colWidths=[self.doc.width])
+        rows = [[self.p("Highlights", "highlight_title", role="H2")]]
+        for item in items:
+            rows.append([ListFlowable(
+                [ListItem(self.highlight_item(item))],
+                bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
+                bulletFontName=self.style.paragraph_style("highlight_item").fontName,
+                bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
+            )])
+        table = Table(rows, colWidths=[self.doc.width])
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), self.style.paragraph_style("body").fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.get("backColor") or self.style.color("nhs-pale-grey"))),
             ("LINEBEFORE", (0, 0), (0, -1), 4, colors.HexColor(box.get("borderColor") or self.style.color("nhs-blue"))),
             ("LEFTPADDING", (0, 0), (-1, -1), pad + 2), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, 0), pad), ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ]))
         table.spaceBefore, table.spaceAfter = 4, 14
         return tag(table, None, "Aside")

@@ -64,8 +64,11 @@ class PageContent:
 
     @property
     def meta(self) -> str:
-        parts = [f"{self.region} region"] + ([f"{self.ics} integrated care system"] if self.ics else [])
-        return "  \u00b7  ".join(parts)
+        """'North West region · Cheshire and Merseyside ICS': one line beside the series name."""
+        ics = self.ics
+        if ics and not ics.lower().endswith(("ics", "integrated care system")):
+            ics += " ICS"
+        return "  \u00b7  ".join([f"{self.region} region"] + ([ics] if ics else []))
 
 
 def page_content(summary: OrganisationSummary, page_map: PageMap) -> PageContent:
@@ -115,21 +118,31 @@ class Context:
     def lang(self) -> str:
         return self.edition.language
 
-    @property
-    def date_text(self) -> str:
-        day = date.fromisoformat(self.edition.date) if self.edition.date else self.build_time.date()
-        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"       # whatever the machine's locale
-
 
 def make_context(loaded, options) -> Context:
-    settings = loaded.style.onepager
-    drop_order = tuple(settings["drop_order"])
+    style, edition = loaded.style, loaded.publication.edition
+    drop_order = tuple(style.onepager["drop_order"])
     unknown = [e for e in drop_order if e not in DROPPABLE]
     if unknown:
         raise UserError(Problem(f"onepager.drop_order: a one-pager cannot leave out {', '.join(unknown)}; "
-                                f"it can leave out {', '.join(DROPPABLE)}", str(loaded.style.files[-1].name)))
-    return Context(loaded.style, layout.Grid.from_style(loaded.style), loaded.publication.edition,
-                   loaded.build_time, options.print_marks, settings["allow_drop"] and not options.strict, drop_order)
+                                f"it can leave out {', '.join(DROPPABLE)}", f"{style.files[-1].parent.name}/{style.files[-1].name}"))
+    any_codes = any(c.case_study.url for c in loaded.publication.case_studies)
+    grid = layout.Grid.from_style(style).with_footer(footer_lines(style, edition, loaded.build_time), any_codes)
+    return Context(style, grid, edition, loaded.build_time, options.print_marks,
+                   style.onepager["allow_drop"] and not options.strict, drop_order)
+
+
+def long_date(edition: Edition, build_time: datetime) -> str:
+    """The edition's date (else the build's) as '30 November 2025', whatever the machine's locale."""
+    day = date.fromisoformat(edition.date) if edition.date else build_time.date()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def footer_lines(style, edition: Edition, build_time: datetime) -> list:
+    ps = style.paragraph_style("onepager_footer", lang=None)
+    title = edition.title + (f": {edition.subtitle}" if edition.subtitle else "")
+    return [layout.paragraph(style, ps, f"\u00b7 {edition.edition} edition", label=title),
+            layout.paragraph(style, ps, f"Published by {edition.publisher}, {long_date(edition, build_time)}")]
 
 
 # ------------------------------------------------------------------ copy-fitting
@@ -211,18 +224,11 @@ def draw_pdf(page: PageContent, band: layout.Band, fit: Fit, ctx: Context) -> by
     layout.draw_sections(canv, fit.sections, ctx.grid, ctx.style.color("nhs-mid-grey"))
     # no link annotations for the printer: they are not wanted there, and the crop-mark offset,
     # applied when the page ends, would misplace them
-    layout.draw_footer(canv, ctx.grid, footer_lines(ctx), *qr_codes(fit.cases), ctx.style, links=not ctx.print_marks)
+    lines = footer_lines(ctx.style, ctx.edition, ctx.build_time)
+    layout.draw_footer(canv, ctx.grid, lines, *qr_codes(fit.cases), ctx.style, links=not ctx.print_marks)
     canv.showPage()
     canv.save()
     return buffer.getvalue()
-
-
-def footer_lines(ctx: Context) -> list:
-    edition, style = ctx.edition, ctx.style
-    ps = style.paragraph_style("onepager_footer", lang=None)
-    title = edition.title + (f": {edition.subtitle}" if edition.subtitle else "")
-    return [layout.paragraph(style, ps, f"\u00b7 {edition.edition} edition", label=title),
-            layout.paragraph(style, ps, f"Published by {edition.publisher}, {ctx.date_text}")]
 
 
 def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[tuple[str, str]], str]:
@@ -278,12 +284,12 @@ def render_all(pages: list[PageContent], ctx: Context) -> list[Rendered]:
 
 # ------------------------------------------------------------------ problems and warnings
 def report(results: list[Rendered], pages: list[PageContent], index_label: str, reporter: Reporter) -> None:
-    """Warn about every element left out; fail with every page that does not fit, at once."""
+    """Warn about every element left out of a page; fail with every page that does not fit, at once."""
     problems = []
     for result, page in zip(results, pages):
         who = f"one-pager for '{page.key}' ({page.name})"
         lines = {case.id: case.line for case in page.cases}
-        for case_id, element in result.dropped:
+        for case_id, element in result.dropped if result.pdf else ():
             reporter.warn("onepager-drop", f"{who}: left out the {element} of case study '{case_id}' to fit the page",
                           index_label, lines[case_id])
         if result.name_too_long:
@@ -325,7 +331,7 @@ def combine(pdfs: list[bytes], names: list[str], ctx: Context) -> bytes:
     combined.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     combined.Root.PageMode = pikepdf.Name.UseOutlines
     buffer = io.BytesIO()
-    combined.save(buffer, deterministic_id=True)
+    combined.save(buffer, deterministic_id=True, min_version=max(source.pdf_version for source in sources))
     for source in sources:
         source.close()
     return buffer.getvalue()

@@ -6,9 +6,9 @@ drawn with. Nothing is clipped or truncated: text that does not fit is reported,
 """
 from __future__ import annotations
 
-import functools
+import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
@@ -39,12 +39,21 @@ class Grid:
     footer_height: float
     gutter: float
     columns: int
+    footer_text_width: float = 0.0      # set by ``with_footer``: the same on every page of an edition
 
     @classmethod
     def from_style(cls, style) -> "Grid":
         s, m = style.onepager, style.onepager["margins"]
         return cls(style.page.width, style.page.height, m["top"], m["bottom"], m["left"], m["right"],
                    s["band_height"], s["footer_height"], s["gutter"], s["columns"])
+
+    def with_footer(self, lines: list[Paragraph], codes: bool) -> "Grid":
+        """The grid with room for the edition's footer lines: beside the QR codes when any page
+        has one, across the page otherwise; the footer grows when the style's height is too
+        small for them (large print), for every page alike."""
+        width = self.text_width * (FOOTER_TEXT_SHARE if codes else 1.0)
+        needed = stack_height(lines, width) + footer_top_pad(lines)
+        return replace(self, footer_text_width=width, footer_height=max(self.footer_height, needed))
 
     @property
     def text_width(self) -> float:
@@ -216,25 +225,8 @@ def scaled(style, name: str, size_for, lang: str | None, **overrides) -> Paragra
     size = size_for(designed.fontSize)
     ratio = size / designed.fontSize
     keys = ("leading", "spaceBefore", "spaceAfter", "leftIndent", "bulletIndent", "bulletFontSize")
-    ps = style.paragraph_style(name, lang=lang, **{"fontSize": size, **{k: getattr(designed, k) * ratio for k in keys}, **overrides})
-    if isinstance(ps.hyphenationLang, str) and ps.hyphenationLang:
-        ps.hyphenationLang = hyphenator(ps.hyphenationLang)
-    return ps
-
-
-@functools.lru_cache(maxsize=None)
-def hyphenator(lang: str):
-    """pyphen's break points, except that a word with a hyphen breaks after it, not before:
-    pyphen offers 'under' + '-resourced', which ReportLab would print as 'under-' / '-resourced'."""
-    import pyphen
-
-    dictionary = pyphen.Pyphen(lang=lang)
-
-    def pairs(word: str):
-        for head, tail in dictionary.iterate(word):
-            yield (head + "-", tail[1:]) if tail.startswith("-") else (head, tail)
-
-    return pairs
+    # the house style's hyphenator already breaks "under-resourced" after its own hyphen
+    return style.paragraph_style(name, lang=lang, **{"fontSize": size, **{k: getattr(designed, k) * ratio for k in keys}, **overrides})
 
 
 # ------------------------------------------------------------------ a case study's section
@@ -373,10 +365,11 @@ class SectionBuilder:
 
 
 def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:
-    """Which boxes ("h" highlights, "q" quote) go in the main column, the designed one first."""
-    if boxes == ["h", "q"]:
-        return [("h",), ("h", "q"), ("q",), ()]
-    return [tuple(boxes), ()] if boxes else [()]
+    """Which boxes ("h" highlights, "q" quote) go in the main column: the designed choice
+    first (the highlights under the story, the quote beside it), then every other."""
+    designed = tuple(b for b in boxes if b == "h")
+    others = [c for r in range(len(boxes), -1, -1) for c in itertools.combinations(boxes, r) if c != designed]
+    return [designed, *others]
 
 
 # ------------------------------------------------------------------ the band
@@ -390,8 +383,7 @@ class Band:
         return grid.text_width - self.series_width(grid) - grid.gutter
 
     def series_width(self, grid: Grid) -> float:
-        self.series.wrap(grid.text_width, TALL)
-        return max(self.series.getActualLineWidths0()) + 1
+        return text_width(self.series, grid.text_width)
 
 
 def fit_band(style, grid: Grid, name: str, meta: str, series: str) -> Band | None:
@@ -438,31 +430,44 @@ def draw_footer(canv, grid: Grid, lines: list[Paragraph], codes: list[tuple[str,
     canv.setStrokeColor(colors.HexColor(style.color("nhs-blue")))
     canv.setLineWidth(0.75)
     canv.line(grid.margin_left, grid.footer_top, grid.margin_left + grid.text_width, grid.footer_top)
-    top = grid.footer_top - lines[0].style.leading * 0.6
-    draw_stack(canv, lines, grid.margin_left, top, grid.text_width * FOOTER_TEXT_SHARE)
+    draw_stack(canv, lines, grid.margin_left, grid.footer_top - footer_top_pad(lines), grid.footer_text_width)
     if codes:
         draw_codes(canv, grid, codes, caption, style, links)
 
 
+def footer_top_pad(lines: list[Paragraph]) -> float:
+    return lines[0].style.leading * 0.6
+
+
 def draw_codes(canv, grid: Grid, codes: list[tuple[str, str]], caption: str, style, links: bool) -> None:
-    """QR codes from the right edge leftwards, each after its label; the caption before them all."""
-    size = grid.footer_height - 3
+    """QR codes from the right edge leftwards, each after its label, then the caption if there
+    is room for it beside the footer's text."""
+    zone_left = grid.margin_left + grid.footer_text_width + grid.gutter
     right = grid.margin_left + grid.text_width
+    # a code, its quiet zone, its label and a gap take about 1.6 times its size
+    size = min(grid.footer_height - 3, (right - zone_left) / (1.6 * len(codes)))
     label_style = style.paragraph_style("onepager_footer", lang=None, textColor="nhs-dark-blue")
     for url, label in reversed(codes):
         right -= size
         draw_qr(canv, url, right, grid.margin_bottom, size, style.color("nhs-dark-blue"), links)
         right -= size * 0.15         # the code's quiet zone: four modules or more
-        right = draw_right_aligned(canv, grid, paragraph(style, label_style, label, bold=True), right, size) if label else right
+        if label:
+            right = draw_right_aligned(canv, grid, paragraph(style, label_style, label, bold=True), right, size)
         right -= grid.gutter / 2
-    if caption:
-        draw_right_aligned(canv, grid, paragraph(style, style.paragraph_style("onepager_footer", lang=None), caption), right, size)
+    note = paragraph(style, style.paragraph_style("onepager_footer", lang=None), caption) if caption else None
+    if note is not None and right - text_width(note, grid.column_width / 2) >= zone_left:
+        draw_right_aligned(canv, grid, note, right, size)
+
+
+def text_width(p: Paragraph, limit: float) -> float:
+    """The width of a short paragraph's longest line, wrapped at ``limit``."""
+    p.wrap(limit, TALL)
+    return max(p.getActualLineWidths0()) + 1
 
 
 def draw_right_aligned(canv, grid: Grid, p: Paragraph, right: float, size: float) -> float:
     """A short paragraph ending at ``right``, centred on the QR codes' height; returns its left."""
-    p.wrap(grid.column_width / 2, TALL)
-    width = max(p.getActualLineWidths0()) + 1
+    width = text_width(p, grid.column_width / 2)
     height = p.wrap(width, TALL)[1]
     p.drawOn(canv, right - width, grid.margin_bottom + (size - height) / 2)
     return right - width

@@ -54,7 +54,7 @@ class BlockRenderer:
     def pstyle(self, name: str, **overrides) -> ParagraphStyle:
         key = name + repr(sorted(overrides.items()))
         if key not in self._styles:
-            base = self.style.paragraph_style(name)
+            base = self.style.paragraph_style(name, lang=self.language or "en-GB")
             self._styles[key] = ParagraphStyle(f"{name}-{len(self._styles)}", parent=base, **overrides)
         return self._styles[key]
 

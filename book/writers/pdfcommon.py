@@ -27,17 +27,6 @@ def apply_reproducibility(canv, build_time: datetime) -> None:
     canv._doc._timeStamp = fixed_timestamp(build_time)
 
 
-def hyphenation_language(language: str) -> str:
-    """BCP 47 'en-GB' -> pyphen's 'en_GB' (falls back to the bare language when pyphen lacks the region)."""
-    import pyphen
-
-    tag = language.replace("-", "_")
-    if tag in pyphen.LANGUAGES:
-        return tag
-    base = tag.split("_")[0]
-    return next((lang for lang in sorted(pyphen.LANGUAGES) if lang.split("_")[0] == base), "")
-
-
 @dataclass(frozen=True)
 class PrintMarks:
     """Crop marks with a real bleed: the trim page sits inside a slug border, and backgrounds
