@@ -8,6 +8,10 @@ so nothing moves.
 
 While typesetting, the document records where every block, chapter and anchor fell (``PageMap``):
 the EPUB's page list and the one-pagers' "page N" come from it.
+
+The PDF is tagged (PDF/UA-1): a ``pdftags.Tagger`` on the canvas marks what is drawn as the content
+of the flowables' structure elements (all else is an artifact), and ``pdfstruct`` then writes the
+structure tree that ``ContentBuilder`` built alongside the story.
 """
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from ..model import PageMap
 from . import pdfcommon
 from .compendium_content import ContentBuilder
 from .pdfpages import PageDecorator
+from .pdfstruct import write_structure
+from .pdftags import Tagger, inherit
 
 
 def words_in(piece) -> int:
@@ -41,6 +47,7 @@ class TrackingFrame(Frame):
 
     def split(self, flowable, canv):
         pieces = super().split(flowable, canv)
+        inherit(flowable, pieces)       # a paragraph over two pages stays one structure element
         block_id = getattr(flowable, "_block_id", "") or getattr(flowable, "_continues", "")
         if block_id:
             words = getattr(flowable, "_words_before", 0)
@@ -102,6 +109,7 @@ class CompendiumDoc(BaseDocTemplate):
     # ---------------------------------------------------------------- hooks
     def beforeDocument(self):
         pdfcommon.apply_reproducibility(self.canv, self.loaded.build_time)
+        self.tagger = Tagger(self.canv)
         self.canv.drawPageRef = self.decorator.draw_page_ref
         self.canv.addPageLabel(0, "ROMAN_LOWER", 1)
 
@@ -190,7 +198,9 @@ def write_compendium(loaded, options) -> tuple[bytes, PageMap]:
     loaded.style.fonts.register()
     buffer = io.BytesIO()
     doc = CompendiumDoc(buffer, loaded, options)
-    story = ContentBuilder(doc, loaded).story()
-    doc.build(story)
-    return buffer.getvalue(), doc.page_map
+    content = ContentBuilder(doc, loaded)
+    doc.build(content.story())
+    pdf = write_structure(buffer.getvalue(), doc.tagger, content.structure, lang=loaded.publication.edition.language,
+                          link_labels=content.link_labels, references=frozenset(content.note_targets))
+    return pdf, doc.page_map
 

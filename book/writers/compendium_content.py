@@ -4,6 +4,9 @@ Cover, imprint, contents, front matter, then per part an opener and its case stu
 its opener: organisations, title, award, region, themes, standfirst, highlights, pull quote),
 then the indexes. Page numbers in the contents and indexes are deferred references (see
 ``pdfpages.PageDecorator.draw_page_ref``).
+
+Beside the story it builds the tagged PDF's structure tree (``structure``): Document, a Sect per
+front-matter section and index, a Part per part with a Sect per case study; the contents as a TOC.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
 from .pdfpages import PageRefParagraph, ref_slot
+from .pdftags import Node
 
 
 class Marker(Flowable):
@@ -63,6 +67,11 @@ class ContentBuilder:
         self.blocks = BlockRenderer(loaded.style, doc.width, doc.height, language=self.pub.edition.language)
         self.blocks.style_images = self.pub.images
         self.link = loaded.style.color("nhs-blue")
+        self.structure = Node("Document")
+        self._part = self.structure
+        # for the tagged PDF: what a note link is, where the link text (a number) does not say it
+        self.link_labels: dict[str, str] = {}
+        self.note_targets: set[str] = set()
 
     # ---------------------------------------------------------------- helpers
     def p(self, text: str, style: str, role: str = "P", **overrides):
@@ -79,12 +88,16 @@ class ContentBuilder:
         base = self.style.paragraph_style(style)
         ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
         para = PageRefParagraph(f'{markup}<onDraw name="drawPageRef" label="{escape(label)}"/>', ps, self.doc.decorator)
-        para._role = "TOCI"
-        return para
+        return tag(para, None, "Link")     # the whole line is the link: text and page numbers
+
+    def section(self, flows: list, role: str = "Sect", parent: Node | None = None) -> list:
+        """Put the elements of ``flows`` in a new section of the structure tree; returns ``flows``."""
+        (parent or self.structure).add(Node(role, flows))
+        return flows
 
     # ---------------------------------------------------------------- the book
     def story(self) -> list:
-        story = self.cover() + self.imprint() + self.contents()
+        story = self.section(self.cover()) + self.imprint() + self.contents()
         for chapter in self.pub.front:
             story += self.front_chapter(chapter)
         for n, part in enumerate(self.pub.parts):
@@ -112,10 +125,17 @@ class ContentBuilder:
             lines.append(e.rights)
         lines.append(f"Identifier: {e.identifier}")
         lines.append("This compendium is also available as an accessible EPUB and as one-page summaries for each organisation.")
-        return [Marker(Anchor("imprint", "front")), BottomAligned([self.p(line, "imprint") for line in lines]), PageBreak()]
+        paras = self.section([self.p(line, "imprint") for line in lines])
+        return [Marker(Anchor("imprint", "front")), BottomAligned(paras), PageBreak()]
 
     def contents(self) -> list:
-        flows = [Marker(Anchor("contents", "front", "Contents", 0)), self.p("Contents", "toc_title", role="H1")]
+        head = self.p("Contents", "toc_title", role="H1")
+        flows = self._contents_lines()
+        self.section([head, Node("TOC", [Node("TOCI", line) for line in flows if getattr(line, "_struct", None)])])
+        return [Marker(Anchor("contents", "front", "Contents", 0)), head] + flows
+
+    def _contents_lines(self) -> list:
+        flows = []
         for chapter in self.pub.front:
             flows.append(self.page_ref_line(self._markup(chapter.title, "toc_entry"), "toc_entry", [chapter.id], chapter.id))
         for part in self.pub.parts:
@@ -125,14 +145,14 @@ class ContentBuilder:
                 org = self._markup(chapter.lead.name, "toc_entry")
                 markup = f'{self._markup(chapter.title, "toc_entry")}<br/><font size="-1.5" color="{self.style.color("nhs-dark-grey")}">{org}</font>'
                 flows.append(self.page_ref_line(markup, "toc_entry", [chapter.id], chapter.id))
-        flows.append(Spacer(0, 6))
+        flows.append(Spacer(0, 6))     # no element: skipped by the TOC
         for key, title in (("index-organisations", "Index of organisations"), ("index-themes", "Index of themes")):
             flows.append(self.page_ref_line(self._markup(title, "toc_part"), "toc_part", [key], key))
         return flows
 
     def front_chapter(self, chapter) -> list:
         head = with_anchor(self.p(chapter.title, "h1", role="H1"), Anchor(chapter.id, "front", chapter.title, 0))
-        return [PageBreak(), head] + self.blocks.blocks(chapter.blocks) + self.endnotes(chapter)
+        return self.section([PageBreak(), head] + self.blocks.blocks(chapter.blocks) + self.endnotes(chapter))
 
     def part_opener(self, part, first: bool) -> list:
         anchors = [Anchor(part.id, "part", f"Part {part.number}: {part.title}", 0)]
@@ -143,6 +163,8 @@ class ContentBuilder:
         flows.append(self.p(part.title, "part_title", role="H1"))
         for chapter in part.chapters:
             flows.append(self.p(chapter.title, "part_entry"))
+        self._part = Node("Part", flows)     # the part's case studies follow as its sections
+        self.structure.add(self._part)
         return flows + [NextPageTemplate("body")]
 
     # ---------------------------------------------------------------- a case study
@@ -153,7 +175,7 @@ class ContentBuilder:
         flows += self.opener(chapter)
         flows += self.blocks.blocks(chapter.blocks)
         flows += self.endnotes(chapter)
-        return flows
+        return self.section(flows, parent=self._part)
 
     def opener(self, chapter) -> list:
         cs = chapter.case_study
@@ -179,9 +201,10 @@ class ContentBuilder:
         box = self.style.styles.get("highlight_box", {})
         pad = float(box.get("borderPadding", 10) or 10)
         rows = [[self.p("Highlights", "highlight_title", role="H2")]]
-        for item in items:
+        paras = [self.highlight_item(item) for item in items]
+        for para in paras:
             rows.append([ListFlowable(
-                [ListItem(self.highlight_item(item))],
+                [ListItem(para)],
                 bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
                 bulletFontName=self.style.paragraph_style("highlight_item").fontName,
                 bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
@@ -196,7 +219,9 @@ class ContentBuilder:
             ("TOPPADDING", (0, 0), (-1, 0), pad), ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ]))
         table.spaceBefore, table.spaceAfter = 4, 14
-        return tag(table, None, "Aside")
+        # one list in the structure, though each row holds a list of one item
+        items = Node("L", [Node("LI", para) for para in paras], attrs={"O": "List", "ListNumbering": "Square"})
+        return tag(table, None, "Aside", node=Node("Aside", rows[0], items))
 
     def highlight_item(self, item: str):
         label, rest = highlight_parts(item)
@@ -207,7 +232,7 @@ class ContentBuilder:
     def pull_quote(self, quote) -> Flowable:
         """The quote with name and role, with the style's rule down its left side; never split."""
         spec = self.style.styles["pullquote"]
-        flows = [self.p(f"\u201c{quote.text}\u201d", "pullquote", role="BlockQuote", leftIndent=0)]
+        flows = [self.p(f"\u201c{quote.text}\u201d", "pullquote", leftIndent=0)]
         who = ", ".join(x for x in (quote.name, quote.role) if x)
         if who:
             flows.append(self.p(f"\u2014 {who}", "pullquote_attribution", leftIndent=0))
@@ -220,7 +245,7 @@ class ContentBuilder:
             *([("LINEBEFORE", (0, 0), (0, -1), float(spec.get("ruleWidth") or 3), colors.HexColor(rule))] if rule else []),
         ]))
         table.spaceBefore, table.spaceAfter = 6, 16
-        return tag(table, None, "BlockQuote")
+        return tag(table, None, "BlockQuote", node=Node("BlockQuote", flows))
 
     def endnotes(self, chapter) -> list:
         """Notes at the end of the case study; number links back to the reference and vice versa."""
@@ -231,11 +256,16 @@ class ContentBuilder:
             back = f'<a name="{note.id}"/><a href="#ref-{note.id}" color="{self.link}">{note.number}.</a>\u00a0'
             first, rest = (note.blocks[0], note.blocks[1:]) if note.blocks else (None, [])
             if isinstance(first, ast.Para):
-                flows.append(self.blocks.para(first.content, "footnote", first, role="Note", prefix=back))
+                lead = self.blocks.para(first.content, "footnote", first, prefix=back)
             else:
-                flows.append(tag(Paragraph(back, self.style.paragraph_style("footnote")), None, "Note"))
+                lead = tag(Paragraph(back, self.style.paragraph_style("footnote")), None)
                 rest = note.blocks
-            flows += self.blocks.blocks(rest, "note")
+            body = [lead] + self.blocks.blocks(rest, "note")
+            Node("Note", body, id=note.id)
+            flows += body
+            self.link_labels["#" + note.id] = f"Note {note.number}"
+            self.link_labels["#ref-" + note.id] = f"Back to the reference to note {note.number}"
+            self.note_targets.add("#" + note.id)
         return flows
 
     # ---------------------------------------------------------------- back matter
@@ -246,15 +276,22 @@ class ContentBuilder:
             ("index-themes", "Index of themes", self.pub.theme_index),
         ):
             head = with_anchor(self.p(title, "index_title", role="H1"), Anchor(key, "index", title, 0, running_head="Index"))
-            flows += [PageBreak(), head]
+            section = [PageBreak(), head]
             letter = ""
+            group = None      # the entries under one letter: a list in the structure tree
             for entry in entries:
                 initial = entry.term[:1].upper()
-                if initial != letter and initial.isalpha():
+                new_letter = initial != letter and initial.isalpha()
+                if new_letter:
                     letter = initial
-                    flows.append(self.p(letter, "h4", role="H2"))
+                    section.append(self.p(letter, "h4", role="H2"))
+                if new_letter or group is None:
+                    group = Node("L", attrs={"O": "List", "ListNumbering": "None"})
                 keys = [c.id for c in entry.chapters]
-                flows.append(self.page_ref_line(self._markup(entry.term, "index_entry"), "index_entry", keys, keys[0]))
+                line = self.page_ref_line(self._markup(entry.term, "index_entry"), "index_entry", keys, keys[0])
+                group.add(Node("LI", Node("LBody", line)))
+                section.append(line)
+            flows += self.section(section)
         return flows
 
 

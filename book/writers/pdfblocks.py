@@ -1,7 +1,9 @@
 """Block nodes -> ReportLab flowables, through one dispatch table (after rst2pdf's genelements).
 
 Every flowable made for a block carries the block's id and role (``_block_id``, ``_role``): the
-compendium records where each block fell (for the EPUB's page list) and a tagged PDF needs them.
+compendium records where each block fell (for the EPUB's page list). It also carries its element
+of the tagged PDF's structure tree (``_struct``, a ``pdftags.Node``): containers (lists, tables,
+quotes, figures) adopt their children's elements as they are built, so the tree follows the model.
 An unknown block is rendered as its plain text with a warning, never dropped and never a crash.
 """
 from __future__ import annotations
@@ -15,9 +17,14 @@ from reportlab.platypus.flowables import HRFlowable
 
 from .. import ast
 from .pdfinline import InlineMarkup, escape
+from .pdftags import Node, set_node
 
 MAX_FIGURE_HEIGHT = 0.55   # of the frame height: a tall image never takes a page on its own
+_ALIGN = {"AlignLeft": 0, "AlignCenter": 1, "AlignRight": 2}   # pandoc's column alignment -> ReportLab's
 ORDERED_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+LIST_NUMBERING = {"Decimal": "Decimal", "LowerAlpha": "LowerAlpha", "UpperAlpha": "UpperAlpha",
+                  "LowerRoman": "LowerRoman", "UpperRoman": "UpperRoman"}
+HEADER_SCOPE = {"TH": {"attrs": {"O": "Table", "Scope": "Column"}}}
 
 
 @dataclass(frozen=True)
@@ -34,10 +41,14 @@ def with_anchor(flowable, anchor: Anchor):
     return flowable
 
 
-def tag(flowable, block: ast.Block | None, role: str | None = None):
+def tag(flowable, block: ast.Block | None, role: str | None = None, node: Node | None = None, **element):
+    """Mark a flowable with its block and role, and give it its structure element: ``node``, or a
+    new one of that role (``element``: its alt, id or attributes). An artifact has no element."""
     flowable._block_id = block.id if block is not None else ""
     flowable._role = role or (block.role if block is not None else "P")
-    return flowable
+    if flowable._role == "Artifact":
+        return set_node(flowable, None)
+    return set_node(flowable, node or Node(flowable._role, **element))
 
 
 class BlockRenderer:
@@ -51,6 +62,12 @@ class BlockRenderer:
         self.link_color = style.color("nhs-blue")
 
     # ---------------------------------------------------------------- styles and text
+    def pstyle_from(self, base: ParagraphStyle, **overrides) -> ParagraphStyle:
+        key = base.name + repr(sorted(overrides.items()))
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(f"{base.name}-{len(self._styles)}", parent=base, **overrides)
+        return self._styles[key]
+
     def pstyle(self, name: str, **overrides) -> ParagraphStyle:
         key = name + repr(sorted(overrides.items()))
         if key not in self._styles:
@@ -88,7 +105,9 @@ class BlockRenderer:
     # ---------------------------------------------------------------- renderers
     def r_para(self, block: ast.Para, context: str):
         style = {"body": "body", "quote": "blockquote", "cell": "table_cell", "note": "footnote", "item": "list_item"}[context]
-        return [self.para(block.content, style, block)]
+        # lists and quote boxes indent their contents themselves: the styles' own indents would double it
+        flat = {"leftIndent": 0, "firstLineIndent": 0} if context in ("item", "quote") else {}
+        return [self.para(block.content, style, block, **flat)]
 
     def r_header(self, block: ast.Header, context: str):
         level = min(max(block.level, 2), 6)
@@ -110,14 +129,17 @@ class BlockRenderer:
 
     def r_quote(self, block: ast.BlockQuote, context: str):
         inner = self.blocks(block.blocks, "quote")
-        return [tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)]
+        box = tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)
+        box._struct.add(inner)
+        return [box]
 
     def r_list(self, block: ast.BulletList, context: str):
         self._list_depth = getattr(self, "_list_depth", 0) + 1
         try:
-            items = [ListItem(self.blocks(item_blocks, "item") or [Spacer(0, 0)]) for item_blocks in block.items]
+            contents = [self.blocks(item_blocks, "item") for item_blocks in block.items]
         finally:
             self._list_depth -= 1
+        items = [ListItem(flows or [Spacer(0, 0)]) for flows in contents]
         ps = self.style.paragraph_style("list_item")
         kwargs = dict(leftIndent=14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
                       bulletColor=colors.HexColor(self.style.color("nhs-blue")), spaceBefore=0, spaceAfter=4)
@@ -127,16 +149,25 @@ class BlockRenderer:
         else:
             marker = "\u2022" if getattr(self, "_list_depth", 0) % 2 == 0 else "\u2013"
             lst = ListFlowable(items, bulletType="bullet", start=marker, **kwargs)
-        return [tag(lst, block)]
+        numbering = LIST_NUMBERING.get(block.style, "Decimal") if isinstance(block, ast.OrderedList) else "Disc"
+        tag(lst, block, attrs={"O": "List", "ListNumbering": numbering})
+        lst._struct.add([Node("LI", Node("LBody", flows)) for flows in contents])
+        return [lst]
 
     def r_deflist(self, block: ast.DefinitionList, context: str):
+        """Terms and their definitions: a list whose items have the term as label."""
         out = []
+        lst = Node("L", attrs={"O": "List", "ListNumbering": "None"})
         for term, definitions in block.items:
-            out.append(self.para(term, "body", block, role="Lbl", fontName=self.style.paragraph_style("h6").fontName, spaceAfter=0))
+            label = self.para(term, "body", block, role="Lbl", fontName=self.style.paragraph_style("h6").fontName, spaceAfter=0)
+            out.append(label)
+            body = []
             for blocks in definitions:
                 for flow in self.blocks(blocks, "item"):
                     flow.style = ParagraphStyle("dd", parent=flow.style, leftIndent=18) if isinstance(flow, Paragraph) else flow.style
-                    out.append(flow)
+                    body.append(flow)
+            out += body
+            lst.add(Node("LI", label, Node("LBody", body)))
         return out
 
     def r_lineblock(self, block: ast.LineBlock, context: str):
@@ -151,13 +182,14 @@ class BlockRenderer:
         return self.blocks(block.blocks, context)
 
     def r_figure(self, block: ast.Figure, context: str):
-        flows = []
-        for image in block.images:
-            flows.append(self.image(image, block))
+        """One Figure element: its images (with their alt text, or the caption when they have
+        none) and its caption."""
         caption = ast.stringify(block.caption).strip()
+        figure = Node("Figure", alt=" ".join(image.alt for image in block.images if image.alt) or caption or "Figure")
+        flows = [set_node(self.image(image, block), figure) for image in block.images]
         if caption:
             flows.append(self.para(_caption_inlines(block), "caption", block, role="Caption"))
-        return [tag(KeepTogether(flows), block)]
+        return [tag(KeepTogether(flows), block, node=figure.add(flows))]
 
     def image(self, image: ast.Image, block):
         info = self.style_images.get(image.src) if image.src else None
@@ -241,8 +273,8 @@ class TableRenderer:
         font_scale = 1.0 if ncols <= 6 else max(0.8, 6 / ncols)   # column groups cap ncols, so this stays legible
         cell_style = self._scaled("table_cell", font_scale)
         head_style = self._scaled("table_header", font_scale)
-        rows = [self._row(r, head_style, ncols, "TH") for r in block.head]
-        rows += [self._row(r, cell_style, ncols, "TD") for r in block.body + block.foot]
+        rows = [self._row(r, head_style, ncols, "TH", block.aligns) for r in block.head]
+        rows += [self._row(r, cell_style, ncols, "TD", block.aligns) for r in block.body + block.foot]
         if not rows:
             return []
         widths = self._widths(block, ncols)
@@ -255,6 +287,12 @@ class TableRenderer:
             cap = self.b.text_para(caption, "caption", role="Caption", block=None)
             flows.insert(0, cap)
             cap.keepWithNext = True
+            table._struct.add(cap)
+        head, body = rows[:len(block.head)], rows[len(block.head):]
+        if head:
+            table._struct.add(Node("THead", [self._row_node(row, "TH") for row in head]))
+        if body:
+            table._struct.add(Node("TBody", [self._row_node(row, "TD") for row in body]))
         return flows
 
     def _scaled(self, name: str, scale: float) -> ParagraphStyle:
@@ -263,7 +301,7 @@ class TableRenderer:
             return base
         return self.b.pstyle(name, fontSize=base.fontSize * scale, leading=base.leading * scale)
 
-    def _row(self, cells: list[ast.Cell], style: ParagraphStyle, ncols: int, role: str):
+    def _row(self, cells: list[ast.Cell], style: ParagraphStyle, ncols: int, role: str, aligns=None):
         row = []
         for cell in cells[:ncols]:
             inlines = []
@@ -272,11 +310,16 @@ class TableRenderer:
                     inlines.append(ast.LineBreak())
                 inlines.extend(getattr(b, "content", None) or [ast.Str(ast.stringify([b]))])
             markup = InlineMarkup(self.b.style, style.fontName, self.b.link_color).render(inlines)
-            para = Paragraph(markup or "", style)
-            para._role = role
-            row.append(para)
+            align = _ALIGN.get(aligns[len(row)] if aligns and len(row) < len(aligns) else "", None)
+            cell_style = style if align is None or align == style.alignment else self.b.pstyle_from(style, alignment=align)
+            row.append(tag(Paragraph(markup or "", cell_style), None, role, **HEADER_SCOPE.get(role, {})))
         row += [""] * (ncols - len(row))
         return row
+
+    @staticmethod
+    def _row_node(row: list, role: str) -> Node:
+        """A TR with a cell for every column: a padding cell is an empty TH or TD, keeping the grid regular."""
+        return Node("TR", [getattr(cell, "_struct", None) or Node(role, **HEADER_SCOPE.get(role, {})) for cell in row])
 
     def _widths(self, block: ast.Table, ncols: int) -> list[float]:
         given = [w for w in block.widths if w]

@@ -9,6 +9,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from .pdfinline import clean
+from .pdftags import artifact, content
 
 PAGE_REF_WIDTH = 28       # room kept at the right of a contents line for its page number
 LEADER_GAP = 5
@@ -127,7 +128,8 @@ class PageDecorator:
         info = canv._curr_tx_info
         canv._pending_page_refs.append((label, info["cur_x"], info["cur_y"]))
 
-    def draw_pending(self, canv, label: str, x: float, y: float):
+    def draw_pending(self, canv, label: str, x: float, y: float, element=None):
+        """Leaders (decoration) and page numbers (content of ``element``, the line's element)."""
         width_text, style_name, keys = label.split("|", 2)
         width = float(width_text)
         keys = keys.split(";")
@@ -142,12 +144,18 @@ class PageDecorator:
         dot_x = (int((x + LEADER_GAP) / step) + 1) * step
         count = int((width - slots - LEADER_GAP - dot_x) / step)
         if count > 0:
-            text = canv.beginText(dot_x, y)
-            text.setFont(font, size)
-            text.setCharSpace(step - stringWidth(".", font, size))
-            text.textOut("." * count)
-            text.setCharSpace(0)   # character spacing is graphics state: it would stretch the numbers too
-            canv.drawText(text)
+            with artifact(canv):
+                text = canv.beginText(dot_x, y)
+                text.setFont(font, size)
+                text.setCharSpace(step - stringWidth(".", font, size))
+                text.textOut("." * count)
+                text.setCharSpace(0)   # character spacing is graphics state: it would stretch the numbers too
+                canv.drawText(text)
+        with content(canv, element):
+            self._draw_numbers(canv, keys, width, slot, font, size, color, y)
+        canv.restoreState()
+
+    def _draw_numbers(self, canv, keys, width, slot, font, size, color, y):
         for n, key in enumerate(keys):
             self.doc.page_refs.add(key)
             right = width - (len(keys) - 1 - n) * slot
@@ -158,7 +166,6 @@ class PageDecorator:
             if n < len(keys) - 1:
                 canv.setFillColor(color)
                 canv.drawString(right + 1, y, ",")
-        canv.restoreState()
 
     def define_page_ref_forms(self):
         canv = self.doc.canv
@@ -188,12 +195,19 @@ class PageRefParagraph(Paragraph):
         super().__init__(text, style, **kwargs)   # Paragraph.split calls this with frags=...
         self._decorator = decorator
 
-    def draw(self):
-        self.canv._pending_page_refs = []
-        super().draw()
-        for label, x, y in self.canv._pending_page_refs:
-            self._decorator.draw_pending(self.canv, label, x, y)
-        self.canv._pending_page_refs = []
+    def drawOn(self, canvas, x, y, _sW=0):
+        # The numbers are drawn after the paragraph has drawn itself, not inside it: on a tagged
+        # canvas they are then marked as content of the line's element and the leaders as artifacts,
+        # with every marked-content sequence nested properly in the q/Q of the drawing.
+        canvas._pending_page_refs = []
+        super().drawOn(canvas, x, y, _sW)
+        pending, canvas._pending_page_refs = canvas._pending_page_refs, []
+        if pending:
+            canvas.saveState()
+            canvas.translate(self._hAlignAdjust(x, _sW), y)
+            for label, px, py in pending:
+                self._decorator.draw_pending(canvas, label, px, py, getattr(self, "_struct", None))
+            canvas.restoreState()
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)

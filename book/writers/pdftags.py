@@ -63,18 +63,30 @@ class Node:
         self.add(*children)
 
     def add(self, *children) -> "Node":
-        """Adopt Nodes, or the elements of flowables (lists of either are flattened). A flowable
-        without an element (a spacer, a page break) is skipped, and so is a child adopted twice."""
+        """Adopt Nodes, or the elements of flowables (lists are flattened). What is adopted is the
+        top of the element's tree so far: a paragraph already put in a note brings the note. A
+        flowable without an element (a spacer, a page break) is skipped, and so is a tree that
+        already hangs here (two images of one figure)."""
         for child in children:
             if isinstance(child, (list, tuple)):
                 self.add(*child)
                 continue
             node = child if isinstance(child, Node) else getattr(child, "_struct", None)
-            if node is None or node.parent is self or node is self:
+            if node is None:
+                continue
+            while node.parent is not None:
+                node = node.parent
+            if node is self._top():
                 continue
             node.parent = self
             self.kids.append(node)
         return self
+
+    def _top(self) -> "Node":
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
 
     def ancestor(self, role: str) -> "Node | None":
         node: Node | None = self
@@ -96,16 +108,36 @@ def set_node(flowable, node: Node | None):
     return flowable
 
 
+def container(flowable, node: Node):
+    """Give a flowable that draws other flowables (and decoration around them) its element: it is
+    not marked itself, its children are. Tables are always treated so."""
+    flowable._struct = node
+    flowable._struct_container = True
+    return flowable
+
+
 def inherit(original, pieces: Iterable) -> None:
     """Pieces of a split flowable stay in the original's element: a paragraph over two pages is one
-    P with content on both. Pieces that have an element of their own (the items a list is split
-    into, the content of a KeepTogether) keep it."""
+    P with content on both. Only pieces of the same kind inherit: what a container is split into
+    (a list's items, a KeepTogether's content) has elements of its own."""
     node = getattr(original, "_struct", None)
     if node is None:
         return
     for piece in pieces:
-        if getattr(piece, "_struct", None) is None:
+        if type(piece) is type(original) and getattr(piece, "_struct", None) is None:
             piece._struct = node
+
+
+def artifact(canv):
+    """``with artifact(canv):`` decoration drawn inside a flowable; nothing on an untagged canvas."""
+    tagger = getattr(canv, "_tagger", None)
+    return tagger.artifact() if tagger is not None else contextlib.nullcontext()
+
+
+def content(canv, node: Node | None):
+    """``with content(canv, node):`` content of ``node`` drawn outside its flowable's drawOn."""
+    tagger = getattr(canv, "_tagger", None)
+    return tagger.mark(node) if tagger is not None and node is not None else contextlib.nullcontext()
 
 
 # ---------------------------------------------------------------- marked content on one canvas
@@ -293,8 +325,9 @@ def _link_texts(flowable) -> dict[str, str]:
     """target -> visible text of a paragraph's links (for the annotations' /Contents)."""
     texts: dict[str, str] = {}
     for frag in getattr(flowable, "frags", None) or ():
+        text = (" " if getattr(frag, "lineBreak", False) else "") + (getattr(frag, "text", "") or "")
         for _, target in getattr(frag, "link", None) or ():
-            texts[target] = texts.get(target, "") + (getattr(frag, "text", "") or "")
+            texts[target] = texts.get(target, "") + text
     return {k: " ".join(v.split()) for k, v in texts.items()}
 
 
@@ -317,7 +350,7 @@ def _install_flowable_hooks() -> None:
     def drawOn(self, canvas, x, y, _sW=0):
         tagger = getattr(canvas, "_tagger", None)
         node = getattr(self, "_struct", None) if tagger is not None else None
-        if node is None or isinstance(self, Table):
+        if node is None or isinstance(self, Table) or getattr(self, "_struct_container", False):
             return flowable_draw_on(self, canvas, x, y, _sW)
         tagger.draw_flowable(self, node, lambda: flowable_draw_on(self, canvas, x, y, _sW))
 
