@@ -35,7 +35,7 @@ REQUIRED_STYLES = (
     "body", "h1", "h2", "h3", "h4", "h5", "h6", "standfirst", "pullquote",
     "pullquote_attribution", "highlight_box", "highlight_title", "highlight_item", "blockquote",
     "attribution", "list_item", "table_header", "table_cell", "caption", "code", "footnote",
-    "running_head", "footer", "toc_title", "toc_part", "toc_entry", "cover_title",
+    "running_head", "footer", "toc_title", "toc_part", "toc_entry", "toc_organisation", "cover_title",
     "cover_subtitle", "cover_edition", "cover_publisher", "part_label", "part_title",
     "opener_org", "opener_meta", "part_entry", "imprint", "index_title", "index_entry", "band_title",
     "band_meta", "onepager_title", "onepager_body", "onepager_meta", "onepager_footer",
@@ -362,8 +362,9 @@ class _Checker:
                 "margins": {k: parse_length for k in ("top", "bottom", "left", "right")},
                 "footer_height": parse_length, "gutter": parse_length, "columns": _parse_count,
                 "min_font_size": positive, "shrink_step": positive, "drop_order": _parse_names,
-                "allow_drop": _parse_bool}
-        return self.fields(("onepager",), spec, required=tuple(spec))
+                "allow_drop": _parse_bool, "size": _parse_page_size}
+        # `size` is optional: the one-pagers default to the book's page size
+        return self.fields(("onepager",), spec, required=tuple(k for k in spec if k != "size"))
 
     def contrast_section(self) -> None:
         pairs = self.data.get("contrast") or []

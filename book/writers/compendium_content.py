@@ -142,8 +142,10 @@ class ContentBuilder:
             title = self._markup(f"Part {part.number}  \u00b7  {part.title}", "toc_part")
             flows.append(self.page_ref_line(title, "toc_part", [part.id], part.id))
             for chapter in part.chapters:
-                org = self._markup(chapter.lead.name, "toc_entry")
-                markup = f'{self._markup(chapter.title, "toc_entry")}<br/><font size="-1.5" color="{self.style.color("nhs-dark-grey")}">{org}</font>'
+                org = self._markup(chapter.lead.name, "toc_organisation")
+                org_ps = self.style.paragraph_style("toc_organisation")
+                markup = (f'{self._markup(chapter.title, "toc_entry")}<br/><font name="{org_ps.fontName}" size="{org_ps.fontSize}"'
+                          f' color="{org_ps.textColor.hexval().replace("0x", "#")}">{org}</font>')
                 flows.append(self.page_ref_line(markup, "toc_entry", [chapter.id], chapter.id))
         flows.append(Spacer(0, 6))     # no element: skipped by the TOC
         for key, title in (("index-organisations", "Index of organisations"), ("index-themes", "Index of themes")):

@@ -44,7 +44,8 @@ class Grid:
     @classmethod
     def from_style(cls, style) -> "Grid":
         s, m = style.onepager, style.onepager["margins"]
-        return cls(style.page.width, style.page.height, m["top"], m["bottom"], m["left"], m["right"],
+        width, height = s.get("size") or (style.page.width, style.page.height)
+        return cls(width, height, m["top"], m["bottom"], m["left"], m["right"],
                    s["band_height"], s["footer_height"], s["gutter"], s["columns"])
 
     def with_footer(self, lines: list[Paragraph], codes: bool) -> "Grid":

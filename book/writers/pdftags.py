@@ -322,13 +322,17 @@ def _mark_printer_marks(page) -> None:
 
 
 def _link_texts(flowable) -> dict[str, str]:
-    """target -> visible text of a paragraph's links (for the annotations' /Contents)."""
-    texts: dict[str, str] = {}
-    for frag in getattr(flowable, "frags", None) or ():
-        text = (" " if getattr(frag, "lineBreak", False) else "") + (getattr(frag, "text", "") or "")
-        for _, target in getattr(frag, "link", None) or ():
-            texts[target] = texts.get(target, "") + text
-    return {k: " ".join(v.split()) for k, v in texts.items()}
+    """target -> visible text of a drawn paragraph's links (for the annotations' /Contents). A
+    paragraph with links is laid out in lines of fragments, each knowing its link."""
+    lines = getattr(getattr(flowable, "blPara", None), "lines", ())
+    texts: dict[str, list[str]] = {}
+    for line in lines:
+        for frag in getattr(line, "words", ()):
+            for _, target in getattr(frag, "link", None) or ():
+                texts.setdefault(target, []).append(getattr(frag, "text", "") or "")
+        for parts in texts.values():
+            parts.append(" ")
+    return {target: " ".join("".join(parts).split()) for target, parts in texts.items()}
 
 
 # ---------------------------------------------------------------- flowables mark themselves
