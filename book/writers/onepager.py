@@ -179,21 +179,48 @@ def fit_page(page: PageContent, ctx: Context) -> Fit:
 
 
 def fit_type(cases: tuple[CaseContent, ...], ctx: Context) -> Fit:
-    """Shrink all the variable text a step at a time until the sections fit the body. At each
-    step the designed arrangement is tried first, then each case study's shortest one."""
-    grid = ctx.grid
-    for steps in range(layout.TypeScale(ctx.style, 0, ctx.lang).max_steps + 1):
-        scale = layout.TypeScale(ctx.style, steps, ctx.lang)
-        builder = layout.SectionBuilder(ctx.style, scale, ctx.lang, ctx.edition.title)
-        options = [builder.arrangements(case, n, len(cases)) for n, case in enumerate(cases, 1)]
-        for sections in ([o[0] for o in options], [min(o, key=lambda s: s.height(grid)) for o in options]):
-            over = layout.sections_height(sections, grid) - grid.body_height
-            if over <= 0:
-                return Fit(sections, cases)
+    """The largest type (fewest shrink steps) at which the sections fit the body. The designed
+    size is tried first, since most pages fit as designed; otherwise a binary search over the
+    steps, since text only gets shorter as the type gets smaller."""
+    max_steps = layout.TypeScale(ctx.style, 0, ctx.lang).max_steps
+    tried: dict[int, tuple] = {}
+
+    def attempt(steps: int):
+        if steps not in tried:
+            tried[steps] = _try_size(cases, ctx, steps)
+        return tried[steps]
+
+    if attempt(0)[0] is not None:
+        return attempt(0)[0]
+    low, high, best = 1, max_steps, None
+    while low <= high:
+        middle = (low + high) // 2
+        fit = attempt(middle)[0]
+        if fit is not None:
+            best, high = fit, middle - 1
+        else:
+            low = middle + 1
+    if best is not None:
+        return best
+    _, sections, over, scale = attempt(max_steps)
     # blame the case study that takes the most room: shortening it helps most
-    longest = max(range(len(cases)), key=lambda i: sections[i].height(grid))
+    longest = max(range(len(cases)), key=lambda i: sections[i].height(ctx.grid))
     blamed = cases[longest]
     return Fit(sections, cases, overflow=Overflow(blamed.id, blamed.line, over, scale.body_size))
+
+
+def _try_size(cases, ctx: Context, steps: int):
+    """(Fit or None, sections, mm over, scale) at one size: the designed arrangement of each case
+    study first, then each one's shortest."""
+    grid = ctx.grid
+    scale = layout.TypeScale(ctx.style, steps, ctx.lang)
+    builder = layout.SectionBuilder(ctx.style, scale, ctx.lang, ctx.edition.title)
+    options = [builder.arrangements(case, n, len(cases)) for n, case in enumerate(cases, 1)]
+    for sections in ([o[0] for o in options], [min(o, key=lambda s: s.height(grid)) for o in options]):
+        over = layout.sections_height(sections, grid) - grid.body_height
+        if over <= 0:
+            return Fit(sections, cases), sections, over, scale
+    return None, sections, over, scale
 
 
 # ------------------------------------------------------------------ one page
