@@ -35,6 +35,7 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
     sanitise_nodes(nodes, ctx)
     nodes = [n for n in nodes if not isinstance(n, _RAW)]
     shift_headings([n for n in nodes if isinstance(n, ast.Header)], top=2)
+    mark_attributions([n for n in nodes if isinstance(n, ast.BlockQuote)], ctx.source_label)
     check_images(nodes, ctx)
     notes = number_notes(nodes, ctx)
     renamed = assign_ids(nodes, ctx.chapter_id, ctx.source_label)
@@ -120,6 +121,18 @@ def shift_headings(headers: list[ast.Header], top: int) -> None:
     shift = top - min(h.level for h in headers)
     for h in headers:
         h.level = max(1, min(6, h.level + shift))
+
+
+ATTRIBUTION_DASHES = ("\u2014", "\u2013", "\u2015", "--")
+
+
+def mark_attributions(quotes: list[ast.BlockQuote], source_label: str) -> None:
+    """A block quote's last paragraph that starts with a dash ("— Quoted Person, Role") is its
+    attribution: wrapped in a Div of class 'attribution', as pandoc's own writers would mark it."""
+    for quote in quotes:
+        last = quote.blocks[-1] if len(quote.blocks) > 1 else None
+        if type(last) in (ast.Para, ast.Plain) and ast.stringify(last.content).lstrip().startswith(ATTRIBUTION_DASHES):
+            quote.blocks[-1] = ast.Div([last], classes=["attribution"], source=source_label)
 
 
 def check_images(nodes: list[ast.Node], ctx: Context) -> None:

@@ -154,6 +154,21 @@ def test_full_edition_sentences_and_constructs(full_build, tmp_path):
     assert "Word footnote text." in text
 
 
+def test_word_documents_keep_their_image_and_its_alt_text(full_build, tmp_path):
+    import pdfplumber
+
+    pdf, sources = full_build
+    loaded = load(Options(sources=sources, styles=ROOT / "styles", out=tmp_path), Reporter(quiet=True))
+    word = next(c for c in loaded.publication.case_studies if c.id == "word")
+    from book import ast
+
+    images = [n for n in ast.walk(word.blocks) if isinstance(n, ast.Image)]
+    assert [i.alt for i in images] == ["A Word chart"] and Path(images[0].src).is_file()
+    with pdfplumber.open(pdf) as doc:
+        pages = [p for p in doc.pages if "A Word document" in (p.extract_text() or "")[:200]]
+        assert pages and any(p.images for p in pages[:2] + doc.pages[doc.pages.index(pages[0]) + 1:][:1])
+
+
 def content_bounds_problems(path: Path, margin_left: float, margin_right: float) -> list[str]:
     import pdfplumber
 
@@ -185,6 +200,22 @@ def test_extreme_content_stays_inside_the_margins(tmp_path):
     pdf = tmp_path / "dist" / "compendium.pdf"
     assert content_bounds_problems(pdf, page.margin_inner, page.margin_outer) == []
     assert squash(long_word) in squash(body_text(pdf))
+
+
+def test_very_long_titles_and_names_stay_inside_the_margins(tmp_path):
+    title = "A case study title that goes on " * 10
+    name = "The Extraordinarily Long Named Integrated Care Partnership of Somewhere " * 3
+    sources = minimal_edition(tmp_path, "Body text.\n\n" + "More body text. " * 400 + "\n")
+    index = sources / "index.yaml"
+    index.write_text(index.read_text().replace("title: Only case study", f"title: {title.strip()}")
+                     .replace("name: One Trust", f"name: {name.strip()}"))
+    code, out = run_cli("--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
+    assert code == 0, out
+    from book.style import load_style
+
+    page = load_style(ROOT / "styles").page
+    assert content_bounds_problems(tmp_path / "dist" / "compendium.pdf", page.margin_inner, page.margin_outer) == []
+    assert squash(title) in squash(pdf_text(tmp_path / "dist" / "compendium.pdf"))
 
 
 def test_reproducible(tmp_path):

@@ -170,6 +170,8 @@ class Renderer:
         return el("p", lines, id=self._id(block), class_="line-block")
 
     def div(self, block: ast.Div, context: str) -> str:
+        if "attribution" in block.classes and len(block.blocks) == 1 and isinstance(block.blocks[0], ast.Para):
+            return self.para(block.blocks[0], context, cls="attribution")
         return el("div", self.blocks(block.blocks, context), id=self._id(block))
 
     def figure(self, block: ast.Figure, context: str) -> str:

@@ -179,6 +179,9 @@ class BlockRenderer:
         return [self.para(inlines, "body", block)]
 
     def r_div(self, block: ast.Div, context: str):
+        if "attribution" in block.classes:
+            return [self.para(b.content, "attribution", b, leftIndent=0, firstLineIndent=0)
+                    for b in block.blocks if isinstance(b, ast.Para)]
         return self.blocks(block.blocks, context)
 
     def r_figure(self, block: ast.Figure, context: str):

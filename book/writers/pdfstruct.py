@@ -69,51 +69,44 @@ class _TreeWriter:
         self.annot_parents: list = []     # ParentTree entries after the pages': one per annotation
         self.ids: dict[str, object] = {}
         self.roles: set[str] = set()
-        self._live: dict[int, bool] = {}
+        self._attribute_objects: dict[tuple, object] = {}
 
     def write(self, root: Node) -> None:
         adopt_orphans(self.tagger, root)
         tree_root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         document = self.element(root, tree_root)
         self._loose_annotations(document)
-        nums = Array()
+        nums: list = []       # (pikepdf arrays are built whole: appending to one is slow)
         for n, refs in enumerate(self.parents):
             self.pages[n].StructParents = n
-            nums.extend([n, Array(ref if ref is not None else pikepdf.Object.parse(b"null") for ref in refs)])
+            nums += [n, Array(refs)]
         for n, ref in enumerate(self.annot_parents):
-            nums.extend([len(self.parents) + n, ref])
+            nums += [len(self.parents) + n, ref]
         for page in self.pages:
             page.Tabs = Name.S
         tree_root.K = document
-        tree_root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=nums))
+        tree_root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
         tree_root.ParentTreeNextKey = len(self.parents) + len(self.annot_parents)
         mapped = {r: ROLE_MAP[r] for r in sorted(self.roles) if r in ROLE_MAP}
         if mapped:
             tree_root.RoleMap = Dictionary({"/" + k: Name("/" + v) for k, v in mapped.items()})
         if self.ids:
-            names = Array()
+            names: list = []
             for key in sorted(self.ids):
-                names.extend([String(key), self.ids[key]])
-            tree_root.IDTree = Dictionary(Names=names)
+                names += [String(key), self.ids[key]]
+            tree_root.IDTree = Dictionary(Names=Array(names))
         self.pdf.Root.StructTreeRoot = tree_root
 
     # ------------------------------------------------------------ elements
-    def live(self, node: Node) -> bool:
-        """Has the element any content (marked content or annotations, itself or below)?"""
-        key = id(node)
-        if key not in self._live:
-            self._live[key] = any(not isinstance(k, Node) or self.live(k) for k in node.kids)
-        return self._live[key]
-
     def element(self, node: Node, parent) -> object:
         elem = Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent)
         ref = self.pdf.make_indirect(elem)
         self.roles.add(node.role)
-        kids = Array()
+        kids: list = []
         home = None      # the page of the element's first marked content: its /Pg
         for kid in node.kids:
             if isinstance(kid, Node):
-                if self.live(kid) or kid.role in KEEP_EMPTY:
+                if kid.drawn or kid.role in KEEP_EMPTY:     # an element never drawn is left out
                     kids.append(self.element(kid, ref))
             elif isinstance(kid, MCR):
                 self.parents[kid.page][kid.mcid] = ref
@@ -124,22 +117,30 @@ class _TreeWriter:
                             Dictionary(Type=Name.MCR, Pg=self.pages[kid.page], MCID=kid.mcid))
             elif isinstance(kid, Annot):
                 kids.append(self.link(kid, node, ref))
-        if len(kids):
-            elem.K = kids
+        if kids:
+            elem.K = Array(kids)
         if node.alt:
             elem.Alt = String(node.alt)
         if node.id:
             elem.ID = String(node.id)
             self.ids[node.id] = ref
         if node.attrs:
-            elem.A = Dictionary({"/" + k: (Name("/" + v) if isinstance(v, str) else v) for k, v in node.attrs.items()})
+            elem.A = self._attributes(node.attrs)
         return ref
+
+    def _attributes(self, attrs: dict):
+        """An attribute dictionary; equal ones are one shared object (every TH has the same)."""
+        key = tuple(sorted(attrs.items()))
+        if key not in self._attribute_objects:
+            self._attribute_objects[key] = self.pdf.make_indirect(
+                Dictionary({"/" + k: (Name("/" + v) if isinstance(v, str) else v) for k, v in key}))
+        return self._attribute_objects[key]
 
     def link(self, annot: Annot, node: Node, parent) -> object:
         """The annotation as an OBJR in a Link element (the element itself when it is a Link)."""
         page = self.pages[annot.page]
         obj = page.Annots[annot.index]
-        obj.Contents = String(self.labels.get(annot.target) or annot.text or annot.target.lstrip("#") or "Link")
+        obj.Contents = String(self.labels.get(annot.target) or _describe(annot))
         objr = Dictionary(Type=Name.OBJR, Obj=obj, Pg=page)
         if node.role == "Link":
             holder = parent
@@ -158,16 +159,21 @@ class _TreeWriter:
         return result
 
     def _loose_annotations(self, document) -> None:
-        """Annotations drawn outside any element (none, in the writers here): still tagged, at the end."""
+        """Annotations made outside any element (none, in the writers here): tagged all the same,
+        as links at the end of the document."""
         claimed = {(a.page, a.index) for page in self.tagger.annots for a, _ in page}
-        extra = Array()
         for n, page in enumerate(self.pages):
             for index, _ in enumerate(page.get("/Annots", ())):
                 if (n, index) not in claimed:
-                    extra.append(self.link(Annot(n, index, "", ""), Node("Document"), document))
-        if len(extra):
-            doc = document
-            doc.K = Array(list(doc.get("/K", Array())) + list(extra))
+                    document.K.append(self.link(Annot(n, index, "", ""), Node("Document"), document))
+
+
+def _describe(annot: Annot) -> str:
+    """An annotation's /Contents: the link's words, and where an external link goes."""
+    text, target = annot.text, annot.target
+    if not target or target.startswith("#"):
+        return text or "Link"
+    return f"{text} ({target})" if text and text != target else target
 
 
 # ---------------------------------------------------------------- document-level entries

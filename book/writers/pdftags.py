@@ -51,7 +51,7 @@ class Annot(NamedTuple):
 class Node:
     """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order."""
 
-    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs")
+    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn")
 
     def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None):
         self.role = role
@@ -60,6 +60,7 @@ class Node:
         self.alt = alt
         self.id = id
         self.attrs = attrs    # e.g. {"O": "Table", "Scope": "Column"}
+        self.drawn = False    # has content of its own or below
         self.add(*children)
 
     def add(self, *children) -> "Node":
@@ -87,6 +88,17 @@ class Node:
         while node.parent is not None:
             node = node.parent
         return node
+
+    def add_content(self, item) -> None:
+        """Content drawn for this element (an MCR or an annotation) goes before the child elements
+        not drawn yet: a figure's image before its caption."""
+        kids = self.kids
+        at = next((n for n, kid in enumerate(kids) if isinstance(kid, Node) and not kid.drawn), len(kids))
+        kids.insert(at, item)
+        node: Node | None = self
+        while node is not None and not node.drawn:
+            node.drawn = True
+            node = node.parent
 
     def ancestor(self, role: str) -> "Node | None":
         node: Node | None = self
@@ -246,7 +258,7 @@ class Tagger:
             return
         code.append("EMC")
         if mcid is not None:
-            self.mcids[-1][mcid].kids.append(MCR(self.page, mcid))
+            self.mcids[-1][mcid].add_content(MCR(self.page, mcid))
 
     def _claim_annotations(self, first: int, node: Node, link_texts, flowable=None) -> None:
         count = len(self.canv._annotationrefs)
@@ -257,7 +269,7 @@ class Tagger:
         for index in range(first, count):
             target = self._targets.get(index, "")
             annot = Annot(self.page, index, target, link_texts.get(target, ""))
-            node.kids.append(annot)
+            node.add_content(annot)
             self.annots[-1].append((annot, node))
 
     # ------------------------------------------------------------ canvas hooks
@@ -366,7 +378,7 @@ def _install_flowable_hooks() -> None:
             return bullet_draw_on(self, indenter, canv, x, y, _sW)
         label = Node("Lbl")
         label.parent = item
-        item.kids.insert(0, label)
+        item.kids.insert(0, label)      # before the item's body, drawn next
         with tagger.mark(label):
             bullet_draw_on(self, indenter, canv, x, y, _sW)
 
