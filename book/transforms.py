@@ -159,15 +159,15 @@ def assign_ids(nodes: list[ast.Node], chapter_id: str, source_label: str) -> dic
     for node in nodes:  # notes' blocks included
         old = getattr(node, "id", "")
         if isinstance(node, ast.Header):
-            node.id = _unique(f"{chapter_id}-{slug(ast.stringify(node.content)) or 'section'}", used)
+            node.id = unique_id(f"{chapter_id}-{slug(ast.stringify(node.content)) or 'section'}", used)
             node.source = source_label
         elif isinstance(node, ast.Block):
             counter += 1
-            node.id = _unique(f"{chapter_id}-b{counter}", used)
+            node.id = unique_id(f"{chapter_id}-b{counter}", used)
             node.source = source_label
         elif isinstance(node, ast.Image):
             counter += 1
-            node.id = _unique(f"{chapter_id}-img{counter}", used)
+            node.id = unique_id(f"{chapter_id}-img{counter}", used)
         if old and getattr(node, "id", "") and old not in renamed:
             renamed[old] = node.id
     return renamed
@@ -190,7 +190,8 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
 
-def _unique(candidate: str, used: set[str]) -> str:
+def unique_id(candidate: str, used: set[str]) -> str:
+    """``candidate``, or ``candidate-2``, ``-3``... the first not in ``used`` (which it joins)."""
     result, n = candidate, 2
     while result in used:
         result, n = f"{candidate}-{n}", n + 1

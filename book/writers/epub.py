@@ -24,6 +24,7 @@ from lxml import etree
 from PIL import Image as PILImage
 
 from .. import ast
+from ..transforms import unique_id
 from ..model import PageMap
 from . import html
 from .cover import cover_png
@@ -134,7 +135,7 @@ def _file_names(pub) -> dict[tuple[str, str], str]:
     for part in pub.parts:
         keys += [("part", part.id)] + [("chapter", c.id) for c in part.chapters]
     keys += [("index", key) for key, _, _ in INDEXES]
-    return {key: _unique(re.sub(r"[^a-z0-9-]", "-", key[1].lower()) or "x", used) + ".xhtml" for key in keys}
+    return {key: unique_id(re.sub(r"[^a-z0-9-]", "-", key[1].lower()) or "x", used) + ".xhtml" for key in keys}
 
 
 def _heading_tree(chapter, href: str) -> list[Toc]:
@@ -203,7 +204,7 @@ def _assign(events, page_map: PageMap, doc_names: list[str]) -> tuple[dict[int, 
         opening = [starts.get(page), mids.get(page), before.get(page_map.page_first_block.get(page))]
         last = _choose(page, last, events, page_of, opening)
         label = page_map.label(page)
-        mark = PageMark(label, _unique(f"page-{_id_safe(label)}", used), doc_names[last])
+        mark = PageMark(label, unique_id(f"page-{_id_safe(label)}", used), doc_names[last])
         at.setdefault(last, []).append(mark)
         marks.append(mark)
     return at, marks
@@ -255,14 +256,6 @@ def _marker(mark: PageMark) -> str:
 
 def _id_safe(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", label) or "x"
-
-
-def _unique(candidate: str, used: set[str]) -> str:
-    result, n = candidate, 2
-    while result in used:
-        result, n = f"{candidate}-{n}", n + 1
-    used.add(result)
-    return result
 
 
 # ------------------------------------------------------------------ navigation
