@@ -12,17 +12,21 @@ does not fit, and the parent reports, warns and combines the pages into one file
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 
 from reportlab.pdfgen import canvas as rl_canvas
 
 from ..errors import Problem, Reporter, UserError
+from ..fsutil import atomic_write_bytes
 from ..index import Edition, Quote
 from ..model import OrganisationSummary, PageMap
 from . import onepager_layout as layout
@@ -368,12 +372,47 @@ def pdf_date(moment: datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
+# ------------------------------------------------------------------ the cache
+class RenderCache:
+    """Rendered pages kept by the hash of everything that shapes them (the page's content and
+    page numbers, the style, the edition, the build time, this code): after one source changes,
+    only the pages that show it are set again."""
+
+    def __init__(self, folder: Path, ctx: Context):
+        self.folder = folder
+        salt = hashlib.sha256()
+        for part in (ctx.style.fingerprint(), repr(ctx.grid), repr(ctx.edition), ctx.build_time.isoformat(),
+                     repr((ctx.print_marks, ctx.allow_drop, ctx.drop_order))):
+            salt.update(part.encode())
+        for module in sorted(Path(__file__).parent.parent.rglob("*.py")):   # the whole toolkit
+            salt.update(module.read_bytes())
+        self.salt = salt.digest()
+
+    def _path(self, page: PageContent) -> Path:
+        return self.folder / (hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest() + ".pickle")
+
+    def render(self, pages: list[PageContent], render_pages) -> list[Rendered]:
+        found: dict[int, Rendered] = {}
+        for n, page in enumerate(pages):
+            try:
+                found[n] = pickle.loads(self._path(page).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass
+        todo = [n for n in range(len(pages)) if n not in found]
+        for n, result in zip(todo, render_pages([pages[n] for n in todo]) if todo else []):
+            found[n] = result
+            if result.pdf is not None:
+                atomic_write_bytes(self._path(pages[n]), pickle.dumps(result))
+        return [found[n] for n in range(len(pages))]
+
+
 # ------------------------------------------------------------------ entry point
 def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
     """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
     loaded.style.fonts.register()
     ctx = make_context(loaded, options)
     pages = [page_content(summary, page_map) for summary in loaded.publication.summaries()]
-    results = render_all(pages, ctx)
+    cache = RenderCache(options.out / ".cache" / "onepagers", ctx)
+    results = cache.render(pages, lambda todo: render_all(todo, ctx))
     report(results, pages, loaded.index.label, reporter)
     return {r.key: r.pdf for r in results}, combine([r.pdf for r in results], [p.name for p in pages], ctx)
