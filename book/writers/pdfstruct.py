@@ -11,6 +11,9 @@ every page, the element and target of every link annotation) and the tree the wr
   identification, built from the document information ReportLab wrote (so the dates are the
   build time, never the clock: equal inputs give equal bytes);
 * ToUnicode maps without entries for U+0000 (ReportLab fills unused codes of a subset with it).
+
+``merge_structure`` and ``mark_document`` do the same for a PDF that combines tagged PDFs page by
+page (the one-pagers).
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ def write_structure(pdf_bytes: bytes, tagger: Tagger, root: Node, *, lang: str =
     _fix_to_unicode(pdf)
     tree = _TreeWriter(pdf, tagger, link_labels or {}, references)
     tree.write(root)
-    _catalog(pdf, lang)
+    mark_document(pdf, lang)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, min_version="1.7",
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -126,7 +129,18 @@ class _TreeWriter:
             self.ids[node.id] = ref
         if node.attrs:
             elem.A = self._attributes(node.attrs)
+        if node.role == "Link" and any(isinstance(k, Annot) and k.target in self.references for k in node.kids):
+            return self._reference(ref, parent)
         return ref
+
+    def _reference(self, link, parent):
+        """A note reference: the Link inside a Reference element."""
+        self.roles.add("Reference")
+        reference = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Reference, P=parent, K=Array([link])))
+        if "/Pg" in link:
+            reference.Pg = link.Pg
+        link.P = reference
+        return reference
 
     def _attributes(self, attrs: dict):
         """An attribute dictionary; equal ones are one shared object (every TH has the same)."""
@@ -141,19 +155,16 @@ class _TreeWriter:
         page = self.pages[annot.page]
         obj = page.Annots[annot.index]
         obj.Contents = String(self.labels.get(annot.target) or _describe(annot))
+        obj.F = int(obj.get("/F", 0)) | 4      # Print: screen and print readers get the same links
         objr = Dictionary(Type=Name.OBJR, Obj=obj, Pg=page)
         if node.role == "Link":
             holder = parent
             result = objr
         else:
-            holder = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, Pg=page, K=Array([objr])))
+            # the link's words are not marked apart (a link drawn on the canvas): a Link of its own
+            holder = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, Pg=page, K=Array([objr])))
             self.roles.add("Link")
-            result = holder
-            if annot.target in self.references:
-                result = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Reference, P=parent,
-                                                           Pg=page, K=Array([holder])))
-                self.roles.add("Reference")
-            holder.P = result if result is not holder else parent
+            result = self._reference(holder, parent) if annot.target in self.references else holder
         obj.StructParent = len(self.parents) + len(self.annot_parents)
         self.annot_parents.append(holder)
         return result
@@ -165,7 +176,8 @@ class _TreeWriter:
         for n, page in enumerate(self.pages):
             for index, _ in enumerate(page.get("/Annots", ())):
                 if (n, index) not in claimed:
-                    document.K.append(self.link(Annot(n, index, "", ""), Node("Document"), document))
+                    kids = document.get("/K", Array())
+                    document.K = Array([*kids, self.link(Annot(n, index, "", ""), Node("Document"), document)])
 
 
 def _describe(annot: Annot) -> str:
@@ -176,8 +188,52 @@ def _describe(annot: Annot) -> str:
     return f"{text} ({target})" if text and text != target else target
 
 
+def merge_structure(combined, sources) -> None:
+    """Join the structure trees of tagged PDFs whose pages were appended to ``combined`` in order
+    (``combined.pages.extend(source.pages)``): one Document with a Sect per source, the parent
+    tree keys renumbered. Then set the document information and call ``mark_document``."""
+    tree_root = combined.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = combined.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree_root))
+    kids, nums, names, role_map = [], [], {}, {}
+    first_page = next_key = 0
+    for source in sources:
+        pages = combined.pages[first_page:first_page + len(source.pages)]
+        first_page += len(source.pages)
+        if "/StructTreeRoot" not in source.Root:
+            continue
+        tree = combined.copy_foreign(source.Root.StructTreeRoot)   # its /Pg: the pages copied already
+        for page in pages:
+            if "/StructParents" in page:
+                page.StructParents = int(page.StructParents) + next_key
+            for annot in page.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + next_key
+        pairs = list(tree.ParentTree.Nums)
+        for n in range(0, len(pairs), 2):
+            nums += [int(pairs[n]) + next_key, pairs[n + 1]]
+        next_key += int(tree.ParentTreeNextKey)
+        for elem in tree.K if isinstance(tree.K, Array) else [tree.K]:
+            elem.S, elem.P = Name.Sect, document
+            kids.append(elem)
+        names_array = list(tree.get("/IDTree", {}).get("/Names", ()))
+        for n in range(0, len(names_array), 2):
+            names.setdefault(str(names_array[n]), names_array[n + 1])
+        role_map.update({str(k): v for k, v in tree.get("/RoleMap", {}).items()})
+    document.K = Array(kids)
+    tree_root.K = document
+    tree_root.ParentTree = combined.make_indirect(Dictionary(Nums=Array(nums)))
+    tree_root.ParentTreeNextKey = next_key
+    if role_map:
+        tree_root.RoleMap = Dictionary(role_map)
+    if names:
+        tree_root.IDTree = Dictionary(Names=Array([x for key in sorted(names) for x in (String(key), names[key])]))
+    combined.Root.StructTreeRoot = tree_root
+
+
 # ---------------------------------------------------------------- document-level entries
-def _catalog(pdf, lang: str) -> None:
+def mark_document(pdf, lang: str = "") -> None:
+    """The catalog entries of a tagged PDF, and XMP metadata from its document information (set
+    that first). ``write_structure`` calls it; call it again on a PDF that combines tagged ones."""
     root = pdf.Root
     root.MarkInfo = Dictionary(Marked=True)
     prefs = root.get("/ViewerPreferences", Dictionary())

@@ -14,9 +14,16 @@ Two halves meet here:
   that is drawn on a tagged canvas is marked automatically; canvas-drawn content uses
   ``with tagger.mark(node):`` and ``with tagger.artifact():``.
 
-Marked-content sequences nest properly with ``q``/``Q``: an artifact sequence is closed before
-every ``q``/``Q`` and reopened after it, and content sequences are scoped around balanced drawing
-code (a flowable's ``drawOn``). A sequence that turns out empty is taken back, with its MCID.
+Marked-content sequences nest properly with ``q``/``Q`` and ``BT``/``ET``: an artifact sequence is
+closed before every ``q``/``Q`` and reopened after it, and content sequences are scoped around
+balanced drawing code (a flowable's ``drawOn``). A paragraph with links is marked inside its text
+object instead, so that the words of each link are the content of a Link element (and its
+underline stays decoration). A sequence that turns out empty is taken back, with its MCID.
+
+The canvas is hooked through its instance (``saveState``, ``restoreState``, ``beginText``,
+``drawText``, ``linkURL``, ``linkRect``, ``showPage``, ``save``) and ReportLab's ``Flowable.drawOn``
+and ``BulletDrawer.drawOn`` are wrapped once per process; on a canvas without a Tagger they
+behave exactly as before.
 
 ``pdfstruct.write_structure`` (part two) turns the records into the PDF's structure tree.
 """
@@ -82,6 +89,12 @@ class Node:
             node.parent = self
             self.kids.append(node)
         return self
+
+    def child(self, role: str, *children, **element) -> "Node":
+        """A new element at the end of this one's children (for content drawn on the canvas)."""
+        node = Node(role, *children, **element)
+        self.add(node)
+        return node
 
     def _top(self) -> "Node":
         node = self
@@ -156,8 +169,10 @@ def content(canv, node: Node | None):
 class Tagger:
     """Marked content for one ReportLab canvas; see the module docstring.
 
-    Create it before anything is drawn (a doc template's ``beforeDocument``); after
-    ``canvas.save()``, ``pdfstruct.write_structure(pdf_bytes, tagger, root)`` adds the tree.
+    Create it before anything is drawn (a doc template's ``beforeDocument``, or right after the
+    canvas). Build the tree from a ``Node("Document")``; draw flowables that carry their element
+    (``set_node``), and wrap canvas drawing that is content in ``with tagger.mark(node):``.
+    After ``canvas.save()``, ``pdfstruct.write_structure(pdf_bytes, tagger, root)`` adds the tree.
     """
 
     def __init__(self, canv):
@@ -169,6 +184,8 @@ class Tagger:
         self._stack: list[Node | None] = [None]     # None: artifact
         self._open: tuple | None = None             # (code list, index of the opening operator, mcid)
         self._in_show_page = False
+        self._text_leaf: _TextLeaf | None = None
+        self._link_nodes: dict[tuple, Node] = {}        # (paragraph element, link) -> its Link element
         self._originals = {name: getattr(canv, name) for name in _CANVAS_HOOKS}
         for name in _CANVAS_HOOKS:
             setattr(canv, name, getattr(self, "_" + name))
@@ -208,12 +225,19 @@ class Tagger:
                 draw()
             return
         first_annot = len(self.canv._annotationrefs)
-        self._push(node)
+        link_texts = _link_texts(flowable) if node.role != "Link" else {}
+        leaf = None
+        if link_texts:
+            # a paragraph with links: its text is marked inside its text object, the words of
+            # each link as a Link element of their own; all else it draws (underlines) is decoration
+            leaf = self._text_leaf = _TextLeaf(node, self._link_nodes)
+        self._push(None if leaf else node)
         try:
             draw()
         finally:
             self._pop()
-        self._claim_annotations(first_annot, node, None, flowable)
+            self._text_leaf = None
+        self._claim_annotations(first_annot, node, link_texts, flowable, leaf)
         flowable._struct_drawn = True
 
     def _push(self, node: Node | None) -> None:
@@ -260,17 +284,24 @@ class Tagger:
         if mcid is not None:
             self.mcids[-1][mcid].add_content(MCR(self.page, mcid))
 
-    def _claim_annotations(self, first: int, node: Node, link_texts, flowable=None) -> None:
+    def _claim_annotations(self, first: int, node: Node, link_texts, flowable=None, leaf=None) -> None:
         count = len(self.canv._annotationrefs)
         if count == first:
             return
         if link_texts is None:
             link_texts = _link_texts(flowable) if flowable is not None else {}
-        for index in range(first, count):
+        for n, index in enumerate(range(first, count)):
             target = self._targets.get(index, "")
             annot = Annot(self.page, index, target, link_texts.get(target, ""))
-            node.add_content(annot)
-            self.annots[-1].append((annot, node))
+            holder = (leaf.link_for_annotation(n, target) if leaf else None) or node
+            holder.add_content(annot)
+            self.annots[-1].append((annot, holder))
+
+    def new_mcid(self, node: Node) -> int:
+        mcids = self.mcids[-1]
+        mcids.append(node)
+        node.add_content(MCR(self.page, len(mcids) - 1))
+        return len(mcids) - 1
 
     # ------------------------------------------------------------ canvas hooks
     def _saveState(self):
@@ -293,6 +324,22 @@ class Tagger:
     def _linkRect(self, contents, destinationname, *args, **kwargs):
         self._originals["linkRect"](contents, destinationname, *args, **kwargs)
         self._targets[len(self.canv._annotationrefs) - 1] = "#" + destinationname
+
+    def _beginText(self, *args, **kwargs):
+        text = self._originals["beginText"](*args, **kwargs)
+        if self._text_leaf is not None:
+            text._linkRecord = self._text_leaf.recorder(text)     # ReportLab's paragraphs call it
+        return text
+
+    def _drawText(self, text):
+        leaf = self._text_leaf
+        if leaf is None or self.canv._code is not self._page_code:
+            self._originals["drawText"](text)
+            return
+        self._end()             # the artifact sequence: the text object's content is marked inside it
+        text._code[:] = leaf.marked(text, self)
+        self._originals["drawText"](text)
+        self._begin()
 
     def _showPage(self):
         self._end()
@@ -318,8 +365,63 @@ class Tagger:
         self._originals["save"]()
 
 
-_CANVAS_HOOKS = ("saveState", "restoreState", "showPage", "save", "linkURL", "linkRect")
+_CANVAS_HOOKS = ("saveState", "restoreState", "showPage", "save", "linkURL", "linkRect", "beginText", "drawText")
 _PAGE_END = "% end of tagged page content"
+
+
+class _TextLeaf:
+    """The text object of a paragraph with links, marked inside BT/ET: runs of the paragraph's own
+    text as its content, the words of each link as the content of a Link child. ReportLab's
+    paragraph tells where links start and end in the text object (``_linkRecord``)."""
+
+    def __init__(self, node: Node, link_nodes: dict):
+        self.node = node
+        self.link_nodes = link_nodes          # shared: a link broken over two pages is one element
+        self.events: dict[int, list] = {}     # id(text object) -> [(index in its code, start?, link)]
+        self.starts: list = []                # each link's run on each line, in order: one annotation each
+
+    def recorder(self, text):
+        events = self.events.setdefault(id(text), [])
+
+        def record(link, kind):
+            # 'start' comes just after the link's first run of text on a line, 'end' after its last
+            events.append((len(text._code) - (kind == "start"), kind == "start", link))
+            if kind == "start":
+                self.starts.append(link)
+        return record
+
+    def link_node(self, link) -> Node:
+        """``link``: ReportLab's (number in the paragraph, target)."""
+        key = (id(self.node), link)
+        if key not in self.link_nodes:
+            self.link_nodes[key] = self.node.child("Link")
+        return self.link_nodes[key]
+
+    def link_for_annotation(self, n: int, target: str) -> Node | None:
+        """ReportLab makes one annotation per line a link runs on, line by line, left to right:
+        the order in which the link runs started."""
+        if n < len(self.starts) and self.starts[n][1] == target:
+            return self.link_node(self.starts[n])
+        return None
+
+    def marked(self, text, tagger: Tagger) -> list:
+        code, open_links = text._code, []
+        out, at = code[:1], 1           # the text object's code starts with its BT
+
+        def run(end):
+            if end > at:
+                owner = self.link_node(open_links[-1]) if open_links else self.node
+                out.extend((f"/{owner.role} <</MCID {tagger.new_mcid(owner)}>> BDC", *code[at:end], "EMC"))
+            return max(at, end)
+
+        for index, start, link in sorted(self.events.pop(id(text), ()), key=lambda e: e[0]):
+            at = run(index)
+            if start:
+                open_links.append(link)
+            elif link in open_links:
+                open_links.remove(link)
+        run(len(code))
+        return out
 
 
 def _mark_printer_marks(page) -> None:
