@@ -52,6 +52,8 @@ class TrackingFrame(Frame):
         if block_id:
             words = getattr(flowable, "_words_before", 0)
             for n, piece in enumerate(pieces):
+                if getattr(piece, "_block_id", "") and piece._block_id != block_id:
+                    continue            # a block of its own (a list's item): it keeps its identity
                 piece._role = getattr(flowable, "_role", "P")
                 if n == 0 and getattr(flowable, "_block_id", ""):
                     piece._block_id = block_id
