@@ -64,7 +64,9 @@ def generate(count: int, target: Path, seed: int = 1) -> Path:
     rng = random.Random(seed)
     (target / "case-studies" / "images").mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (600, 360), (0, 94, 184)).save(target / "case-studies" / "images" / "chart.png")
-    orgs = max(4, count // 2)
+    # one lead organisation per case study, and a partner on every fifth: like a real edition, no
+    # organisation takes part in more than a few case studies, so every one-pager can fit
+    orgs = max(4, count)
     lines = ["edition:", "  title: Synthetic Edition", '  edition: "2099"', "  publisher: Benchmark Publisher",
              "  language: en-GB", "  identifier: urn:uuid:11111111-2222-4333-8444-555555555555", "  date: 2099-06-30",
              "organisations:"]
@@ -74,7 +76,7 @@ def generate(count: int, target: Path, seed: int = 1) -> Path:
     for n in range(count):
         cid = f"case-{n:04d}"
         (target / "case-studies" / f"{cid}.md").write_text(case_text(rng, n, with_image=n % 10 == 0), encoding="utf-8")
-        partner = f"[org-{(n * 7 + 3) % orgs}]" if n % 4 == 0 else "[]"
+        partner = f"[org-{(n * 7 + 3) % orgs}]" if n % 5 == 0 else "[]"
         lines += [
             f"  - id: {cid}", f"    title: \"{sentence(rng)[:90].rstrip('.')}\"", f"    lead: org-{n % orgs}",
             f"    partners: {partner}", f"    themes: [{THEMES[n % len(THEMES)]}]", f"    source: case-studies/{cid}.md",

@@ -9,6 +9,11 @@ silently and nothing runs onto a second page.
 
 Pages are laid out and drawn in worker processes, one per core; each returns its PDF or why it
 does not fit, and the parent reports, warns and combines the pages into one file.
+
+Every page is a tagged PDF (PDF/UA-1), and so is the combined file: the organisation's name (H1)
+and region, then a Sect per case study (its title as H2, the award, the summary, the highlights
+as a list, the quote, the facts, its QR code as a Figure with its link), then the footer's text.
+The structure is written in the worker (``pdfstruct.write_structure``) and joined in ``combine``.
 """
 from __future__ import annotations
 
@@ -31,6 +36,8 @@ from ..index import Edition, Quote
 from ..model import OrganisationSummary, PageMap
 from . import onepager_layout as layout
 from .pdfcommon import MM, apply_reproducibility, print_marks
+from .pdfstruct import mark_document, merge_structure, write_structure
+from .pdftags import Node, Tagger, set_node
 
 SERIAL_LIMIT = 2          # starting workers costs more than drawing one or two pages
 DROPPABLE = ("quote", "highlights", "themes", "award")
@@ -250,25 +257,43 @@ def render(page: PageContent, ctx: Context) -> Rendered:
 def draw_pdf(page: PageContent, band: layout.Band, fit: Fit, ctx: Context) -> bytes:
     buffer = io.BytesIO()
     canv = new_canvas(buffer, page, ctx)
+    # the structure, in reading order; what is drawn without an element is decoration
+    tagger, root = Tagger(canv), Node("Document")
+    set_node(band.name, root.child("H1"))
+    set_node(band.meta, root.child("P"))
+    set_node(band.series, root.child("P"))
+    root.add([section.node for section in fit.sections])
+    lines = [set_node(line, root.child("P")) for line in footer_lines(ctx.style, ctx.edition, ctx.build_time)]
+    caption_node = root.child("P")      # the QR codes' caption; each code is in its case study's Sect
+    codes, caption = qr_codes(fit.cases)
+    codes = [replace(code, figure=fit.sections[n].node.child("Figure", alt=f"QR code: {code.url}"))
+             for n, code in zip(coded_cases(fit.cases), codes)]
     bleed = print_marks(ctx.style).bleed if ctx.print_marks else 0.0
     layout.draw_band(canv, ctx.grid, band, bleed, ctx.style.onepager["band_color"])
     layout.draw_sections(canv, fit.sections, ctx.grid, ctx.style.color("nhs-mid-grey"))
     # no link annotations for the printer: they are not wanted there, and the crop-mark offset,
     # applied when the page ends, would misplace them
-    lines = footer_lines(ctx.style, ctx.edition, ctx.build_time)
-    layout.draw_footer(canv, ctx.grid, lines, *qr_codes(fit.cases), ctx.style, links=not ctx.print_marks)
+    layout.draw_footer(canv, ctx.grid, lines, codes, caption, ctx.style, links=not ctx.print_marks,
+                       caption_node=caption_node)
     canv.showPage()
     canv.save()
-    return buffer.getvalue()
+    return write_structure(buffer.getvalue(), tagger, root, lang=ctx.lang)
 
 
-def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[tuple[str, str]], str]:
-    """(url, label) for each case study with a web page, and the caption before them."""
-    with_url = [(n, case.url) for n, case in enumerate(cases, 1) if case.url]
+def coded_cases(cases: tuple[CaseContent, ...]) -> list[int]:
+    """The positions of the case studies with a web page: those with a QR code."""
+    return [n for n, case in enumerate(cases) if case.url]
+
+
+def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[layout.QrCode], str]:
+    """A code for each case study with a web page (labelled with its number when the page has
+    more than one case study), and the caption before them."""
+    with_url = [(n + 1, cases[n]) for n in coded_cases(cases)]
     if len(cases) == 1:
-        return [(url, "") for _, url in with_url], "Read the full case study online" if with_url else ""
-    caption = "Read the case studies online" if len(with_url) > 1 else "Read case study online"
-    return [(url, str(n)) for n, url in with_url], caption
+        codes = [layout.QrCode(case.url, "", description=f"Full case study online: {case.title}") for _, case in with_url]
+        return codes, "Read the full case study online" if with_url else ""
+    codes = [layout.QrCode(case.url, str(n), description=f"Case study {n} online: {case.title}") for n, case in with_url]
+    return codes, "Read the case studies online" if len(with_url) > 1 else "Read case study online"
 
 
 def new_canvas(buffer, page: PageContent, ctx: Context):
@@ -348,6 +373,7 @@ def combine(pdfs: list[bytes], names: list[str], ctx: Context) -> bytes:
     sources = [pikepdf.open(io.BytesIO(data)) for data in pdfs]
     for source in sources:
         combined.pages.extend(source.pages)
+    merge_structure(combined, sources)      # one Document, a Sect per organisation
     with combined.open_outline() as outline:
         outline.root.extend(pikepdf.OutlineItem(name, n) for n, name in enumerate(names))
     edition, stamp = ctx.edition, pdf_date(ctx.build_time)
@@ -358,11 +384,10 @@ def combine(pdfs: list[bytes], names: list[str], ctx: Context) -> bytes:
         Creator=pikepdf.String("ohwb-book"),
         CreationDate=pikepdf.String(stamp), ModDate=pikepdf.String(stamp),
     ))
-    combined.Root.Lang = pikepdf.String(edition.language)
-    combined.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     combined.Root.PageMode = pikepdf.Name.UseOutlines
+    mark_document(combined, edition.language)   # MarkInfo, Lang, DisplayDocTitle, XMP from the docinfo
     buffer = io.BytesIO()
-    combined.save(buffer, deterministic_id=True, min_version=max(source.pdf_version for source in sources))
+    combined.save(buffer, deterministic_id=True, min_version="1.7")
     for source in sources:
         source.close()
     return buffer.getvalue()

@@ -3,9 +3,15 @@
 Everything here measures before it draws: a block's height comes from ``wrap()`` at the width it
 is drawn at, so the copy-fitting in ``onepager.py`` decides with the same numbers the page is
 drawn with. Nothing is clipped or truncated: text that does not fit is reported, never cut.
+
+Tagged PDF: the blocks carry their structure elements (``pdftags``), built with them in reading
+order (a case study's ``Section.node``), so the side-by-side columns read in the logical order.
+Boxes, bars, pills, rules and the band are decoration (artifacts); only their text is marked.
+On a canvas without a ``Tagger`` nothing of this changes what is drawn.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from dataclasses import dataclass, replace
@@ -16,6 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from .pdfinline import InlineMarkup
+from .pdftags import Node, container, set_node
 
 TALL = 100_000           # "as much height as you like" when measuring
 
@@ -121,13 +128,60 @@ def paragraph(style, ps: ParagraphStyle, text: str, label: str = "", bold: bool 
     return Paragraph(f"<b>{markup.text(label)}</b> {body}" if label else body, ps)
 
 
+def marked(canv, node: Node | None, link_texts: dict[str, str] | None = None):
+    """``with marked(canv, node):`` canvas drawing that is the content of ``node`` (links made
+    inside belong to it); nothing on an untagged canvas or without a node."""
+    tagger = getattr(canv, "_tagger", None)
+    if tagger is None or node is None:
+        return contextlib.nullcontext()
+    return tagger.mark(node, link_texts=link_texts)
+
+
+class BulletItem(Paragraph):
+    """A list item's paragraph with its bullet (``bulletText``), drawn exactly as a Paragraph.
+    Tagged, its element is the item's LBody (given with ``pdftags.container``, so that it is marked
+    here, not around the whole drawing) and the bullet, which ReportLab draws as a text object of
+    its own before the text's, is the item's Lbl."""
+
+    def draw(self):
+        canv = self.canv
+        tagger = getattr(canv, "_tagger", None)
+        body = getattr(self, "_struct", None)
+        if tagger is None or body is None:
+            return super().draw()
+        owners = iter([self._label(body)] if self.bulletText else [])
+        draw_text = canv.drawText           # the tagger's hook on this canvas
+
+        def draw_marked(text):
+            with tagger.mark(next(owners, body)):       # the bullet's text object first, then the text's
+                draw_text(text)
+
+        canv.drawText = draw_marked
+        try:
+            super().draw()
+        finally:
+            canv.drawText = draw_text
+
+    @staticmethod
+    def _label(body: Node) -> Node:
+        """The Lbl before the LBody in its LI (a new element of its own when there is no LI)."""
+        item = body.parent
+        label = Node("Lbl")
+        if item is None or item.role != "LI":
+            return label
+        label.parent = item
+        item.kids.insert(item.kids.index(body), label)
+        return label
+
+
 # ------------------------------------------------------------------ blocks
 class Panel(Flowable):
-    """Flowables on a tinted box with a rule along its top (the highlights)."""
+    """Flowables on a tinted box with a rule along its top (the highlights). The box is decoration;
+    ``nodes``: the elements of its content, for the section's structure."""
 
-    def __init__(self, content: list[Flowable], box: ParagraphStyle, space_before: float):
+    def __init__(self, content: list[Flowable], box: ParagraphStyle, space_before: float, nodes: list | None = None):
         super().__init__()
-        self.content, self.box = content, box
+        self.content, self.box, self.nodes = content, box, nodes or []
         self.padding = box.borderPadding or box.fontSize
         self.spaceBefore = space_before
 
@@ -147,11 +201,13 @@ class Panel(Flowable):
 
 
 class RuledBlock(Flowable):
-    """Flowables beside a vertical bar (the pull quote); the text keeps its own left indent."""
+    """Flowables beside a vertical bar (the pull quote); the text keeps its own left indent. The bar
+    is decoration; ``nodes``: the elements of its content."""
 
-    def __init__(self, content: list[Flowable], color: str, bar_width: float, space_before: float):
+    def __init__(self, content: list[Flowable], color: str, bar_width: float, space_before: float, nodes: list | None = None):
         super().__init__()
         self.content, self.color, self.bar_width = content, colors.HexColor(color), bar_width
+        self.nodes = nodes or []
         self.spaceBefore = space_before
 
     def wrap(self, avail_width, avail_height):
@@ -166,11 +222,13 @@ class RuledBlock(Flowable):
 
 
 class Pill(Flowable):
-    """A short label on a rounded tint (the award), as wide as its text; a long one wraps."""
+    """A short label on a rounded tint (the award), as wide as its text; a long one wraps. The tint
+    is decoration, the paragraph's element is the Pill's (``nodes``)."""
 
     def __init__(self, paragraph_: Paragraph, fill: str, space_before: float):
         super().__init__()
         self.paragraph, self.fill = paragraph_, colors.HexColor(fill)
+        self.nodes = [paragraph_]
         size = paragraph_.style.fontSize
         self.pad_x, self.pad_y = size * 0.7, size * 0.35
         self.spaceBefore = space_before
@@ -241,6 +299,7 @@ class Section:
     main: list[Flowable]
     side: list[Flowable]
     head_gap: float
+    node: Node | None = None        # its Sect: the blocks' elements in reading order
 
     def columns(self, grid: Grid) -> list[tuple[float, float, list[Flowable]]]:
         """(x, width, flowables) of each column."""
@@ -300,28 +359,34 @@ class SectionBuilder:
         boxes = {key: block for key, block in boxes.items() if block is not None}
         facts = self.facts(case)
         gap = self.ts("onepager_body").leading * 0.5
+        set_node(summary[0], Node("P"))
+        # one element tree for every arrangement: only the one drawn joins the document
+        sect = Node("Sect", [getattr(f, "nodes", f) for f in head + summary + list(boxes.values()) + facts])
         return [
             Section(case.id, head, summary + [boxes[k] for k in in_main],
-                    [block for k, block in boxes.items() if k not in in_main] + facts, gap)
+                    [block for k, block in boxes.items() if k not in in_main] + facts, gap, sect)
             for in_main in arrangements(list(boxes))
         ]
 
     def head(self, case, number: int, count: int) -> list[Flowable]:
         flowables = []
         if count > 1:
-            flowables.append(self.para("onepager_meta", f"Case study {number} of {count}", bold=True, textColor="nhs-blue"))
-        flowables.append(self.para("onepager_title", case.title))
+            flowables.append(set_node(self.para("onepager_meta", f"Case study {number} of {count}", bold=True,
+                                                textColor="nhs-blue"), Node("P")))
+        flowables.append(set_node(self.para("onepager_title", case.title), Node("H2")))
         if case.award:
-            award = self.para("onepager_meta", case.award, bold=True, textColor="nhs-dark-blue")
+            award = set_node(self.para("onepager_meta", case.award, bold=True, textColor="nhs-dark-blue"), Node("P"))
             flowables.append(Pill(award, self.style.color("nhs-warm-yellow"), space_before=self.ts.size(4)))
         return flowables
 
     def highlights(self, case) -> Flowable | None:
         if not case.highlights:
             return None
-        items = [self.bullet(text) for text in case.highlights]
-        return Panel([self.para("onepager_heading", "Highlights"), *items], self.ts("highlight_box"),
-                     space_before=self.ts("onepager_body").leading * 0.6)
+        items = [container(self.bullet(text), Node("LBody")) for text in case.highlights]
+        heading = set_node(self.para("onepager_heading", "Highlights"), Node("H3"))
+        items_node = Node("L", [Node("LI", item) for item in items], attrs={"O": "List", "ListNumbering": "Disc"})
+        return Panel([heading, *items], self.ts("highlight_box"), space_before=self.ts("onepager_body").leading * 0.6,
+                     nodes=[heading, items_node])
 
     def bullet(self, text: str) -> Paragraph:
         ps = self.ts("onepager_highlight")
@@ -329,8 +394,8 @@ class SectionBuilder:
         lead_in, colon, rest = text.partition(": ")
         # "Service KPIs: A new dashboard ..." reads best with its lead-in in bold
         if colon and len(lead_in) <= 40:
-            return Paragraph(f"<b>{markup.text(lead_in + ':')}</b> {markup.text(rest)}", ps, bulletText="\u2022")
-        return Paragraph(markup.text(text), ps, bulletText="\u2022")
+            return BulletItem(f"<b>{markup.text(lead_in + ':')}</b> {markup.text(rest)}", ps, bulletText="\u2022")
+        return BulletItem(markup.text(text), ps, bulletText="\u2022")
 
     def pull_quote(self, case) -> Flowable | None:
         quote = case.quote
@@ -344,8 +409,9 @@ class SectionBuilder:
             lines = [f"<b>{markup.text(quote.name)}</b>" if quote.name else "", markup.text(quote.role)]
             content.append(Paragraph("<br/>".join(line for line in lines if line), ps))
         rule = self.style.styles["onepager_quote"]
+        quote_node = Node("BlockQuote", [set_node(p, Node("P")) for p in content])     # the quote, then who said it
         return RuledBlock(content, self.style.color(rule["ruleColor"] or "nhs-blue"), rule["ruleWidth"] or 3,
-                          space_before=self.ts("onepager_quote").spaceBefore)
+                          space_before=self.ts("onepager_quote").spaceBefore, nodes=[quote_node])
 
     def facts(self, case) -> list[Paragraph]:
         """Who else took part, the themes, and where to read on: a label and its value a line.
@@ -362,7 +428,7 @@ class SectionBuilder:
         label, value = facts[-1]
         paragraphs.append(self.para("onepager_meta", value, label=label, textColor="nhs-blue",
                                     spaceBefore=self.ts.size(6) if paragraphs else above))
-        return paragraphs
+        return [set_node(p, Node("P")) for p in paragraphs]
 
 
 def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:
@@ -426,38 +492,51 @@ def draw_band(canv, grid: Grid, band: Band, bleed: float, fill: str) -> None:
 FOOTER_TEXT_SHARE = 0.55        # of the text width; the QR codes have the rest
 
 
-def draw_footer(canv, grid: Grid, lines: list[Paragraph], codes: list[tuple[str, str]], caption: str, style, links: bool) -> None:
+@dataclass(frozen=True)
+class QrCode:
+    """A case study's web page as a QR code in the footer."""
+
+    url: str
+    label: str                      # its case study's number on the page ('' when the page has one)
+    figure: Node | None = None      # tagged: its Figure (with Alt), in its case study's Sect
+    description: str = ""           # tagged: what its link annotation says (/Contents)
+
+
+def draw_footer(canv, grid: Grid, lines: list[Paragraph], codes: list[QrCode], caption: str, style, links: bool,
+                caption_node: Node | None = None) -> None:
     """A rule; the edition's lines under it at the left; QR codes at the right edge."""
     canv.setStrokeColor(colors.HexColor(style.color("nhs-blue")))
     canv.setLineWidth(0.75)
     canv.line(grid.margin_left, grid.footer_top, grid.margin_left + grid.text_width, grid.footer_top)
     draw_stack(canv, lines, grid.margin_left, grid.footer_top - footer_top_pad(lines), grid.footer_text_width)
     if codes:
-        draw_codes(canv, grid, codes, caption, style, links)
+        draw_codes(canv, grid, codes, caption, style, links, caption_node)
 
 
 def footer_top_pad(lines: list[Paragraph]) -> float:
     return lines[0].style.leading * 0.6
 
 
-def draw_codes(canv, grid: Grid, codes: list[tuple[str, str]], caption: str, style, links: bool) -> None:
+def draw_codes(canv, grid: Grid, codes: list[QrCode], caption: str, style, links: bool, caption_node: Node | None = None) -> None:
     """QR codes from the right edge leftwards, each after its label, then the caption if there
-    is room for it beside the footer's text."""
+    is room for it beside the footer's text. Tagged, a code and its label are the content of the
+    code's Figure, and its link belongs to it."""
     zone_left = grid.margin_left + grid.footer_text_width + grid.gutter
     right = grid.margin_left + grid.text_width
     # a code, its quiet zone, its label and a gap take about 1.6 times its size
     size = min(grid.footer_height - 3, (right - zone_left) / (1.6 * len(codes)))
     label_style = style.paragraph_style("onepager_footer", lang=None, textColor="nhs-dark-blue")
-    for url, label in reversed(codes):
-        right -= size
-        draw_qr(canv, url, right, grid.margin_bottom, size, style.color("nhs-dark-blue"), links)
-        right -= size * 0.15         # the code's quiet zone: four modules or more
-        if label:
-            right = draw_right_aligned(canv, grid, paragraph(style, label_style, label, bold=True), right, size)
+    for code in reversed(codes):
+        with marked(canv, code.figure, {code.url: code.description}):
+            right -= size
+            draw_qr(canv, code.url, right, grid.margin_bottom, size, style.color("nhs-dark-blue"), links)
+            right -= size * 0.15         # the code's quiet zone: four modules or more
+            if code.label:
+                right = draw_right_aligned(canv, grid, paragraph(style, label_style, code.label, bold=True), right, size)
         right -= grid.gutter / 2
     note = paragraph(style, style.paragraph_style("onepager_footer", lang=None), caption) if caption else None
     if note is not None and right - text_width(note, grid.column_width / 2) >= zone_left:
-        draw_right_aligned(canv, grid, note, right, size)
+        draw_right_aligned(canv, grid, set_node(note, caption_node), right, size)
 
 
 def text_width(p: Paragraph, limit: float) -> float:
