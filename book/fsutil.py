@@ -27,6 +27,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> bool:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; outputs are shared like any file
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -35,6 +36,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> bool:
             pass
         raise
     return True
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def check_writable(folder: Path, shown: str) -> None:
@@ -51,8 +58,8 @@ def build_lock(folder: Path, shown: str):
     """One build at a time per output folder; a second one is refused with a clear message."""
     import fcntl
 
-    folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / ".build.lock"
+    (folder / ".cache").mkdir(parents=True, exist_ok=True)
+    lock_path = folder / ".cache" / "build.lock"
     handle = open(lock_path, "a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -23,7 +23,7 @@ GOOD_BODY = "A good paragraph.\n\n![A chart](chart.png)\n"
 def snapshot(out: Path) -> dict[str, str]:
     return {
         p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*")) if p.is_file() and ".cache" not in p.parts and p.name != ".build.lock"
+        for p in sorted(out.rglob("*")) if p.is_file() and ".cache" not in p.parts
     }
 
 
@@ -126,7 +126,7 @@ def test_output_folder_that_cannot_be_written(good, tmp_path):
 
 def test_a_second_build_into_the_same_folder_is_refused(good, tmp_path):
     sources, out = _copy(good, tmp_path)
-    with open(out / ".build.lock", "a+") as handle:
+    with open(out / ".cache" / "build.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         code, text = run_cli("--sources", str(sources), "--out", str(out))
     assert code == 1 and "another build is writing to this folder" in text
