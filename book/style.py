@@ -980,6 +980,15 @@ class _CssWriter:
         self.styled("nav#toc a", "toc_entry", parts=_INLINE, text_decoration="none")
         self.styled("nav#toc li.toc-part", "toc_part", parts=("box",), left=False)
         self.styled("nav#toc li.toc-part > a, nav#toc li.toc-part > span", "toc_part", parts=_INLINE)
+        # the part opener is printed on its surface colour in the book: the same ground in the EPUB,
+        # or its white text would vanish
+        part_ground = self.house.surfaces.get(self.s["part_title"].get("surface") or "", "")
+        if part_ground:
+            self.rule('section[epub|type~="part"]', {"background-color": part_ground, "padding": "2em 1.5em 1.5em 1.5em",
+                                                      "margin": "0 0 1em 0"})
+            self.styled('section[epub|type~="part"] li', "part_entry", left=False)
+            self.rule('section[epub|type~="part"] a', {"color": self.s["part_entry"]["textColor"]})
+            self.rule('section[epub|type~="part"] ul', {"margin": "1.5em 0 0 0"})
         self.styled(".part-label", "part_label")
         self.styled(".part-title", "part_title")
         self.styled(".index-title", "index_title")

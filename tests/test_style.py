@@ -279,3 +279,10 @@ def test_a_different_sans_gets_its_own_font_name(styles_dir, house):
     house.fonts.register()
     other.fonts.register()
     assert stringWidth("Wellbeing", body_font, 10) != stringWidth("Wellbeing", "Sans", 10)
+
+
+def test_text_on_a_surface_keeps_its_ground_in_the_epub(house):
+    # white part-opener text needs the part surface behind it in the EPUB too
+    css = house.css()
+    rule = css[css.index('section[epub|type~="part"] {'):]
+    assert f"background-color: {house.surfaces['part']}" in rule[:rule.index("}")]
