@@ -59,9 +59,12 @@ def run(options: Options, command: str) -> int:
     if not options.quiet and result.up_to_date:
         print(f"{options.out}: up to date (no source, style or option changed since the last build)")
     elif not options.quiet:
+        singles = [p for p in result.written if p.parent.name == "one-pagers"]
         for path in result.written:
-            if options.verbose or "one-pagers/" not in path.as_posix():
+            if options.verbose or path not in singles:
                 print(f"wrote {path}")
+        if singles and not options.verbose:
+            print(f"wrote {singles[0].parent}/ ({len(singles)} one-page PDFs, one per organisation)")
         if result.unchanged:
             print(f"{len(result.unchanged)} output(s) unchanged")
         if options.verbose:
