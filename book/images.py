@@ -34,14 +34,14 @@ class ImageChecker:
         src = image.src.strip()
         label = ctx.source_label
         if not image.alt:
-            ctx.reporter.warn("image-alt", f"image '{Path(src).name or src}' has no alt text: describe it for readers who cannot see it", label)
+            ctx.reporter.warn("image-alt", f"{_shown(src, image, ctx)} has no alt text: describe it for readers who cannot see it", label)
         if src.lower().startswith(("http://", "https://", "//", "data:", "ftp:")):
             ctx.reporter.warn("remote-image", f"image '{src[:60]}' is not a local file and is not fetched: save it beside the source", label)
             return ""
         path = self._locate(src, ctx)
         if path is None:
             return ""
-        info = self.infos.get(str(path)) or self._inspect(path, src, ctx)
+        info = self.infos.get(str(path)) or self._inspect(path, _shown(src, image, ctx), ctx)
         if info is None:
             return ""
         self.infos[str(path)] = info
@@ -65,11 +65,11 @@ class ImageChecker:
             return None
         return resolved
 
-    def _inspect(self, path: Path, src: str, ctx) -> ImageInfo | None:
+    def _inspect(self, path: Path, shown: str, ctx) -> ImageInfo | None:
         label = ctx.source_label
         try:
             if path.stat().st_size == 0:
-                ctx.problems.add(f"image '{src}' is an empty file: export it again", label)
+                ctx.problems.add(f"{shown} is an empty file: export it again", label)
                 return None
             with warnings.catch_warnings():
                 warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -81,12 +81,24 @@ class ImageChecker:
                     img.verify()
                     dpi = float((img.info.get("dpi") or (0, 0))[0] or 0)
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-            ctx.problems.add(f"image '{src}' is too large (over {MAX_PIXELS // 1_000_000} megapixels): resize it", label)
+            ctx.problems.add(f"{shown} is too large (over {MAX_PIXELS // 1_000_000} megapixels): resize it", label)
             return None
         except (OSError, SyntaxError, ValueError) as exc:
-            ctx.problems.add(f"image '{src}' cannot be read ({type(exc).__name__}): it is corrupt or not an image; export it again as PNG or JPEG", label)
+            ctx.problems.add(f"{shown} cannot be read ({type(exc).__name__}): it is corrupt or not an image; export it again as PNG or JPEG", label)
             return None
         if fmt not in FORMATS:
-            ctx.problems.add(f"image '{src}' is {fmt}: convert it to PNG or JPEG", label)
+            ctx.problems.add(f"{shown} is {fmt}: convert it to PNG or JPEG", label)
             return None
         return ImageInfo(path, width, height, FORMATS[fmt], dpi)
+
+
+def _shown(src: str, image, ctx) -> str:
+    """How a message names an image: its path as written, or, for a picture pandoc took out of a
+    Word or ODT file (saved in the cache under a hash), its description."""
+    try:
+        inside = Path(src).resolve().is_relative_to(ctx.media_root.resolve())
+    except (OSError, ValueError):
+        inside = False
+    if not inside:
+        return f"image '{src}'"
+    return f"the picture described as '{image.alt}'" if image.alt else "a picture with no description"

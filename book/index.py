@@ -7,15 +7,21 @@ stay inside the sources folder. Every problem is collected and reported at once,
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
 
 from .errors import Problems, Reporter, UserError, Problem, did_you_mean
+from .transforms import slug
 from .yamlload import load_yaml
 
+# the book's own pages are named like this in every output (links, page list, outline)
+RESERVED_IDS = frozenset({"cover", "imprint", "contents", "body", "title-page", "nav", "toc", "index-organisations", "index-themes"})
+RESERVED_PATTERN = re.compile(r"^(front|page)-\d+$")
 SCHEMA_PATH = Path(__file__).parent / "schema" / "index.schema.json"
 INDEX_NAME = "index.yaml"
 
@@ -109,6 +115,9 @@ class Index:
             )
         wanted = set(keys)
         kept = tuple(cs for cs in self.case_studies if cs.id in wanted or wanted & set(cs.organisations))
+        if not kept:
+            raise UserError(Problem(f"--only {' '.join(keys)}: no case study has these organisations or ids, so there is "
+                                    "nothing to build: name an organisation that leads or partners a case study"))
         parts = tuple(
             Part(p.title, tuple(i for i in p.case_studies if any(cs.id == i for cs in kept))) for p in self.edition.parts
         )
@@ -197,6 +206,12 @@ def _describe(error, path) -> str:
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where}: '{missing}' is required: add it"
+    if v == "type" and error.validator_value == "string" and isinstance(error.instance, dict) and len(error.instance) == 1:
+        key, value = next(iter(error.instance.items()))
+        return (f"{where}: the colon in '{key}: {value}' made YAML read it as a key and value: "
+                f"put the whole line in quotes, e.g. \"{key}: {value}\"")
+    if v == "type" and path and path[-1] == "quote":
+        return f"{where}: write the quote as text, name and role: quote: {{text: ..., name: ..., role: ...}}"
     if v == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
@@ -255,11 +270,15 @@ def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:
 
 def _case_studies(data, sources_dir, label, organisations, problems) -> list[CaseStudy]:
     seen: dict[str, int] = {}
+    parts = [p["title"] for p in data["edition"].get("parts", [])] or [o.region for o in organisations.values()]
+    reserved = RESERVED_IDS | {f"part-{slug(title)}" for title in parts}
     result = []
     items = data["case_studies"]
     for position, item in enumerate(items):
         line = items.line_of(position)
         cs_id = item["id"]
+        if cs_id in reserved or RESERVED_PATTERN.match(cs_id):
+            problems.add(f"case study id '{cs_id}' is the name of one of the book's own pages: choose another id", label, line)
         if cs_id in seen:
             problems.add(f"case study id '{cs_id}' is used twice (first on line {seen[cs_id]}): give each a unique id", label, line)
         seen.setdefault(cs_id, line)
@@ -281,8 +300,8 @@ def _case_studies(data, sources_dir, label, organisations, problems) -> list[Cas
                 lead=item["lead"],
                 source=source,
                 summary=_clean(item["summary"]),
-                partners=tuple(p for p in item.get("partners", []) if p != item["lead"]),
-                themes=tuple(_clean(t) for t in item.get("themes", [])),
+                partners=tuple(dict.fromkeys(p for p in item.get("partners", []) if p != item["lead"])),
+                themes=tuple(dict.fromkeys(_clean(t) for t in item.get("themes", []))),
                 award=_clean(item.get("award", "")),
                 highlights=tuple(_clean(h) for h in item.get("highlights", [])),
                 quote=Quote(_clean(quote["text"]), _clean(quote.get("name", "")), _clean(quote.get("role", ""))) if quote else None,
@@ -295,6 +314,12 @@ def _case_studies(data, sources_dir, label, organisations, problems) -> list[Cas
 
 def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
     e = data["edition"]
+    if e.get("date"):
+        try:
+            date.fromisoformat(str(e["date"]))
+        except ValueError:
+            problems.add(f"edition.date: '{e['date']}' is not a real date: write it as YYYY-MM-DD, e.g. 2025-11-30",
+                         label, e.line_of("date"))
     front = []
     items = e.get("front_matter", [])
     for position, item in enumerate(items):
@@ -306,6 +331,9 @@ def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
     listed: set[str] = set()
     for part in e.get("parts", []):
         for cs_id in part["case_studies"]:
+            if cs_id in listed:
+                problems.add(f"part '{part['title']}': case study '{cs_id}' is already in a part: list each case study once",
+                             label, part.line_of("case_studies"))
             if cs_id not in ids:
                 problems.add(f"part '{part['title']}': no case study has id '{cs_id}'{did_you_mean(cs_id, ids)}", label, part.line_of("case_studies"))
             listed.add(cs_id)

@@ -18,9 +18,10 @@ MANIFEST = "build-manifest.json"
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _tree_state(root: Path, h) -> None:
+def _tree_state(root: Path, h, skip: Path | None = None) -> None:
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # hidden folders, and the output folder when it sits inside the sources, are not inputs
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or Path(folder, d).resolve() != skip))
         for name in sorted(files):
             path = Path(folder, name)
             try:
@@ -34,7 +35,7 @@ def fingerprint(options, build_time: str) -> str:
     h = hashlib.sha256()
     for root in (options.sources, options.styles, PACKAGE):
         h.update(f"[{root}]".encode())
-        _tree_state(Path(root), h)
+        _tree_state(Path(root), h, skip=Path(options.out).resolve())
     settings = [options.style, sorted(options.only), options.print_marks, list(options.targets), options.strict, build_time]
     h.update(json.dumps(settings, default=str).encode())
     return h.hexdigest()

@@ -6,7 +6,9 @@ temporary file and a rename, so a failed build leaves the last good outputs unto
 """
 from __future__ import annotations
 
+import copy
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -94,14 +96,21 @@ def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
     def context(chapter_id: str, path: Path, label: str) -> Context:
         return Context(chapter_id, label, path.parent, options.sources, converter.media_dir, reporter, problems, images)
 
+    labels = [fm.source.label for fm in index.edition.front_matter] + [cs.source.label for cs in index.case_studies]
+    shared = {label for label, count in Counter(labels).items() if count > 1}
+
+    def document(label: str) -> ast.Document:
+        # the transforms change a document in place: a source used twice gets a fresh copy each time
+        return copy.deepcopy(docs[label]) if label in shared else docs[label]
+
     front = []
     for n, fm in enumerate(index.edition.front_matter, 1):
         chapter_id = f"front-{n}"
-        blocks, notes = prepare(docs[fm.source.label], context(chapter_id, fm.source.path, fm.source.label))
+        blocks, notes = prepare(document(fm.source.label), context(chapter_id, fm.source.path, fm.source.label))
         front.append(Chapter(chapter_id, fm.title, "front", blocks, notes, fm.source.label))
     chapters = {}
     for cs in index.case_studies:
-        blocks, notes = prepare(docs[cs.source.label], context(cs.id, cs.source.path, cs.source.label))
+        blocks, notes = prepare(document(cs.source.label), context(cs.id, cs.source.path, cs.source.label))
         chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
     problems.raise_if_any()
     publication = assemble(index, front, chapters, images.infos)
@@ -109,6 +118,9 @@ def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
     from .glyphs import audit_publication
 
     audit_publication(texts, style, reporter)
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit() and not index.edition.date:
+        reporter.warn("no-date", "edition.date is not set, so every build is stamped with the current time and no two"
+                      " builds are byte-identical: add the publication date (or set SOURCE_DATE_EPOCH)", index.label)
     return Loaded(publication, style, index, build_time(index), texts)
 
 
@@ -127,6 +139,7 @@ def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
 
 def check(options: Options) -> Reporter:
     reporter = Reporter(strict=options.strict, quiet=options.quiet)
+    check_writable(options.out, str(options.out))   # the conversion cache lives there
     load(options, reporter, Progress(not options.quiet))
     reporter.raise_if_strict()
     return reporter
@@ -178,4 +191,14 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
     reporter.raise_if_strict()
     for path, data in outputs.items():
         (result.written if atomic_write_bytes(path, data) else result.unchanged).append(path)
+    if "onepagers" in options.targets:
+        _remove_stale_onepagers(options.out / "one-pagers", set(outputs))
     return result
+
+
+def _remove_stale_onepagers(folder: Path, current: set[Path]) -> None:
+    """A one-pager this build did not make (an organisation renamed, or left out with --only)
+    must not go to the printer with the others."""
+    for path in folder.glob("*.pdf"):
+        if path not in current:
+            path.unlink()

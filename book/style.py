@@ -269,6 +269,7 @@ class _Checker:
         self.problems = Problems()
         self.palette: dict[str, str] = {}
         self.surfaces: dict[str, str] = {}
+        self.broken_styles: set[str] = set()
         self.families: dict[str, dict[str, Path]] = {}
         self.css_stacks: dict[str, str] = {}
         self.fallback: list[dict[str, Path]] = []
@@ -458,6 +459,7 @@ class _Checker:
         for name, attributes in raw.items():
             if not isinstance(attributes, dict):
                 self.bad(("styles", name), f"style '{name}' must be a mapping of attributes (key: value lines)")
+                self.broken_styles.add(name)
                 continue
             self.own_keys[name] = set(attributes)
             own[name] = self.style_own(name, attributes)
@@ -539,7 +541,9 @@ class _Checker:
                 self.bad(("styles", name, "parent"), f"style '{name}': parents loop ({loop}); remove one 'parent'")
                 return False
             parent = own[name].get("parent")
-            if parent is not None and parent not in own:
+            if parent is not None and parent not in own and parent in self.broken_styles:
+                ok = False          # its parent is reported already: one message, not one per child
+            elif parent is not None and parent not in own:
                 self.bad(("styles", name, "parent"), f"style '{name}': parent '{parent}' is not a style{did_you_mean(parent, own)}")
                 ok = False
             else:
@@ -763,7 +767,7 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     onepager = check.onepager_section()
     styles = check.styles_section(min_text if isinstance(min_text, float) else None,
                                   onepager.get("band_color"))
-    _check_copy_fit(check, onepager, styles)
+    _check_copy_fit(check, onepager, styles, page)
     check.contrast_section()
     check.problems.raise_if_any()
     fonts = FontSet(families=check.families, fallback=tuple(check.fallback), css_stacks=check.css_stacks)
@@ -772,7 +776,14 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
                       onepager=onepager, hyphenate=hyphenate, min_text_size=min_text, surfaces=dict(check.surfaces))
 
 
-def _check_copy_fit(check: _Checker, onepager: dict, styles: dict) -> None:
+def _check_copy_fit(check: _Checker, onepager: dict, styles: dict, page) -> None:
+    columns, gutter, margins = onepager.get("columns"), onepager.get("gutter", 0), onepager.get("margins", {})
+    width = (onepager.get("size") or (page.width, page.height))[0] if page else 0
+    if columns and width and "left" in margins and "right" in margins:
+        column = (width - margins["left"] - margins["right"] - (columns - 1) * gutter) / columns
+        if column < 72:
+            check.bad(("onepager", "columns"), f"onepager: {columns} columns leave {max(column, 0) / 2.835:.0f} mm for each"
+                      " on the page: use fewer columns or a smaller gutter")
     body = styles.get("onepager_body")
     floor = onepager.get("min_font_size")
     if body and floor and floor > body["fontSize"]:

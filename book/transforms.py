@@ -58,7 +58,7 @@ def sanitise_nodes(nodes: list[ast.Node], ctx: Context) -> None:
         for name in _LIST_FIELDS:
             items = getattr(node, name, None)
             if isinstance(items, list) and items and any(isinstance(i, _RAW) or _unsafe_link(i) for i in items):
-                setattr(node, name, [_made_safe(i, ctx) for i in items if not _dropped(i, ctx)])
+                setattr(node, name, _safe_inlines(items, ctx))
         if isinstance(node, ast.BulletList):
             node.items = [[b for b in item if not _dropped(b, ctx)] for item in node.items]
         elif isinstance(node, ast.Table):
@@ -66,9 +66,14 @@ def sanitise_nodes(nodes: list[ast.Node], ctx: Context) -> None:
                 for cell in row:
                     cell.blocks = [b for b in cell.blocks if not _dropped(b, ctx)]
         elif isinstance(node, ast.LineBlock):
-            node.lines = [[i for i in line if not _dropped(i, ctx)] for line in node.lines]
+            node.lines = [_safe_inlines(line, ctx) for line in node.lines]
         elif isinstance(node, ast.DefinitionList):
-            node.items = [([i for i in t if not _dropped(i, ctx)], ds) for t, ds in node.items]
+            node.items = [(_safe_inlines(term, ctx), [[b for b in d if not _dropped(b, ctx)] for d in ds])
+                          for term, ds in node.items]
+
+
+def _safe_inlines(items: list, ctx: Context) -> list:
+    return [_made_safe(i, ctx) for i in items if not _dropped(i, ctx)]
 
 
 def _dropped(node, ctx: Context) -> bool:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EPOCH = "1764460800"  # 2025-11-30, fixed so outputs are reproducible
+EPOCH = "1767225600"  # 2026-01-01: fixed, and not the edition's own date, so a writer that ignores it shows
 
 
 @pytest.fixture(scope="session")
@@ -17,10 +18,24 @@ def sample_build(tmp_path_factory):
     from book.cli import main
 
     out = tmp_path_factory.mktemp("sample-dist")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    code = main(["--sources", str(ROOT / "sources"), "--styles", str(ROOT / "styles"), "--out", str(out), "-q"])
+    with source_date_epoch(EPOCH):
+        code = main(["--sources", str(ROOT / "sources"), "--styles", str(ROOT / "styles"), "--out", str(out), "-q"])
     assert code == 0, "the sample edition must build"
     return out
+
+
+@contextmanager
+def source_date_epoch(value: str):
+    """SOURCE_DATE_EPOCH set for one build only: tests must not depend on each other's environment."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
 
 
 @pytest.fixture

@@ -174,6 +174,7 @@ def minimal_edition(root: Path, body: str, extra_case: str = "", files: dict | N
           publisher: P
           language: en-GB
           identifier: urn:uuid:00000000-0000-4000-8000-000000000002
+          date: 2099-02-01
         organisations:
           one: {{name: One Trust, region: London}}
         case_studies:

@@ -25,7 +25,7 @@ from book.writers.compendium import write_compendium
 from book.writers.epub import ImageStore, accessibility, write_epub
 
 ROOT = Path(__file__).resolve().parent.parent
-EPOCH = "1764460800"  # 2025-11-30T00:00:00Z
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: not the sample's own date, so ignoring it would show
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
@@ -251,9 +251,10 @@ def test_mimetype_is_first_and_stored(sample):
 def test_byte_identical_across_builds(sample, tmp_path):
     again = Built(ROOT / "sources", tmp_path)
     assert again.epub == sample.epub
-    assert {i.date_time for i in again.zip.infolist()} == {(2025, 11, 30, 0, 0, 0)}
+    # the zip entries and dcterms:modified carry SOURCE_DATE_EPOCH (2026-01-01), not the wall clock
+    assert {i.date_time for i in again.zip.infolist()} == {(2026, 1, 1, 0, 0, 0)}
     opf = again.xml("EPUB/content.opf")
-    assert opf.findtext(".//opf:meta[@property='dcterms:modified']", namespaces=NS) == "2025-11-30T00:00:00Z"
+    assert opf.findtext(".//opf:meta[@property='dcterms:modified']", namespaces=NS) == "2026-01-01T00:00:00Z"
 
 
 # ------------------------------------------------------------------ content

@@ -24,7 +24,17 @@ def fixed_timestamp(build_time: datetime) -> TimeStamp:
 
 
 def apply_reproducibility(canv, build_time: datetime) -> None:
-    canv._doc._timeStamp = fixed_timestamp(build_time)
+    """Call right after making the canvas. ReportLab stamps a new document with the clock (or
+    SOURCE_DATE_EPOCH from the environment) and seeds its file id with that stamp: both are
+    replaced by the build time, so the bytes depend on the build time alone."""
+    from hashlib import md5
+
+    doc = canv._doc
+    doc._timeStamp = fixed_timestamp(build_time)
+    signature = md5(usedforsecurity=False)
+    signature.update(b"a reportlab document")
+    signature.update(ascii(doc._timeStamp.t).encode())
+    doc.signature = signature
 
 
 @dataclass(frozen=True)
