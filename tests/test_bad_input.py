@@ -150,3 +150,25 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(good, tmp_path):
         # every output is either the previous one or not touched; never half written
         assert {k: v for k, v in after.items() if not k.endswith(".part")} == before
         assert not [k for k in after if not k.startswith(".") and "/." not in k and k not in before]
+
+
+def test_two_case_studies_may_share_one_source(tmp_path):
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    index = sources / "index.yaml"
+    index.write_text(index.read_text().replace("source: case-studies/leeds-financial-wellbeing.md",
+                                               "source: case-studies/imperial-oh-transformation.md"))
+    code, text = run_cli("pdf", "--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
+    assert code == 0, text
+
+
+def test_one_pagers_a_build_no_longer_makes_are_removed(good, tmp_path):
+    sources, out = _copy(good, tmp_path)
+    stale = out / "one-pagers" / "renamed-organisation.pdf"
+    stale.write_bytes((out / "one-pagers" / "one.pdf").read_bytes())
+    (sources / "case-studies" / "only.md").write_text("Changed text.\n")
+    code, text = run_cli("--sources", str(sources), "--out", str(out), "-q")
+    assert code == 0, text
+    assert not stale.exists() and (out / "one-pagers" / "one.pdf").exists()

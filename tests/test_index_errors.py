@@ -172,3 +172,39 @@ def test_only_with_unknown_key(edition):
 def test_wrong_usage_exits_2(edition):
     code, _ = run_cli("frobnicate")
     assert code == 2
+
+
+def test_a_date_that_does_not_exist(edition):
+    index = edition / "index.yaml"
+    edit(index, "  date: 2025-11-30", "  date: 2025-02-30")
+    code, out = check(edition)
+    assert_user_error(code, out, f"index.yaml:{line_of(index, 'date: 2025-02-30')}: edition.date: '2025-02-30' is not a real date")
+
+
+def test_a_highlight_with_a_colon_explains_the_quotes(edition):
+    index = edition / "index.yaml"
+    edit(index, '      - "Service KPIs: A new dashboard', '      - Service KPIs: "A new dashboard')
+    code, out = check(edition)
+    assert_user_error(code, out, "made YAML read it as a key and value: put the whole line in quotes")
+
+
+def test_a_case_study_in_two_parts(edition):
+    index = edition / "index.yaml"
+    edit(index, "  front_matter:", "  parts:\n    - {title: One, case_studies: [leeds-financial-wellbeing]}\n"
+                "    - {title: Two, case_studies: [leeds-financial-wellbeing]}\n  front_matter:")
+    code, out = check(edition)
+    assert_user_error(code, out, "case study 'leeds-financial-wellbeing' is already in a part")
+
+
+@pytest.mark.parametrize("bad_id", ["contents", "index-themes", "part-london"])
+def test_ids_of_the_books_own_pages_are_refused(edition, bad_id):
+    edit(edition / "index.yaml", "id: leeds-financial-wellbeing", f"id: {bad_id}")
+    code, out = check(edition)
+    assert_user_error(code, out, f"case study id '{bad_id}' is the name of one of the book's own pages")
+
+
+def test_only_an_organisation_in_no_case_study(edition):
+    index = edition / "index.yaml"
+    edit(index, "organisations:\n", "organisations:\n  lonely: {name: Lonely Trust, region: London}\n")
+    code, out = check(edition, "--only", "lonely")
+    assert_user_error(code, out, "nothing to build")
