@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import ast
-from .errors import Problem, Problems
+from .errors import Problems
 from .fsutil import atomic_write_bytes
 
 # Markdown: raw HTML and TeX off, so `<NHS Trust>` and `A&E` stay text.
@@ -224,7 +224,3 @@ def _json_images(blocks) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
     return found
-
-
-def problem_for(source: SourceFile, message: str) -> Problem:
-    return Problem(message, source.label)

@@ -26,6 +26,14 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "index.schema.json"
 INDEX_NAME = "index.yaml"
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 @dataclass(frozen=True)
 class Quote:
     text: str
@@ -93,6 +101,11 @@ class Edition:
     cover_image: SourceRef | None = None
     front_matter: tuple[FrontMatter, ...] = ()
     parts: tuple[Part, ...] = ()
+
+    @property
+    def long_date(self) -> str:
+        """'30 November 2025' (whatever the machine's locale), or '' without a date."""
+        return long_date(date.fromisoformat(self.date)) if self.date else ""
 
 
 @dataclass(frozen=True)

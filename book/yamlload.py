@@ -111,7 +111,7 @@ def load_yaml(path: Path, shown_as: str | None = None):
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(Problem(f"file not found: create it, or point to the right folder", shown))
+        raise UserError(Problem("file not found: create it, or point to the right folder", shown))
     except IsADirectoryError:
         raise UserError(Problem("is a folder, not a YAML file", shown))
     except OSError as exc:

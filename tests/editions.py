@@ -167,7 +167,7 @@ def minimal_edition(root: Path, body: str, extra_case: str = "", files: dict | N
     """One organisation, one case study whose text is ``body``."""
     src = root / "sources"
     (src / "case-studies").mkdir(parents=True)
-    (src / "index.yaml").write_text(textwrap.dedent(f"""\
+    (src / "index.yaml").write_text(textwrap.dedent("""\
         edition:
           title: Minimal
           edition: "1"
@@ -176,7 +176,7 @@ def minimal_edition(root: Path, body: str, extra_case: str = "", files: dict | N
           identifier: urn:uuid:00000000-0000-4000-8000-000000000002
           date: 2099-02-01
         organisations:
-          one: {{name: One Trust, region: London}}
+          one: {name: One Trust, region: London}
         case_studies:
           - id: only
             title: Only case study

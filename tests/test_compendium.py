@@ -1,7 +1,6 @@
 """The compendium PDF read back: text, contents, outline, fonts, margins, reproducibility."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path

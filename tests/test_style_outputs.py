@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 
 from editions import minimal_edition
-from util import ROOT, run_cli
+from util import ROOT
 
 
 def build(sources, styles, out, *extra) -> str:

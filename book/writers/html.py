@@ -12,7 +12,6 @@ right ones into page-break markers and drops the rest (see ``epub.place_page_bre
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import quote
 
 from .. import ast
@@ -430,19 +429,11 @@ def title_page(edition, lang: str) -> str:
         lines.append(el("p", text(edition.subtitle), class_="standfirst"))
     lines.append(el("p", text(f"{edition.edition} edition"), class_="opener-meta"))
     lines.append(el("p", text(edition.publisher), class_="opener-org"))
-    imprint = [edition.rights, f"Published {_long_date(edition.date)}" if edition.date else "",
+    imprint = [edition.rights, f"Published {edition.long_date}" if edition.date else "",
                f"Identifier: {edition.identifier}", "Page numbers in this edition are those of the printed compendium."]
     lines.extend(el("p", text(line), class_="imprint") for line in imprint if line)
     section = el("section", "".join(lines), id="title-page", class_="title-page", epub_type="titlepage", aria_label="Title page")
     return document(edition.title, framed("title-page", section), lang, epub_type="frontmatter")
-
-
-def _long_date(iso: str) -> str:
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d:%B %Y}"
 
 
 def cover_document(edition, image_href: str, lang: str) -> str:

@@ -25,7 +25,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from reportlab.pdfgen import canvas as rl_canvas
@@ -33,6 +33,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from ..errors import Problem, Reporter, UserError
 from ..fsutil import atomic_write_bytes
 from ..index import Edition, Quote
+from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
 from . import onepager_layout as layout
 from .pdfcommon import MM, apply_reproducibility, print_marks
@@ -41,8 +42,6 @@ from .pdftags import Node, Tagger, set_node
 
 SERIAL_LIMIT = 2          # starting workers costs more than drawing one or two pages
 DROPPABLE = ("quote", "highlights", "themes", "award")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 # ------------------------------------------------------------------ what goes on a page
@@ -144,9 +143,8 @@ def make_context(loaded, options) -> Context:
 
 
 def long_date(edition: Edition, build_time: datetime) -> str:
-    """The edition's date (else the build's) as '30 November 2025', whatever the machine's locale."""
-    day = date.fromisoformat(edition.date) if edition.date else build_time.date()
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """The edition's date (else the build's) as '30 November 2025'."""
+    return edition.long_date or format_date(build_time.date())
 
 
 def footer_lines(style, edition: Edition, build_time: datetime) -> list:
