@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import io
 
-from reportlab.platypus import Frame, PageTemplate
-from reportlab.platypus.doctemplate import BaseDocTemplate, PageBegin
+from reportlab.platypus import Frame, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError, PageBegin
 
+from .. import ast
+from ..errors import Problem, UserError
 from ..model import PageMap
 from . import pdfcommon
 from .compendium_content import ContentBuilder
@@ -74,6 +76,9 @@ class CompendiumDoc(BaseDocTemplate):
         self.body_start: int | None = None
         self.running_org = ""
         self.suppress_head_on: set[int] = set()
+        self.places: dict[str, int] = {}     # the PDF's names of places (Anchor.key) -> page index
+        self.laying_out = None               # the flowable being laid out (named if it cannot be)
+        self.chapter_source = ""             # the source of the chapter being laid out
         self._outline_level = -1
         page = self.style.page
         extra = self.print_marks.boxes(page.width, page.height) if self.print_marks else {}
@@ -91,6 +96,7 @@ class CompendiumDoc(BaseDocTemplate):
             **extra,
         )
         pub = loaded.publication
+        self.sources = {c.id: c.source for c in pub.chapters}    # chapter id -> its source, for messages
         pdfcommon.set_metadata(self, pub.edition, "Case studies in NHS occupational health and wellbeing", pub.themes)
         self.decorator = PageDecorator(self)
         self._make_templates()
@@ -115,6 +121,10 @@ class CompendiumDoc(BaseDocTemplate):
         self.canv.drawPageRef = self.decorator.draw_page_ref
         self.canv.addPageLabel(0, "ROMAN_LOWER", 1)
 
+    def handle_flowable(self, flowables):
+        self.laying_out = flowables[0] if flowables else None
+        super().handle_flowable(flowables)
+
     def afterFlowable(self, flowable):
         page = self.page - 1
         pm = self.page_map
@@ -133,13 +143,17 @@ class CompendiumDoc(BaseDocTemplate):
     def _anchor(self, anchor, page: int, top: float):
         """Named places: chapters, parts, sections. Bookmarked, outlined and put in the page map."""
         pm = self.page_map
-        pm.anchors.setdefault(anchor.key, page)
+        name = anchor.name or anchor.key       # the page map keeps the model's names (chapter ids)
+        self.places.setdefault(anchor.key, page)
+        pm.anchors.setdefault(name, page)
         if anchor.running_head:
             self.running_org = anchor.running_head
         if anchor.kind in ("chapter", "index"):
             self.suppress_head_on.add(page)
+        if anchor.kind in ("chapter", "front"):
+            self.chapter_source = self.sources.get(name, "")
         if anchor.kind == "chapter":
-            pm.chapter_pages.setdefault(anchor.key, page)
+            pm.chapter_pages.setdefault(name, page)
         if anchor.kind == "body-start" and self.body_start is None:
             self.body_start = page
             self.canv.addPageLabel(page, "ARABIC", 1)
@@ -177,7 +191,7 @@ class CompendiumDoc(BaseDocTemplate):
         return [_roman(i + 1) for i in range(start)] + [str(i - start + 1) for i in range(start, total)]
 
     def label_for(self, key: str) -> str:
-        page = self.page_map.anchors.get(key)
+        page = self.places.get(key)
         return "?" if page is None else self.label_for_index(page)
 
     def label_for_index(self, page: int) -> str:
@@ -196,12 +210,62 @@ def _roman(n: int) -> str:
     return "".join(out)
 
 
+def too_tall(doc: CompendiumDoc, content: ContentBuilder) -> Problem:
+    """The problem to report when a flowable cannot be laid out on any page: what it is and the
+    file it came from, as far as known (else the chapter being laid out)."""
+    flowable = _named(doc.laying_out)
+    style = _house_style(getattr(flowable, "style", None), doc.style.styles) if isinstance(flowable, Paragraph) else None
+    if style is not None and style.leading > doc.height:
+        return Problem(f"style '{style.name}': leading {style.leading:g}pt is taller than the page's text area "
+                       f"({doc.height:.0f}pt): make it smaller", str(doc.style.files[-1]))
+    block = content.blocks.rendered.get(getattr(flowable, "_block_id", "") or getattr(flowable, "_continues", ""))
+    if block is not None:
+        what, words, source = _BLOCK_NAMES.get(block.role, "a block"), ast.stringify([block]), block.source
+    else:
+        what = getattr(flowable, "_what", "") or "a paragraph"
+        words = flowable.getPlainText() if isinstance(flowable, Paragraph) and not getattr(flowable, "_what", "") else ""
+        source = getattr(flowable, "_source", "")
+    words = " ".join(words.split()[:6])
+    if words:
+        what += f" ('{words}...')"
+    return Problem(f"{what} is too tall for one page: shorten it or split it", source or doc.chapter_source or None)
+
+
+_BLOCK_NAMES = {"P": "a paragraph", "Table": "a table", "BlockQuote": "a block quote", "Code": "a code block",
+                "Figure": "a figure", "L": "a list"}
+
+
+def _named(flowable):
+    """``flowable``, or the first flowable inside it (a block kept with the next) that knows its block."""
+    if flowable is None or _knows_block(flowable):
+        return flowable
+    for inner in getattr(flowable, "_content", None) or ():
+        found = _named(inner)
+        if _knows_block(found):
+            return found
+    return flowable
+
+
+def _knows_block(flowable) -> bool:
+    return any(getattr(flowable, name, "") for name in ("_block_id", "_continues", "_source"))
+
+
+def _house_style(style, names):
+    """The house style a paragraph style was derived from (its own, or an ancestor)."""
+    while style is not None and style.name not in names:
+        style = getattr(style, "parent", None)
+    return style
+
+
 def write_compendium(loaded, options) -> tuple[bytes, PageMap]:
     loaded.style.fonts.register()
     buffer = io.BytesIO()
     doc = CompendiumDoc(buffer, loaded, options)
     content = ContentBuilder(doc, loaded)
-    doc.build(content.story())
+    try:
+        doc.build(content.story())
+    except LayoutError:
+        raise UserError(too_tall(doc, content)) from None
     pdf = write_structure(buffer.getvalue(), doc.tagger, content.structure, lang=loaded.publication.edition.language,
                           link_labels=content.link_labels, references=frozenset(content.note_targets))
     return pdf, doc.page_map

@@ -11,13 +11,13 @@ front-matter section and index, a Part per part with a Sect per case study; the 
 from __future__ import annotations
 
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
 from ..model import highlight_parts
-from .pdfblocks import Anchor, BlockRenderer, tag, with_anchor
+from .pdfblocks import Anchor, BlockRenderer, chapter_key, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
 from .pdfpages import PageRefParagraph, ref_slot
 from .pdftags import Node
@@ -120,7 +120,7 @@ class ContentBuilder:
     def imprint(self) -> list:
         e = self.pub.edition
         lines = [f"{e.title}" + (f": {e.subtitle}" if e.subtitle else ""), f"Edition {e.edition}"]
-        lines += [f"Published by {e.publisher}" + (f", {_long_date(e.date)}" if e.date else "")]
+        lines += [f"Published by {e.publisher}" + (f", {e.long_date}" if e.date else "")]
         if e.rights:
             lines.append(e.rights)
         lines.append(f"Identifier: {e.identifier}")
@@ -137,7 +137,8 @@ class ContentBuilder:
     def _contents_lines(self) -> list:
         flows = []
         for chapter in self.pub.front:
-            flows.append(self.page_ref_line(self._markup(chapter.title, "toc_entry"), "toc_entry", [chapter.id], chapter.id))
+            key = chapter_key(chapter.id)
+            flows.append(self.page_ref_line(self._markup(chapter.title, "toc_entry"), "toc_entry", [key], key))
         for part in self.pub.parts:
             title = self._markup(f"Part {part.number}  \u00b7  {part.title}", "toc_part")
             flows.append(self.page_ref_line(title, "toc_part", [part.id], part.id))
@@ -146,14 +147,16 @@ class ContentBuilder:
                 org_ps = self.style.paragraph_style("toc_organisation")
                 markup = (f'{self._markup(chapter.title, "toc_entry")}<br/><font name="{org_ps.fontName}" size="{org_ps.fontSize}"'
                           f' color="{org_ps.textColor.hexval().replace("0x", "#")}">{org}</font>')
-                flows.append(self.page_ref_line(markup, "toc_entry", [chapter.id], chapter.id))
+                key = chapter_key(chapter.id)
+                flows.append(self.page_ref_line(markup, "toc_entry", [key], key))
         flows.append(Spacer(0, 6))     # no element: skipped by the TOC
         for key, title in (("index-organisations", "Index of organisations"), ("index-themes", "Index of themes")):
             flows.append(self.page_ref_line(self._markup(title, "toc_part"), "toc_part", [key], key))
         return flows
 
     def front_chapter(self, chapter) -> list:
-        head = with_anchor(self.p(chapter.title, "h1", role="H1"), Anchor(chapter.id, "front", chapter.title, 0))
+        head = with_anchor(self.p(chapter.title, "h1", role="H1"),
+                           Anchor(chapter_key(chapter.id), "front", chapter.title, 0, name=chapter.id))
         return self.section([PageBreak(), head] + self.blocks.blocks(chapter.blocks) + self.endnotes(chapter))
 
     def part_opener(self, part, first: bool) -> list:
@@ -172,7 +175,7 @@ class ContentBuilder:
     # ---------------------------------------------------------------- a case study
     def case_study(self, chapter) -> list:
         cs = chapter.case_study
-        anchor = Anchor(chapter.id, "chapter", cs.title, 1, running_head=chapter.lead.name)
+        anchor = Anchor(chapter_key(chapter.id), "chapter", cs.title, 1, running_head=chapter.lead.name, name=chapter.id)
         flows = [PageBreak(), Marker(anchor)]
         flows += self.opener(chapter)
         flows += self.blocks.blocks(chapter.blocks)
@@ -193,13 +196,21 @@ class ContentBuilder:
         else:
             flows.append(self.p(cs.summary, "standfirst"))
         if cs.highlights:
-            flows.append(self.highlights(cs.highlights))
+            flows += self.from_index(self.highlights(cs.highlights), f"the highlights of case study '{cs.id}'")
         if cs.quote:
-            flows.append(self.pull_quote(cs.quote))
+            flows += self.from_index([self.pull_quote(cs.quote)], f"the quote of case study '{cs.id}'")
         return flows
 
-    def highlights(self, items) -> Flowable:
-        """The highlights box: one table row per highlight, so a long list can run over a page."""
+    def from_index(self, flows: list, what: str) -> list:
+        """Flowables of text from the index: an error names the index file and what they are."""
+        for flow in flows:
+            flow._source, flow._what = self.loaded.index.label, what
+        return flows
+
+    def highlights(self, items) -> list:
+        """The highlights box: one table row per highlight, so a long list can run over a page.
+        A highlight taller than a page (a table row cannot hold a list that splits) is set as a
+        plain list under its heading, without the box."""
         box = self.style.styles.get("highlight_box", {})
         pad = float(box.get("borderPadding", 10) or 10)
         rows = [[self.p("Highlights", "highlight_title", role="H2")]]
@@ -223,7 +234,18 @@ class ContentBuilder:
         table.spaceBefore, table.spaceAfter = 4, 14
         # one list in the structure, though each row holds a list of one item
         items = Node("L", [Node("LI", para) for para in paras], attrs={"O": "List", "ListNumbering": "Square"})
-        return tag(table, None, "Aside", node=Node("Aside", rows[0], items))
+        aside = Node("Aside", rows[0], items)
+        table.wrap(self.doc.width, self.doc.height)
+        if max(table._rowHeights) <= self.doc.height:
+            return [tag(table, None, "Aside", node=aside)]
+        title = rows[0][0]
+        plain = ListFlowable(
+            [ListItem(para) for para in paras],
+            bulletType="bullet", start="\u25a0", leftIndent=12, bulletFontSize=6,
+            bulletFontName=self.style.paragraph_style("highlight_item").fontName,
+            bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2, spaceAfter=14,
+        )
+        return [title, plain]
 
     def highlight_item(self, item: str):
         label, rest = highlight_parts(item)
@@ -232,7 +254,8 @@ class ContentBuilder:
         return tag(Paragraph(markup, ps), None, "LBody")
 
     def pull_quote(self, quote) -> Flowable:
-        """The quote with name and role, with the style's rule down its left side; never split."""
+        """The quote with name and role, with the style's rule down its left side; never split,
+        unless it is taller than a page."""
         spec = self.style.styles["pullquote"]
         flows = [self.p(f"\u201c{quote.text}\u201d", "pullquote", leftIndent=0)]
         who = ", ".join(x for x in (quote.name, quote.role) if x)
@@ -247,6 +270,8 @@ class ContentBuilder:
             *([("LINEBEFORE", (0, 0), (0, -1), float(spec.get("ruleWidth") or 3), colors.HexColor(rule))] if rule else []),
         ]))
         table.spaceBefore, table.spaceAfter = 6, 16
+        if table.wrap(self.doc.width, self.doc.height)[1] > self.doc.height:
+            table.splitInRow = 1
         return tag(table, None, "BlockQuote", node=Node("BlockQuote", flows))
 
     def endnotes(self, chapter) -> list:
@@ -289,7 +314,7 @@ class ContentBuilder:
                     section.append(self.p(letter, "h4", role="H2"))
                 if new_letter or group is None:
                     group = Node("L", attrs={"O": "List", "ListNumbering": "None"})
-                keys = [c.id for c in entry.chapters]
+                keys = [chapter_key(c.id) for c in entry.chapters]
                 line = self.page_ref_line(self._markup(entry.term, "index_entry"), "index_entry", keys, keys[0])
                 group.add(Node("LI", Node("LBody", line)))
                 section.append(line)
@@ -299,10 +324,3 @@ class ContentBuilder:
 
 def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _long_date(iso: str) -> str:
-    from datetime import date
-
-    d = date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%B')} {d.year}"

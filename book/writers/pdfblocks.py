@@ -5,6 +5,8 @@ compendium records where each block fell (for the EPUB's page list). It also car
 of the tagged PDF's structure tree (``_struct``, a ``pdftags.Node``): containers (lists, tables,
 quotes, figures) adopt their children's elements as they are built, so the tree follows the model.
 An unknown block is rendered as its plain text with a warning, never dropped and never a crash.
+The renderer remembers every block it rendered by id (``rendered``), so that a block that cannot
+be laid out can be named in the error.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Para
 from reportlab.platypus.flowables import HRFlowable
 
 from .. import ast
-from .pdfinline import InlineMarkup, escape
+from .pdfinline import INLINE_IMAGE_LINES, InlineMarkup
 from .pdftags import Node, set_node
 
 MAX_FIGURE_HEIGHT = 0.55   # of the frame height: a tall image never takes a page on its own
@@ -29,11 +31,19 @@ HEADER_SCOPE = {"TH": {"attrs": {"O": "Table", "Scope": "Column"}}}
 
 @dataclass(frozen=True)
 class Anchor:
-    key: str
+    key: str                       # the PDF's name for the place: destination, outline, page-number form
     kind: str                      # chapter, part, section, body-start, front
     title: str = ""
     outline_level: int | None = None
     running_head: str = ""
+    name: str = ""                 # its name in the page map when that differs from ``key`` (a chapter id)
+
+
+def chapter_key(chapter_id: str) -> str:
+    """The PDF's name for a chapter: ids are the editors' choice, and one such as 'contents' or
+    'index-themes' must not take the place of the book's own pages (no built-in name and no
+    block id has a colon)."""
+    return "chapter:" + chapter_id
 
 
 def with_anchor(flowable, anchor: Anchor):
@@ -60,6 +70,8 @@ class BlockRenderer:
         self.language = language
         self._styles: dict[str, ParagraphStyle] = {}
         self.link_color = style.color("nhs-blue")
+        self.style_images: dict = {}             # the publication's images: src -> ImageInfo
+        self.rendered: dict[str, ast.Block] = {}  # block id -> block, for error messages
 
     # ---------------------------------------------------------------- styles and text
     def pstyle_from(self, base: ParagraphStyle, **overrides) -> ParagraphStyle:
@@ -75,9 +87,17 @@ class BlockRenderer:
             self._styles[key] = ParagraphStyle(f"{name}-{len(self._styles)}", parent=base, **overrides)
         return self._styles[key]
 
+    def inline(self, ps: ParagraphStyle, image_box: tuple[float, float] | None = None) -> InlineMarkup:
+        """Inline markup for ``ps``; images at most ``image_box`` (default: a few lines high)."""
+        return InlineMarkup(self.style, ps.fontName, self.link_color, self.style_images,
+                            image_box or (self.width, INLINE_IMAGE_LINES * ps.leading))
+
     def para(self, inlines: list[ast.Inline], style_name: str, block=None, role=None, prefix: str = "", **overrides):
         ps = self.pstyle(style_name, **overrides)
-        markup = prefix + InlineMarkup(self.style, ps.fontName, self.link_color).render(inlines)
+        inline = self.inline(ps)
+        markup = prefix + inline.render(inlines)
+        if inline.has_images:
+            ps = self.pstyle(style_name, **overrides, autoLeading="max")   # a line as tall as its images
         return tag(Paragraph(markup, ps), block, role)
 
     def text_para(self, text: str, style_name: str, role="P", block=None, **overrides):
@@ -95,6 +115,8 @@ class BlockRenderer:
         return out
 
     def block(self, block: ast.Block, context: str = "body") -> list:
+        if block.id:
+            self.rendered.setdefault(block.id, block)
         render = _DISPATCH.get(type(block))
         if render is None:
             if self.reporter:
@@ -116,11 +138,13 @@ class BlockRenderer:
 
     def r_code(self, block: ast.CodeBlock, context: str):
         # a Paragraph, not Preformatted: long lines wrap instead of crossing the margin
-        lines = [escape(line).replace("  ", "&nbsp; ") for line in block.text.split("\n")]
         # the shaded box is drawn borderPadding outside the text: indent so it stays inside the margins
         pad = self.style.paragraph_style("code").borderPadding or 0
         pad = max(pad) if isinstance(pad, (list, tuple)) else pad
         ps = self.pstyle("code", leftIndent=pad, rightIndent=pad)
+        # characters the mono font lacks are set in the fallback font, as in running text
+        inline = InlineMarkup(self.style, ps.fontName, self.link_color)
+        lines = [inline.text(line, wrap_long=False).replace("  ", "&nbsp; ") for line in block.text.split("\n")]
         return [tag(Paragraph("<br/>".join(lines) or "&nbsp;", ps), block)]
 
     def r_rule(self, block, context):
@@ -232,9 +256,10 @@ def _caption_inlines(block: ast.Figure) -> list[ast.Inline]:
 
 def quote_box(flowables, rule_color: str, font_name: str) -> Table:
     """A block quote: indented, with a rule in the house colour down its left side. A one-column
-    table with one row per inner flowable, so it can split between paragraphs across pages."""
+    table with one row per inner flowable, so it can split between paragraphs across pages, and
+    inside a paragraph taller than a page (ReportLab cannot split other flowables inside a row)."""
     rows = [[f] for f in flowables] or [[Spacer(0, 0)]]
-    table = Table(rows, hAlign="LEFT")
+    table = Table(rows, hAlign="LEFT", splitInRow=int(all(isinstance(f, Paragraph) for f in flowables)))
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font_name),
         ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
@@ -248,7 +273,8 @@ def quote_box(flowables, rule_color: str, font_name: str) -> Table:
 
 
 class TableRenderer:
-    """Tables fitted to the measure, header rows repeated on every page."""
+    """Tables fitted to the measure, header rows repeated on every page, merged cells merged.
+    A row taller than a page is split inside the row."""
 
     def __init__(self, blocks: BlockRenderer):
         self.b = blocks
@@ -276,13 +302,23 @@ class TableRenderer:
         font_scale = 1.0 if ncols <= 6 else max(0.8, 6 / ncols)   # column groups cap ncols, so this stays legible
         cell_style = self._scaled("table_cell", font_scale)
         head_style = self._scaled("table_header", font_scale)
-        rows = [self._row(r, head_style, ncols, "TH", block.aligns) for r in block.head]
-        rows += [self._row(r, cell_style, ncols, "TD", block.aligns) for r in block.body + block.foot]
+        widths = self._widths(block, ncols)
+        pad = 4 * font_scale
+        rows, nodes, spans = [], [], []
+        for section, style, role in ((block.head, head_style, "TH"), (block.body, cell_style, "TD"), (block.foot, cell_style, "TD")):
+            for grid_row in _grid(section, ncols):
+                row, cells = self._row(grid_row, style, role, block.aligns, widths, pad)
+                for c, slot in enumerate(grid_row):
+                    if isinstance(slot, ast.Cell) and (slot.colspan > 1 or slot.rowspan > 1):
+                        spans.append(("SPAN", (c, len(rows)), (c + slot.colspan - 1, len(rows) + slot.rowspan - 1)))
+                rows.append(row)
+                nodes.append(Node("TR", cells))
         if not rows:
             return []
-        widths = self._widths(block, ncols)
-        table = Table(rows, colWidths=widths, repeatRows=len(block.head), hAlign="LEFT", splitByRow=1)
+        table = Table(rows, colWidths=widths, repeatRows=len(block.head), hAlign="LEFT", splitByRow=1, splitInRow=1)
         table.setStyle(self._table_style(len(block.head), len(rows), font_scale))
+        if spans:
+            table.setStyle(TableStyle(spans))
         table.spaceBefore, table.spaceAfter = (2 if continued else 6), 8
         flows = [tag(table, block)]
         caption = ast.stringify(block.caption).strip()
@@ -291,11 +327,11 @@ class TableRenderer:
             flows.insert(0, cap)
             cap.keepWithNext = True
             table._struct.add(cap)
-        head, body = rows[:len(block.head)], rows[len(block.head):]
+        head, body = nodes[:len(block.head)], nodes[len(block.head):]
         if head:
-            table._struct.add(Node("THead", [self._row_node(row, "TH") for row in head]))
+            table._struct.add(Node("THead", head))
         if body:
-            table._struct.add(Node("TBody", [self._row_node(row, "TD") for row in body]))
+            table._struct.add(Node("TBody", body))
         return flows
 
     def _scaled(self, name: str, scale: float) -> ParagraphStyle:
@@ -304,25 +340,37 @@ class TableRenderer:
             return base
         return self.b.pstyle(name, fontSize=base.fontSize * scale, leading=base.leading * scale)
 
-    def _row(self, cells: list[ast.Cell], style: ParagraphStyle, ncols: int, role: str, aligns=None):
-        row = []
-        for cell in cells[:ncols]:
-            inlines = []
-            for b in cell.blocks:
-                if inlines:
-                    inlines.append(ast.LineBreak())
-                inlines.extend(getattr(b, "content", None) or [ast.Str(ast.stringify([b]))])
-            markup = InlineMarkup(self.b.style, style.fontName, self.b.link_color).render(inlines)
-            align = _ALIGN.get(aligns[len(row)] if aligns and len(row) < len(aligns) else "", None)
+    def _row(self, grid_row: list, style: ParagraphStyle, role: str, aligns, widths: list[float], pad: float):
+        """The Table row for one row of the grid, and the row's cell elements: one per cell, an
+        empty one where there is no cell, none where a merged cell covers the place."""
+        row, cells = [], []
+        for c, slot in enumerate(grid_row):
+            if isinstance(slot, _Covered):
+                row.append("")
+                continue
+            attrs = dict(HEADER_SCOPE.get(role, {}).get("attrs") or {})
+            if slot is None:
+                row.append("")
+                cells.append(Node(role, attrs=attrs or None))
+                continue
+            inlines = _cell_inlines(slot)
+            width = sum(widths[c:c + slot.colspan]) - 2 * pad
+            # an image alone in a cell may fill the cell's width; beside text it stays a few lines high
+            height = self.b.height * MAX_FIGURE_HEIGHT if _only_images(inlines) else INLINE_IMAGE_LINES * style.leading
+            inline = self.b.inline(style, (max(width, 1.0), height))
+            markup = inline.render(inlines)
+            align = _ALIGN.get(aligns[c] if aligns and c < len(aligns) else "", None)
             cell_style = style if align is None or align == style.alignment else self.b.pstyle_from(style, alignment=align)
-            row.append(tag(Paragraph(markup or "", cell_style), None, role, **HEADER_SCOPE.get(role, {})))
-        row += [""] * (ncols - len(row))
-        return row
-
-    @staticmethod
-    def _row_node(row: list, role: str) -> Node:
-        """A TR with a cell for every column: a padding cell is an empty TH or TD, keeping the grid regular."""
-        return Node("TR", [getattr(cell, "_struct", None) or Node(role, **HEADER_SCOPE.get(role, {})) for cell in row])
+            if inline.has_images:
+                cell_style = self.b.pstyle_from(cell_style, autoLeading="max")   # a line as tall as its images
+            if slot.colspan > 1:
+                attrs.update(O="Table", ColSpan=slot.colspan)
+            if slot.rowspan > 1:
+                attrs.update(O="Table", RowSpan=slot.rowspan)
+            flow = tag(Paragraph(markup or "", cell_style), None, role, attrs=attrs or None)
+            row.append(flow)
+            cells.append(flow._struct)
+        return row, cells
 
     def _widths(self, block: ast.Table, ncols: int) -> list[float]:
         given = [w for w in block.widths if w]
@@ -354,13 +402,105 @@ class TableRenderer:
         return TableStyle(cmds)
 
 
+class _Covered:
+    """A place of the grid that a merged cell to its left or above covers."""
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: tuple[int, int]):
+        self.origin = origin     # (row, column) of the cell that covers it
+
+
+def _grid(rows: list[list[ast.Cell]], ncols: int) -> list[list]:
+    """Rows laid out on the table's grid, as HTML and pandoc place cells: each cell takes the first
+    place in its row not covered by a cell from a row above. Each place holds the Cell that starts
+    there (its spans clipped to the grid and these rows), a ``_Covered`` where a merged cell covers
+    it, or None where the row has no cell."""
+    grid: list[list] = [[None] * ncols for _ in rows]
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while c < ncols and grid[r][c] is not None:
+                c += 1
+            if c >= ncols:
+                break           # more cells than columns: the rest has no place, as before
+            colspan = 1
+            while colspan < max(cell.colspan, 1) and c + colspan < ncols and grid[r][c + colspan] is None:
+                colspan += 1
+            rowspan = 1
+            while (rowspan < max(cell.rowspan, 1) and r + rowspan < len(rows)
+                   and all(grid[r + rowspan][k] is None for k in range(c, c + colspan))):
+                rowspan += 1
+            covered = _Covered((r, c))
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + colspan):
+                    grid[rr][cc] = covered
+            grid[r][c] = ast.Cell(cell.blocks, cell.align, colspan, rowspan)
+            c += colspan
+    return grid
+
+
 def _column_subset(block: ast.Table, columns: list[int]) -> ast.Table:
-    pick = lambda row: [row[c] for c in columns if c < len(row)]  # noqa: E731
+    """The table of some of ``block``'s columns (ascending), cells placed by their grid position.
+    A merged cell keeps only the columns it spans in the group where it starts; the places it
+    covers in other groups are empty (its text is never repeated)."""
+    chosen = set(columns)
+
+    def span_in_group(cell: ast.Cell, c: int) -> int:
+        n = 1
+        while n < cell.colspan and c + n in chosen:
+            n += 1
+        return n
+
+    def pick(rows: list[list[ast.Cell]]) -> list[list[ast.Cell]]:
+        grid = _grid(rows, block.columns)
+        out = []
+        for grid_row in grid:
+            row = []
+            for c in columns:
+                slot = grid_row[c]
+                if isinstance(slot, ast.Cell):
+                    row.append(ast.Cell(slot.blocks, slot.align, span_in_group(slot, c), slot.rowspan))
+                    continue
+                if isinstance(slot, _Covered):
+                    r0, c0 = slot.origin
+                    if c0 in chosen and c < c0 + span_in_group(grid[r0][c0], c0):
+                        continue            # covered by a cell of this group: no cell of its own
+                row.append(ast.Cell([]))
+            out.append(row)
+        return out
+
     return ast.Table(
         caption=[], aligns=[block.aligns[c] for c in columns], widths=[block.widths[c] for c in columns],
-        head=[pick(r) for r in block.head], body=[pick(r) for r in block.body], foot=[pick(r) for r in block.foot],
+        head=pick(block.head), body=pick(block.body), foot=pick(block.foot),
         id=block.id, source=block.source,
     )
+
+
+def _cell_inlines(cell: ast.Cell) -> list[ast.Inline]:
+    """A cell's blocks as one run of inlines, a line break between blocks; a figure's images stay images."""
+    inlines: list[ast.Inline] = []
+    for b in cell.blocks:
+        if inlines:
+            inlines.append(ast.LineBreak())
+        if isinstance(b, ast.Figure) and b.images:
+            inlines.extend(b.images)
+        else:
+            inlines.extend(getattr(b, "content", None) or [ast.Str(ast.stringify([b]))])
+    return inlines
+
+
+def _only_images(inlines: list[ast.Inline]) -> bool:
+    """Nothing but images (or images as the words of links) and the space between them."""
+    seen = False
+    for node in inlines:
+        if isinstance(node, ast.Image):
+            seen = True
+        elif isinstance(node, ast.Link) and node.content and _only_images(node.content):
+            seen = True
+        elif not isinstance(node, (ast.Space, ast.SoftBreak, ast.LineBreak)):
+            return False
+    return seen
 
 
 _DISPATCH = {

@@ -2,7 +2,9 @@
 
 ReportLab's paragraph markup is XML-like: an unescaped ``&``, ``<`` or ``>`` silently corrupts or
 drops words, so markup is only ever built here, from the model, never from source text.
-Characters the body font lacks are wrapped in the fallback font the style declares.
+Characters the body font lacks are wrapped in the fallback font the style declares (code too,
+in the mono font). An image with a usable file is set inline, scaled to fit; only links to web,
+mail and phone addresses and to places in the book become links.
 """
 from __future__ import annotations
 
@@ -20,6 +22,16 @@ _TAGS = {
     ast.Superscript: "super",
     ast.Subscript: "sub",
 }
+
+
+# what a PDF link may point at (as the model's sanitiser): nothing that runs code or opens files
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+INLINE_IMAGE_LINES = 4      # an image in running text is at most this many lines high
+
+
+def safe_url(url: str) -> bool:
+    compact = re.sub(r"[\x00-\x20\x7f]", "", url)
+    return compact.startswith("#") or compact.lower().startswith(SAFE_SCHEMES)
 
 
 _LONG_WORD = re.compile(r"[^\s/]{31,}")
@@ -58,20 +70,31 @@ def _all_drawable(fonts, font_name: str, text: str) -> bool:
 
 
 class InlineMarkup:
-    """Renders inlines for one font (the paragraph style's), with the style's glyph fallback."""
+    """Renders inlines for one font (the paragraph style's), with the style's glyph fallback.
 
-    def __init__(self, style, font_name: str, link_color: str = "#005EB8"):
+    ``images`` (src -> ImageInfo) lets images with a usable file be set inline, at most
+    ``image_box`` (width, height) in points; ``has_images`` then tells that the paragraph needs
+    ``autoLeading`` for lines as tall as their images."""
+
+    def __init__(self, style, font_name: str, link_color: str = "#005EB8", images=None, image_box=None):
         self.style = style
         self.font_name = font_name
         self.link_color = link_color
+        self.images = images or {}
+        self.image_box = image_box
+        self.has_images = False
 
-    def text(self, text: str) -> str:
-        """Escaped text, with runs the font cannot draw set in the fallback font."""
-        text = breakable(clean(text))
-        if _all_drawable(self.style.fonts, self.font_name, text):
+    def text(self, text: str, font_name: str | None = None, wrap_long: bool = True) -> str:
+        """Escaped text, with runs the font (``font_name``, else the paragraph's) cannot draw set in
+        the fallback font. ``wrap_long``: offer break points in over-long words (not in code)."""
+        font_name = font_name or self.font_name
+        text = clean(text)
+        if wrap_long:
+            text = breakable(text)
+        if _all_drawable(self.style.fonts, font_name, text):
             return escape(text)
         out = []
-        for run, fallback in self.style.fonts.split_by_font(text, self.font_name):
+        for run, fallback in self.style.fonts.split_by_font(text, font_name):
             piece = escape(run)
             out.append(f'<font name="{fallback}">{piece}</font>' if fallback else piece)
         return "".join(out)
@@ -106,7 +129,7 @@ class InlineMarkup:
         if isinstance(node, ast.LineBreak):
             return "<br/>"
         if isinstance(node, ast.Code):
-            return f'<font name="{self.style.fonts.font_name("mono")}">{escape(node.text)}</font>'
+            return self.code(node.text)
         if isinstance(node, ast.Math):
             return self.text(node.text)
         if isinstance(node, ast.Quoted):
@@ -117,16 +140,40 @@ class InlineMarkup:
         if isinstance(node, ast.Note):
             return self.note_ref(node)
         if isinstance(node, ast.Image):
-            # an image inside running text: its alt text keeps the sentence whole
-            return f"<i>{self.text(node.alt)}</i>" if node.alt else ""
+            return self.image(node)
         if isinstance(node, ast.SmallCaps):
             return self.render(node.content)
         if isinstance(node, ast.Container) or isinstance(node, ast.Span):
             return self.render(node.content)
         return self.text(ast.stringify([node]))  # an unknown inline still keeps its words
 
+    def code(self, text: str) -> str:
+        """Code in the mono font; characters it lacks in the fallback font."""
+        mono = self.style.fonts.font_name("mono")
+        return f'<font name="{mono}">{self.text(text, mono, wrap_long=False)}</font>'
+
+    def image(self, node: ast.Image) -> str:
+        """The image itself, scaled to fit the line box, then its alt text (in italics): the alt
+        text keeps the sentence whole for readers who cannot see it, and is all that is printed
+        when there is no file to show."""
+        alt = f"<i>{self.text(node.alt)}</i>" if node.alt else ""
+        info = self.images.get(node.src) if node.src else None
+        if info is None or not self.image_box or not info.width or not info.height:
+            return alt
+        max_w, max_h = self.image_box
+        natural_w = info.width * 72.0 / (info.dpi or 150)
+        natural_h = natural_w * info.height / info.width
+        scale = min(1.0, max_w / natural_w, max_h / natural_h)
+        self.has_images = True
+        width = natural_w * scale
+        img = f'<img src="{escape(str(info.path))}" width="{width:.2f}" height="{natural_h * scale:.2f}" valign="top"/>'
+        if not alt:
+            return img
+        # under a wide image (ReportLab would let the word after it run past the line's end)
+        return img + ("<br/>" if width > max_w / 2 else " ") + alt
+
     def link(self, node: ast.Link) -> str:
-        if not node.url:
+        if not node.url or not safe_url(node.url):
             return self.render(node.content)   # a link whose target was dropped keeps its words
         href = escape(node.url)
         return f'<a href="{href}" color="{self.link_color}"><u>{self.render(node.content)}</u></a>'

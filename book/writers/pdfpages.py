@@ -21,7 +21,8 @@ def ref_slot(font: str, size: float) -> float:
 
 
 def form_name(key: str) -> str:
-    return "pg_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
+    """A PDF name for a key's page-number form: one per key (each other character spelt out)."""
+    return "pg_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", key)
 
 
 class PageDecorator:
@@ -47,11 +48,16 @@ class PageDecorator:
         return ps.fontName, ps.fontSize, ps.textColor
 
     def _text(self, canv, style_name: str, x: float, y: float, text: str, align: str = "left", color=None):
+        """One line of text; characters the style's font lacks drawn in the fallback font."""
         font, size, color_default = self._font(style_name)
-        canv.setFont(font, size)
         canv.setFillColor(color or color_default)
-        draw = {"left": canv.drawString, "right": canv.drawRightString, "centre": canv.drawCentredString}[align]
-        draw(x, y, clean(text))
+        runs = [(run, fallback or font) for run, fallback in self.style.fonts.split_by_font(clean(text), font)]
+        width = sum(stringWidth(run, name, size) for run, name in runs)
+        x -= {"left": 0, "right": width, "centre": width / 2}[align]
+        for run, name in runs:
+            canv.setFont(name, size)
+            canv.drawString(x, y, run)
+            x += stringWidth(run, name, size)
 
     # ---------------------------------------------------------------- cover and openers
     def cover(self, canv, doc):
@@ -96,8 +102,8 @@ class PageDecorator:
         left, right = doc.leftMargin, w - doc.rightMargin
         verso = self._is_verso(doc, page)
         text = self.edition.title if verso else doc.running_org
-        self._text(canv, "running_head", left if verso else right, y, _fit(text, self._font("running_head"), right - left),
-                   "left" if verso else "right")
+        self._text(canv, "running_head", left if verso else right, y,
+                   _fit(text, self._font("running_head"), right - left, self.style.fonts), "left" if verso else "right")
         canv.setStrokeColor(self._color("nhs-pale-grey"))
         canv.setLineWidth(0.6)
         canv.line(left, y - 6, right, y - 6)
@@ -178,12 +184,16 @@ class PageDecorator:
             canv.endForm()
 
 
-def _fit(text: str, font, max_width: float) -> str:
+def _fit(text: str, font, max_width: float, fonts) -> str:
     """A running head never runs past its line: shorten it with an ellipsis."""
     name, size, _ = font
-    if stringWidth(text, name, size) <= max_width:
+
+    def width(t: str) -> float:
+        return sum(stringWidth(run, fallback or name, size) for run, fallback in fonts.split_by_font(t, name))
+
+    if width(text) <= max_width:
         return text
-    while text and stringWidth(text + "\u2026", name, size) > max_width:
+    while text and width(text + "\u2026") > max_width:
         text = text[:-1]
     return text.rstrip() + "\u2026"
 
