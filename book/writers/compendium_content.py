@@ -150,9 +150,16 @@ class ContentBuilder:
                 key = chapter_key(chapter.id)
                 flows.append(self.page_ref_line(markup, "toc_entry", [key], key))
         flows.append(Spacer(0, 6))     # no element: skipped by the TOC
-        for key, title in (("index-organisations", "Index of organisations"), ("index-themes", "Index of themes")):
+        for key, title, _entries in self.indexes():
             flows.append(self.page_ref_line(self._markup(title, "toc_part"), "toc_part", [key], key))
         return flows
+
+    def indexes(self):
+        """The back-matter indexes that have entries (an edition without themes has no theme index)."""
+        return [(key, title, entries) for key, title, entries in (
+            ("index-organisations", "Index of organisations", self.pub.organisation_index),
+            ("index-themes", "Index of themes", self.pub.theme_index),
+        ) if entries]
 
     def front_chapter(self, chapter) -> list:
         head = with_anchor(self.p(chapter.title, "h1", role="H1"),
@@ -298,10 +305,7 @@ class ContentBuilder:
     # ---------------------------------------------------------------- back matter
     def index_pages(self) -> list:
         flows = [NextPageTemplate("index")]
-        for key, title, entries in (
-            ("index-organisations", "Index of organisations", self.pub.organisation_index),
-            ("index-themes", "Index of themes", self.pub.theme_index),
-        ):
+        for key, title, entries in self.indexes():
             head = with_anchor(self.p(title, "index_title", role="H1"), Anchor(key, "index", title, 0, running_head="Index"))
             section = [PageBreak(), head]
             letter = ""
