@@ -290,8 +290,8 @@ def test_with_drops_allowed_the_quote_then_the_highlights_are_left_out_with_a_wa
 
 
 # ------------------------------------------------------------------ print, bytes, fonts
-def test_print_marks_add_a_bleed_the_band_runs_into(sample, grid):
-    options = Options(sources=ROOT / "sources", styles=ROOT / "styles", out=Path("unused"), print_marks=True)
+def test_print_marks_add_a_bleed_the_band_runs_into(sample, grid, tmp_path):
+    options = Options(sources=ROOT / "sources", styles=ROOT / "styles", out=tmp_path, print_marks=True)
     pages, combined = write_onepagers(sample.loaded, sample.page_map, options, Reporter(quiet=True))
     bleed = sample.loaded.style.page.bleed
     for key, pdf in pages.items():
