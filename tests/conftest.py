@@ -25,7 +25,7 @@ def sample_build(tmp_path_factory):
 
 
 @contextmanager
-def source_date_epoch(value: str):
+def source_date_epoch(value: str = EPOCH):
     """SOURCE_DATE_EPOCH set for one build only: tests must not depend on each other's environment."""
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = value
@@ -36,6 +36,21 @@ def source_date_epoch(value: str):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_build):
+    return sample_build / "compendium.pdf"
+
+
+@pytest.fixture(scope="session")
+def sample_loaded(tmp_path_factory):
+    """The sample edition's model, as the writers get it."""
+    from book.errors import Reporter
+    from book.pipeline import Options, load
+
+    out = tmp_path_factory.mktemp("sample-loaded")
+    return load(Options(sources=ROOT / "sources", styles=ROOT / "styles", out=out), Reporter(quiet=True))
 
 
 @pytest.fixture

@@ -17,17 +17,6 @@ from util import ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
-def sample_pdf(sample_build):
-    return sample_build / "compendium.pdf"
-
-
-@pytest.fixture(scope="module")
-def sample_loaded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("loaded")
-    return load(Options(sources=ROOT / "sources", styles=ROOT / "styles", out=out), Reporter(quiet=True))
-
-
-@pytest.fixture(scope="module")
 def full_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("full")
     sources = full_edition(root)

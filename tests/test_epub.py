@@ -4,11 +4,9 @@ compared page by page with the compendium PDF."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from book.writers.compendium import write_compendium
 from book.writers.epub import ImageStore, accessibility, write_epub
 
 ROOT = Path(__file__).resolve().parent.parent
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: not the sample's own date, so ignoring it would show
+from conftest import source_date_epoch  # SOURCE_DATE_EPOCH 2026-01-01: not the sample's own date
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
@@ -158,19 +156,6 @@ def constructs_edition(root: Path) -> Path:
 
 
 # ------------------------------------------------------------------ building
-@contextmanager
-def source_date_epoch():
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-
-
 class Built:
     """One edition built through the real pipeline: the loaded model, the PDF, its page map,
     and the EPUB (bytes, and written to a file for the external tools)."""

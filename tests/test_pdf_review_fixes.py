@@ -279,8 +279,8 @@ organisations:
   one: {name: Org Alpha, region: London}
   two: {name: Org Beta, region: London}
 case_studies:
-  - {id: first, title: First study, lead: one, source: case-studies/first.md, summary: Summary one.}
-  - {id: second, title: Second study, lead: two, source: case-studies/second.md, summary: Summary two.}
+  - {id: first, title: First study, lead: one, source: case-studies/first.md, summary: Summary one., themes: [Clashes]}
+  - {id: second, title: Second study, lead: two, source: case-studies/second.md, summary: Summary two., themes: [Clashes]}
 """
 
 

@@ -133,17 +133,6 @@ def ua1_failures(report) -> list[str]:
 
 # ------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
-def sample_pdf(sample_build):
-    return sample_build / "compendium.pdf"
-
-
-@pytest.fixture(scope="module")
-def sample_loaded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tagged-loaded")
-    return load(Options(sources=ROOT / "sources", styles=ROOT / "styles", out=out), Reporter(quiet=True))
-
-
-@pytest.fixture(scope="module")
 def full(tmp_path_factory):
     root = tmp_path_factory.mktemp("tagged-full")
     sources = full_edition(root)
