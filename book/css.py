@@ -43,7 +43,7 @@ class CssWriter:
         self.rules = [
             '@charset "UTF-8";',
             '@namespace epub "http://www.idpf.org/2007/ops";',
-            f"/* Generated from {files} by book/style.py: edit the YAML, not this file.\n"
+            f"/* Generated from {files} by book/css.py: edit the YAML, not this file.\n"
             f"   Body text is {_num(body['fontSize'])}pt/{_num(body['leading'])}pt in print = 1em here. */",
         ]
         self.text_rules()
