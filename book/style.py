@@ -140,8 +140,4 @@ class HouseStyle:
 
 def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     """Read, check and resolve ``styles_dir/<name>.yaml``; UserError lists every problem."""
-    checked = check_style(Path(styles_dir), name)
-    return HouseStyle(name=name.removesuffix(".yaml"), title=checked.title, files=tuple(checked.files),
-                      palette=checked.palette, page=checked.page, fonts=checked.fonts, styles=checked.styles,
-                      onepager=checked.onepager, hyphenate=checked.hyphenate, min_text_size=checked.min_text_size,
-                      surfaces=checked.surfaces)
+    return HouseStyle(**check_style(Path(styles_dir), name))

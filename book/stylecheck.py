@@ -632,24 +632,9 @@ class PageGeometry:
     def column_width(self) -> float:
         return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
 
-@dataclass
-class Checked:
-    """A style's files read and checked: what HouseStyle is made of."""
-
-    title: str
-    files: list[Path]
-    palette: dict[str, str]
-    surfaces: dict[str, str]
-    page: PageGeometry
-    fonts: FontSet
-    styles: dict[str, dict]
-    onepager: dict
-    hyphenate: bool
-    min_text_size: float | None
-
-
-def check_style(styles_dir: Path, name: str) -> Checked:
-    """Read ``styles_dir/<name>.yaml`` (following ``extends``) and check it; UserError lists every problem."""
+def check_style(styles_dir: Path, name: str) -> dict:
+    """Read ``styles_dir/<name>.yaml`` (following ``extends``) and check it; UserError lists every
+    problem. Returns the fields of a ``book.style.HouseStyle``, as keyword arguments."""
     if not name or Path(name).name != name:
         raise UserError(f"style name '{name}': give the name of a file in {styles_dir} without '.yaml', e.g. house")
     data, origins, files = _read_chain(styles_dir, name)
@@ -669,8 +654,9 @@ def check_style(styles_dir: Path, name: str) -> Checked:
     check.contrast_section()
     check.problems.raise_if_any()
     fonts = FontSet(families=check.families, fallback=tuple(check.fallback), css_stacks=check.css_stacks)
-    return Checked(str(data["name"]), files, check.palette, dict(check.surfaces), page, fonts,
-                   _concrete_fonts(styles, fonts), onepager, hyphenate, min_text)
+    return dict(name=name.removesuffix(".yaml"), title=str(data["name"]), files=tuple(files), palette=check.palette,
+                surfaces=dict(check.surfaces), page=page, fonts=fonts, styles=_concrete_fonts(styles, fonts),
+                onepager=onepager, hyphenate=hyphenate, min_text_size=min_text)
 
 
 def _check_copy_fit(check: _Checker, onepager: dict, styles: dict, page) -> None:

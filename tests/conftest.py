@@ -53,6 +53,19 @@ def sample_loaded(tmp_path_factory):
     return load(Options(sources=ROOT / "sources", styles=ROOT / "styles", out=out), Reporter(quiet=True))
 
 
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory):
+    """The test edition that uses every construct, its compendium built once: (pdf path, sources)."""
+    from editions import full_edition
+    from util import run_cli
+
+    root = tmp_path_factory.mktemp("full")
+    sources = full_edition(root)
+    code, out = run_cli("pdf", "--sources", str(sources), "--out", str(root / "dist"), "-q")
+    assert code == 0, out
+    return root / "dist" / "compendium.pdf", sources
+
+
 @pytest.fixture
 def edition(tmp_path):
     """A copy of the sample edition that a test may break."""

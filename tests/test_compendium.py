@@ -7,22 +7,12 @@ from pathlib import Path
 
 import pikepdf
 import pypdf
-import pytest
 
 from book.errors import Reporter
 from book.pipeline import Options, load
 from editions import full_edition, minimal_edition, write_png
 from textcheck import missing_sentences, squash
 from util import ROOT, run_cli
-
-
-@pytest.fixture(scope="module")
-def full_build(tmp_path_factory):
-    root = tmp_path_factory.mktemp("full")
-    sources = full_edition(root)
-    code, out = run_cli("pdf", "--sources", str(sources), "--out", str(root / "dist"), "-q")
-    assert code == 0, out
-    return root / "dist" / "compendium.pdf", sources
 
 
 def pdf_text(path: Path) -> str:

@@ -19,7 +19,7 @@ import pytest
 from book import ast
 from book.errors import Reporter
 from book.pipeline import Options, load
-from editions import full_edition, minimal_edition
+from editions import minimal_edition
 from textcheck import squash
 from util import ROOT, run_cli
 
@@ -133,13 +133,11 @@ def ua1_failures(report) -> list[str]:
 
 # ------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tagged-full")
-    sources = full_edition(root)
-    code, out = run_cli("pdf", "--sources", str(sources), "--out", str(root / "dist"), "-q")
-    assert code == 0, out
-    loaded = load(Options(sources=sources, styles=ROOT / "styles", out=root / "dist"), Reporter(quiet=True))
-    return root / "dist" / "compendium.pdf", loaded
+def full(full_build, tmp_path_factory):
+    pdf, sources = full_build
+    loaded = load(Options(sources=sources, styles=ROOT / "styles", out=tmp_path_factory.mktemp("tagged-full")),
+                  Reporter(quiet=True))
+    return pdf, loaded
 
 
 @pytest.fixture(scope="module")
