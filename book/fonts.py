@@ -19,6 +19,8 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFile
+
+from .writers.pdffont import FixedTTFont
 from reportlab.lib.fonts import addMapping
 
 FACES = ("normal", "bold", "italic", "boldItalic")
@@ -65,7 +67,7 @@ def load_ttf(name: str, path: Path) -> TTFont:
     with _lock:
         font = _ttfonts.get((name, digest))
         if font is None:
-            font = TTFont(name, str(path))
+            font = FixedTTFont(name, str(path))
             _ttfonts[(name, digest)] = font
             _cmaps.setdefault(digest, frozenset(font.face.charToGlyph))
         return font
