@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import io
+from datetime import datetime
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from book.errors import Reporter
 from book.pipeline import Options, load
 from editions import minimal_edition
 from textcheck import squash
-from util import ROOT, run_cli
+from util import page_content, ROOT, run_cli
 
 
 # ------------------------------------------------------------------ reading the tree back
@@ -382,17 +383,16 @@ def test_paragraph_over_two_pages_is_one_element_and_header_rows_repeat_as_artif
     assert len(tables[0].elements("TR")) == 91
 
 
-def test_tagging_leaves_the_pages_as_they_were(sample_loaded, monkeypatch):
+def test_tagging_leaves_the_pages_as_they_were(sample_loaded):
     pdfium = pytest.importorskip("pypdfium2")
     from book.writers import compendium
 
     options = Options(sources=ROOT / "sources", styles=ROOT / "styles")
     tagged, _ = compendium.write_compendium(sample_loaded, options)
-    monkeypatch.setattr(compendium, "Tagger", lambda canv: None)
-    monkeypatch.setattr(compendium, "write_structure", lambda pdf, *args, **kwargs: pdf)
-    plain, _ = compendium.write_compendium(sample_loaded, options)
+    plain, _ = compendium.write_compendium(sample_loaded, options, tagged=False)
     with pikepdf.open(io.BytesIO(plain)) as pdf:
         assert "/StructTreeRoot" not in pdf.Root                     # the comparison is fair
+        assert all(b"/Artifact" not in page_content(page) for page in pdf.pages)
     a, b = pdfium.PdfDocument(tagged), pdfium.PdfDocument(plain)
     assert len(a) == len(b)
     for n in range(len(a)):
@@ -400,20 +400,19 @@ def test_tagging_leaves_the_pages_as_they_were(sample_loaded, monkeypatch):
 
 
 # ------------------------------------------------------------------ the API the one-pagers use
-def canvas_page(style, title: str, url: str) -> bytes:
+def canvas_page(style, title: str, url: str):
     """One page drawn straight on a canvas, the way the one-pagers are: a band (decoration),
-    a heading and a paragraph (flowables), a line of text and a linked image (canvas calls)."""
+    a heading and a paragraph (flowables), a line of text and a linked image (canvas calls).
+    Returns its recording and its structure."""
     from reportlab.lib.colors import HexColor
-    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph
 
-    from book.writers.pdfstruct import write_structure
+    from book.writers.pdfpage import PageRecorder
+    from book.writers.pdfstruct import adopt_orphans
     from book.writers.pdftags import Node, Tagger, set_node
 
     body = style.paragraph_style("body")
-    buffer = io.BytesIO()
-    canv = Canvas(buffer, pagesize=(595, 842), invariant=1, initialFontName=body.fontName, lang="en-GB")
-    canv.setTitle(title)
+    canv = PageRecorder((595, 842), body.fontName)
     tagger = Tagger(canv)
     root = Node("Document")
     canv.setFillColor(HexColor("#005EB8"))
@@ -431,28 +430,26 @@ def canvas_page(style, title: str, url: str) -> bytes:
         canv.rect(48, 560, 60, 60, stroke=1, fill=0)
         canv.linkURL(url, (48, 560, 108, 620), relative=1)
     canv.showPage()
-    canv.save()
-    return write_structure(buffer.getvalue(), tagger, root, lang="en-GB")
+    adopt_orphans(tagger.mcids, root)
+    return canv.recording(), root
 
 
 def test_canvas_pages_tagged_and_combined_pass_pdf_ua1(tmp_path):
     import page
 
     from book.style import load_style
-    from book.writers.pdfstruct import mark_document, merge_structure
+    from book.writers.pdfstruct import section_at
+    from book.writers.pdftags import Node
+    from book.writers.pdfwrite import Assembler, Metadata
 
     style = load_style(ROOT / "styles")
     style.fonts.register()
-    pdfs = [canvas_page(style, f"Organisation {n}", f"https://example.org/{n}") for n in (1, 2)]
-    sources = [pikepdf.open(io.BytesIO(data)) for data in pdfs]
-    combined = pikepdf.new()
-    for source in sources:
-        combined.pages.extend(source.pages)
-    merge_structure(combined, sources)
-    combined.docinfo = combined.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Two organisations")))
-    mark_document(combined, "en-GB")
+    pages = [canvas_page(style, f"Organisation {n}", f"https://example.org/{n}") for n in (1, 2)]
+    combined, root = Assembler(Metadata("Two organisations", datetime(2025, 1, 1), lang="en-GB")), Node("Document")
+    for recording, structure in pages:
+        root.kids.append(section_at(structure, combined.add_recording(recording)))
     path = tmp_path / "combined.pdf"
-    combined.save(path, deterministic_id=True)
+    path.write_bytes(combined.finish(root))
     report = page.validate_pdf(str(path), profile="ua1")
     assert ua1_failures(report) == []
     tagged = read_tagged(path)

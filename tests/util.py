@@ -16,3 +16,12 @@ def run_cli(*args: str) -> tuple[int, str]:
     with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
         code = main([*args, "--styles", str(ROOT / "styles")])
     return code, buffer.getvalue()
+
+
+def page_content(page) -> bytes:
+    """A pikepdf page's content: all its content streams, in order."""
+    import pikepdf
+
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    return b"\n".join(stream.read_bytes() for stream in streams)

@@ -15,8 +15,6 @@ structure tree that ``ContentBuilder`` built alongside the story.
 """
 from __future__ import annotations
 
-import io
-
 from reportlab.platypus import Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError, PageBegin
 
@@ -25,9 +23,11 @@ from ..errors import Problem, UserError
 from ..model import PageMap
 from . import pdfcommon
 from .compendium_content import ContentBuilder
+from .pdfpage import PageRecorder
 from .pdfpages import PageDecorator
-from .pdfstruct import write_structure
+from .pdfstruct import adopt_orphans
 from .pdftags import Tagger, inherit
+from .pdfwrite import Assembler, Metadata, OutlineEntry
 
 
 def words_in(piece) -> int:
@@ -67,8 +67,9 @@ class TrackingFrame(Frame):
 
 
 class CompendiumDoc(BaseDocTemplate):
-    def __init__(self, buffer, loaded, options):
+    def __init__(self, buffer, loaded, options, tagged: bool = True):
         self.loaded = loaded
+        self.tagged = tagged
         self.style = loaded.style
         self.page_map = PageMap()
         self.print_marks = pdfcommon.print_marks(self.style) if options.print_marks else None
@@ -80,6 +81,8 @@ class CompendiumDoc(BaseDocTemplate):
         self.laying_out = None               # the flowable being laid out (named if it cannot be)
         self.chapter_source = ""             # the source of the chapter being laid out
         self._outline_level = -1
+        self.outline: list[OutlineEntry] = []
+        self.labels: list[tuple[int, str, int]] = [(0, "r", 1)]    # page labels: roman, then arabic
         page = self.style.page
         extra = self.print_marks.boxes(page.width, page.height) if self.print_marks else {}
         super().__init__(
@@ -116,10 +119,8 @@ class CompendiumDoc(BaseDocTemplate):
 
     # ---------------------------------------------------------------- hooks
     def beforeDocument(self):
-        pdfcommon.apply_reproducibility(self.canv, self.loaded.build_time)
-        self.tagger = Tagger(self.canv)
+        self.tagger = Tagger(self.canv) if self.tagged else None
         self.canv.drawPageRef = self.decorator.draw_page_ref
-        self.canv.addPageLabel(0, "ROMAN_LOWER", 1)
 
     def handle_flowable(self, flowables):
         self.laying_out = flowables[0] if flowables else None
@@ -156,20 +157,19 @@ class CompendiumDoc(BaseDocTemplate):
             pm.chapter_pages.setdefault(name, page)
         if anchor.kind == "body-start" and self.body_start is None:
             self.body_start = page
-            self.canv.addPageLabel(page, "ARABIC", 1)
+            self.labels.append((page, "D", 1))
         if anchor.kind == "part":
             self.suppress_head_on.add(page)
         if anchor.outline_level is not None:
             self.canv.bookmarkHorizontal(anchor.key, 0, top)
             level = min(anchor.outline_level, self._outline_level + 1)   # PDF outlines cannot skip a level
             self._outline_level = level
-            self.canv.addOutlineEntry(anchor.title, anchor.key, level=level, closed=level >= 1)
+            self.outline.append(OutlineEntry(anchor.title, anchor.key, level, closed=level >= 1))
 
     def _endBuild(self):
         # pad for binding, then define the page-number forms now that every number is known
         total = self._pad_to_multiple_of(4) if self.print_marks else self.page
         self.page_map.labels = self._labels(total)
-        self.decorator.define_page_ref_forms()
         super()._endBuild()
 
     def _pad_to_multiple_of(self, n: int) -> int:
@@ -257,16 +257,29 @@ def _house_style(style, names):
     return style
 
 
-def write_compendium(loaded, options) -> tuple[bytes, PageMap]:
+def write_compendium(loaded, options, tagged: bool = True) -> tuple[bytes, PageMap]:
+    """The compendium's PDF and where everything fell. ``tagged=False`` leaves the structure out
+    (only to show that tagging changes nothing on the pages)."""
     loaded.style.fonts.register()
-    buffer = io.BytesIO()
-    doc = CompendiumDoc(buffer, loaded, options)
+    doc = CompendiumDoc(None, loaded, options, tagged)
     content = ContentBuilder(doc, loaded)
     try:
-        doc.build(content.story())
+        doc.build(content.story(), canvasmaker=PageRecorder.for_doc_template)
     except LayoutError:
         raise UserError(too_tall(doc, content)) from None
-    pdf = write_structure(buffer.getvalue(), doc.tagger, content.structure, lang=loaded.publication.edition.language,
-                          link_labels=content.link_labels, references=frozenset(content.note_targets))
+    pub = loaded.publication
+    assembler = Assembler(Metadata(
+        title=doc.title, created=loaded.build_time, author=doc.author, subject=doc.subject,
+        keywords=tuple(doc.keywords), lang=pub.edition.language,
+    ), doc.print_marks)
+    assembler.add_recording(doc.canv.recording())
+    for name, ops, bbox, fonts in doc.decorator.page_ref_forms():
+        assembler.add_form(name, ops, bbox, fonts)
+    assembler.outline = doc.outline
+    assembler.labels = doc.labels
+    structure = None
+    if doc.tagger is not None:
+        adopt_orphans(doc.tagger.mcids, content.structure)
+        structure = content.structure
+    pdf = assembler.finish(structure, content.link_labels, frozenset(content.note_targets))
     return pdf, doc.page_map
-

@@ -13,12 +13,12 @@ does not fit, and the parent reports, warns and combines the pages into one file
 Every page is a tagged PDF (PDF/UA-1), and so is the combined file: the organisation's name (H1)
 and region, then a Sect per case study (its title as H2, the award, the summary, the highlights
 as a list, the quote, the facts, its QR code as a Figure with its link), then the footer's text.
-The structure is written in the worker (``pdfstruct.write_structure``) and joined in ``combine``.
+Each page is drawn once, into a recording (``pdfpage``); its own file and the combined one are
+assembled from that recording (``pdfwrite``), so the combined file shares one set of fonts.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import multiprocessing
 import os
@@ -28,17 +28,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from reportlab.pdfgen import canvas as rl_canvas
-
 from ..errors import Problem, Reporter, UserError
 from ..fsutil import atomic_write_bytes
 from ..index import Edition, Quote
 from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
 from . import onepager_layout as layout
-from .pdfcommon import MM, apply_reproducibility, print_marks
-from .pdfstruct import mark_document, merge_structure, write_structure
+from .pdfcommon import MM, print_marks
+from .pdfpage import PageRecorder, Recording
+from .pdfstruct import adopt_orphans, section_at
 from .pdftags import Node, Tagger, set_node
+from .pdfwrite import Assembler, Metadata, OutlineEntry
 
 SERIAL_LIMIT = 2          # starting workers costs more than drawing one or two pages
 DROPPABLE = ("quote", "highlights", "themes", "award")
@@ -240,23 +240,32 @@ class Rendered:
     dropped: tuple[tuple[str, str], ...] = ()
     overflow: Overflow | None = None
     name_too_long: bool = False
+    # what the combined file is assembled from (the page need not be drawn again)
+    recording: Recording | None = None
+    structure: Node | None = None
 
 
-def render(page: PageContent, ctx: Context) -> Rendered:
+def render(page: PageContent, ctx: Context, tagged: bool = True) -> Rendered:
+    """The page's PDF, or why it cannot be made. ``tagged=False`` leaves the structure out
+    (only to show that tagging changes nothing on the page)."""
     band = layout.fit_band(ctx.style, ctx.grid, page.name, page.meta, f"{ctx.edition.title} {ctx.edition.edition}")
     if band is None:
         return Rendered(page.key, None, name_too_long=True)
     fit = fit_page(page, ctx)
     if fit.overflow is not None:
         return Rendered(page.key, None, fit.dropped, fit.overflow)
-    return Rendered(page.key, draw_pdf(page, band, fit, ctx), fit.dropped)
+    recording, root = draw_page(page, band, fit, ctx, tagged)
+    assembler = Assembler(page_metadata(page, ctx), print_marks(ctx.style) if ctx.print_marks else None)
+    assembler.add_recording(recording)
+    return Rendered(page.key, assembler.finish(root), fit.dropped, recording=recording, structure=root)
 
 
-def draw_pdf(page: PageContent, band: layout.Band, fit: Fit, ctx: Context) -> bytes:
-    buffer = io.BytesIO()
-    canv = new_canvas(buffer, page, ctx)
+def draw_page(page: PageContent, band: layout.Band, fit: Fit, ctx: Context, tagged: bool = True) -> tuple[Recording, Node | None]:
+    grid = ctx.grid
+    body = ctx.style.paragraph_style("onepager_body")
+    canv = PageRecorder((grid.width, grid.height), body.fontName, body.fontSize)
     # the structure, in reading order; what is drawn without an element is decoration
-    tagger, root = Tagger(canv), Node("Document")
+    tagger, root = (Tagger(canv) if tagged else None), Node("Document")
     set_node(band.name, root.child("H1"))
     set_node(band.meta, root.child("P"))
     set_node(band.series, root.child("P"))
@@ -269,13 +278,28 @@ def draw_pdf(page: PageContent, band: layout.Band, fit: Fit, ctx: Context) -> by
     bleed = print_marks(ctx.style).bleed if ctx.print_marks else 0.0
     layout.draw_band(canv, ctx.grid, band, bleed, ctx.style.onepager["band_color"])
     layout.draw_sections(canv, fit.sections, ctx.grid, ctx.style.color("nhs-mid-grey"))
-    # no link annotations for the printer: they are not wanted there, and the crop-mark offset,
-    # applied when the page ends, would misplace them
+    # no link annotations for the printer: a printed page has nothing to click
     layout.draw_footer(canv, ctx.grid, lines, codes, caption, ctx.style, links=not ctx.print_marks,
                        caption_node=caption_node)
+    canv.bookmarkPage(place_name(page.key), left=0, top=grid.height)     # the combined file's bookmark
     canv.showPage()
-    canv.save()
-    return write_structure(buffer.getvalue(), tagger, root, lang=ctx.lang)
+    if tagger is None:
+        return canv.recording(), None
+    adopt_orphans(tagger.mcids, root)
+    return canv.recording(), root
+
+
+def place_name(key: str) -> str:
+    return f"onepager:{key}"
+
+
+def page_metadata(page: PageContent, ctx: Context) -> Metadata:
+    edition = ctx.edition
+    return Metadata(
+        title=f"{page.name}: one-page summary ({edition.title} {edition.edition})", created=ctx.build_time,
+        author=edition.publisher, subject="; ".join(case.title for case in page.cases),
+        keywords=tuple(sorted({theme for case in page.cases for theme in case.themes})), lang=edition.language,
+    )
 
 
 def coded_cases(cases: tuple[CaseContent, ...]) -> list[int]:
@@ -292,23 +316,6 @@ def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[layout.QrCode], str]:
         return codes, "Read the full case study online" if with_url else ""
     codes = [layout.QrCode(case.url, str(n), description=f"Case study {n} online: {case.title}") for n, case in with_url]
     return codes, "Read the case studies online" if len(with_url) > 1 else "Read case study online"
-
-
-def new_canvas(buffer, page: PageContent, ctx: Context):
-    grid, edition = ctx.grid, ctx.edition
-    marks = print_marks(ctx.style).boxes(grid.width, grid.height) if ctx.print_marks else {}
-    body = ctx.style.paragraph_style("onepager_body")
-    # the initial font is the embedded body face: otherwise ReportLab lists Helvetica, unembedded
-    canv = rl_canvas.Canvas(buffer, pagesize=(grid.width, grid.height), invariant=1, pageCompression=1,
-                            initialFontName=body.fontName, initialFontSize=body.fontSize, lang=edition.language, **marks)
-    apply_reproducibility(canv, ctx.build_time)
-    canv.setTitle(f"{page.name}: one-page summary ({edition.title} {edition.edition})")
-    canv.setAuthor(edition.publisher)
-    canv.setSubject("; ".join(case.title for case in page.cases))
-    canv.setKeywords(sorted({theme for case in page.cases for theme in case.themes}))
-    canv.setCreator("ohwb-book")
-    canv.setViewerPreference("DisplayDocTitle", "true")
-    return canv
 
 
 # ------------------------------------------------------------------ all pages, in parallel
@@ -363,36 +370,21 @@ def overflow_problem(who: str, page: PageContent, overflow: Overflow, index_labe
 
 
 # ------------------------------------------------------------------ the combined file
-def combine(pdfs: list[bytes], names: list[str], ctx: Context) -> bytes:
-    """Every page in order in one file, a bookmark per organisation, deterministic ids."""
-    import pikepdf
-
-    combined = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(data)) for data in pdfs]
-    for source in sources:
-        combined.pages.extend(source.pages)
-    merge_structure(combined, sources)      # one Document, a Sect per organisation
-    with combined.open_outline() as outline:
-        outline.root.extend(pikepdf.OutlineItem(name, n) for n, name in enumerate(names))
-    edition, stamp = ctx.edition, pdf_date(ctx.build_time)
-    combined.docinfo = combined.make_indirect(pikepdf.Dictionary(
-        Title=pikepdf.String(f"{edition.title} {edition.edition}: one-page summaries"),
-        Author=pikepdf.String(edition.publisher),
-        Subject=pikepdf.String("One page per organisation: its case studies in brief"),
-        Creator=pikepdf.String("ohwb-book"),
-        CreationDate=pikepdf.String(stamp), ModDate=pikepdf.String(stamp),
-    ))
-    combined.Root.PageMode = pikepdf.Name.UseOutlines
-    mark_document(combined, edition.language)   # MarkInfo, Lang, DisplayDocTitle, XMP from the docinfo
-    buffer = io.BytesIO()
-    combined.save(buffer, deterministic_id=True, min_version="1.7")
-    for source in sources:
-        source.close()
-    return buffer.getvalue()
-
-
-def pdf_date(moment: datetime) -> str:
-    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+def combine(results: list[Rendered], names: list[str], ctx: Context) -> bytes:
+    """Every page in order in one file: one Document with a Sect per organisation, a bookmark
+    per organisation. The pages are assembled from their recordings, not drawn again, and share
+    one set of fonts."""
+    edition = ctx.edition
+    assembler = Assembler(Metadata(
+        title=f"{edition.title} {edition.edition}: one-page summaries", created=ctx.build_time, author=edition.publisher,
+        subject="One page per organisation: its case studies in brief", lang=edition.language,
+    ), print_marks(ctx.style) if ctx.print_marks else None)
+    root = Node("Document")
+    for result, title in zip(results, names):
+        first = assembler.add_recording(result.recording)
+        root.kids.append(section_at(result.structure, first))
+        assembler.outline.append(OutlineEntry(title, place_name(result.key), 0))
+    return assembler.finish(root)
 
 
 # ------------------------------------------------------------------ the cache
@@ -438,4 +430,4 @@ def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> t
     cache = RenderCache(options.out / ".cache" / "onepagers", ctx)
     results = cache.render(pages, lambda todo: render_all(todo, ctx))
     report(results, pages, loaded.index.label, reporter)
-    return {r.key: r.pdf for r in results}, combine([r.pdf for r in results], [p.name for p in pages], ctx)
+    return {r.key: r.pdf for r in results}, combine(results, [p.name for p in pages], ctx)

@@ -44,7 +44,7 @@ class SubsetFont:
 
     base_font: str              # 'ABCDEF+LiberationSans'
     first_char: int
-    widths: tuple[int, ...]     # for codes first_char .. last
+    widths: tuple[float, ...]   # for codes first_char .. last (as ReportLab measures them)
     to_unicode: bytes           # the ToUnicode CMap
     program: bytes              # the TrueType font program (FontFile2)
     flags: int
@@ -164,7 +164,7 @@ class FixedTTFont(TTFont):
         tag = _subset_tag(self.fontName, subset, key)
         face = self.face
         base = f"{tag}+{face.name.decode('latin-1')}{face.subfontNameX.decode('latin-1')}"
-        widths = tuple(int(round(face.getCharWidth(table[code]))) if table[code] else 0 for code in range(first, last + 1))
+        widths = tuple(face.getCharWidth(table[code]) if table[code] else 0 for code in range(first, last + 1))
         return SubsetFont(base, first, widths, _to_unicode(base, codes), program, (face.flags & ~32) | 4,
                           tuple(face.bbox), face.ascent, face.descent, face.capHeight, face.italicAngle, face.stemV,
                           face.defaultWidth)

@@ -9,6 +9,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from .pdfinline import clean
+from .pdfpage import Sketch
 from .pdftags import artifact, content
 
 PAGE_REF_WIDTH = 28       # room kept at the right of a contents line for its page number
@@ -173,15 +174,22 @@ class PageDecorator:
                 canv.setFillColor(color)
                 canv.drawString(right + 1, y, ",")
 
-    def define_page_ref_forms(self):
-        canv = self.doc.canv
-        for key in sorted(self.doc.page_refs):
-            font, size, color = self._font("toc_entry")
-            canv.beginForm(form_name(key), lowerx=-PAGE_REF_WIDTH, lowery=-size * 0.3, upperx=2, uppery=size)
-            canv.setFont(font, size)
-            canv.setFillColor(color)
-            canv.drawRightString(0, 0, self.doc.label_for(key))
-            canv.endForm()
+    def page_ref_forms(self):
+        """(name, content, bounding box, fonts) of the form that draws each page number that was
+        referred to, now that every number is known."""
+        font, size, color = self._font("toc_entry")
+        sketch = Sketch(font)
+
+        def number(key):
+            def draw(canv):
+                canv.setFont(font, size)
+                canv.setFillColor(color)
+                canv.drawRightString(0, 0, self.doc.label_for(key))
+            return draw
+
+        forms = [(form_name(key), sketch.ops(number(key))) for key in sorted(self.doc.page_refs)]
+        fonts = sketch.fonts()
+        return [(name, ops, (-PAGE_REF_WIDTH, -size * 0.3, 2, size), fonts) for name, ops in forms]
 
 
 def _fit(text: str, font, max_width: float, fonts) -> str:

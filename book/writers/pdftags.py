@@ -25,7 +25,7 @@ The canvas is hooked through its instance (``saveState``, ``restoreState``, ``be
 and ``BulletDrawer.drawOn`` are wrapped once per process; on a canvas without a Tagger they
 behave exactly as before.
 
-``pdfstruct.write_structure`` (part two) turns the records into the PDF's structure tree.
+``pdfstruct`` (part two) writes the PDF's structure tree from the records, for ``pdfwrite``.
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ class Annot(NamedTuple):
 class Node:
     """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order."""
 
-    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn")
+    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn", "page_offset")
 
     def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None):
         self.role = role
@@ -68,6 +68,7 @@ class Node:
         self.id = id
         self.attrs = attrs    # e.g. {"O": "Table", "Scope": "Column"}
         self.drawn = False    # has content of its own or below
+        self.page_offset = 0  # its pages (and its elements') are this many on in the file
         self.add(*children)
 
     def add(self, *children) -> "Node":
@@ -172,7 +173,7 @@ class Tagger:
     Create it before anything is drawn (a doc template's ``beforeDocument``, or right after the
     canvas). Build the tree from a ``Node("Document")``; draw flowables that carry their element
     (``set_node``), and wrap canvas drawing that is content in ``with tagger.mark(node):``.
-    After ``canvas.save()``, ``pdfstruct.write_structure(pdf_bytes, tagger, root)`` adds the tree.
+    The canvas is a ``pdfpage.PageRecorder``; ``pdfwrite.Assembler.finish(root)`` writes the tree.
     """
 
     def __init__(self, canv):
@@ -344,16 +345,11 @@ class Tagger:
     def _showPage(self):
         self._end()
         canv = self.canv
-        marks = bool(canv._cropMarks)
-        if marks:
-            canv._code.append(_PAGE_END)
         self._in_show_page = True
         try:
             self._originals["showPage"]()
         finally:
             self._in_show_page = False
-        if marks:
-            _mark_printer_marks(canv._doc.Pages.pages[-1])
         self.mcids.append([])
         self.annots.append([])
         self._targets = {}
@@ -366,7 +362,6 @@ class Tagger:
 
 
 _CANVAS_HOOKS = ("saveState", "restoreState", "showPage", "save", "linkURL", "linkRect", "beginText", "drawText")
-_PAGE_END = "% end of tagged page content"
 
 
 class _TextLeaf:
@@ -422,17 +417,6 @@ class _TextLeaf:
                 open_links.remove(link)
         run(len(code))
         return out
-
-
-def _mark_printer_marks(page) -> None:
-    """ReportLab draws crop marks when the page ends, after our content and after the ``Q`` that
-    closes its trim-box translation: they are artifacts too."""
-    head, sep, tail = page.stream.partition(_PAGE_END + "\n")
-    if not sep:
-        return
-    if tail.startswith("Q\n"):
-        head, tail = head + "Q\n", tail[2:]
-    page.stream = head + "/Artifact BMC\n" + tail + "EMC\n"
 
 
 def _link_texts(flowable) -> dict[str, str]:
