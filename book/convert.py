@@ -120,6 +120,7 @@ class Converter:
         # label -> every character of the converted document (JSON syntax is ASCII, so this is the
         # text's character set plus a few ASCII ones): what the glyph audit needs, without a walk
         self.characters: dict[str, str] = {}
+        self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
 
     def _key(self, data: bytes, reader: str) -> str:
         h = hashlib.sha256(self._salt.encode())
@@ -138,6 +139,7 @@ class Converter:
                 continue
             reader = READERS[source.path.suffix.lower()]
             key = self._key(data, reader)
+            self.keys[source.label] = key
             cached = self._load_cached(key, check_media=reader in MEDIA_READERS)
             if cached is not None:
                 text, doc = cached

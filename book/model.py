@@ -26,6 +26,9 @@ class Chapter:
     # When the text opens with the summary itself (as index-only case studies do), that paragraph
     # is taken out of ``blocks`` and shown once, as the standfirst; it keeps its id here.
     summary_block: ast.Para | None = None
+    # What its pages are made from (the source's bytes, its entry in the index, its images): a
+    # typeset chapter is reused from the build cache while this stays the same.
+    fingerprint: str = ""
 
     @property
     def organisations(self) -> list[Organisation]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import copy
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import ast, manifest
+from .cache import PickleCache, digest
 from .assemble import assemble, case_chapter
 from .convert import Converter, SourceFile
 from .errors import Problems, Reporter
@@ -106,12 +107,18 @@ def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
     front = []
     for n, fm in enumerate(index.edition.front_matter, 1):
         chapter_id = f"front-{n}"
-        blocks, notes = prepare(document(fm.source.label), context(chapter_id, fm.source.path, fm.source.label))
-        front.append(Chapter(chapter_id, fm.title, "front", blocks, notes, fm.source.label))
+        ctx = context(chapter_id, fm.source.path, fm.source.label)
+        blocks, notes = prepare(document(fm.source.label), ctx)
+        chapter = Chapter(chapter_id, fm.title, "front", blocks, notes, fm.source.label)
+        chapter.fingerprint = fingerprint(chapter_id, fm.title, converter.keys[fm.source.label], ctx, images)
+        front.append(chapter)
     chapters = {}
     for cs in index.case_studies:
-        blocks, notes = prepare(document(cs.source.label), context(cs.id, cs.source.path, cs.source.label))
-        chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
+        ctx = context(cs.id, cs.source.path, cs.source.label)
+        blocks, notes = prepare(document(cs.source.label), ctx)
+        chapter = chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
+        orgs = [replace(o, line=None) for o in chapter.organisations]
+        chapter.fingerprint = fingerprint(replace(cs, line=None), orgs, converter.keys[cs.source.label], ctx, images)
     problems.raise_if_any()
     publication = assemble(index, front, chapters, images.infos)
     texts = _texts(index, converter.characters)
@@ -122,6 +129,18 @@ def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
         reporter.warn("no-date", "edition.date is not set, so every build is stamped with the current time and no two"
                       " builds are byte-identical: add the publication date (or set SOURCE_DATE_EPOCH)", index.label)
     return Loaded(publication, style, index, build_time(index), texts)
+
+
+def fingerprint(entry, *parts) -> str:
+    """What a chapter is made from: its entry in the index (without line numbers, so that an edit
+    elsewhere in the index changes nothing), its source's bytes (the conversion's cache key) and
+    the images it shows (their files as they are now)."""
+    *rest, ctx, images = parts
+    shown = []
+    for path in ctx.used_images:
+        stat = os.stat(path)
+        shown.append((path, images.infos.get(path), stat.st_size, stat.st_mtime_ns))
+    return digest("chapter", repr(entry), *map(repr, rest), repr(shown))
 
 
 def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
@@ -164,17 +183,19 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
 
 
 def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress) -> BuildResult:
-    from .writers.compendium import write_compendium
+    from .writers.compendium import Compendium
 
     result = BuildResult()
     outputs: dict[Path, bytes] = {}
     # The compendium is always typeset: the EPUB's page list and the one-pagers' page
     # references come from where its pages fall.
+    book = Compendium(loaded, options, PickleCache(options.out / ".cache" / "chunks"))
     with progress.step("typesetting the compendium"):
-        pdf_bytes, page_map = write_compendium(loaded, options)
+        page_map = book.typeset(jobs=None)
     result.page_map = page_map
     if "pdf" in options.targets:
-        outputs[options.out / "compendium.pdf"] = pdf_bytes
+        with progress.step("assembling the compendium"):
+            outputs[options.out / "compendium.pdf"] = book.assemble()
     if "epub" in options.targets:
         from .writers.epub import write_epub
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast
@@ -27,6 +27,7 @@ class Context:
     reporter: Reporter
     problems: Problems
     images: ImageChecker
+    used_images: list = field(default_factory=list)    # the files of the images it shows
 
 
 def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.Note]]:
@@ -144,6 +145,8 @@ def check_images(nodes: list[ast.Node], ctx: Context) -> None:
     for node in nodes:
         if isinstance(node, ast.Image):
             node.src = ctx.images.resolve(node, ctx)
+            if node.src:
+                ctx.used_images.append(node.src)
 
 
 def number_notes(nodes: list[ast.Node], ctx: Context) -> list[ast.Note]:

@@ -1,33 +1,42 @@
-"""The compendium PDF: one assembled book, typeset in a single ReportLab pass.
+"""The compendium PDF: one book, typeset a chunk at a time and assembled once.
 
-One pass, not ``multiBuild``: the contents and the indexes need page numbers that are only known
-after the pages they point at are laid out. Every page number is therefore drawn as a PDF form
-XObject that is referenced where it is needed and defined at the very end of the build, when all
-numbers are known. The contents' length depends on the number of entries, not on their numbers,
-so nothing moves.
+A chunk is a run of pages that starts on a new page (the cover, imprint and contents; each
+front-matter chapter; each part opener; each case study; the indexes), and nothing in it depends
+on where it falls in the book: the frame is the same on every page, and what does depend on the
+page's place (the folio, the running head and which side it is on, the page numbers in the
+contents and indexes) is drawn when the pages are assembled. So chunks are typeset in worker
+processes, one per core, and kept in the build cache under the hash of what went into them: after
+one source is edited, only its case study is typeset again, however many pages move.
 
-While typesetting, the document records where every block, chapter and anchor fell (``PageMap``):
-the EPUB's page list and the one-pagers' "page N" come from it.
+While a chunk is typeset, its document records where every block, chapter and anchor fell; the
+book's page map (for the EPUB's page list and the one-pagers' "page N") is these records, offset.
 
-The PDF is tagged (PDF/UA-1): a ``pdftags.Tagger`` on the canvas marks what is drawn as the content
-of the flowables' structure elements (all else is an artifact), and ``pdfstruct`` then writes the
-structure tree that ``ContentBuilder`` built alongside the story.
+Chunks are drawn into ``pdfpage.PageRecorder``s and tagged as they are drawn (``pdftags``); the
+book is written by ``pdfwrite.Assembler`` with one structure tree, one set of fonts, the outline,
+the page labels and the page-number forms.
 """
 from __future__ import annotations
 
+import os
+import zlib
+from dataclasses import dataclass, field
+
 from reportlab.platypus import Frame, PageTemplate, Paragraph
-from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError, PageBegin
+from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from .. import ast
+from ..cache import PickleCache, digest
 from ..errors import Problem, UserError
 from ..model import PageMap
 from . import pdfcommon
-from .compendium_content import ContentBuilder
-from .pdfpage import PageRecorder
-from .pdfpages import PageDecorator
-from .pdfstruct import adopt_orphans
-from .pdftags import Tagger, inherit
+from .compendium_content import ChunkSpec, ContentBuilder, chunk_specs
+from .pdfblocks import Anchor
+from .pdfpage import PageRecord, PageRecorder, Recording, Sketch
+from .pdfpages import PageDecorator, PageInfo
+from .pdfstruct import adopt_orphans, section_at
+from .pdftags import Node, Tagger, inherit
 from .pdfwrite import Assembler, Metadata, OutlineEntry
+from .workers import run_parallel
 
 
 def words_in(piece) -> int:
@@ -66,58 +75,73 @@ class TrackingFrame(Frame):
         return pieces
 
 
-class CompendiumDoc(BaseDocTemplate):
-    def __init__(self, buffer, loaded, options, tagged: bool = True):
+# ------------------------------------------------------------------ one chunk
+@dataclass(frozen=True)
+class PlacedAnchor:
+    anchor: Anchor
+    page: int           # in the chunk
+    top: float
+
+
+@dataclass
+class ChunkResult:
+    """A typeset chunk: its pages and what the book needs to know about them (chunk page numbers)."""
+
+    key: str
+    recording: Recording | None = None
+    pages: list[PageInfo] = field(default_factory=list)
+    anchors: list[PlacedAnchor] = field(default_factory=list)
+    page_map: PageMap = field(default_factory=PageMap)
+    page_refs: set[str] = field(default_factory=set)
+    structure: Node | None = None          # a group of the chunk's elements
+    link_labels: dict[str, str] = field(default_factory=dict)
+    note_targets: set[str] = field(default_factory=set)
+    problem: Problem | None = None
+
+
+class ChunkDoc(BaseDocTemplate):
+    """The document one chunk is typeset in: the book's page templates, starting with the chunk's."""
+
+    def __init__(self, loaded, decorator: PageDecorator, first_template: str, tagged: bool):
         self.loaded = loaded
-        self.tagged = tagged
         self.style = loaded.style
+        self.decorator = decorator
+        self.tagged = tagged
         self.page_map = PageMap()
-        self.print_marks = pdfcommon.print_marks(self.style) if options.print_marks else None
-        self.page_refs: set[str] = set()
-        self.body_start: int | None = None
+        self.pages: list[PageInfo] = []
+        self.anchors: list[PlacedAnchor] = []
         self.running_org = ""
         self.suppress_head_on: set[int] = set()
-        self.places: dict[str, int] = {}     # the PDF's names of places (Anchor.key) -> page index
         self.laying_out = None               # the flowable being laid out (named if it cannot be)
         self.chapter_source = ""             # the source of the chapter being laid out
-        self._outline_level = -1
-        self.outline: list[OutlineEntry] = []
-        self.labels: list[tuple[int, str, int]] = [(0, "r", 1)]    # page labels: roman, then arabic
         page = self.style.page
-        extra = self.print_marks.boxes(page.width, page.height) if self.print_marks else {}
         super().__init__(
-            buffer,
+            None,
             pagesize=(page.width, page.height),
-            leftMargin=page.margin_inner,
-            rightMargin=page.margin_outer,
-            topMargin=page.margin_top,
-            bottomMargin=page.margin_bottom,
-            invariant=1,
-            initialFontName=self.style.paragraph_style("body").fontName,
-            initialFontSize=10,
-            lang=loaded.publication.edition.language,
-            **extra,
+            leftMargin=page.margin_inner, rightMargin=page.margin_outer,
+            topMargin=page.margin_top, bottomMargin=page.margin_bottom,
+            invariant=1, initialFontName=self.style.paragraph_style("body").fontName, initialFontSize=10,
         )
-        pub = loaded.publication
-        self.sources = {c.id: c.source for c in pub.chapters}    # chapter id -> its source, for messages
-        pdfcommon.set_metadata(self, pub.edition, "Case studies in NHS occupational health and wellbeing", pub.themes)
-        self.decorator = PageDecorator(self)
-        self._make_templates()
+        self.sources = {c.id: c.source for c in loaded.publication.chapters}   # chapter id -> its source, for messages
+        self._make_templates(first_template)
 
-    # ---------------------------------------------------------------- page templates
-    def _make_templates(self):
+    def _make_templates(self, first: str):
         frame = dict(x1=self.leftMargin, y1=self.bottomMargin, width=self.width, height=self.height,
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         d = self.decorator
-        self.addPageTemplates([
-            PageTemplate("cover", [TrackingFrame(id="cover", **frame)], onPage=d.cover),
-            PageTemplate("front", [TrackingFrame(id="front", **frame)], onPageEnd=d.front),
-            PageTemplate("part", [TrackingFrame(id="part", **frame)], onPage=d.part, onPageEnd=d.part_end),
-            PageTemplate("body", [TrackingFrame(id="body", **frame)], onPageEnd=d.body),
-            PageTemplate("index", [TrackingFrame(id="index", **frame)], onPageEnd=d.body),
-        ])
+        backgrounds = {"cover": d.cover, "part": d.part}
+        templates = [PageTemplate(kind, [TrackingFrame(id=kind, **frame)], onPage=backgrounds.get(kind, _nothing),
+                                  onPageEnd=self._page_ended(kind))
+                     for kind in ("cover", "front", "part", "body", "index")]
+        templates.sort(key=lambda t: t.id != first)       # a document starts with its first template
+        self.addPageTemplates(templates)
 
-    # ---------------------------------------------------------------- hooks
+    def _page_ended(self, kind: str):
+        def note(canv, doc):
+            page = self.page - 1
+            self.pages.append(PageInfo(kind, self.running_org, page in self.suppress_head_on))
+        return note
+
     def beforeDocument(self):
         self.tagger = Tagger(self.canv) if self.tagged else None
         self.canv.drawPageRef = self.decorator.draw_page_ref
@@ -141,62 +165,250 @@ class CompendiumDoc(BaseDocTemplate):
             for anchor in anchors:
                 self._anchor(anchor, page, top)
 
-    def _anchor(self, anchor, page: int, top: float):
-        """Named places: chapters, parts, sections. Bookmarked, outlined and put in the page map."""
-        pm = self.page_map
-        name = anchor.name or anchor.key       # the page map keeps the model's names (chapter ids)
-        self.places.setdefault(anchor.key, page)
-        pm.anchors.setdefault(name, page)
+    def _anchor(self, anchor: Anchor, page: int, top: float):
+        """Named places: chapters, parts, sections. Bookmarked here; outlined, numbered and put in
+        the page map when the book is assembled."""
+        self.anchors.append(PlacedAnchor(anchor, page, top))
         if anchor.running_head:
             self.running_org = anchor.running_head
-        if anchor.kind in ("chapter", "index"):
+        if anchor.kind in ("chapter", "index", "part"):
             self.suppress_head_on.add(page)
         if anchor.kind in ("chapter", "front"):
-            self.chapter_source = self.sources.get(name, "")
-        if anchor.kind == "chapter":
-            pm.chapter_pages.setdefault(name, page)
-        if anchor.kind == "body-start" and self.body_start is None:
-            self.body_start = page
-            self.labels.append((page, "D", 1))
-        if anchor.kind == "part":
-            self.suppress_head_on.add(page)
+            self.chapter_source = self.sources.get(anchor.name or anchor.key, "")
         if anchor.outline_level is not None:
             self.canv.bookmarkHorizontal(anchor.key, 0, top)
-            level = min(anchor.outline_level, self._outline_level + 1)   # PDF outlines cannot skip a level
-            self._outline_level = level
-            self.outline.append(OutlineEntry(anchor.title, anchor.key, level, closed=level >= 1))
 
-    def _endBuild(self):
-        # pad for binding, then define the page-number forms now that every number is known
-        total = self._pad_to_multiple_of(4) if self.print_marks else self.page
-        self.page_map.labels = self._labels(total)
-        super()._endBuild()
 
-    def _pad_to_multiple_of(self, n: int) -> int:
-        """Show the last page now, then add blank pages; returns the page count."""
-        if self._hanging and self._hanging[-1] is PageBegin:
-            del self._hanging[-1]          # the story ended on a page break: no page is open
-            self.clean_hanging()
+def _nothing(canv, doc):
+    pass
+
+
+class Typesetter:
+    """Typesets chunks of one publication (one per process: its styles are made once)."""
+
+    def __init__(self, loaded, options, tagged: bool = True):
+        loaded.style.fonts.register()
+        self.loaded = loaded
+        self.tagged = tagged
+        self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
+        page = loaded.style.page
+        self.content = ContentBuilder(loaded, page.width - page.margin_inner - page.margin_outer,
+                                      page.height - page.margin_top - page.margin_bottom)
+
+    def typeset(self, spec: ChunkSpec) -> ChunkResult:
+        decorator = PageDecorator(self.loaded.style, self.loaded.publication.edition, self.print_marks)
+        doc = ChunkDoc(self.loaded, decorator, spec.template, self.tagged)
+        content = self.content
+        try:
+            flows = content.chunk(spec, decorator)
+            doc.build(flows, canvasmaker=PageRecorder.for_doc_template)
+        except LayoutError:
+            return ChunkResult(spec.key, problem=too_tall(doc, content))
+        structure = content.root
+        if doc.tagger is not None:
+            adopt_orphans(doc.tagger.mcids, structure)
         else:
-            self.clean_hanging()
-            self.handle_pageBreak()        # base _endBuild then finds no open page and adds none
-        total = self.canv.getPageNumber() - 1
-        while total % n:
-            self.canv.showPage()
-            total += 1
-        return total
+            structure = None
+        return ChunkResult(spec.key, doc.canv.recording(), doc.pages, doc.anchors, doc.page_map, decorator.page_refs,
+                           structure, content.link_labels, content.note_targets)
 
-    def _labels(self, total: int) -> list[str]:
+
+# ------------------------------------------------------------------ the book
+class Compendium:
+    """All chunks of the book: typeset (or taken from the cache), then numbered and assembled."""
+
+    def __init__(self, loaded, options, cache: PickleCache | None = None, tagged: bool = True):
+        self.loaded = loaded
+        self.options = options
+        self.tagged = tagged
+        self.cache = cache or PickleCache(None)
+        self.specs = chunk_specs(loaded.publication)
+        self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
+        self.chunks: list[ChunkResult] = []
+        self.typeset_count = 0
+        self.page_map = PageMap()
+        self.body_start: int | None = None
+        self.places: dict[str, int] = {}          # the PDF's names of places (Anchor.key) -> page index
+        self.firsts: list[int] = []                # each chunk's first page in the book
+
+    # ------------------------------------------------------------ typesetting
+    def keys(self) -> list[str]:
+        loaded, options = self.loaded, self.options
+        salt = (loaded.style.fingerprint(), loaded.publication.edition.language, bool(options.print_marks), self.tagged)
+        pub = loaded.publication
+        chapters, parts = {c.id: c for c in pub.chapters}, {p.id: p for p in pub.parts}
+        return [digest("chunk", salt, spec, chunk_inputs(spec, pub, chapters, parts)) for spec in self.specs]
+
+    def typeset(self, jobs: int | None = None) -> PageMap:
+        """Every chunk, from the cache or typeset now (in ``jobs`` processes); then the page map."""
+        keys = self.keys()
+        found = [self.cache.get(key) for key in keys]
+        todo = [n for n, result in enumerate(found) if result is None]
+        if todo:
+            self.loaded.style.fonts.register()
+            made = run_parallel(_typeset_chunks, [self.specs[n] for n in todo], context=(self.loaded, self.options, self.tagged),
+                                jobs=jobs, weights=[_weight(self.specs[n]) for n in todo])
+            for n, result in zip(todo, made):
+                found[n] = result
+                if result.problem is None:
+                    self.cache.put(keys[n], result)
+        self.typeset_count = len(todo)
+        problems = [r.problem for r in found if r.problem is not None]
+        if problems:
+            raise UserError(_one_per_cause(problems, str(self.loaded.style.files[-1])))
+        self.chunks = found
+        self._number()
+        return self.page_map
+
+    def _number(self) -> None:
+        """Where each chunk falls; the page map, the names of places and the page labels."""
+        pm, page = self.page_map, 0
+        for chunk in self.chunks:
+            self.firsts.append(page)
+            local = chunk.page_map
+            for block_id, n in local.block_pages.items():
+                pm.block_pages.setdefault(block_id, page + n)
+            for n, block_id in local.page_first_block.items():
+                pm.page_first_block[page + n] = block_id
+            for n, where in local.page_continuation.items():
+                pm.page_continuation[page + n] = where
+            for placed in chunk.anchors:
+                anchor, at = placed.anchor, page + placed.page
+                self.places.setdefault(anchor.key, at)
+                pm.anchors.setdefault(anchor.name or anchor.key, at)
+                if anchor.kind == "chapter":
+                    pm.chapter_pages.setdefault(anchor.name or anchor.key, at)
+                if anchor.kind == "body-start" and self.body_start is None:
+                    self.body_start = at
+            page += len(chunk.recording.pages)
+        total = page
+        if self.print_marks is not None:
+            total += -total % 4            # padded with blank pages for binding
+        self.total = total
         start = self.body_start if self.body_start is not None else total
-        return [_roman(i + 1) for i in range(start)] + [str(i - start + 1) for i in range(start, total)]
+        pm.labels = [_roman(i + 1) for i in range(start)] + [str(i - start + 1) for i in range(start, total)]
 
-    def label_for(self, key: str) -> str:
+    # ------------------------------------------------------------ the file
+    def assemble(self) -> bytes:
+        loaded, pub = self.loaded, self.loaded.publication
+        edition = pub.edition
+        assembler = Assembler(Metadata(
+            title=edition.title + (f": {edition.subtitle}" if edition.subtitle else ""), created=loaded.build_time,
+            author=edition.publisher, subject="Case studies in NHS occupational health and wellbeing",
+            keywords=tuple(pub.themes), lang=edition.language,
+        ), self.print_marks)
+        decorator = PageDecorator(loaded.style, edition, self.print_marks)
+        sketch = Sketch(loaded.style.paragraph_style("body").fontName)
+        root, part, refs = Node("Document"), None, set()
+        link_labels, note_targets = {}, set()
+        for chunk, first in zip(self.chunks, self.firsts):
+            overlays = [self._overlay(decorator, sketch, info, first + n) for n, info in enumerate(chunk.pages)]
+            assembler.add_recording(chunk.recording, overlays)
+            refs |= chunk.page_refs
+            link_labels.update(chunk.link_labels)
+            note_targets |= chunk.note_targets
+            if chunk.structure is None:
+                continue
+            group = section_at(chunk.structure, first, role="")
+            if chunk.key.startswith("part:"):
+                part = next((k for k in chunk.structure.kids if isinstance(k, Node) and k.role == "Part"), None)
+                root.kids.append(group)
+            elif chunk.key.startswith("chapter:") and part is not None:
+                part.kids.append(group)          # a case study is a section of its part
+            else:
+                part = None if chunk.key == "indexes" else part
+                root.kids.append(group)
+        record = self.chunks[-1].recording.pages[-1]
+        for _ in range(self.total - len(assembler.pages)):
+            assembler.add_page(PageRecord(record.width, record.height, _EMPTY, ()))
+        assembler.use_fonts(sketch.fonts())
+        labels = {key: self._label(key) for key in refs}
+        for name, ops, bbox, fonts in decorator.page_ref_forms(labels):
+            assembler.add_form(name, ops, bbox, fonts)
+        assembler.outline = self._outline()
+        assembler.labels = [(0, "r", 1)] + ([(self.body_start, "D", 1)] if self.body_start is not None else [])
+        return assembler.finish(root if self.tagged else None, link_labels, frozenset(note_targets))
+
+    def _overlay(self, decorator: PageDecorator, sketch: Sketch, info: PageInfo, page: int) -> bytes:
+        if not decorator.decorated(info, page):
+            return b""
+        # sides are counted from the cover in the front matter and from the first part in the body
+        start = self.body_start if self.body_start is not None and page >= self.body_start else 0
+        verso = (page - start) % 2 == 1
+        return sketch.ops(lambda canv: decorator.overlay(canv, info, page, self.page_map.label(page), verso))
+
+    def _label(self, key: str) -> str:
         page = self.places.get(key)
-        return "?" if page is None else self.label_for_index(page)
+        return "?" if page is None else self.page_map.label(page)
 
-    def label_for_index(self, page: int) -> str:
-        start = self.body_start if self.body_start is not None else 10**9
-        return _roman(page + 1) if page < start else str(page - start + 1)
+    def _outline(self) -> list[OutlineEntry]:
+        entries, last = [], -1
+        for chunk, first in zip(self.chunks, self.firsts):
+            for placed in chunk.anchors:
+                anchor = placed.anchor
+                if anchor.outline_level is None:
+                    continue
+                level = min(anchor.outline_level, last + 1)     # PDF outlines cannot skip a level
+                last = level
+                entries.append(OutlineEntry(anchor.title, anchor.key, level, closed=level >= 1))
+        return entries
+
+
+_EMPTY = zlib.compress(b"")
+
+
+def chunk_inputs(spec: ChunkSpec, pub, chapters: dict, parts: dict) -> str:
+    """What a chunk's pages are made from (besides the style and the code): its cache key."""
+    if spec.kind in ("chapter", "front-chapter"):
+        return chapters[spec.ref].fingerprint
+    if spec.kind == "part":
+        part = parts[spec.ref]
+        return repr((part.number, part.title, [c.title for c in part.chapters]))
+    edition = pub.edition
+    front = (edition.title, edition.subtitle, edition.edition, edition.publisher, edition.long_date, edition.rights,
+             edition.identifier, edition.cover_image and edition.cover_image.path)
+    contents = ([(c.id, c.title) for c in pub.front],
+                [(p.id, p.number, p.title, [(c.id, c.title, c.lead.name) for c in p.chapters]) for p in pub.parts],
+                [(key, title) for key, title, _ in ContentBuilder.indexes_of(pub)])
+    if spec.kind == "front":
+        cover = edition.cover_image
+        stamp = os.stat(cover.path) if cover is not None and os.path.exists(cover.path) else None
+        return repr((front, contents, stamp and (stamp.st_size, stamp.st_mtime_ns)))
+    return repr([(key, title, [(e.term, [c.id for c in e.chapters]) for e in entries])
+                 for key, title, entries in ContentBuilder.indexes_of(pub)])
+
+
+def _one_per_cause(problems: list[Problem], style_file: str) -> list[Problem]:
+    """Each chunk stops at what it cannot lay out: a style too large for the page stops them all,
+    and is one mistake (the first chunk's report names it); the others are the sources' own."""
+    style = [p for p in problems if p.file == style_file]
+    unique = list(dict.fromkeys(p for p in problems if p.file != style_file))
+    return style[:1] + unique
+
+
+def _weight(spec: ChunkSpec) -> int:
+    return 40 if spec.kind in ("front", "indexes") else 3
+
+
+_TYPESETTER: Typesetter | None = None
+
+
+def _typeset_chunks(specs: list[ChunkSpec], context) -> list[ChunkResult]:
+    """In a worker (or in-process): typeset ``specs`` with this process's Typesetter."""
+    global _TYPESETTER
+    loaded, options, tagged = context
+    if _TYPESETTER is None or _TYPESETTER.loaded is not loaded or _TYPESETTER.tagged != tagged:
+        _TYPESETTER = Typesetter(loaded, options, tagged)
+    return [_TYPESETTER.typeset(spec) for spec in specs]
+
+
+def write_compendium(loaded, options, tagged: bool = True, cache: PickleCache | None = None,
+                     jobs: int | None = 1) -> tuple[bytes, PageMap]:
+    """The compendium's PDF and where everything fell. ``tagged=False`` leaves the structure out
+    (only to show that tagging changes nothing on the pages)."""
+    book = Compendium(loaded, options, cache, tagged)
+    page_map = book.typeset(jobs)
+    return book.assemble(), page_map
 
 
 def _roman(n: int) -> str:
@@ -210,7 +422,7 @@ def _roman(n: int) -> str:
     return "".join(out)
 
 
-def too_tall(doc: CompendiumDoc, content: ContentBuilder) -> Problem:
+def too_tall(doc: ChunkDoc, content: ContentBuilder) -> Problem:
     """The problem to report when a flowable cannot be laid out on any page: what it is and the
     file it came from, as far as known (else the chapter being laid out)."""
     flowable = _named(doc.laying_out)
@@ -257,29 +469,3 @@ def _house_style(style, names):
     return style
 
 
-def write_compendium(loaded, options, tagged: bool = True) -> tuple[bytes, PageMap]:
-    """The compendium's PDF and where everything fell. ``tagged=False`` leaves the structure out
-    (only to show that tagging changes nothing on the pages)."""
-    loaded.style.fonts.register()
-    doc = CompendiumDoc(None, loaded, options, tagged)
-    content = ContentBuilder(doc, loaded)
-    try:
-        doc.build(content.story(), canvasmaker=PageRecorder.for_doc_template)
-    except LayoutError:
-        raise UserError(too_tall(doc, content)) from None
-    pub = loaded.publication
-    assembler = Assembler(Metadata(
-        title=doc.title, created=loaded.build_time, author=doc.author, subject=doc.subject,
-        keywords=tuple(doc.keywords), lang=pub.edition.language,
-    ), doc.print_marks)
-    assembler.add_recording(doc.canv.recording())
-    for name, ops, bbox, fonts in doc.decorator.page_ref_forms():
-        assembler.add_form(name, ops, bbox, fonts)
-    assembler.outline = doc.outline
-    assembler.labels = doc.labels
-    structure = None
-    if doc.tagger is not None:
-        adopt_orphans(doc.tagger.mcids, content.structure)
-        structure = content.structure
-    pdf = assembler.finish(structure, content.link_labels, frozenset(content.note_targets))
-    return pdf, doc.page_map

@@ -10,6 +10,8 @@ front-matter section and index, a Part per part with a Sect per case study; the 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import NextPageTemplate
@@ -58,20 +60,67 @@ class BottomAligned(Flowable):
             y -= f.getSpaceAfter()
 
 
+@dataclass(frozen=True)
+class ChunkSpec:
+    """A run of pages typeset on its own: it starts on a new page and nothing in it depends on
+    where it falls in the book (page numbers are drawn when the pages are assembled)."""
+
+    key: str                # front, front:<id>, part:<id>, chapter:<id>, indexes
+    kind: str               # front, front-chapter, part, chapter, indexes
+    template: str           # the page template of its first page
+    ref: str = ""           # the chapter's or part's id
+    first: bool = False     # the first part: the book's body starts with it
+
+
+def chunk_specs(pub) -> list[ChunkSpec]:
+    """The book's chunks, in order."""
+    specs = [ChunkSpec("front", "front", "cover")]
+    specs += [ChunkSpec(f"front:{c.id}", "front-chapter", "front", c.id) for c in pub.front]
+    for n, part in enumerate(pub.parts):
+        specs.append(ChunkSpec(f"part:{part.id}", "part", "part", part.id, first=n == 0))
+        specs += [ChunkSpec(f"chapter:{c.id}", "chapter", "body", c.id) for c in part.chapters]
+    if ContentBuilder.indexes_of(pub):
+        specs.append(ChunkSpec("indexes", "indexes", "index"))
+    return specs
+
+
 class ContentBuilder:
-    def __init__(self, doc, loaded):
-        self.doc = doc
+    """The flowables of each chunk, and the chunk's part of the structure tree."""
+
+    def __init__(self, loaded, width: float, height: float):
         self.loaded = loaded
         self.pub = loaded.publication
         self.style = loaded.style
-        self.blocks = BlockRenderer(loaded.style, doc.width, doc.height, language=self.pub.edition.language)
+        self.width, self.height = width, height
+        self.blocks = BlockRenderer(loaded.style, width, height, language=self.pub.edition.language)
         self.blocks.style_images = self.pub.images
         self.link = loaded.style.color("nhs-blue")
-        self.structure = Node("Document")
-        self._part = self.structure
+        self.chapters = {c.id: c for c in self.pub.chapters}
+        self.parts = {p.id: p for p in self.pub.parts}
+        self.decorator = None       # the chunk's (it notes the page numbers drawn)
+        self.root = Node("")
         # for the tagged PDF: what a note link is, where the link text (a number) does not say it
         self.link_labels: dict[str, str] = {}
         self.note_targets: set[str] = set()
+
+    def chunk(self, spec: ChunkSpec, decorator) -> list:
+        """The flowables of one chunk; its structure is then in ``root`` (a group)."""
+        self.decorator = decorator
+        self.root = Node("")
+        self.link_labels, self.note_targets = {}, set()
+        if spec.kind == "front":
+            flows = self.section(self.cover()) + self.imprint() + self.contents()
+        elif spec.kind == "front-chapter":
+            flows = self.front_chapter(self.chapters[spec.ref])
+        elif spec.kind == "part":
+            flows = self.part_opener(self.parts[spec.ref], spec.first)
+        elif spec.kind == "chapter":
+            flows = self.case_study(self.chapters[spec.ref])
+        else:
+            flows = self.index_pages()
+        while flows and isinstance(flows[0], (PageBreak, NextPageTemplate)):
+            del flows[0]            # a chunk starts on a page of its own, in its own template
+        return flows
 
     # ---------------------------------------------------------------- helpers
     def p(self, text: str, style: str, role: str = "P", **overrides):
@@ -82,34 +131,23 @@ class ContentBuilder:
 
     def page_ref_line(self, markup: str, style: str, keys: list[str], href: str | None = None):
         """A contents or index line: live link, dotted leaders, page number(s) at the right."""
-        label = f"{self.doc.width}|{style}|{';'.join(keys)}"
+        label = f"{self.width}|{style}|{';'.join(keys)}"
         if href:
             markup = f'<a href="#{href}">{markup}</a>'
         base = self.style.paragraph_style(style)
         ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
-        para = PageRefParagraph(f'{markup}<onDraw name="drawPageRef" label="{escape(label)}"/>', ps, self.doc.decorator)
+        para = PageRefParagraph(f'{markup}<onDraw name="drawPageRef" label="{escape(label)}"/>', ps, self.decorator)
         return tag(para, None, "Link")     # the whole line is the link: text and page numbers
 
     def section(self, flows: list, role: str = "Sect", parent: Node | None = None) -> list:
         """Put the elements of ``flows`` in a new section of the structure tree; returns ``flows``."""
-        (parent or self.structure).add(Node(role, flows))
+        (parent or self.root).add(Node(role, flows))
         return flows
 
     # ---------------------------------------------------------------- the book
-    def story(self) -> list:
-        story = self.section(self.cover()) + self.imprint() + self.contents()
-        for chapter in self.pub.front:
-            story += self.front_chapter(chapter)
-        for n, part in enumerate(self.pub.parts):
-            story += self.part_opener(part, first=n == 0)
-            for chapter in part.chapters:
-                story += self.case_study(chapter)
-        story += self.index_pages()
-        return story
-
     def cover(self) -> list:
         e = self.pub.edition
-        flows = [Marker(Anchor("cover", "front", e.title, 0)), Spacer(0, self.doc.height * 0.16)]
+        flows = [Marker(Anchor("cover", "front", e.title, 0)), Spacer(0, self.height * 0.16)]
         flows.append(self.p(e.edition, "cover_edition"))
         flows.append(self.p(e.title, "cover_title", role="Title"))
         if e.subtitle:
@@ -155,10 +193,14 @@ class ContentBuilder:
         return flows
 
     def indexes(self):
+        return self.indexes_of(self.pub)
+
+    @staticmethod
+    def indexes_of(pub):
         """The back-matter indexes that have entries (an edition without themes has no theme index)."""
         return [(key, title, entries) for key, title, entries in (
-            ("index-organisations", "Index of organisations", self.pub.organisation_index),
-            ("index-themes", "Index of themes", self.pub.theme_index),
+            ("index-organisations", "Index of organisations", pub.organisation_index),
+            ("index-themes", "Index of themes", pub.theme_index),
         ) if entries]
 
     def front_chapter(self, chapter) -> list:
@@ -170,13 +212,12 @@ class ContentBuilder:
         anchors = [Anchor(part.id, "part", f"Part {part.number}: {part.title}", 0)]
         if first:
             anchors.insert(0, Anchor("body", "body-start"))
-        flows = [NextPageTemplate("part"), PageBreak(), Marker(*anchors), Spacer(0, self.doc.height * 0.22)]
+        flows = [NextPageTemplate("part"), PageBreak(), Marker(*anchors), Spacer(0, self.height * 0.22)]
         flows.append(self.p(f"Part {part.number}", "part_label"))
         flows.append(self.p(part.title, "part_title", role="H1"))
         for chapter in part.chapters:
             flows.append(self.p(chapter.title, "part_entry"))
-        self._part = Node("Part", flows)     # the part's case studies follow as its sections
-        self.structure.add(self._part)
+        self.root.add(Node("Part", flows))     # the part's case studies are put in it as its sections
         return flows + [NextPageTemplate("body")]
 
     # ---------------------------------------------------------------- a case study
@@ -187,7 +228,7 @@ class ContentBuilder:
         flows += self.opener(chapter)
         flows += self.blocks.blocks(chapter.blocks)
         flows += self.endnotes(chapter)
-        return self.section(flows, parent=self._part)
+        return self.section(flows)
 
     def opener(self, chapter) -> list:
         cs = chapter.case_study
@@ -229,7 +270,7 @@ class ContentBuilder:
                 bulletFontName=self.style.paragraph_style("highlight_item").fontName,
                 bulletColor=colors.HexColor(self.style.color("nhs-blue")), bulletOffsetY=-2,
             )])
-        table = Table(rows, colWidths=[self.doc.width])
+        table = Table(rows, colWidths=[self.width])
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), self.style.paragraph_style("body").fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.get("backColor") or self.style.color("nhs-pale-grey"))),
@@ -242,8 +283,8 @@ class ContentBuilder:
         # one list in the structure, though each row holds a list of one item
         items = Node("L", [Node("LI", para) for para in paras], attrs={"O": "List", "ListNumbering": "Square"})
         aside = Node("Aside", rows[0], items)
-        table.wrap(self.doc.width, self.doc.height)
-        if max(table._rowHeights) <= self.doc.height:
+        table.wrap(self.width, self.height)
+        if max(table._rowHeights) <= self.height:
             return [tag(table, None, "Aside", node=aside)]
         title = rows[0][0]
         plain = ListFlowable(
@@ -268,7 +309,7 @@ class ContentBuilder:
         who = ", ".join(x for x in (quote.name, quote.role) if x)
         if who:
             flows.append(self.p(f"\u2014 {who}", "pullquote_attribution", leftIndent=0))
-        table = Table([[flows]], colWidths=[self.doc.width])
+        table = Table([[flows]], colWidths=[self.width])
         rule = spec.get("ruleColor")
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), self.style.paragraph_style("body").fontName),
@@ -277,7 +318,7 @@ class ContentBuilder:
             *([("LINEBEFORE", (0, 0), (0, -1), float(spec.get("ruleWidth") or 3), colors.HexColor(rule))] if rule else []),
         ]))
         table.spaceBefore, table.spaceAfter = 6, 16
-        if table.wrap(self.doc.width, self.doc.height)[1] > self.doc.height:
+        if table.wrap(self.width, self.height)[1] > self.height:
             table.splitInRow = 1
         return tag(table, None, "BlockQuote", node=Node("BlockQuote", flows))
 

@@ -3,6 +3,7 @@ folios, and the deferred page numbers of the contents and indexes."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -26,23 +27,41 @@ def form_name(key: str) -> str:
     return "pg_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", key)
 
 
+@dataclass(frozen=True)
+class PageInfo:
+    """What a typeset page needs around its text, once its place in the book is known."""
+
+    kind: str               # its page template: cover, front, part, body or index
+    running_head: str       # the organisation (or 'Index') a recto page names
+    suppressed: bool        # no running head: the first page of a case study or index
+
+
 class PageDecorator:
-    def __init__(self, doc):
-        self.doc = doc
-        self.style = doc.style
-        self.edition = doc.loaded.publication.edition
+    """Backgrounds (cover, part openers: drawn while typesetting), running heads and folios
+    (drawn when the pages are assembled, when each page's number and side are known), and
+    the deferred page numbers of the contents and indexes."""
+
+    def __init__(self, style, edition, print_marks=None):
+        self.style = style
+        self.edition = edition
+        self.print_marks = print_marks
+        page = style.page
+        self.pagesize = (page.width, page.height)
+        self.left, self.right = page.margin_inner, page.margin_outer
+        self.top, self.bottom = page.margin_top, page.margin_bottom
+        self.page_refs: set[str] = set()       # keys whose page numbers were drawn
 
     # ---------------------------------------------------------------- helpers
     def _color(self, name: str):
         return colors.HexColor(self.style.color(name))
 
     def _bleed(self) -> float:
-        return self.doc.print_marks.bleed if self.doc.print_marks else 0.0
+        return self.print_marks.bleed if self.print_marks else 0.0
 
     def _fill_page(self, canv, color_name: str):
         b = self._bleed()
         canv.setFillColor(self._color(color_name))
-        canv.rect(-b, -b, self.doc.pagesize[0] + 2 * b, self.doc.pagesize[1] + 2 * b, stroke=0, fill=1)
+        canv.rect(-b, -b, self.pagesize[0] + 2 * b, self.pagesize[1] + 2 * b, stroke=0, fill=1)
 
     def _font(self, style_name: str):
         ps = self.style.paragraph_style(style_name)
@@ -60,11 +79,11 @@ class PageDecorator:
             canv.drawString(x, y, run)
             x += stringWidth(run, name, size)
 
-    # ---------------------------------------------------------------- cover and openers
+    # ---------------------------------------------------------------- cover and openers (while typesetting)
     def cover(self, canv, doc):
         canv.saveState()
         self._fill_page(canv, "nhs-blue")
-        w, h = doc.pagesize
+        w, h = self.pagesize
         # a band of dark blue across the foot: the NHS identity without external artwork
         canv.setFillColor(self._color("nhs-dark-blue"))
         b = self._bleed()
@@ -77,32 +96,30 @@ class PageDecorator:
     def part(self, canv, doc):
         canv.saveState()
         self._fill_page(canv, "nhs-dark-blue")
-        w, h = doc.pagesize
+        w, h = self.pagesize
         canv.setFillColor(self._color("nhs-blue"))
         canv.rect(0, h * 0.62, w * 0.09, h * 0.2, stroke=0, fill=1)
         canv.restoreState()
 
-    def part_end(self, canv, doc):
-        pass
+    # ---------------------------------------------------------------- running heads and folios (when assembled)
+    def overlay(self, canv, info: PageInfo, page: int, label: str, verso: bool) -> None:
+        """What goes around the text of page ``page`` (0-based), whose printed number is ``label``."""
+        if info.kind == "front" and page > 0:      # the cover has no folio
+            self._folio(canv, label, verso, with_edition=True)
+        elif info.kind in ("body", "index"):
+            self._folio(canv, label, verso, with_edition=not info.suppressed)
+            if not info.suppressed:
+                self._running_head(canv, info.running_head, verso)
 
-    # ---------------------------------------------------------------- running heads and folios
-    def front(self, canv, doc):
-        page = doc.page - 1
-        if page == 0:
-            return  # the cover has no folio
-        self._folio(canv, doc, page)
+    def decorated(self, info: PageInfo, page: int) -> bool:
+        return (info.kind == "front" and page > 0) or info.kind in ("body", "index")
 
-    def body(self, canv, doc):
-        page = doc.page - 1
-        self._folio(canv, doc, page)
-        if page in doc.suppress_head_on:
-            return
+    def _running_head(self, canv, running_head: str, verso: bool) -> None:
         canv.saveState()
-        w, h = doc.pagesize
-        y = h - doc.topMargin + 18
-        left, right = doc.leftMargin, w - doc.rightMargin
-        verso = self._is_verso(doc, page)
-        text = self.edition.title if verso else doc.running_org
+        w, h = self.pagesize
+        y = h - self.top + 18
+        left, right = self.left, w - self.right
+        text = self.edition.title if verso else running_head
         self._text(canv, "running_head", left if verso else right, y,
                    _fit(text, self._font("running_head"), right - left, self.style.fonts), "left" if verso else "right")
         canv.setStrokeColor(self._color("nhs-pale-grey"))
@@ -110,20 +127,14 @@ class PageDecorator:
         canv.line(left, y - 6, right, y - 6)
         canv.restoreState()
 
-    def _is_verso(self, doc, page: int) -> bool:
-        start = doc.body_start or 0
-        return (page - start) % 2 == 1
-
-    def _folio(self, canv, doc, page: int):
+    def _folio(self, canv, label: str, verso: bool, with_edition: bool) -> None:
         canv.saveState()
-        w = doc.pagesize[0]
-        y = doc.bottomMargin - 28
-        label = doc.label_for_index(page)
-        verso = self._is_verso(doc, page)
-        x = doc.leftMargin if verso else w - doc.rightMargin
+        w = self.pagesize[0]
+        y = self.bottom - 28
+        x = self.left if verso else w - self.right
         self._text(canv, "footer", x, y, label, "left" if verso else "right")
-        if page not in doc.suppress_head_on:
-            other = doc.leftMargin if not verso else w - doc.rightMargin
+        if with_edition:
+            other = self.left if not verso else w - self.right
             self._text(canv, "footer", other, y, f"{self.edition.publisher} \u00b7 {self.edition.edition}", "left" if not verso else "right")
         canv.restoreState()
 
@@ -164,7 +175,7 @@ class PageDecorator:
 
     def _draw_numbers(self, canv, keys, width, slot, font, size, color, y):
         for n, key in enumerate(keys):
-            self.doc.page_refs.add(key)
+            self.page_refs.add(key)
             right = width - (len(keys) - 1 - n) * slot
             canv.saveState()
             canv.translate(right, y)
@@ -174,9 +185,9 @@ class PageDecorator:
                 canv.setFillColor(color)
                 canv.drawString(right + 1, y, ",")
 
-    def page_ref_forms(self):
-        """(name, content, bounding box, fonts) of the form that draws each page number that was
-        referred to, now that every number is known."""
+    def page_ref_forms(self, labels: dict[str, str]):
+        """(name, content, bounding box, fonts) of the form that draws the page number of each
+        key in ``labels`` (key -> printed page number)."""
         font, size, color = self._font("toc_entry")
         sketch = Sketch(font)
 
@@ -184,10 +195,10 @@ class PageDecorator:
             def draw(canv):
                 canv.setFont(font, size)
                 canv.setFillColor(color)
-                canv.drawRightString(0, 0, self.doc.label_for(key))
+                canv.drawRightString(0, 0, labels[key])
             return draw
 
-        forms = [(form_name(key), sketch.ops(number(key))) for key in sorted(self.doc.page_refs)]
+        forms = [(form_name(key), sketch.ops(number(key))) for key in sorted(labels)]
         fonts = sketch.fonts()
         return [(name, ops, (-PAGE_REF_WIDTH, -size * 0.3, 2, size), fonts) for name, ops in forms]
 

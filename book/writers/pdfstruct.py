@@ -42,9 +42,10 @@ def adopt_orphans(mcids: list[list[Node]], root: Node) -> list[Node]:
 def section_at(document: Node, first_page: int, role: str = "Sect") -> Node:
     """A tagged recording's Document as a section of a larger file, in which its first page is
     page ``first_page``. Its elements are shared, not copied or moved: the recording's own tree
-    stays as it was (it may be cached, or written as a file of its own)."""
+    stays as it was (it may be cached, or written as a file of its own). With ``role=""`` it is a
+    group: its elements go straight into the larger tree."""
     sect = Node(role)
-    sect.kids, sect.drawn, sect.page_offset = document.kids, document.drawn, first_page
+    sect.kids, sect.drawn, sect.page_offset = list(document.kids), document.drawn, first_page
     return sect
 
 
@@ -92,12 +93,12 @@ class StructureWriter:
     def _unclaimed(self, root: Node) -> list[Annot]:
         """Annotations made outside any element (none, in the writers here): tagged all the same,
         as links at the end of the document."""
-        claimed, stack = set(), [(root, root.page_offset)]
+        claimed, stack = set(), [(root, root.page_offset or 0)]
         while stack:
             node, offset = stack.pop()
             for kid in node.kids:
                 if isinstance(kid, Node):
-                    stack.append((kid, offset + kid.page_offset))
+                    stack.append((kid, offset if kid.page_offset is None else kid.page_offset))
                 elif isinstance(kid, Annot):
                     claimed.add((kid.page + offset, kid.index))
         return [Annot(page, index, link.target, "") for page, links in enumerate(self.links)
@@ -107,9 +108,10 @@ class StructureWriter:
     def element(self, node: Node, parent: int, loose: list[Annot] = (), offset: int = 0) -> int:
         """Writes ``node`` (under ``parent``); returns the object to put in the parent's /K.
         ``loose``: annotations no element claimed, put at the end of this one (the document).
-        ``offset``: how many pages on its marked content is (``Node.page_offset`` adds to it)."""
+        ``offset``: how many pages on its marked content is (unless ``Node.page_offset`` says)."""
         w = self.w
-        offset += node.page_offset
+        if node.page_offset is not None:
+            offset = node.page_offset
         number = w.reserve()
         holder = number
         if node.role == "Link" and any(isinstance(k, Annot) and k.target in self.references for k in node.kids):
@@ -118,8 +120,11 @@ class StructureWriter:
         self.roles.add(node.role)
         kids: list[bytes] = []
         home = None      # the page of the element's first marked content: its /Pg
-        for kid in node.kids:
-            if isinstance(kid, Node):
+        for kid in _ungrouped(node.kids, offset):
+            if isinstance(kid, _InGroup):       # an element of a group, with the group's offset
+                if kid.node.drawn or kid.node.role in KEEP_EMPTY:
+                    kids.append(ref(self.element(kid.node, number, offset=kid.offset)))
+            elif isinstance(kid, Node):
                 if kid.drawn or kid.role in KEEP_EMPTY:     # an element never drawn is left out
                     kids.append(ref(self.element(kid, number, offset=offset)))
             elif isinstance(kid, MCR):
@@ -182,6 +187,30 @@ class StructureWriter:
         self.annotation_tags[obj] = (len(self.pages) + len(self._annot_parents), self.labels.get(annot.target) or _describe(annot))
         self._annot_parents.append(holder)
         return result
+
+
+class _InGroup:
+    __slots__ = ("node", "offset")
+
+    def __init__(self, node: Node, offset: int):
+        self.node, self.offset = node, offset
+
+
+def _ungrouped(kids: list, offset: int):
+    """``kids`` (of an element whose pages are ``offset`` on), with what groups (role "") hold in
+    their place: their elements with the group's offset, their content moved to the element's."""
+    for kid in kids:
+        if not (isinstance(kid, Node) and kid.role == ""):
+            yield kid
+            continue
+        inner = offset if kid.page_offset is None else kid.page_offset
+        for item in _ungrouped(kid.kids, inner):
+            if isinstance(item, Node):
+                yield _InGroup(item, inner)
+            elif isinstance(item, (MCR, Annot)) and inner != offset:
+                yield item._replace(page=item.page + inner - offset)
+            else:
+                yield item
 
 
 def _describe(annot: Annot) -> str:

@@ -56,7 +56,8 @@ class Annot(NamedTuple):
 
 
 class Node:
-    """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order."""
+    """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order. A Node with
+    the role "" is a group, not an element: its kids take its place in its parent."""
 
     __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn", "page_offset")
 
@@ -68,7 +69,9 @@ class Node:
         self.id = id
         self.attrs = attrs    # e.g. {"O": "Table", "Scope": "Column"}
         self.drawn = False    # has content of its own or below
-        self.page_offset = 0  # its pages (and its elements') are this many on in the file
+        # set: its marked content (and its elements', unless they say otherwise) is this many
+        # pages on in the file (a recording assembled after others)
+        self.page_offset: int | None = None
         self.add(*children)
 
     def add(self, *children) -> "Node":

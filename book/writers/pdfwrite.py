@@ -228,6 +228,10 @@ class Assembler:
             self.places.setdefault(place.name, (index, place.left, place.top))
         return index
 
+    def use_fonts(self, fonts: dict) -> None:
+        """Characters drawn other than in the recordings (overlays): their glyphs are embedded too."""
+        merge_fonts(self.fonts, fonts)
+
     def add_form(self, form_name: str, ops: bytes, bbox: tuple, fonts: dict) -> None:
         """A form XObject (a deferred page number): drawn where a page says ``/form_name Do``."""
         self.forms[form_name] = (ops, bbox)
@@ -331,12 +335,13 @@ class Assembler:
         width, height = record.width, record.height
         contents = [w.add_stream(b"/Filter/FlateDecode", record.content)]
         if page.overlay:
-            contents.append(w.add_flate(b"", b"/Artifact BMC\n" + page.overlay + b"\nEMC\n"))
+            contents.append(w.add_flate(b"", b"/Artifact BMC\n" + page.overlay + b"\nEMC\n" if tagged else page.overlay))
         boxes = b""
         if marks is not None:
             bw = marks.borderWidth
             contents.insert(0, w.add_stream(b"", b"q 1 0 0 1 %s %s cm\n" % (num(bw), num(bw))))
-            contents.append(w.add_flate(b"", b"Q\n/Artifact BMC\n" + crop_marks(marks, width, height) + b"EMC\n"))
+            drawn = crop_marks(marks, width, height)
+            contents.append(w.add_flate(b"", b"Q\n" + (b"/Artifact BMC\n" + drawn + b"EMC\n" if tagged else drawn)))
             boxes = (b"/TrimBox" + array(num(v) for v in (bw, bw, bw + width, bw + height))
                      + b"/BleedBox" + array(num(v) for v in (bw - marks.bleed, bw - marks.bleed,
                                                             bw + width + marks.bleed, bw + height + marks.bleed)))
