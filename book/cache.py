@@ -1,21 +1,27 @@
 """The build cache: results kept by the hash of everything that made them.
 
-Each writer asks for what it would otherwise make again (a typeset case study, a one-pager, an
-EPUB chapter) under a key that covers its inputs and the toolkit's own code (``code_salt``), so
-a changed source, style, option or toolkit never gets a stale result. Entries are pickles in
-``dist/.cache/<kind>/``, written to a temporary file and renamed, so a build killed mid-write
-leaves no half entry; an unreadable entry is simply made again.
+Each stage asks for what it would otherwise make again (a converted source, a typeset case study,
+a one-pager, an EPUB chapter) under a key that covers its inputs and the toolkit's own code
+(``code_salt``), so a changed source, style, option or toolkit never gets a stale result.
+
+The entries live in one SQLite file, ``dist/.cache/build-cache.sqlite``: thousands of small
+files cost more to create than to compute here (half a millisecond each), while SQLite writes a
+whole build's entries in one transaction and survives a build killed mid-write. Entries no build
+has used in the last ``KEEP_BUILDS`` builds are dropped. A cache that cannot be read or written
+only makes builds slower: it is never an error.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
+import sqlite3
+from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+KEEP_BUILDS = 20
+FILE_NAME = "build-cache.sqlite"
 
 
 @lru_cache(maxsize=1)
@@ -39,38 +45,121 @@ def digest(*parts) -> str:
     return h.hexdigest()
 
 
-class PickleCache:
+class BuildCache:
+    """Bytes (or pickled objects) by kind and key. The database is opened for each batch of
+    reads or writes and closed after it, so no connection is ever carried into a forked worker."""
+
     def __init__(self, folder: Path | None):
-        self.folder = folder        # None: nothing is kept (a build without an output folder)
+        self.path = folder / FILE_NAME if folder is not None else None
+        self.build = 0
+        if self.path is not None:
+            self._start_build()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
-
-    def get(self, key: str):
-        if self.folder is None:
-            return None
-        try:
-            return pickle.loads(self._path(key).read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            return None
-
-    def put(self, key: str, value) -> None:
-        if self.folder is None:
+    @contextmanager
+    def _db(self):
+        if self.path is None:
+            yield None
             return
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # no fsync: a lost entry costs a rebuild of it, never a wrong output
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        except OSError:
-            return      # a cache that cannot be written only makes the next build slower
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        except BaseException:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error):
+            yield None
+            return
+        with closing(conn):
             try:
-                os.unlink(tmp)
-            except OSError:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")     # a lost entry is made again, never wrong
+                conn.execute("CREATE TABLE IF NOT EXISTS entry (kind TEXT, key TEXT, value BLOB, used INTEGER,"
+                             " PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                conn.execute("CREATE TABLE IF NOT EXISTS build (n INTEGER)")
+            except sqlite3.DatabaseError:
+                yield self._recreate(conn)
+                return
+            yield conn
+
+    def _recreate(self, conn):
+        """A damaged cache file is thrown away and started again."""
+        conn.close()
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            fresh = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            fresh.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, used INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+            fresh.execute("CREATE TABLE build (n INTEGER)")
+            return fresh
+        except (OSError, sqlite3.Error):
+            return None
+
+    def _start_build(self) -> None:
+        with self._db() as db:
+            if db is None:
+                return
+            try:
+                row = db.execute("SELECT n FROM build").fetchone()
+                self.build = (row[0] if row else 0) + 1
+                db.execute("DELETE FROM build")
+                db.execute("INSERT INTO build VALUES (?)", (self.build,))
+            except sqlite3.Error:
                 pass
-            raise
+
+    # ------------------------------------------------------------ bytes
+    def get_many(self, kind: str, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        if not keys:
+            return found
+        with self._db() as db:
+            if db is None:
+                return found
+            try:
+                for start in range(0, len(keys), 500):
+                    batch = keys[start:start + 500]
+                    marks = ",".join("?" * len(batch))
+                    found.update(db.execute(f"SELECT key, value FROM entry WHERE kind = ? AND key IN ({marks})",
+                                            (kind, *batch)).fetchall())
+                db.execute("BEGIN")
+                db.executemany("UPDATE entry SET used = ? WHERE kind = ? AND key = ?",
+                               [(self.build, kind, key) for key in found])
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                return found
+        return found
+
+    def put_many(self, kind: str, items: dict[str, bytes]) -> None:
+        if not items:
+            return
+        with self._db() as db:
+            if db is None:
+                return
+            try:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)",
+                               [(kind, key, value, self.build) for key, value in items.items()])
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                pass
+
+    def evict(self) -> None:
+        """Drop what no recent build used (sources removed, styles changed, old toolkits)."""
+        with self._db() as db:
+            if db is None:
+                return
+            try:
+                db.execute("DELETE FROM entry WHERE used < ?", (self.build - KEEP_BUILDS,))
+            except sqlite3.Error:
+                pass
+
+    # ------------------------------------------------------------ objects
+    def load(self, kind: str, keys: list[str]) -> list:
+        """The object under each key (None where there is none, or it cannot be read)."""
+        found = self.get_many(kind, list(dict.fromkeys(keys)))
+        out = []
+        for key in keys:
+            try:
+                out.append(pickle.loads(found[key]) if key in found else None)
+            except Exception:       # an entry pickled by other code: made again
+                out.append(None)
+        return out
+
+    def store(self, kind: str, items: dict[str, object]) -> None:
+        self.put_many(kind, {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in items.items()})

@@ -1,7 +1,8 @@
 -- Runs inside one `pandoc lua` process and converts every source listed on standard input.
 -- Argument: MEDIA_DIR. Standard input: one line per source, FORMAT<tab>PATH<tab>LABEL (not
--- arguments: `pandoc lua` 3.9 crashes when given about a hundred of them). Writes one JSON array
--- to stdout with, per source, either {"label", "doc"} or {"label", "error"}.
+-- arguments: `pandoc lua` 3.9 crashes when given about a hundred of them). Writes one line per
+-- source as soon as it is read, so the caller can work on it while the next is read:
+-- D<tab>LABEL-JSON<tab>DOCUMENT-JSON, or E<tab>LABEL-JSON<tab>MESSAGE-JSON.
 --
 -- Why a Lua script: giving pandoc several files in one call merges them into one document;
 -- `pandoc.read` inside one process keeps them apart and saves a process start per file.
@@ -9,7 +10,6 @@
 -- or read files outside itself.
 
 local media_dir = arg[1]
-local out = {}
 
 local function extension_for(mime, path)
   local ext = path:match('%.([%w]+)$')
@@ -50,12 +50,10 @@ end
 for line in io.stdin:lines() do
   local format, path, label = line:match('^([^\t]*)\t([^\t]*)\t(.*)$')
   local ok, result = pcall(convert, format, path)
-  local entry = '{"label":' .. pandoc.json.encode(label) .. ','
   if ok then
-    entry = entry .. '"doc":' .. pandoc.write(result, 'json') .. '}'
+    io.write('D\t', pandoc.json.encode(label), '\t', pandoc.write(result, 'json'), '\n')
   else
-    entry = entry .. '"error":' .. pandoc.json.encode(tostring(result)) .. '}'
+    io.write('E\t', pandoc.json.encode(label), '\t', pandoc.json.encode(tostring(result)), '\n')
   end
-  out[#out + 1] = entry
+  io.stdout:flush()
 end
-io.write('[' .. table.concat(out, ',\n') .. ']')

@@ -2,8 +2,8 @@
 
 All sources that are not in the cache are converted by one ``pandoc lua`` process per core (not
 one per file, and never through ``pypandoc.convert_*``, which starts pandoc three times a call).
-Each result is cached under the hash of the file's bytes, the reader and the pandoc build, so an
-unchanged source is never converted twice.
+Each result is kept in the build cache (``cache.BuildCache``) under the hash of the file's bytes,
+the reader and the pandoc build, so an unchanged source is never converted twice.
 """
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import ast
 from .errors import Problems
-from .fsutil import atomic_write_bytes
+from .cache import BuildCache
 
 # Markdown: raw HTML and TeX off, so `<NHS Trust>` and `A&E` stay text.
 READERS = {
@@ -110,8 +111,8 @@ def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
 
 
 class Converter:
-    def __init__(self, cache_dir: Path, jobs: int | None = None):
-        self.cache_dir = cache_dir
+    def __init__(self, cache_dir: Path, jobs: int | None = None, cache: BuildCache | None = None):
+        self.cache = cache if cache is not None else BuildCache(cache_dir.parent)
         self.media_dir = cache_dir / "media"
         self.binary = pandoc_binary()
         self.jobs = jobs or os.cpu_count() or 1
@@ -133,6 +134,7 @@ class Converter:
         problems = Problems()
         docs: dict[str, ast.Document] = {}
         todo: list[tuple[SourceFile, str, str]] = []
+        checked = []
         for source in sources:
             data = read_checked(source, problems)
             if data is None:
@@ -140,61 +142,86 @@ class Converter:
             reader = READERS[source.path.suffix.lower()]
             key = self._key(data, reader)
             self.keys[source.label] = key
-            cached = self._load_cached(key, check_media=reader in MEDIA_READERS)
-            if cached is not None:
-                text, doc = cached
-                self.characters[source.label] = "".join(set(text))
-                docs[source.label] = ast.document_from_json(doc, source.label)
+            checked.append((source, reader, key))
+        cached = self.cache.get_many("pandoc", [key for _, _, key in checked])
+        for source, reader, key in checked:
+            doc = self._from_cache(cached.get(key), source, check_media=reader in MEDIA_READERS)
+            if doc is not None:
+                docs[source.label] = doc
             else:
                 todo.append((source, reader, key))
-        for source, key, raw in self._run_pandoc(todo):
-            if "error" in raw:
-                problems.add(f"pandoc cannot read it: {_first_line(raw['error'])}; open it in its editor and save it again", source.label)
-                continue
-            text = self._store(key, raw["doc"])
-            self.characters[source.label] = "".join(set(text))
-            docs[source.label] = ast.document_from_json(raw["doc"], source.label)
+        for source, result in self._run_pandoc(todo):
+            if isinstance(result, str):
+                problems.add(f"pandoc cannot read it: {_first_line(result)}; open it in its editor and save it again", source.label)
+            else:
+                docs[source.label] = result
         problems.raise_if_any()
         return docs
 
-    def _load_cached(self, key: str, check_media: bool) -> tuple[str, dict] | None:
-        path = self.cache_dir / f"{key}.json"
-        try:
-            text = path.read_bytes().decode("utf-8")
-            doc = json.loads(text)
-        except (OSError, ValueError):
+    def _from_cache(self, text: bytes | None, source: SourceFile, check_media: bool) -> ast.Document | None:
+        if text is None:
             return None
-        if not check_media:
-            return text, doc
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return None
         # images extracted from Word files live beside the cache: if one is gone, convert again
-        for node in _json_images(doc.get("blocks", [])):
-            if node.startswith(str(self.media_dir)) and not Path(node).exists():
-                return None
-        return text, doc
+        if check_media and any(node.startswith(str(self.media_dir)) and not Path(node).exists()
+                               for node in _json_images(doc.get("blocks", []))):
+            return None
+        self.characters[source.label] = "".join(set(text.decode("utf-8")))
+        return ast.document_from_json(doc, source.label)
 
-    def _store(self, key: str, doc: dict) -> str:
-        text = json.dumps(doc, ensure_ascii=False)
-        atomic_write_bytes(self.cache_dir / f"{key}.json", text.encode("utf-8"))
-        return text
-
-    def _run_pandoc(self, todo):
+    def _run_pandoc(self, todo) -> list[tuple[SourceFile, ast.Document | str]]:
+        """(source, its document or pandoc's message) for each of ``todo``, in order."""
         if not todo:
             return []
         self.media_dir.mkdir(parents=True, exist_ok=True)
         chunks = [todo[i :: self.jobs] for i in range(min(self.jobs, len(todo)))]
+        self._new: dict[str, bytes] = {}
         with ThreadPoolExecutor(len(chunks)) as pool:
-            results = list(pool.map(self._run_chunk, chunks))
+            results = dict(item for chunk in pool.map(self._run_chunk, chunks) for item in chunk)
+        self.cache.put_many("pandoc", self._new)      # one transaction for all of them
         self.converted += len(todo)
-        return [item for chunk in results for item in chunk]
+        return [(source, results[key]) for source, _reader, key in todo]
 
     def _run_chunk(self, chunk):
+        """One ``pandoc lua`` process for ``chunk``; each document is taken in as it comes, while
+        pandoc reads the next."""
         args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve())]
         manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
-        proc = subprocess.run(args, input=manifest.encode(), capture_output=True, timeout=600, env=_pandoc_env())
-        if proc.returncode != 0:
-            raise RuntimeError(f"pandoc lua failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
-        raws = json.loads(proc.stdout)
-        return [(source, key, raw) for (source, _reader, key), raw in zip(chunk, raws)]
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env())
+        feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
+        feeder.start()
+        errors = []
+        drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        drain.start()
+        results = []
+        try:
+            for (source, _reader, key), line in zip(chunk, proc.stdout):
+                kind, _label, payload = line.rstrip(b"\n").split(b"\t", 2)
+                if kind == b"E":
+                    results.append((key, json.loads(payload)))
+                    continue
+                doc = json.loads(payload)
+                self._new[key] = payload
+                self.characters[source.label] = "".join(set(payload.decode("utf-8")))
+                results.append((key, ast.document_from_json(doc, source.label)))
+        finally:
+            proc.stdout.close()
+            code = proc.wait(timeout=600)
+            drain.join()
+        if code != 0 or len(results) != len(chunk):
+            raise RuntimeError(f"pandoc lua failed ({code}): {b''.join(errors).decode(errors='replace')}")
+        return results
+
+
+def _feed(stream, data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.close()
+    except BrokenPipeError:
+        pass        # pandoc stopped early: its exit status tells why
 
 
 def _one_line(text: str) -> str:

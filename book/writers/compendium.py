@@ -25,7 +25,7 @@ from reportlab.platypus import Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from .. import ast
-from ..cache import PickleCache, digest
+from ..cache import BuildCache, digest
 from ..errors import Problem, UserError
 from ..model import PageMap
 from . import pdfcommon
@@ -217,11 +217,11 @@ class Typesetter:
 class Compendium:
     """All chunks of the book: typeset (or taken from the cache), then numbered and assembled."""
 
-    def __init__(self, loaded, options, cache: PickleCache | None = None, tagged: bool = True):
+    def __init__(self, loaded, options, cache: BuildCache | None = None, tagged: bool = True):
         self.loaded = loaded
         self.options = options
         self.tagged = tagged
-        self.cache = cache or PickleCache(None)
+        self.cache = cache or BuildCache(None)
         self.specs = chunk_specs(loaded.publication)
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
         self.chunks: list[ChunkResult] = []
@@ -242,7 +242,7 @@ class Compendium:
     def typeset(self, jobs: int | None = None) -> PageMap:
         """Every chunk, from the cache or typeset now (in ``jobs`` processes); then the page map."""
         keys = self.keys()
-        found = [self.cache.get(key) for key in keys]
+        found = self.cache.load("chunk", keys)
         todo = [n for n, result in enumerate(found) if result is None]
         if todo:
             self.loaded.style.fonts.register()
@@ -250,8 +250,7 @@ class Compendium:
                                 jobs=jobs, weights=[_weight(self.specs[n]) for n in todo])
             for n, result in zip(todo, made):
                 found[n] = result
-                if result.problem is None:
-                    self.cache.put(keys[n], result)
+            self.cache.store("chunk", {keys[n]: found[n] for n in todo if found[n].problem is None})
         self.typeset_count = len(todo)
         problems = [r.problem for r in found if r.problem is not None]
         if problems:
@@ -402,7 +401,7 @@ def _typeset_chunks(specs: list[ChunkSpec], context) -> list[ChunkResult]:
     return [_TYPESETTER.typeset(spec) for spec in specs]
 
 
-def write_compendium(loaded, options, tagged: bool = True, cache: PickleCache | None = None,
+def write_compendium(loaded, options, tagged: bool = True, cache: BuildCache | None = None,
                      jobs: int | None = 1) -> tuple[bytes, PageMap]:
     """The compendium's PDF and where everything fell. ``tagged=False`` leaves the structure out
     (only to show that tagging changes nothing on the pages)."""

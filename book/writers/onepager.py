@@ -26,10 +26,9 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 
 from ..errors import Problem, Reporter, UserError
-from ..fsutil import atomic_write_bytes
+from ..cache import BuildCache, digest
 from ..index import Edition, Quote
 from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
@@ -390,35 +389,25 @@ def combine(results: list[Rendered], names: list[str], ctx: Context) -> bytes:
 # ------------------------------------------------------------------ the cache
 class RenderCache:
     """Rendered pages kept by the hash of everything that shapes them (the page's content and
-    page numbers, the style, the edition, the build time, this code): after one source changes,
-    only the pages that show it are set again."""
+    page numbers, the style, the edition, the build time, the toolkit's code): after one source
+    changes, only the pages that show it are set again."""
 
-    def __init__(self, folder: Path, ctx: Context):
-        self.folder = folder
-        salt = hashlib.sha256()
-        for part in (ctx.style.fingerprint(), repr(ctx.grid), repr(ctx.edition), ctx.build_time.isoformat(),
-                     repr((ctx.print_marks, ctx.allow_drop, ctx.drop_order))):
-            salt.update(part.encode())
-        for module in sorted(Path(__file__).parent.parent.rglob("*.py")):   # the whole toolkit
-            salt.update(module.read_bytes())
-        self.salt = salt.digest()
+    def __init__(self, cache: BuildCache, ctx: Context):
+        self.cache = cache
+        self.salt = digest(ctx.style.fingerprint(), repr(ctx.grid), repr(ctx.edition), ctx.build_time.isoformat(),
+                           repr((ctx.print_marks, ctx.allow_drop, ctx.drop_order))).encode()
 
-    def _path(self, page: PageContent) -> Path:
-        return self.folder / (hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest() + ".pickle")
+    def _key(self, page: PageContent) -> str:
+        return hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest()
 
     def render(self, pages: list[PageContent], render_pages) -> list[Rendered]:
-        found: dict[int, Rendered] = {}
-        for n, page in enumerate(pages):
-            try:
-                found[n] = pickle.loads(self._path(page).read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                pass
-        todo = [n for n in range(len(pages)) if n not in found]
+        keys = [self._key(page) for page in pages]
+        found = self.cache.load("onepager", keys)
+        todo = [n for n, result in enumerate(found) if result is None]
         for n, result in zip(todo, render_pages([pages[n] for n in todo]) if todo else []):
             found[n] = result
-            if result.pdf is not None:
-                atomic_write_bytes(self._path(pages[n]), pickle.dumps(result))
-        return [found[n] for n in range(len(pages))]
+        self.cache.store("onepager", {keys[n]: found[n] for n in todo if found[n].pdf is not None})
+        return found
 
 
 # ------------------------------------------------------------------ entry point
@@ -427,7 +416,7 @@ def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> t
     loaded.style.fonts.register()
     ctx = make_context(loaded, options)
     pages = [page_content(summary, page_map) for summary in loaded.publication.summaries()]
-    cache = RenderCache(options.out / ".cache" / "onepagers", ctx)
+    cache = RenderCache(loaded.cache, ctx)
     results = cache.render(pages, lambda todo: render_all(todo, ctx))
     report(results, pages, loaded.index.label, reporter)
     return {r.key: r.pdf for r in results}, combine(results, [p.name for p in pages], ctx)
