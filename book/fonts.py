@@ -42,6 +42,7 @@ _claims: dict[str, str] = {}  # family base name -> digest of its files (who own
 _name_to_file: dict[str, tuple[Path, str]] = {}  # concrete font name -> (file, digest)
 _cmaps: dict[str, frozenset[int]] = {}  # digest -> code points the file has
 _digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256
+_registered: dict[int, "FontSet"] = {}  # the font sets registered in this process
 
 
 def _renew_lock() -> None:
@@ -164,6 +165,8 @@ class FontSet:
         Idempotent and cheap the second time; safe in a forked worker, which inherits the
         parent's registrations, and in a fresh (spawned) one, which registers anew.
         """
+        if _registered.get(id(self)) is self:
+            return
         with _lock:
             for family, faces in self._all_families():
                 for face, path in faces.items():
@@ -171,6 +174,7 @@ class FontSet:
                     if name not in pdfmetrics.getRegisteredFontNames():
                         pdfmetrics.registerFont(load_ttf(name, path))
                 self._map_family(family, faces)
+            _registered[id(self)] = self
 
     def _map_family(self, family: str, faces) -> None:
         # What registerFontFamily does, but faces the family really has are mapped last:

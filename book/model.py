@@ -80,10 +80,11 @@ class Publication:
         return [entry.term for entry in self.theme_index]
 
     def summaries(self) -> list[OrganisationSummary]:
-        return [
-            OrganisationSummary(org, [c for c in self.case_studies if org in c.organisations])
-            for org in self.organisations
-        ]
+        taking_part: dict[str, list[Chapter]] = {}
+        for chapter in self.case_studies:
+            for org in dict.fromkeys(o.key for o in chapter.organisations):
+                taking_part.setdefault(org, []).append(chapter)
+        return [OrganisationSummary(org, taking_part.get(org.key, [])) for org in self.organisations]
 
 
 def highlight_parts(item: str) -> tuple[str, str]:

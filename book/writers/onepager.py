@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
-import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..errors import Problem, Reporter, UserError
 from ..cache import BuildCache, digest
+from ..errors import Problem, Reporter, UserError
 from ..index import Edition, Quote
 from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
@@ -38,8 +35,8 @@ from .pdfpage import PageRecorder, Recording
 from .pdfstruct import adopt_orphans, section_at
 from .pdftags import Node, Tagger, set_node
 from .pdfwrite import Assembler, Metadata, OutlineEntry
+from .workers import run_parallel
 
-SERIAL_LIMIT = 2          # starting workers costs more than drawing one or two pages
 DROPPABLE = ("quote", "highlights", "themes", "award")
 
 
@@ -318,28 +315,14 @@ def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[layout.QrCode], str]:
 
 
 # ------------------------------------------------------------------ all pages, in parallel
-_WORKER_CONTEXT: Context | None = None
-
-
-def _start_worker(ctx: Context) -> None:
-    global _WORKER_CONTEXT
-    ctx.style.fonts.register()
-    _WORKER_CONTEXT = ctx
-
-
-def _render_in_worker(page: PageContent) -> Rendered:
-    return render(page, _WORKER_CONTEXT)
-
-
 def render_all(pages: list[PageContent], ctx: Context) -> list[Rendered]:
-    workers = min(os.cpu_count() or 1, len(pages))
-    if len(pages) <= SERIAL_LIMIT or workers < 2:
-        return [render(page, ctx) for page in pages]
-    # fork: workers inherit the registered fonts and the context as they are, without pickling
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    mp_context = multiprocessing.get_context("fork" if fork else None)
-    with ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_start_worker, initargs=(ctx,)) as pool:
-        return list(pool.map(_render_in_worker, pages))
+    """Every page, on all cores (forked workers inherit the registered fonts and the context)."""
+    return run_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages))
+
+
+def _render_pages(pages: list[PageContent], ctx: Context) -> list[Rendered]:
+    ctx.style.fonts.register()
+    return [render(page, ctx) for page in pages]
 
 
 # ------------------------------------------------------------------ problems and warnings

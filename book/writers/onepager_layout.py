@@ -106,9 +106,20 @@ def stack_height(flowables: list[Flowable], width: float) -> float:
     """Height of flowables set one under another (no space before the first or after the last)."""
     total = 0.0
     for n, f in enumerate(flowables):
-        total += f.wrap(width, TALL)[1] + (f.getSpaceBefore() if n else 0)
+        total += measured_height(f, width) + (f.getSpaceBefore() if n else 0)
         total += f.getSpaceAfter() if n < len(flowables) - 1 else 0
     return total
+
+
+def measured_height(flowable: Flowable, width: float) -> float:
+    """A flowable's height at ``width``, measured once: copy-fitting asks for the same block at
+    the same width many times (every arrangement of the columns shares the blocks). Drawing
+    always wraps again, so the flowable is drawn as wrapped for its place."""
+    heights = flowable.__dict__.setdefault("_heights", {})
+    height = heights.get(width)
+    if height is None:
+        height = heights[width] = flowable.wrap(width, TALL)[1]
+    return height
 
 
 def draw_stack(canv, flowables: list[Flowable], x: float, top: float, width: float) -> None:

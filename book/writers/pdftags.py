@@ -449,6 +449,9 @@ def _install_flowable_hooks() -> None:
     if _HOOKED:
         return
     _HOOKED = True
+    from . import rlspeed
+
+    rlspeed.install()
     flowable_draw_on = Flowable.drawOn
     bullet_draw_on = BulletDrawer.drawOn
 
