@@ -1,0 +1,65 @@
+"""The ReportLab shortcuts in book/writers/rlspeed.py give exactly what ReportLab gives without them."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as rl_paragraph
+
+from book.style import load_style
+from book.writers import rlspeed
+from util import ROOT
+
+STYLE_NAMES = ("body", "h1", "h2", "caption", "opener_org", "toc_entry", "standfirst")
+
+
+@pytest.fixture(scope="module")
+def house():
+    style = load_style(ROOT / "styles")
+    style.fonts.register()
+    rlspeed.install()
+    return style
+
+
+def parsed(text, ps):
+    """The paragraph as ReportLab's own markup parser makes it."""
+    p = Paragraph.__new__(Paragraph)
+    p.caseSensitive, p.encoding = 1, "utf8"
+    rl_paragraph.Paragraph._setup.__wrapped_original__(p, text, ps, None, None, rl_paragraph.cleanBlockQuotedText)
+    return p
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab XYZ\n\t  \u2019\u201c\u201d\u2013\u2014\u00a3%\u00e9\u0175\u00a0\u00ad.,:;!?()'\"-0123456789")),
+               max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXT, name=st.sampled_from(STYLE_NAMES))
+def test_plain_paragraphs_get_the_fragments_the_parser_makes(house, text, name):
+    ps = house.paragraph_style(name)
+    fast, slow = Paragraph(text, ps), parsed(text, ps)
+    assert fast.text == slow.text
+    assert [vars(f) for f in fast.frags] == [vars(f) for f in slow.frags]
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=TEXT, width=st.floats(min_value=20, max_value=500))
+def test_wrapping_again_at_the_same_width_is_wrapping_once(house, text, width):
+    ps = house.paragraph_style("body")
+    p = Paragraph(text * 5, ps)
+    first = p.wrap(width, 1000)
+    lines = [list(getattr(line, "words", line)) for line in p.blPara.lines]
+    assert p.wrap(width, 1000) == first
+    fresh = Paragraph(text * 5, ps)
+    assert fresh.wrap(width, 1000) == first
+    assert [list(getattr(line, "words", line)) for line in fresh.blPara.lines] == lines
+
+
+def test_word_widths_are_reportlabs(house):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    font = house.paragraph_style("body").fontName
+    for word in ("wellbeing", "NHS", "\u0175yr", "£12,000"):
+        assert rl_paragraph.stringWidth(word, font, 10.5) == stringWidth(word, font, 10.5)
+        assert rl_paragraph.stringWidth(word, font, 10.5) == stringWidth(word, font, 10.5)   # remembered
