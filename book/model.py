@@ -29,6 +29,9 @@ class Chapter:
     # What its pages are made from (the source's bytes, its entry in the index, its images): a
     # typeset chapter is reused from the build cache while this stays the same.
     fingerprint: str = ""
+    # found while the model is made, so that no writer has to walk the whole text for them
+    block_ids: set[str] | None = None               # every id in it (the targets of its # links)
+    pictures: list[tuple[str, str]] = field(default_factory=list)   # (image file, alt text)
 
     @property
     def organisations(self) -> list[Organisation]:

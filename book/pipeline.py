@@ -136,6 +136,7 @@ def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
         ctx = context(chapter_id, fm.source.path, fm.source.label)
         blocks, notes = prepare(document(fm.source.label), ctx)
         chapter = Chapter(chapter_id, fm.title, "front", blocks, notes, fm.source.label)
+        chapter.block_ids, chapter.pictures = ctx.block_ids, ctx.pictures
         chapter.fingerprint = fingerprint(chapter_id, fm.title, converter.keys[fm.source.label], ctx, images)
         front.append(chapter)
     chapters = {}
@@ -143,6 +144,7 @@ def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
         ctx = context(cs.id, cs.source.path, cs.source.label)
         blocks, notes = prepare(document(cs.source.label), ctx)
         chapter = chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
+        chapter.block_ids, chapter.pictures = ctx.block_ids, ctx.pictures
         orgs = [replace(o, line=None) for o in chapter.organisations]
         chapter.fingerprint = fingerprint(replace(cs, line=None), orgs, converter.keys[cs.source.label], ctx, images)
     problems.raise_if_any()
@@ -220,6 +222,12 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
     with progress.step("typesetting the compendium"):
         page_map = book.typeset(jobs=None)
     result.page_map = page_map
+    onepagers = None
+    if "onepagers" in options.targets:
+        from .writers.onepager import start_onepagers
+
+        # set in worker processes while this one assembles the book and writes the EPUB
+        onepagers = start_onepagers(loaded, page_map, options)
     if "pdf" in options.targets:
         with progress.step("assembling the compendium"):
             outputs[options.out / "compendium.pdf"] = book.assemble()
@@ -228,11 +236,9 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
 
         with progress.step("writing the EPUB"):
             outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options)
-    if "onepagers" in options.targets:
-        from .writers.onepager import write_onepagers
-
+    if onepagers is not None:
         with progress.step("setting the one-pagers"):
-            pages, combined = write_onepagers(loaded, page_map, options, reporter)
+            pages, combined = onepagers.finish(reporter)
         for key, data in pages.items():
             outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
         outputs[options.out / "one-pagers.pdf"] = combined

@@ -28,6 +28,8 @@ class Context:
     problems: Problems
     images: ImageChecker
     used_images: list = field(default_factory=list)    # the files of the images it shows
+    pictures: list = field(default_factory=list)       # (file, alt text) of each image it shows
+    block_ids: set = field(default_factory=set)        # every block's id (notes' blocks too)
 
 
 def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.Note]]:
@@ -40,6 +42,7 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
     check_images(nodes, ctx)
     notes = number_notes(nodes, ctx)
     renamed = assign_ids(nodes, ctx.chapter_id, ctx.source_label)
+    ctx.block_ids = {n.id for n in nodes if isinstance(n, ast.Block) and n.id} | {n.id for n in notes}
     retarget_internal_links(nodes, renamed, ctx)
     return blocks, notes
 
@@ -147,6 +150,7 @@ def check_images(nodes: list[ast.Node], ctx: Context) -> None:
             node.src = ctx.images.resolve(node, ctx)
             if node.src:
                 ctx.used_images.append(node.src)
+                ctx.pictures.append((node.src, node.alt))
 
 
 def number_notes(nodes: list[ast.Node], ctx: Context) -> list[ast.Note]:

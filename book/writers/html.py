@@ -207,7 +207,25 @@ class Renderer:
 
     # -- inlines
     def inlines(self, inlines: list[ast.Inline]) -> str:
-        return "".join(self.inline(node) for node in inlines)
+        if self._cut:           # words are counted one by one for the page markers
+            return "".join(self.inline(node) for node in inlines)
+        # runs of plain words are escaped as one string, not word by word
+        out: list[str] = []
+        words: list[str] = []
+        for node in inlines:
+            kind = type(node)
+            if kind is ast.Str:
+                words.append(node.text)
+            elif kind is ast.Space or kind is ast.SoftBreak:
+                words.append(" ")
+            else:
+                if words:
+                    out.append(text("".join(words)))
+                    words = []
+                out.append(self.inline(node))
+        if words:
+            out.append(text("".join(words)))
+        return "".join(out)
 
     def inline(self, node: ast.Inline) -> str:
         render = INLINES.get(type(node))
@@ -323,6 +341,8 @@ FRONT_TYPES = {"foreword": "foreword", "preface": "preface", "introduction": "in
 
 
 def chapter_ids(chapter) -> set[str]:
+    if chapter.block_ids is not None:
+        return chapter.block_ids
     blocks = ([chapter.summary_block] if chapter.summary_block else []) + chapter.blocks
     ids = {b.id for b in ast.walk(blocks) if isinstance(b, ast.Block) and b.id}
     return ids | {n.id for n in chapter.notes}

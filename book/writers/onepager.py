@@ -35,7 +35,7 @@ from .pdfpage import PageRecorder, Recording
 from .pdfstruct import adopt_orphans, section_at
 from .pdftags import Node, Tagger, set_node
 from .pdfwrite import Assembler, Metadata, OutlineEntry
-from .workers import run_parallel
+from .workers import Running, start_parallel
 
 DROPPABLE = ("quote", "highlights", "themes", "award")
 
@@ -315,9 +315,10 @@ def qr_codes(cases: tuple[CaseContent, ...]) -> tuple[list[layout.QrCode], str]:
 
 
 # ------------------------------------------------------------------ all pages, in parallel
-def render_all(pages: list[PageContent], ctx: Context) -> list[Rendered]:
-    """Every page, on all cores (forked workers inherit the registered fonts and the context)."""
-    return run_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages))
+def render_all(pages: list[PageContent], ctx: Context) -> Running:
+    """Every page, on all cores (forked workers inherit the registered fonts and the context);
+    the results when asked for."""
+    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages))
 
 
 def _render_pages(pages: list[PageContent], ctx: Context) -> list[Rendered]:
@@ -383,23 +384,54 @@ class RenderCache:
     def _key(self, page: PageContent) -> str:
         return hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest()
 
-    def render(self, pages: list[PageContent], render_pages) -> list[Rendered]:
+    def start(self, pages: list[PageContent], ctx: Context) -> "PendingPages":
+        """The pages from the cache; the others set in the background."""
         keys = [self._key(page) for page in pages]
         found = self.cache.load("onepager", keys)
         todo = [n for n, result in enumerate(found) if result is None]
-        for n, result in zip(todo, render_pages([pages[n] for n in todo]) if todo else []):
-            found[n] = result
-        self.cache.store("onepager", {keys[n]: found[n] for n in todo if found[n].pdf is not None})
-        return found
+        running = render_all([pages[n] for n in todo], ctx) if todo else None
+        return PendingPages(self, keys, found, todo, running)
+
+
+@dataclass
+class PendingPages:
+    cache: RenderCache
+    keys: list[str]
+    found: list
+    todo: list[int]
+    running: Running | None
+
+    def results(self) -> list[Rendered]:
+        if self.running is not None:
+            for n, result in zip(self.todo, self.running.results()):
+                self.found[n] = result
+            self.cache.cache.store("onepager", {self.keys[n]: self.found[n] for n in self.todo if self.found[n].pdf is not None})
+        return self.found
 
 
 # ------------------------------------------------------------------ entry point
-def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
-    """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+def start_onepagers(loaded, page_map: PageMap, options) -> "OnePagers":
+    """Begin setting the one-pagers (in worker processes); ``OnePagers.finish`` gives them."""
     loaded.style.fonts.register()
     ctx = make_context(loaded, options)
     pages = [page_content(summary, page_map) for summary in loaded.publication.summaries()]
-    cache = RenderCache(loaded.cache, ctx)
-    results = cache.render(pages, lambda todo: render_all(todo, ctx))
-    report(results, pages, loaded.index.label, reporter)
-    return {r.key: r.pdf for r in results}, combine(results, [p.name for p in pages], ctx)
+    return OnePagers(loaded, ctx, pages, RenderCache(loaded.cache, ctx).start(pages, ctx))
+
+
+@dataclass
+class OnePagers:
+    loaded: object
+    ctx: Context
+    pages: list[PageContent]
+    pending: PendingPages
+
+    def finish(self, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
+        """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+        results = self.pending.results()
+        report(results, self.pages, self.loaded.index.label, reporter)
+        return {r.key: r.pdf for r in results}, combine(results, [p.name for p in self.pages], self.ctx)
+
+
+def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
+    """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+    return start_onepagers(loaded, page_map, options).finish(reporter)

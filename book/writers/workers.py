@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 MIN_WEIGHT = 8          # less work than this (about a case study's worth each) is done in-process
 BATCHES_PER_JOB = 6     # enough batches for the last ones to even out the workers' loads
 
-_WORK = None            # (function, context) of the run in progress, inherited by forked workers
+_RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
 
 
 def jobs_available() -> int:
@@ -26,27 +26,48 @@ def jobs_available() -> int:
 
 def run_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None) -> list:
     """``work(batch, context)`` -> the batch's results, for all ``items``, in order."""
-    global _WORK
-    weights = weights or [1] * len(items)
-    jobs = min(jobs or jobs_available(), len(items))
-    if jobs < 2 or sum(weights) < MIN_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
-        return work(items, context)
-    batches = _batches(list(range(len(items))), weights, jobs * BATCHES_PER_JOB)
-    _WORK = (work, context)
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_run_batch, [[items[n] for n in batch] for batch in batches]))
-    finally:
-        _WORK = None
-    results: list = [None] * len(items)
-    for batch, batch_results in zip(batches, done):
-        for n, result in zip(batch, batch_results):
-            results[n] = result
-    return results
+    return start_parallel(work, items, context, jobs, weights).results()
 
 
-def _run_batch(batch: list) -> list:
-    work, context = _WORK
+class Running:
+    """Work started in worker processes (or, where they are not worth it, not started yet: it is
+    done in this process when its results are asked for). Meanwhile this process goes on."""
+
+    def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None):
+        self.work, self.items, self.context = work, items, context
+        weights = weights or [1] * len(items)
+        jobs = min(jobs or jobs_available(), len(items))
+        self.pool = None
+        if jobs < 2 or sum(weights) < MIN_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        self.batches = _batches(list(range(len(items))), weights, jobs * BATCHES_PER_JOB)
+        self.run = id(self)
+        _RUNS[self.run] = (work, context)
+        # forked now, before this process goes on: the workers see the build as it is here
+        self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
+
+    def results(self) -> list:
+        if self.pool is None:
+            return self.work(self.items, self.context)
+        try:
+            done = [future.result() for future in self.futures]
+        finally:
+            self.pool.shutdown()
+            _RUNS.pop(self.run, None)
+        results: list = [None] * len(self.items)
+        for batch, batch_results in zip(self.batches, done):
+            for n, result in zip(batch, batch_results):
+                results[n] = result
+        return results
+
+
+def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None) -> Running:
+    return Running(work, items, context, jobs, weights)
+
+
+def _run_batch(run: int, batch: list) -> list:
+    work, context = _RUNS[run]
     return work(batch, context)
 
 
