@@ -31,7 +31,7 @@ class Chapter:
     fingerprint: str = ""
     # found while the model is made, so that no writer has to walk the whole text for them
     block_ids: set[str] | None = None               # every id in it (the targets of its # links)
-    pictures: list[tuple[str, str]] = field(default_factory=list)   # (image file, alt text)
+    pictures: list[ast.Image] = field(default_factory=list)      # the images it shows (with a file)
 
     @property
     def organisations(self) -> list[Organisation]:

@@ -28,7 +28,7 @@ class Context:
     problems: Problems
     images: ImageChecker
     used_images: list = field(default_factory=list)    # the files of the images it shows
-    pictures: list = field(default_factory=list)       # (file, alt text) of each image it shows
+    pictures: list = field(default_factory=list)       # the images it shows (with a file)
     block_ids: set = field(default_factory=set)        # every block's id (notes' blocks too)
 
 
@@ -150,7 +150,7 @@ def check_images(nodes: list[ast.Node], ctx: Context) -> None:
             node.src = ctx.images.resolve(node, ctx)
             if node.src:
                 ctx.used_images.append(node.src)
-                ctx.pictures.append((node.src, node.alt))
+                ctx.pictures.append(node)
 
 
 def number_notes(nodes: list[ast.Node], ctx: Context) -> list[ast.Note]:

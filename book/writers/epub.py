@@ -317,13 +317,13 @@ def ncx_document(toc: list[Toc], title: str, uid: str, lang: str) -> str:
 def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = True) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, from what the book actually contains."""
     pub = loaded.publication
-    pictures = [(src, alt) for c in pub.chapters for src, alt in c.pictures if images.href(src)]
-    described = all(alt for _, alt in pictures)     # the cover always has its text alternative
+    pictures = [p for c in pub.chapters for p in c.pictures if p.src and images.href(p.src)]
+    described = all(p.alt for p in pictures)        # the cover always has its text alternative
     features = ["tableOfContents", "readingOrder", "structuralNavigation"]
     features += ["pageNavigation", "printPageNumbers"] if paged else []
     indexes = [name for name, entries in (("organisations", pub.organisation_index), ("themes", pub.theme_index)) if entries]
     features += (["index"] if indexes else []) + ["displayTransformability"] + (["alternativeText"] if described else [])
-    missing = sum(1 for _, alt in pictures if not alt)
+    missing = sum(1 for p in pictures if not p.alt)
     pages = f", and page-break markers with a page list matching the print edition ({print_source})" if paged else ""
     index_text = f" and indexes of {' and '.join(indexes)}" if indexes else ""
     summary = (
