@@ -90,3 +90,17 @@ def generate(count: int, target: Path, seed: int = 1) -> Path:
 
 if __name__ == "__main__":
     generate(int(sys.argv[1]), Path(sys.argv[2]))
+
+
+def correct(target: Path, n: int = 0) -> None:
+    """An editor's correction: one sentence more at the end of the second case study."""
+    path = target / "case-studies" / "case-0001.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\nOne more sentence, correction {n + 1}.\n", encoding="utf-8")
+
+
+def add_pages(target: Path, n: int = 0) -> None:
+    """An edit that moves every later page: about two pages more in the second case study."""
+    rng = random.Random(1000 + n)
+    path = target / "case-studies" / "case-0001.md"
+    extra = "\n\n".join([f"## Added section {n + 1}", *(paragraph(rng, 6) for _ in range(8))])
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + extra + "\n", encoding="utf-8")

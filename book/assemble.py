@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from . import ast
 from .index import Index
-from .model import Chapter, IndexEntry, PartGroup, Publication
+from .model import Chapter, ChapterText, IndexEntry, PartGroup, Publication
 from .transforms import slug
 
 
@@ -64,22 +64,30 @@ def _sort_key(term: str) -> str:
     return term.casefold()
 
 
-def case_chapter(cs, blocks: list[ast.Block], notes, organisations) -> Chapter:
-    summary_block = None
-    if blocks and type(blocks[0]) is ast.Para and _same_text(ast.stringify(blocks[0].content), cs.summary):
-        summary_block, blocks = blocks[0], blocks[1:]
+def case_chapter(cs, organisations) -> Chapter:
+    """A case study's chapter, its text not made yet (``Chapter.loader``)."""
     return Chapter(
         id=cs.id,
         title=cs.title,
         kind="case-study",
-        blocks=blocks,
-        notes=notes,
         source=cs.source.label,
         case_study=cs,
         lead=organisations[cs.lead],
         partners=[organisations[p] for p in cs.partners],
-        summary_block=summary_block,
     )
+
+
+def front_chapter(n: int, fm) -> Chapter:
+    return Chapter(f"front-{n}", fm.title, "front", fm.source.label)
+
+
+def chapter_text(cs, blocks: list[ast.Block], notes) -> ChapterText:
+    """A chapter's text: a case study whose source opens with the index's summary has that
+    paragraph taken out, to be shown once, as the standfirst."""
+    summary_block = None
+    if cs is not None and blocks and type(blocks[0]) is ast.Para and _same_text(ast.stringify(blocks[0].content), cs.summary):
+        summary_block, blocks = blocks[0], blocks[1:]
+    return ChapterText(blocks, notes, summary_block)
 
 
 def _same_text(a: str, b: str) -> bool:

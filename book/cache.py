@@ -125,6 +125,27 @@ class BuildCache:
                 return found
         return found
 
+    def present(self, kind: str, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the cache holds (without reading their values)."""
+        found: set[str] = set()
+        if not keys:
+            return found
+        with self._db() as db:
+            if db is None:
+                return found
+            try:
+                for start in range(0, len(keys), 500):
+                    batch = keys[start:start + 500]
+                    marks = ",".join("?" * len(batch))
+                    found.update(k for (k,) in db.execute(f"SELECT key FROM entry WHERE kind = ? AND key IN ({marks})",
+                                                            (kind, *batch)))
+                db.execute("BEGIN")
+                db.executemany("UPDATE entry SET used = ? WHERE kind = ? AND key = ?", [(self.build, kind, k) for k in found])
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                return found
+        return found
+
     def put_many(self, kind: str, items: dict[str, bytes]) -> None:
         if not items:
             return

@@ -118,9 +118,7 @@ class Converter:
         self.jobs = jobs or os.cpu_count() or 1
         self._salt = f"{CONVERTER_REVISION}:{_pandoc_fingerprint(self.binary)}:{LUA_SCRIPT.read_bytes().hex()[:64]}"
         self.converted = 0   # how many sources pandoc actually read this run (for -v and the benchmark)
-        # label -> every character of the converted document (JSON syntax is ASCII, so this is the
-        # text's character set plus a few ASCII ones): what the glyph audit needs, without a walk
-        self.characters: dict[str, str] = {}
+        self._raw: dict[str, bytes] = {}       # key -> document, for the sources converted this build
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
 
     def _key(self, data: bytes, reader: str) -> str:
@@ -129,11 +127,11 @@ class Converter:
         h.update(data)
         return h.hexdigest()
 
-    def convert_all(self, sources: list[SourceFile]) -> dict[str, ast.Document]:
-        """label -> Document for every source; all problems raised together as one UserError."""
+    def convert_all(self, sources: list[SourceFile]) -> None:
+        """Make sure every source is converted (in the cache, or converted now); all problems
+        raised together as one UserError. The documents are read later, when a chapter's text
+        is needed (``raw``, ``document``): a build that needs none reads none."""
         problems = Problems()
-        docs: dict[str, ast.Document] = {}
-        todo: list[tuple[SourceFile, str, str]] = []
         checked = []
         for source in sources:
             data = read_checked(source, problems)
@@ -143,45 +141,53 @@ class Converter:
             key = self._key(data, reader)
             self.keys[source.label] = key
             checked.append((source, reader, key))
-        cached = self.cache.get_many("pandoc", [key for _, _, key in checked])
-        for source, reader, key in checked:
-            doc = self._from_cache(cached.get(key), source, check_media=reader in MEDIA_READERS)
-            if doc is not None:
-                docs[source.label] = doc
-            else:
-                todo.append((source, reader, key))
-        for source, result in self._run_pandoc(todo):
-            if isinstance(result, str):
-                problems.add(f"pandoc cannot read it: {_first_line(result)}; open it in its editor and save it again", source.label)
-            else:
-                docs[source.label] = result
+        present = self.cache.present("pandoc", [key for _, _, key in checked])
+        with_media = [key for _, reader, key in checked if reader in MEDIA_READERS and key in present]
+        for key, text in self.cache.get_many("pandoc", with_media).items():
+            if not self._media_present(text):
+                present.discard(key)
+        todo = [item for item in checked if item[2] not in present]
+        for source, message in self._run_pandoc(todo):
+            if message is not None:
+                problems.add(f"pandoc cannot read it: {_first_line(message)}; open it in its editor and save it again", source.label)
         problems.raise_if_any()
-        return docs
 
-    def _from_cache(self, text: bytes | None, source: SourceFile, check_media: bool) -> ast.Document | None:
-        if text is None:
-            return None
+    def raw(self, label: str) -> bytes:
+        """The source's document as pandoc wrote it (JSON)."""
+        key = self.keys[label]
+        if key in self._raw:
+            return self._raw[key]
+        found = self.cache.get_many("pandoc", [key])
+        if key not in found:
+            raise RuntimeError(f"the conversion of {label} is neither in memory nor in the cache")
+        return found[key]
+
+    @staticmethod
+    def parse(raw: bytes) -> dict:
+        return json.loads(raw)
+
+    def document(self, label: str) -> ast.Document:
+        return ast.document_from_json(self.parse(self.raw(label)), label)
+
+    def _media_present(self, text: bytes) -> bool:
+        """Images extracted from Word files live beside the cache: if one is gone, convert again."""
         try:
             doc = json.loads(text)
         except ValueError:
-            return None
-        # images extracted from Word files live beside the cache: if one is gone, convert again
-        if check_media and any(node.startswith(str(self.media_dir)) and not Path(node).exists()
-                               for node in _json_images(doc.get("blocks", []))):
-            return None
-        self.characters[source.label] = "".join(set(text.decode("utf-8")))
-        return ast.document_from_json(doc, source.label)
+            return False
+        return all(not node.startswith(str(self.media_dir)) or Path(node).exists()
+                   for node in _json_images(doc.get("blocks", [])))
 
-    def _run_pandoc(self, todo) -> list[tuple[SourceFile, ast.Document | str]]:
-        """(source, its document or pandoc's message) for each of ``todo``, in order."""
+    def _run_pandoc(self, todo) -> list[tuple[SourceFile, str | None]]:
+        """(source, pandoc's message if it could not read it) for each of ``todo``, in order. The
+        documents are kept in memory for this build and stored in the cache."""
         if not todo:
             return []
         self.media_dir.mkdir(parents=True, exist_ok=True)
         chunks = [todo[i :: self.jobs] for i in range(min(self.jobs, len(todo)))]
-        self._new: dict[str, bytes] = {}
         with ThreadPoolExecutor(len(chunks)) as pool:
             results = dict(item for chunk in pool.map(self._run_chunk, chunks) for item in chunk)
-        self.cache.put_many("pandoc", self._new)      # one transaction for all of them
+        self.cache.put_many("pandoc", {key: self._raw[key] for _s, _r, key in todo if key in self._raw})
         self.converted += len(todo)
         return [(source, results[key]) for source, _reader, key in todo]
 
@@ -203,10 +209,8 @@ class Converter:
                 if kind == b"E":
                     results.append((key, json.loads(payload)))
                     continue
-                doc = json.loads(payload)
-                self._new[key] = payload
-                self.characters[source.label] = "".join(set(payload.decode("utf-8")))
-                results.append((key, ast.document_from_json(doc, source.label)))
+                self._raw[key] = payload
+                results.append((key, None))
         finally:
             proc.stdout.close()
             code = proc.wait(timeout=600)

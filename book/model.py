@@ -6,6 +6,7 @@ of one organisation (``summaries``). Writers never change it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import ast
 from .images import ImageInfo
@@ -13,29 +14,79 @@ from .index import CaseStudy, Edition, Organisation
 
 
 @dataclass
+class ChapterText:
+    """A chapter's text, as the model's transforms left it."""
+
+    blocks: list[ast.Block]
+    notes: list[ast.Note]
+    # When the text opens with the summary itself (as index-only case studies do), that paragraph
+    # is taken out of ``blocks`` and shown once, as the standfirst; it keeps its id here.
+    summary_block: ast.Para | None = None
+
+
+@dataclass(eq=False)
 class Chapter:
+    """A front-matter chapter or a case study. Its text is made when first asked for
+    (``loader``): a build that takes the chapter's pages and EPUB document from the cache never
+    reads its source at all."""
+
     id: str
     title: str
     kind: str                        # "front" or "case-study"
-    blocks: list[ast.Block]
-    notes: list[ast.Note]
     source: str                      # label of the source file, for messages
     case_study: CaseStudy | None = None
     lead: Organisation | None = None
     partners: list[Organisation] = field(default_factory=list)
-    # When the text opens with the summary itself (as index-only case studies do), that paragraph
-    # is taken out of ``blocks`` and shown once, as the standfirst; it keeps its id here.
-    summary_block: ast.Para | None = None
     # What its pages are made from (the source's bytes, its entry in the index, its images): a
     # typeset chapter is reused from the build cache while this stays the same.
     fingerprint: str = ""
-    # found while the model is made, so that no writer has to walk the whole text for them
-    block_ids: set[str] | None = None               # every id in it (the targets of its # links)
-    pictures: list[ast.Image] = field(default_factory=list)      # the images it shows (with a file)
+    # found while the model was made, so that no writer has to read the whole text for them
+    block_ids: set[str] | None = None                             # every id in it (# link targets)
+    pictures: list[tuple[str, str]] = field(default_factory=list)  # (file, alt text) of each image shown
+    headings: list[tuple[int, str, str]] = field(default_factory=list)   # (level, id, text)
+    loader: Callable[["Chapter"], ChapterText] | None = field(default=None, repr=False)
+    _text: ChapterText | None = field(default=None, repr=False)
 
     @property
     def organisations(self) -> list[Organisation]:
         return [o for o in [self.lead, *self.partners] if o is not None]
+
+    def text(self) -> ChapterText:
+        if self._text is None:
+            if self.loader is None:
+                raise RuntimeError(f"chapter {self.id!r} has no text and no way to make it")
+            self._text = self.loader(self)
+        return self._text
+
+    def set_text(self, text: ChapterText) -> None:
+        self._text = text
+
+    @property
+    def blocks(self) -> list[ast.Block]:
+        return self.text().blocks
+
+    @blocks.setter
+    def blocks(self, blocks: list[ast.Block]) -> None:
+        self.text().blocks = blocks
+        self.fingerprint = ""       # changed in memory: no longer what the cache knows it by
+
+    @property
+    def notes(self) -> list[ast.Note]:
+        return self.text().notes
+
+    @notes.setter
+    def notes(self, notes: list[ast.Note]) -> None:
+        self.text().notes = notes
+        self.fingerprint = ""
+
+    @property
+    def summary_block(self) -> ast.Para | None:
+        return self.text().summary_block
+
+    @summary_block.setter
+    def summary_block(self, block: ast.Para | None) -> None:
+        self.text().summary_block = block
+        self.fingerprint = ""
 
 
 @dataclass

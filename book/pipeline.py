@@ -6,27 +6,27 @@ temporary file and a rename, so a failed build leaves the last good outputs unto
 """
 from __future__ import annotations
 
-import copy
 import gc
 import os
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import ast, manifest
-from .cache import BuildCache, digest
-from .assemble import assemble, case_chapter
+from . import manifest
+from .assemble import assemble, case_chapter, front_chapter
+from .cache import BuildCache
+from .chapters import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, inputs_key
 from .convert import Converter, SourceFile
-from .errors import Problems, Reporter
+from .errors import Reporter, UserError
 from .fsutil import atomic_write_bytes, build_lock, check_writable, remove_stale_parts
-from .images import ImageChecker
+from .glyphs import audit_publication
 from .index import Index, load_index
 from .model import Chapter, PageMap, Publication
 from .progress import Progress
 from .style import HouseStyle, load_style
-from .transforms import Context, prepare
+from .writers.compendium import Compendium, one_per_cause
+from .writers.workers import run_parallel
 
 TARGETS = ("pdf", "epub", "onepagers")
 
@@ -55,6 +55,17 @@ class Loaded:
     build_time: datetime
     texts: dict[str, str]            # source label -> its characters (for the glyph audit)
     cache: BuildCache = field(default_factory=lambda: BuildCache(None))
+    converter: Converter | None = None
+    maker: TextMaker | None = None
+    facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
+
+    def take_facts(self, chapter: Chapter, facts: Facts, stored: bool = False) -> str:
+        """Note a chapter's facts (and the images it shows); returns their key in the cache."""
+        source_key = self.converter.keys[chapter.source]
+        apply(chapter, source_key, facts)
+        self.facts[chapter.id] = facts
+        self.publication.images.update(facts.infos)
+        return inputs_key(chapter, source_key)
 
 
 @dataclass
@@ -63,7 +74,8 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     page_map: PageMap | None = None
     up_to_date: bool = False        # nothing changed since the last build: nothing was done
-    timings: list[tuple[str, float]] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)     # (phase, wall seconds)
+    cpu: list[tuple[str, float]] = field(default_factory=list)         # (phase, CPU seconds)
 
 
 def build_time(index: Index) -> datetime:
@@ -93,82 +105,74 @@ def long_lived():
             gc.enable()
 
 
-def load(options: Options, reporter: Reporter, progress: Progress | None = None) -> Loaded:
+def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
+    """The index, the style and every source converted; each chapter's facts where the cache has
+    them. Chapters without facts are checked by the work that follows (``work``)."""
     with long_lived():
-        return _load(options, reporter, progress or Progress(False))
+        with progress.step("reading the index and style"):
+            style = load_style(options.styles, options.style)
+            index = load_index(options.sources, reporter)
+            if options.only:
+                index = index.subset(options.only)
+        cache = BuildCache(options.out / ".cache")
+        converter = Converter(options.out / ".cache" / "pandoc", cache=cache)
+        sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
+        sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
+        with progress.step(f"converting {len(sources)} sources"):
+            converter.convert_all(sources)
+        maker = TextMaker(converter, options.sources, index)
+        front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
+        chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
+        publication = assemble(index, front, chapters, {})
+        loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
+        everything = publication.chapters
+        keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
+        for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
+            chapter.loader = maker.loader
+            if facts is not None and facts.current():
+                loaded.take_facts(chapter, facts, stored=True)
+        return loaded
 
 
-def _load(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
-    with progress.step("reading the index and style"):
-        style = load_style(options.styles, options.style)
-        index = load_index(options.sources, reporter)
-        if options.only:
-            index = index.subset(options.only)
-    cache = BuildCache(options.out / ".cache")
-    converter = Converter(options.out / ".cache" / "pandoc", cache=cache)
-    sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
-    sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
-    with progress.step(f"converting {len(sources)} sources"):
-        docs = converter.convert_all(sources)
-    with progress.step("preparing the document model"):
-        loaded = _prepare(options, reporter, style, index, converter, docs)
-    loaded.cache = cache
+def load(options: Options, reporter: Reporter, progress: Progress | None = None) -> Loaded:
+    """Everything read and checked (every chapter's text made at least once)."""
+    progress = progress or Progress(False)
+    loaded = read(options, reporter, progress)
+    jobs = [Job(chapter=c.id, facts=True) for c in loaded.publication.chapters if c.id not in loaded.facts]
+    with progress.step("checking the sources"):
+        results = run_jobs(loaded, options, jobs)
+    check_chapters(loaded, results, reporter)
     return loaded
 
 
-def _prepare(options, reporter, style, index, converter, docs) -> Loaded:
-    problems = Problems()
-    images = ImageChecker()
-
-    def context(chapter_id: str, path: Path, label: str) -> Context:
-        return Context(chapter_id, label, path.parent, options.sources, converter.media_dir, reporter, problems, images)
-
-    labels = [fm.source.label for fm in index.edition.front_matter] + [cs.source.label for cs in index.case_studies]
-    shared = {label for label, count in Counter(labels).items() if count > 1}
-
-    def document(label: str) -> ast.Document:
-        # the transforms change a document in place: a source used twice gets a fresh copy each time
-        return copy.deepcopy(docs[label]) if label in shared else docs[label]
-
-    front = []
-    for n, fm in enumerate(index.edition.front_matter, 1):
-        chapter_id = f"front-{n}"
-        ctx = context(chapter_id, fm.source.path, fm.source.label)
-        blocks, notes = prepare(document(fm.source.label), ctx)
-        chapter = Chapter(chapter_id, fm.title, "front", blocks, notes, fm.source.label)
-        chapter.block_ids, chapter.pictures = ctx.block_ids, ctx.pictures
-        chapter.fingerprint = fingerprint(chapter_id, fm.title, converter.keys[fm.source.label], ctx, images)
-        front.append(chapter)
-    chapters = {}
-    for cs in index.case_studies:
-        ctx = context(cs.id, cs.source.path, cs.source.label)
-        blocks, notes = prepare(document(cs.source.label), ctx)
-        chapter = chapters[cs.id] = case_chapter(cs, blocks, notes, index.organisations)
-        chapter.block_ids, chapter.pictures = ctx.block_ids, ctx.pictures
-        orgs = [replace(o, line=None) for o in chapter.organisations]
-        chapter.fingerprint = fingerprint(replace(cs, line=None), orgs, converter.keys[cs.source.label], ctx, images)
-    problems.raise_if_any()
-    publication = assemble(index, front, chapters, images.infos)
-    texts = _texts(index, converter.characters)
-    from .glyphs import audit_publication
-
-    audit_publication(texts, style, reporter)
+def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
+    """Every problem the chapters' work found, at once; else their facts kept, their warnings
+    printed (from the cache too: the same as when they were first read), and the glyph audit."""
+    problems = [p for r in results for p in r.problems]
+    if problems:
+        raise UserError(one_per_cause(problems, str(loaded.style.files[-1])))
+    by_id = {c.id: c for c in loaded.publication.chapters}
+    new = {}
+    for result in results:
+        if result.facts is not None:
+            new[loaded.take_facts(by_id[result.chapter], result.facts)] = result.facts
+    loaded.cache.store("facts", new)
+    for chapter in loaded.publication.chapters:
+        for w in loaded.facts[chapter.id].warnings:
+            reporter.warn(w.kind, w.message, w.file, w.line)
+    index = loaded.index
+    loaded.texts = _texts(index, {c.source: loaded.facts[c.id].characters for c in loaded.publication.chapters})
+    audit_publication(loaded.texts, loaded.style, reporter)
     if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit() and not index.edition.date:
         reporter.warn("no-date", "edition.date is not set, so every build is stamped with the current time and no two"
                       " builds are byte-identical: add the publication date (or set SOURCE_DATE_EPOCH)", index.label)
-    return Loaded(publication, style, index, build_time(index), texts)
 
 
-def fingerprint(entry, *parts) -> str:
-    """What a chapter is made from: its entry in the index (without line numbers, so that an edit
-    elsewhere in the index changes nothing), its source's bytes (the conversion's cache key) and
-    the images it shows (their files as they are now)."""
-    *rest, ctx, images = parts
-    shown = []
-    for path in ctx.used_images:
-        stat = os.stat(path)
-        shown.append((path, images.infos.get(path), stat.st_size, stat.st_mtime_ns))
-    return digest("chapter", repr(entry), *map(repr, rest), repr(shown))
+def run_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True) -> list:
+    """The chapters' work, on all cores (forked workers start with everything read so far)."""
+    bench = Workbench(loaded, options, loaded.maker, tagged)
+    weights = [40 if job.spec is not None and not job.chapter else 3 + 2 * job.facts for job in jobs]
+    return run_parallel(do_jobs, jobs, context=bench, weights=weights)
 
 
 def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
@@ -202,25 +206,66 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         outputs = manifest.up_to_date(options.out, key)
         if outputs is not None:
             return BuildResult(unchanged=outputs, up_to_date=True)
-        loaded = load(options, reporter, progress)
+        loaded = read(options, reporter, progress)
+        book = Compendium(loaded, options, loaded.cache)
+        with progress.step("checking and typesetting"):
+            documents = make_chapters(loaded, options, book, reporter)
         reporter.raise_if_strict()
-        result = _write_all(loaded, options, reporter, progress)
+        result = _write_all(loaded, options, reporter, progress, book, documents)
         loaded.cache.evict()
         manifest.record(options.out, key, result.written + result.unchanged)
-        result.timings = progress.timings
+        result.timings, result.cpu = progress.timings, progress.cpu
         return result
 
 
-def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress) -> BuildResult:
-    from .writers.compendium import Compendium
+def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter) -> dict[str, tuple]:
+    """Every chunk of the book typeset, every chapter checked and (for the EPUB) written: taken
+    from the cache where it holds them, else made now, on all cores. The compendium is always
+    typeset: the EPUB's page list and the one-pagers' page references come from where its pages
+    fall. Returns the chapters' EPUB documents."""
+    want_epub = "epub" in options.targets
+    chunks = book.cached()
+    documents = book_documents(loaded, book, chunks) if want_epub else {}
+    jobs = []
+    for spec in book.specs:
+        chapter = spec.ref if spec.kind in ("chapter", "front-chapter") else ""
+        facts = bool(chapter) and chapter not in loaded.facts
+        typeset = spec.key not in chunks
+        epub = want_epub and bool(chapter) and chapter not in documents
+        if facts or typeset or epub:
+            cuts = () if typeset else tuple(sorted(cuts_of(chunks[spec.key].page_map).items()))
+            jobs.append(Job(chapter, spec if typeset else None, facts, epub, cuts))
+    results = run_jobs(loaded, options, jobs)
+    check_chapters(loaded, results, reporter)
+    made = {r.key: r.chunk for r in results if r.chunk is not None}
+    book.store(made)
+    chunks.update(made)
+    book.use(chunks)
+    if want_epub:
+        new = {r.chapter: r.epub for r in results if r.epub is not None}
+        loaded.cache.store("epub", {epub_key(book.chapter(c), cuts_of(chunks[book.spec_of(c)].page_map)): doc
+                                    for c, doc in new.items() if book.chapter(c).fingerprint})
+        documents.update(new)
+    return documents
 
+
+def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, tuple]:
+    """The EPUB documents the cache holds for chapters whose pages it holds too (a document's
+    page markers fall where its pages begin)."""
+    wanted = {}
+    for chapter in loaded.publication.chapters:
+        chunk = chunks.get(book.spec_of(chapter.id))
+        if chunk is not None and chapter.fingerprint:
+            wanted[chapter.id] = epub_key(chapter, cuts_of(chunk.page_map))
+    found = loaded.cache.load("epub", list(wanted.values()))
+    return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}
+
+
+def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
+               documents: dict[str, tuple]) -> BuildResult:
     result = BuildResult()
     outputs: dict[Path, bytes] = {}
-    # The compendium is always typeset: the EPUB's page list and the one-pagers' page
-    # references come from where its pages fall.
-    book = Compendium(loaded, options, loaded.cache)
-    with progress.step("typesetting the compendium"):
-        page_map = book.typeset(jobs=None)
+    page_map = book.page_map
     result.page_map = page_map
     onepagers = None
     if "onepagers" in options.targets:
@@ -235,7 +280,7 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
         from .writers.epub import write_epub
 
         with progress.step("writing the EPUB"):
-            outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options)
+            outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options, documents)
     if onepagers is not None:
         with progress.step("setting the one-pagers"):
             pages, combined = onepagers.finish(reporter)

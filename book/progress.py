@@ -4,6 +4,7 @@ Quiet with -q and when standard error is not a terminal (CI logs, pipes), so log
 """
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ class Progress:
     def __init__(self, enabled: bool, verbose: bool = False):
         self.enabled = enabled and sys.stderr.isatty()
         self.verbose = verbose
-        self.timings: list[tuple[str, float]] = []
+        self.timings: list[tuple[str, float]] = []        # (phase, wall seconds)
+        self.cpu: list[tuple[str, float]] = []            # (phase, CPU seconds of this process and its workers)
         self._status = None
         if self.enabled:
             from rich.console import Console
@@ -23,7 +25,7 @@ class Progress:
     @contextmanager
     def step(self, label: str):
         """Time one phase of the build and show it while it runs."""
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         if self._status is not None:
             self._status.update(f"{label}\u2026")
             self._status.start()
@@ -33,3 +35,10 @@ class Progress:
             if self._status is not None:
                 self._status.stop()
             self.timings.append((label, time.perf_counter() - started))
+            self.cpu.append((label, cpu_seconds() - cpu))
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (pandoc, worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime

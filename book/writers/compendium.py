@@ -223,6 +223,9 @@ class Compendium:
         self.tagged = tagged
         self.cache = cache or BuildCache(None)
         self.specs = chunk_specs(loaded.publication)
+        pub = loaded.publication
+        self._chapters, self._parts = {c.id: c for c in pub.chapters}, {p.id: p for p in pub.parts}
+        self._chapter_spec = {spec.ref: spec.key for spec in self.specs if spec.kind in ("chapter", "front-chapter")}
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
         self.chunks: list[ChunkResult] = []
         self.typeset_count = 0
@@ -232,32 +235,59 @@ class Compendium:
         self.firsts: list[int] = []                # each chunk's first page in the book
 
     # ------------------------------------------------------------ typesetting
-    def keys(self) -> list[str]:
-        loaded, options = self.loaded, self.options
-        salt = (loaded.style.fingerprint(), loaded.publication.edition.language, bool(options.print_marks), self.tagged)
-        pub = loaded.publication
-        chapters, parts = {c.id: c for c in pub.chapters}, {p.id: p for p in pub.parts}
-        return [digest("chunk", salt, spec, chunk_inputs(spec, pub, chapters, parts)) for spec in self.specs]
+    def key(self, spec: ChunkSpec) -> str | None:
+        """The chunk's key in the cache (None: a chapter not checked yet, whose inputs are not known)."""
+        inputs = chunk_inputs(spec, self.loaded.publication, self._chapters, self._parts)
+        return digest("chunk", self._salt, spec, inputs) if inputs else None
 
-    def typeset(self, jobs: int | None = None) -> PageMap:
-        """Every chunk, from the cache or typeset now (in ``jobs`` processes); then the page map."""
-        keys = self.keys()
-        found = self.cache.load("chunk", keys)
-        todo = [n for n, result in enumerate(found) if result is None]
-        if todo:
-            self.loaded.style.fonts.register()
-            made = run_parallel(_typeset_chunks, [self.specs[n] for n in todo], context=(self.loaded, self.options, self.tagged),
-                                jobs=jobs, weights=[_weight(self.specs[n]) for n in todo])
-            for n, result in zip(todo, made):
-                found[n] = result
-            self.cache.store("chunk", {keys[n]: found[n] for n in todo if found[n].problem is None})
-        self.typeset_count = len(todo)
-        problems = [r.problem for r in found if r.problem is not None]
-        if problems:
-            raise UserError(_one_per_cause(problems, str(self.loaded.style.files[-1])))
-        self.chunks = found
+    @property
+    def _salt(self):
+        loaded = self.loaded
+        return (loaded.style.fingerprint(), loaded.publication.edition.language, bool(self.options.print_marks), self.tagged)
+
+    def spec_of(self, chapter_id: str) -> str:
+        return self._chapter_spec[chapter_id]
+
+    def chapter(self, chapter_id: str):
+        return self._chapters[chapter_id]
+
+    def cached(self) -> dict[str, ChunkResult]:
+        """ChunkSpec.key -> the typeset chunk, for every chunk the cache holds."""
+        keys = {spec.key: self.key(spec) for spec in self.specs}
+        known = {k: v for k, v in keys.items() if v is not None}
+        found = self.cache.load("chunk", list(known.values()))
+        return {spec_key: chunk for spec_key, chunk in zip(known, found) if chunk is not None}
+
+    def store(self, made: dict[str, ChunkResult]) -> None:
+        """Keep chunks typeset now (their chapters checked, so their keys are known)."""
+        specs = {spec.key: spec for spec in self.specs}
+        self.typeset_count = len(made)
+        keys = {k: self.key(specs[k]) for k in made}
+        self.cache.store("chunk", {key: made[k] for k, key in keys.items() if key is not None})
+
+    def use(self, chunks: dict[str, ChunkResult]) -> PageMap:
+        """The book from these chunks (one for every ChunkSpec): numbered, its page map made."""
+        self.chunks = [chunks[spec.key] for spec in self.specs]
         self._number()
         return self.page_map
+
+    def typeset(self, jobs: int | None = None) -> PageMap:
+        """Every chunk, from the cache or typeset now (in ``jobs`` processes); then the page map.
+        (A build typesets chunks and checks chapters in one pass: ``pipeline.make_chapters``.)"""
+        from ..chapters import Job, Workbench, do_jobs
+
+        chunks = self.cached()
+        todo = [spec for spec in self.specs if spec.key not in chunks]
+        jobs_ = [Job(spec.ref if spec.kind in ("chapter", "front-chapter") else "", spec) for spec in todo]
+        bench = Workbench(self.loaded, self.options, self.loaded.maker, self.tagged)
+        results = run_parallel(do_jobs, jobs_, context=bench, jobs=jobs, weights=[_weight(spec) for spec in todo])
+        problems = [p for r in results for p in r.problems]
+        if problems:
+            raise UserError(one_per_cause(problems, str(self.loaded.style.files[-1])))
+        made = {r.key: r.chunk for r in results}
+        self.store(made)
+        chunks.update(made)
+        return self.use(chunks)
 
     def _number(self) -> None:
         """Where each chunk falls; the page map, the names of places and the page labels."""
@@ -359,7 +389,7 @@ _EMPTY = zlib.compress(b"")
 def chunk_inputs(spec: ChunkSpec, pub, chapters: dict, parts: dict) -> str:
     """What a chunk's pages are made from (besides the style and the code): its cache key."""
     if spec.kind in ("chapter", "front-chapter"):
-        return chapters[spec.ref].fingerprint
+        return chapters[spec.ref].fingerprint       # '' until the chapter has been checked
     if spec.kind == "part":
         part = parts[spec.ref]
         return repr((part.number, part.title, [c.title for c in part.chapters]))
@@ -377,7 +407,7 @@ def chunk_inputs(spec: ChunkSpec, pub, chapters: dict, parts: dict) -> str:
                  for key, title, entries in ContentBuilder.indexes_of(pub)])
 
 
-def _one_per_cause(problems: list[Problem], style_file: str) -> list[Problem]:
+def one_per_cause(problems: list[Problem], style_file: str) -> list[Problem]:
     """Each chunk stops at what it cannot lay out: a style too large for the page stops them all,
     and is one mistake (the first chunk's report names it); the others are the sources' own."""
     style = [p for p in problems if p.file == style_file]
@@ -389,23 +419,11 @@ def _weight(spec: ChunkSpec) -> int:
     return 40 if spec.kind in ("front", "indexes") else 3
 
 
-_TYPESETTER: Typesetter | None = None
-
-
-def _typeset_chunks(specs: list[ChunkSpec], context) -> list[ChunkResult]:
-    """In a worker (or in-process): typeset ``specs`` with this process's Typesetter."""
-    global _TYPESETTER
-    loaded, options, tagged = context
-    if _TYPESETTER is None or _TYPESETTER.loaded is not loaded or _TYPESETTER.tagged != tagged:
-        _TYPESETTER = Typesetter(loaded, options, tagged)
-    return [_TYPESETTER.typeset(spec) for spec in specs]
-
-
 def write_compendium(loaded, options, tagged: bool = True, cache: BuildCache | None = None,
                      jobs: int | None = 1) -> tuple[bytes, PageMap]:
     """The compendium's PDF and where everything fell. ``tagged=False`` leaves the structure out
     (only to show that tagging changes nothing on the pages)."""
-    book = Compendium(loaded, options, cache, tagged)
+    book = Compendium(loaded, options, cache or loaded.cache, tagged)
     page_map = book.typeset(jobs)
     return book.assemble(), page_map
 

@@ -23,6 +23,7 @@ from ebooklib import epub
 from lxml import etree
 from PIL import Image as PILImage
 
+from ..chapters import cuts_of
 from ..transforms import unique_id
 from ..model import PageMap
 from . import html
@@ -69,6 +70,10 @@ class ImageStore:
             self._names[src] = name
         return self._names[src]
 
+    def sources(self) -> list[str]:
+        """The image files stored so far (those that could be read)."""
+        return list(self._names)
+
 
 def _image_type(data: bytes) -> tuple[str, str]:
     try:
@@ -86,18 +91,25 @@ INDEXES = (("index-organisations", "Index of organisations", "organisation_index
            ("index-themes", "Index of themes", "theme_index"))
 
 
-def build_documents(loaded, images: ImageStore, page_map: PageMap) -> tuple[list[Doc], list[Toc]]:
-    """Every content document in the compendium's order, and the table of contents."""
+def build_documents(loaded, images: ImageStore, page_map: PageMap,
+                    written: dict[str, tuple[str, list[str]]] | None = None) -> tuple[list[Doc], list[Toc]]:
+    """Every content document in the compendium's order, and the table of contents.
+    ``written``: chapter id -> (its document, the image files it shows), for chapters written
+    already (in the workers that typeset them, or taken from the cache)."""
     pub, lang = loaded.publication, loaded.publication.edition.language
-    cuts: dict[str, list[int]] = {}
-    for block_id, words in sorted(page_map.page_continuation.values()):
-        cuts.setdefault(block_id, []).append(words)
+    written = written or {}
+    cuts = cuts_of(page_map)
     name = _file_names(pub)
     chapter_href = lambda chapter_id: name[("chapter", chapter_id)]  # noqa: E731
 
     def chapter_doc(chapter) -> tuple[Doc, Toc]:
         href = chapter_href(chapter.id)
-        xhtml = html.chapter_document(chapter, lang, images.href, cuts)
+        if chapter.id in written:
+            xhtml, sources = written[chapter.id]
+            for source in sources:
+                images.href(source)
+        else:
+            xhtml = html.chapter_document(chapter, lang, images.href, cuts)
         return Doc(chapter.id, href, "chapter", xhtml), Toc(chapter.title, href, _heading_tree(chapter, href))
 
     docs = [
@@ -317,13 +329,13 @@ def ncx_document(toc: list[Toc], title: str, uid: str, lang: str) -> str:
 def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = True) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, from what the book actually contains."""
     pub = loaded.publication
-    pictures = [p for c in pub.chapters for p in c.pictures if p.src and images.href(p.src)]
-    described = all(p.alt for p in pictures)        # the cover always has its text alternative
+    pictures = [(src, alt) for c in pub.chapters for src, alt in c.pictures if images.href(src)]
+    described = all(alt for _, alt in pictures)     # the cover always has its text alternative
     features = ["tableOfContents", "readingOrder", "structuralNavigation"]
     features += ["pageNavigation", "printPageNumbers"] if paged else []
     indexes = [name for name, entries in (("organisations", pub.organisation_index), ("themes", pub.theme_index)) if entries]
     features += (["index"] if indexes else []) + ["displayTransformability"] + (["alternativeText"] if described else [])
-    missing = sum(1 for p in pictures if not p.alt)
+    missing = sum(1 for _, alt in pictures if not alt)
     pages = f", and page-break markers with a page list matching the print edition ({print_source})" if paged else ""
     index_text = f" and indexes of {' and '.join(indexes)}" if indexes else ""
     summary = (
@@ -372,11 +384,11 @@ def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str,
 
 
 # ------------------------------------------------------------------ packaging
-def write_epub(loaded, page_map: PageMap, options) -> bytes:
+def write_epub(loaded, page_map: PageMap, options, written: dict[str, tuple[str, list[str]]] | None = None) -> bytes:
     ed = loaded.publication.edition
     print_source = f"{ed.identifier} (print)"
     images = ImageStore()
-    docs, toc = build_documents(loaded, images, page_map)
+    docs, toc = build_documents(loaded, images, page_map, written)
     nav = next(d for d in docs if d.kind == "toc")
     nav.xhtml = nav_document(toc, docs, ed.language)
     marks = place_page_breaks(docs, page_map)

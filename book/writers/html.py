@@ -350,6 +350,8 @@ def chapter_ids(chapter) -> set[str]:
 
 def headings(chapter) -> list[tuple[int, str, str]]:
     """(level, id, text) of the chapter's own headings, for the table of contents."""
+    if chapter.headings or chapter.fingerprint:     # found when the chapter was checked
+        return chapter.headings
     return [(min(max(h.level, 2), 6), h.id, ast.stringify(h.content).strip())
             for h in chapter.blocks if isinstance(h, ast.Header)]
 

@@ -1,0 +1,196 @@
+"""Each chapter's share of a build: read and checked once, then kept.
+
+A chapter's text is made from its converted source by the model's transforms (``transforms``),
+which also check it: problems stop the build, warnings are printed. What that found is kept in the
+build cache as the chapter's ``Facts`` (its warnings, the images it shows, its ids, headings and
+characters), under the hash of its inputs (``inputs_key``: the source's bytes, its entry in the
+index, the toolkit's code). A later build with the same inputs takes the facts from the cache,
+prints the same warnings, and does not read the source at all unless a writer needs the text
+(a chapter whose typeset pages and EPUB document are cached needs none).
+
+The work on chapters that do need their text is done in ``Job``s, in worker processes: making the
+text, typesetting its pages (``writers.compendium``) and writing its EPUB document
+(``writers.html``) in one pass, so that each text is made once, on whichever core is free.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import ast
+from .assemble import chapter_text
+from .cache import digest
+from .errors import Problem, Problems, Reporter, Warning_
+from .images import ImageChecker, ImageInfo
+from .model import Chapter, ChapterText
+from .transforms import Context, prepare
+
+
+@dataclass
+class Facts:
+    """What making a chapter's text found, kept so that it need not be made again."""
+
+    warnings: list[Warning_]
+    images: list[tuple[str, int, int]]          # (file, size, mtime) of each image shown
+    infos: dict[str, ImageInfo]
+    pictures: list[tuple[str, str]]             # (file, alt text) of each image shown
+    block_ids: set[str]
+    headings: list[tuple[int, str, str]]        # (level, id, text) of its own headings
+    characters: str                             # every character of its source, for the glyph audit
+
+    def current(self) -> bool:
+        """Every image it shows is still the file it was."""
+        for path, size, mtime in self.images:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return False
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                return False
+        return True
+
+
+def inputs_key(chapter: Chapter, source_key: str) -> str:
+    """What a chapter's text is made from: its source's bytes (the conversion's key), and its
+    entry in the index without line numbers (an edit elsewhere in the index changes nothing)."""
+    entry = replace(chapter.case_study, line=None) if chapter.case_study is not None else (chapter.id, chapter.title)
+    orgs = [replace(o, line=None) for o in chapter.organisations]
+    return digest("text", source_key, repr(entry), repr(orgs))
+
+
+def fingerprint(chapter: Chapter, source_key: str, facts: Facts) -> str:
+    """What a chapter's pages and EPUB document are made from: its inputs and its images."""
+    return digest("chapter", inputs_key(chapter, source_key), repr(facts.images),
+                  repr(sorted((k, v) for k, v in facts.infos.items())))
+
+
+def epub_key(chapter: Chapter, cuts: dict[str, list[int]]) -> str:
+    """What a chapter's EPUB document is made from: what its pages are, and where they begin."""
+    return digest("epub", chapter.fingerprint, repr(sorted(cuts.items())))
+
+
+def apply(chapter: Chapter, source_key: str, facts: Facts) -> None:
+    chapter.block_ids, chapter.pictures, chapter.headings = facts.block_ids, facts.pictures, facts.headings
+    chapter.fingerprint = fingerprint(chapter, source_key, facts)
+
+
+class TextMaker:
+    """Makes chapters' texts from their converted sources (in whichever process it runs)."""
+
+    def __init__(self, converter, sources_root: Path, index):
+        self.converter = converter
+        self.sources_root = sources_root
+        self.paths = {fm.source.label: fm.source.path for fm in index.edition.front_matter}
+        self.paths.update({cs.source.label: cs.source.path for cs in index.case_studies})
+
+    def make(self, chapter: Chapter) -> tuple[ChapterText | None, Facts | None, list[Problem]]:
+        """The chapter's text and facts, or the problems that stop it."""
+        reporter, problems, images = Reporter(quiet=True), Problems(), ImageChecker()
+        path = self.paths[chapter.source]
+        ctx = Context(chapter.id, chapter.source, path.parent, self.sources_root, self.converter.media_dir,
+                      reporter, problems, images)
+        raw = self.converter.raw(chapter.source)
+        doc = ast.document_from_json(self.converter.parse(raw), chapter.source)
+        blocks, notes = prepare(doc, ctx)
+        if problems:
+            return None, None, problems.items
+        text = chapter_text(chapter.case_study, blocks, notes)
+        shown = []
+        for image in ctx.used_images:
+            stat = os.stat(image)
+            shown.append((image, stat.st_size, stat.st_mtime_ns))
+        headings = [(min(max(h.level, 2), 6), h.id, ast.stringify(h.content).strip())
+                    for h in text.blocks if isinstance(h, ast.Header)]
+        facts = Facts(reporter.warnings, shown, dict(images.infos), [(p.src, p.alt) for p in ctx.pictures], ctx.block_ids,
+                      headings, "".join(set(raw.decode("utf-8"))))
+        return text, facts, []
+
+    def loader(self, chapter: Chapter) -> ChapterText:
+        """For ``Chapter.loader``: the text of a chapter whose facts are known (it was checked)."""
+        text, _facts, problems = self.make(chapter)
+        if problems:
+            raise RuntimeError(f"chapter {chapter.id!r} was checked but cannot be made now: {problems[0]}")
+        return text
+
+
+# ------------------------------------------------------------------ the work on chapters
+@dataclass(frozen=True)
+class Job:
+    """What to make of one chunk of the book: a chapter's text (when its facts are not known), its
+    typeset pages (``spec``, when not cached) and its EPUB document (``epub``, with the page cuts
+    of its cached pages when those are not typeset now)."""
+
+    chapter: str = ""               # the chapter's id ('' for the cover, part openers, indexes)
+    spec: object = None             # compendium_content.ChunkSpec, when its pages are to be typeset
+    facts: bool = False
+    epub: bool = False
+    cuts: tuple = ()
+
+
+@dataclass
+class Result:
+    chapter: str
+    key: str = ""                   # the chunk's (ChunkSpec.key)
+    facts: Facts | None = None
+    problems: list[Problem] = field(default_factory=list)
+    chunk: object = None            # compendium.ChunkResult
+    epub: tuple[str, list[str]] | None = None     # (XHTML with place holders, image files it shows)
+
+
+def cuts_of(page_map) -> dict[str, list[int]]:
+    """block id -> the word counts at which print pages begin inside it (for the EPUB's markers)."""
+    cuts: dict[str, list[int]] = {}
+    for block_id, words in sorted(page_map.page_continuation.values()):
+        cuts.setdefault(block_id, []).append(words)
+    return cuts
+
+
+class Workbench:
+    """Does Jobs for one build (one per process: forked workers start with a copy of it)."""
+
+    def __init__(self, loaded, options, maker: TextMaker, tagged: bool = True):
+        self.loaded, self.options, self.maker, self.tagged = loaded, options, maker, tagged
+        self.chapters = {c.id: c for c in loaded.publication.chapters}
+        self._typesetter = None
+
+    def typesetter(self):
+        from .writers.compendium import Typesetter
+
+        if self._typesetter is None:
+            self._typesetter = Typesetter(self.loaded, self.options, self.tagged)
+        return self._typesetter
+
+    def do(self, job: Job) -> Result:
+        result = Result(job.chapter, job.spec.key if job.spec is not None else "")
+        chapter = self.chapters.get(job.chapter)
+        if chapter is not None and (job.facts or (chapter._text is None and (job.spec is not None or job.epub))):
+            text, facts, problems = self.maker.make(chapter)
+            if problems:
+                result.problems = problems
+                return result
+            chapter.set_text(text)
+            if job.facts:
+                result.facts = facts
+            # the images it shows, for its pages (the typesetter sizes them from these)
+            self.loaded.publication.images.update(facts.infos)
+        if job.spec is not None:
+            result.chunk = self.typesetter().typeset(job.spec)
+            if result.chunk.problem is not None:
+                result.problems = [result.chunk.problem]
+                return result
+        if job.epub and chapter is not None:
+            from .writers.epub import ImageStore
+            from .writers.html import chapter_document
+
+            cuts = cuts_of(result.chunk.page_map) if result.chunk is not None else {k: list(v) for k, v in job.cuts}
+            images = ImageStore()
+            xhtml = chapter_document(chapter, self.loaded.publication.edition.language, images.href, cuts)
+            result.epub = (xhtml, images.sources())
+        return result
+
+
+def do_jobs(jobs: list[Job], bench: Workbench) -> list[Result]:
+    """In a worker (or in this process): the results of ``jobs``, in order."""
+    bench.loaded.style.fonts.register()
+    return [bench.do(job) for job in jobs]
