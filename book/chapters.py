@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import ast
 from .assemble import chapter_text
-from .cache import digest
+from .cache import digest, long_lived
 from .errors import Problem, Problems, Reporter, Warning_
 from .images import ImageChecker, ImageInfo
 from .model import Chapter, ChapterText
@@ -91,8 +91,9 @@ class TextMaker:
         ctx = Context(chapter.id, chapter.source, path.parent, self.sources_root, self.converter.media_dir,
                       reporter, problems, images)
         raw = self.converter.raw(chapter.source)
-        doc = ast.document_from_json(self.converter.parse(raw), chapter.source)
-        blocks, notes = prepare(doc, ctx)
+        with long_lived():
+            doc = ast.document_from_json(self.converter.parse(raw), chapter.source)
+            blocks, notes = prepare(doc, ctx)
         if problems:
             return None, None, problems.items
         text = chapter_text(chapter.case_study, blocks, notes)

@@ -68,7 +68,9 @@ def run(options: Options, command: str) -> int:
         if result.unchanged:
             print(f"{len(result.unchanged)} output(s) unchanged")
         if options.verbose:
-            print(f"built in {time.perf_counter() - started:.2f} s: " + ", ".join(f"{label} {sec:.2f} s" for label, sec in result.timings))
+            cpu = dict(result.cpu)
+            print(f"built in {time.perf_counter() - started:.2f} s: "
+                  + ", ".join(f"{label} {sec:.2f} s (CPU {cpu.get(label, 0):.2f} s)" for label, sec in result.timings))
     return EXIT_OK
 
 

@@ -204,6 +204,8 @@ class FontSet:
         Spaces and control characters stay in the run they are in, so a phrase in a
         fallback font is one run, not one per word.
         """
+        if _drawable_in(font_name, text):
+            return [(text, None)] if text else []
         runs: list[tuple[str, str | None]] = []
         for char in text:
             if _ignorable(char) and runs:
@@ -254,6 +256,24 @@ def _claim(base: str, faces: dict[str, Path]) -> str:
         for face, path in faces.items():
             _name_to_file[name + _SUFFIX[face]] = (path, digests[face])
     return name
+
+
+_GLYPHS: dict[str, set[str]] = {}      # font name -> characters seen to have a glyph in it
+
+
+def _drawable_in(font_name: str, text: str) -> bool:
+    """``split_by_font`` would give one run in the font itself: every character has a glyph in it,
+    or is never drawn (a space, a joiner) and does not begin the text. Answered from the
+    characters already seen, rather than a look-up a character: it is asked for every line."""
+    if not text:
+        return True
+    glyphs = _GLYPHS.setdefault(font_name, set())
+    missing = set(text) - glyphs
+    if missing:
+        found = {c for c in missing if has_glyph(font_name, c)}
+        glyphs |= found
+        missing -= found
+    return not missing or (text[0] not in missing and all(_ignorable(c) for c in missing))
 
 
 def has_glyph(font_name: str, char: str) -> bool:

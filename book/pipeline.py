@@ -6,20 +6,18 @@ temporary file and a rename, so a failed build leaves the last good outputs unto
 """
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import manifest
 from .assemble import assemble, case_chapter, front_chapter
-from .cache import BuildCache
+from .cache import BuildCache, long_lived
 from .chapters import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, inputs_key
 from .convert import Converter, SourceFile
 from .errors import Reporter, UserError
-from .fsutil import atomic_write_bytes, build_lock, check_writable, remove_stale_parts
+from .fsutil import atomic_write_all, build_lock, check_writable, remove_stale_parts
 from .glyphs import audit_publication
 from .index import Index, load_index
 from .model import Chapter, PageMap, Publication
@@ -87,22 +85,6 @@ def build_time(index: Index) -> datetime:
         d = date.fromisoformat(index.edition.date)
         return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
-
-
-@contextmanager
-def long_lived():
-    """Objects made inside live for the whole build (the index, the document model): Python's
-    cycle collector would scan them again and again as the build makes and drops others, which
-    cost a third of a cold build. It is paused while they are made, then they are set aside
-    (``gc.freeze``), which also keeps forked workers from copying the pages they sit on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
@@ -288,8 +270,7 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
             outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
         outputs[options.out / "one-pagers.pdf"] = combined
     reporter.raise_if_strict()
-    for path, data in outputs.items():
-        (result.written if atomic_write_bytes(path, data) else result.unchanged).append(path)
+    result.written, result.unchanged = atomic_write_all(outputs)
     if "onepagers" in options.targets:
         _remove_stale_onepagers(options.out / "one-pagers", set(outputs))
     return result
