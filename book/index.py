@@ -143,18 +143,44 @@ def _schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text())
 
 
-def load_index(sources_dir: Path, reporter: Reporter) -> Index:
+def load_index(sources_dir: Path, reporter: Reporter, cache=None) -> Index:
+    """The index, checked. ``cache`` (a ``cache.BuildCache``) keeps the parsed and checked YAML
+    under the hash of the file's bytes: reading and checking a thousand case studies' entries
+    takes longer than a small rebuild. Its warnings are kept too and printed again."""
     path = sources_dir / INDEX_NAME
     label = _label(sources_dir, INDEX_NAME)
     if not sources_dir.is_dir():
         raise UserError(Problem("sources folder not found: pass the right one with --sources", str(sources_dir)))
-    data = load_yaml(path, label)
+    data = _checked_yaml(path, label, reporter, cache)
     problems = Problems()
-    _check_schema(data, label, problems, reporter)
-    problems.raise_if_any()
     index = _build(data, sources_dir, label, problems)
     problems.raise_if_any()
     return index
+
+
+def _checked_yaml(path: Path, label: str, reporter: Reporter, cache):
+    from .cache import digest
+
+    try:
+        key = digest("index", label, path.read_bytes()) if cache is not None else None
+    except OSError:
+        key = None           # load_yaml says what is wrong with the file
+    if key is not None:
+        found = cache.load("index", [key])[0]
+        if found is not None:
+            data, warnings = found
+            for w in warnings:
+                reporter.warn(w.kind, w.message, w.file, w.line)
+            return data
+    data = load_yaml(path, label)
+    problems, heard = Problems(), Reporter(quiet=True)
+    _check_schema(data, label, problems, heard)
+    for w in heard.warnings:
+        reporter.warn(w.kind, w.message, w.file, w.line)
+    problems.raise_if_any()
+    if key is not None:
+        cache.store("index", {key: (data, heard.warnings)})
+    return data
 
 
 def _label(sources_dir: Path, relative: str) -> str:

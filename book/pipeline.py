@@ -91,12 +91,12 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
     them. Chapters without facts are checked by the work that follows (``work``)."""
     with long_lived():
+        cache = BuildCache(options.out / ".cache")
         with progress.step("reading the index and style"):
             style = load_style(options.styles, options.style)
-            index = load_index(options.sources, reporter)
+            index = load_index(options.sources, reporter, cache)
             if options.only:
                 index = index.subset(options.only)
-        cache = BuildCache(options.out / ".cache")
         converter = Converter(options.out / ".cache" / "pandoc", cache=cache)
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]

@@ -26,12 +26,13 @@ from PIL import Image as PILImage
 from ..chapters import cuts_of
 from ..transforms import unique_id
 from ..model import PageMap
-from . import html
+from . import html, zipwrite
 from .cover import cover_png
 
 XHTML = "application/xhtml+xml"
 MIMES = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
 A11Y_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+EPUB_FOLDER = "EPUB"                # where ebooklib puts the book's files inside the archive
 
 
 @dataclass
@@ -395,58 +396,68 @@ def write_epub(loaded, page_map: PageMap, options, written: dict[str, tuple[str,
     nav.xhtml = nav.xhtml.replace(PAGE_LIST, page_list(marks))
     book = epub.EpubBook()
     metadata(book, loaded, images, print_source, paged=bool(marks))
-    _add_items(book, loaded, docs, toc, images)
+    contents = _add_items(book, loaded, docs, toc, images)
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"raise_exceptions": True, "epub2_guide": False, "epub3_landmark": False,
                                    "epub3_pages": False, "mtime": _utc(loaded.build_time)})
-    return repack(buffer.getvalue(), loaded.build_time, ed.language)
+    return repack(buffer.getvalue(), loaded.build_time, ed.language, contents, getattr(loaded, "cache", None))
 
 
-def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore) -> None:
+def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore) -> dict[str, bytes]:
+    """ebooklib gets every document and image by name, with no content: it writes the package
+    document and the container; ``repack`` then puts each file's content in the archive (most
+    of them compressed by an earlier build). Returns file name -> content."""
     ed = loaded.publication.edition
+    contents: dict[str, bytes] = {}
     cover, cover_mime = cover_bytes(loaded)
-    cover_item = epub.EpubItem(uid="cover-image", file_name="images/cover." + _cover_ext(loaded), media_type=cover_mime, content=cover)
+    contents["images/cover." + _cover_ext(loaded)] = cover
+    cover_item = epub.EpubItem(uid="cover-image", file_name="images/cover." + _cover_ext(loaded), media_type=cover_mime, content=b"")
     cover_item.properties = ["cover-image"]
     book.add_item(epub.EpubItem(uid="css", file_name=html.STYLESHEET, media_type="text/css", content=loaded.style.css().encode()))
     book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
                                 content=ncx_document(toc, ed.title, ed.identifier, ed.language).encode()))
     spine = []
     for doc in docs:
-        item = epub.EpubItem(uid="x-" + Path(doc.name).stem, file_name=doc.name, media_type=XHTML, content=doc.xhtml.encode())
+        contents[doc.name] = doc.xhtml.encode()
+        item = epub.EpubItem(uid="x-" + Path(doc.name).stem, file_name=doc.name, media_type=XHTML, content=b"")
         if doc.kind == "toc":
             item.properties = ["nav"]
         book.add_item(item)
         spine.append(item)
     book.add_item(cover_item)
     for name, (data, mime) in sorted(images.files.items()):
-        book.add_item(epub.EpubItem(uid="img-" + Path(name).stem, file_name=name, media_type=mime, content=data))
+        contents[name] = data
+        book.add_item(epub.EpubItem(uid="img-" + Path(name).stem, file_name=name, media_type=mime, content=b""))
     book.spine = spine
+    return contents
 
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def repack(data: bytes, build_time: datetime, language: str) -> bytes:
+def repack(data: bytes, build_time: datetime, language: str, contents: dict[str, bytes] | None = None,
+           cache=None) -> bytes:
     """ebooklib's zip, re-written so that equal inputs give equal bytes: mimetype first and
     stored, then the container, the package document and the rest by name, every entry with
-    the build time and the same permissions. The package gets the xml:lang ebooklib omits."""
+    the build time and the same permissions. The package gets the xml:lang ebooklib omits.
+    ``contents``: file name (inside the EPUB folder) -> the content ebooklib was not given;
+    ``cache``: where members compressed by earlier builds are kept."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {info.filename: source.read(info) for info in source.infolist()}
+    for name, content in (contents or {}).items():
+        entries[f"{EPUB_FOLDER}/{name}"] = content
     opf_name = next(n for n in entries if n.endswith(".opf"))
     entries[opf_name] = _package_language(entries[opf_name], language)
     first = ["mimetype", "META-INF/container.xml", opf_name]
     order = first + sorted(n for n in entries if n not in first)
-    stamp = max(_utc(build_time), datetime(1980, 1, 1, tzinfo=timezone.utc)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3                       # unix, so the permissions below apply
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, entries[name], compresslevel=None if name == "mimetype" else 9)
-    return out.getvalue()
+    keys = {zipwrite.key_of(entries[name]) for name in order[1:]}
+    compressed = cache.get_many("deflate", sorted(keys)) if cache is not None else {}
+    known = set(compressed)
+    members = [zipwrite.member(name, entries[name], store=name == "mimetype", compressed=compressed) for name in order]
+    if cache is not None:
+        cache.put_many("deflate", {k: v for k, v in compressed.items() if k not in known})
+    return zipwrite.write_zip(members, max(_utc(build_time), datetime(1980, 1, 1, tzinfo=timezone.utc)))
 
 
 def _package_language(opf: bytes, language: str) -> bytes:

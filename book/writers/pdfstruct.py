@@ -109,50 +109,59 @@ class StructureWriter:
         """Writes ``node`` (under ``parent``); returns the object to put in the parent's /K.
         ``loose``: annotations no element claimed, put at the end of this one (the document).
         ``offset``: how many pages on its marked content is (unless ``Node.page_offset`` says)."""
+        # (the hot loop of writing a book's tree: a hundred thousand elements for a thousand
+        # case studies, hence the plain code)
         w = self.w
         if node.page_offset is not None:
             offset = node.page_offset
         number = w.reserve()
         holder = number
-        if node.role == "Link" and any(isinstance(k, Annot) and k.target in self.references for k in node.kids):
+        role = node.role
+        if role == "Link" and any(type(k) is Annot and k.target in self.references for k in node.kids):
             holder = w.reserve()        # a note reference: the Link inside a Reference element
             self.roles.add("Reference")
-        self.roles.add(node.role)
+        self.roles.add(role)
         kids: list[bytes] = []
         home = None      # the page of the element's first marked content: its /Pg
-        for kid in _ungrouped(node.kids, offset):
-            if isinstance(kid, _InGroup):       # an element of a group, with the group's offset
-                if kid.node.drawn or kid.node.role in KEEP_EMPTY:
-                    kids.append(ref(self.element(kid.node, number, offset=kid.offset)))
-            elif isinstance(kid, Node):
-                if kid.drawn or kid.role in KEEP_EMPTY:     # an element never drawn is left out
-                    kids.append(ref(self.element(kid, number, offset=offset)))
-            elif isinstance(kid, MCR):
+        parents, pages, element = self.parents, self.pages, self.element
+        items = node.kids
+        if any(type(k) is Node and k.role == "" for k in items):
+            items = list(_ungrouped(items, offset))
+        for kid in items:
+            kind = type(kid)
+            if kind is MCR:
                 page = kid.page + offset
-                self.parents[page][kid.mcid] = number
+                parents[page][kid.mcid] = number
                 if home is None:
                     home = page
                 kids.append(b"%d" % kid.mcid if page == home else
-                            b"<</Type/MCR/Pg " + ref(self.pages[page]) + b"/MCID %d>>" % kid.mcid)
-            elif isinstance(kid, Annot):
+                            b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (pages[page], kid.mcid))
+            elif kind is Node:
+                if kid.drawn or kid.role in KEEP_EMPTY:     # an element never drawn is left out
+                    kids.append(b"%d 0 R" % element(kid, number, offset=offset))
+            elif kind is _InGroup:      # an element of a group, with the group's offset
+                if kid.node.drawn or kid.node.role in KEEP_EMPTY:
+                    kids.append(b"%d 0 R" % element(kid.node, number, offset=kid.offset))
+            elif kind is Annot:
                 kids.append(self.link(kid._replace(page=kid.page + offset) if offset else kid, node, number))
         kids += [self.link(annot, Node("Document"), number) for annot in loose]
-        body = b"<</Type/StructElem/S" + name(node.role) + b"/P " + ref(holder if holder != number else parent)
+        body = _ELEMENT_HEAD.get(role) or _element_head(role)
+        body += b"%d 0 R" % (holder if holder != number else parent)
         if home is not None:
-            body += b"/Pg " + ref(self.pages[home])
+            body += b"/Pg %d 0 R" % pages[home]
         if kids:
-            body += b"/K" + array(kids)
+            body += b"/K[" + b" ".join(kids) + b"]"
         if node.alt:
             body += b"/Alt" + text(node.alt)
         if node.id:
             body += b"/ID" + text(node.id)
             self.ids[node.id] = number
         if node.attrs:
-            body += b"/A " + ref(self._attributes(node.attrs))
+            body += b"/A %d 0 R" % self._attributes(node.attrs)
         w.put(number, body + b">>")
         if holder != number:
-            page = b"/Pg " + ref(self.pages[home]) if home is not None else b""
-            w.put(holder, b"<</Type/StructElem/S/Reference/P " + ref(parent) + page + b"/K[" + ref(number) + b"]>>")
+            page = b"/Pg %d 0 R" % pages[home] if home is not None else b""
+            w.put(holder, b"<</Type/StructElem/S/Reference/P %d 0 R%s/K[%d 0 R]>>" % (parent, page, number))
         return holder
 
     def _attributes(self, attrs: dict) -> int:
@@ -194,6 +203,14 @@ class _InGroup:
 
     def __init__(self, node: Node, offset: int):
         self.node, self.offset = node, offset
+
+
+_ELEMENT_HEAD: dict[str, bytes] = {}
+
+
+def _element_head(role: str) -> bytes:
+    head = _ELEMENT_HEAD[role] = b"<</Type/StructElem/S" + name(role) + b"/P "
+    return head
 
 
 def _ungrouped(kids: list, offset: int):
