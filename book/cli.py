@@ -68,6 +68,7 @@ def run(options: Options, command: str) -> int:
         if result.unchanged:
             print(f"{len(result.unchanged)} output(s) unchanged")
         if options.verbose:
+            print("made anew: " + ", ".join(f"{kind} {n}" for kind, n in result.remade.items()))
             cpu = dict(result.cpu)
             print(f"built in {time.perf_counter() - started:.2f} s: "
                   + ", ".join(f"{label} {sec:.2f} s (CPU {cpu.get(label, 0):.2f} s)" for label, sec in result.timings))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFile
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from .writers.pdffont import FixedTTFont
 from reportlab.lib.fonts import addMapping
@@ -41,6 +41,7 @@ _ttfonts: dict[tuple[str, str], TTFont] = {}  # (font name, file digest) -> pars
 _claims: dict[str, str] = {}  # family base name -> digest of its files (who owns 'Sans')
 _name_to_file: dict[str, tuple[Path, str]] = {}  # concrete font name -> (file, digest)
 _cmaps: dict[str, frozenset[int]] = {}  # digest -> code points the file has
+_faces: dict[str, TTFontFace] = {}  # digest -> a file parsed when checked, not yet made a font
 _digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256
 _registered: dict[int, "FontSet"] = {}  # the font sets registered in this process
 
@@ -68,7 +69,7 @@ def load_ttf(name: str, path: Path) -> TTFont:
     with _lock:
         font = _ttfonts.get((name, digest))
         if font is None:
-            font = FixedTTFont(name, str(path))
+            font = FixedTTFont(name, str(path), face=_faces.pop(digest, None))
             _ttfonts[(name, digest)] = font
             _cmaps.setdefault(digest, frozenset(font.face.charToGlyph))
         return font
@@ -79,7 +80,9 @@ def check_font_file(path: Path) -> str | None:
     try:
         digest = file_digest(path)
         if digest not in _cmaps:
-            _cmaps[digest] = frozenset(TTFontFile(str(path)).charToGlyph)
+            face = TTFontFace(str(path))      # kept: the font made from the file later reuses it
+            _faces[digest] = face
+            _cmaps[digest] = frozenset(face.charToGlyph)
     except (TTFError, OSError) as exc:
         return str(exc)
     except Exception as exc:  # ReportLab's parser fails on damaged files with assorted errors

@@ -13,7 +13,6 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 
 from .errors import Problems, Reporter, UserError, Problem, did_you_mean
 from .transforms import slug
@@ -216,6 +215,8 @@ def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> N
     if not isinstance(data, dict):
         problems.add("must be a mapping with edition, organisations and case_studies sections", label, 1)
         return
+    import jsonschema       # here: a build whose index is cached does not need it
+
     validator = jsonschema.Draft202012Validator(_schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         path = list(error.absolute_path)

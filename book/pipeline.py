@@ -24,7 +24,7 @@ from .model import Chapter, PageMap, Publication
 from .progress import Progress
 from .style import HouseStyle, load_style
 from .writers.compendium import Compendium, one_per_cause
-from .writers.workers import run_parallel
+from .writers.workers import Background, run_parallel
 
 TARGETS = ("pdf", "epub", "onepagers")
 
@@ -72,6 +72,7 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     page_map: PageMap | None = None
     up_to_date: bool = False        # nothing changed since the last build: nothing was done
+    remade: dict[str, int] = field(default_factory=dict)   # what was made anew (not from the cache), by kind
     timings: list[tuple[str, float]] = field(default_factory=list)     # (phase, wall seconds)
     cpu: list[tuple[str, float]] = field(default_factory=list)         # (phase, CPU seconds)
 
@@ -191,20 +192,21 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         loaded = read(options, reporter, progress)
         book = Compendium(loaded, options, loaded.cache)
         with progress.step("checking and typesetting"):
-            documents = make_chapters(loaded, options, book, reporter)
+            documents, remade = make_chapters(loaded, options, book, reporter)
         reporter.raise_if_strict()
         result = _write_all(loaded, options, reporter, progress, book, documents)
+        result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
         loaded.cache.evict()
         manifest.record(options.out, key, result.written + result.unchanged)
         result.timings, result.cpu = progress.timings, progress.cpu
         return result
 
 
-def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter) -> dict[str, tuple]:
+def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter) -> tuple[dict[str, tuple], dict]:
     """Every chunk of the book typeset, every chapter checked and (for the EPUB) written: taken
     from the cache where it holds them, else made now, on all cores. The compendium is always
     typeset: the EPUB's page list and the one-pagers' page references come from where its pages
-    fall. Returns the chapters' EPUB documents."""
+    fall. Returns the chapters' EPUB documents, and how many of each thing were made anew."""
     want_epub = "epub" in options.targets
     chunks = book.cached()
     documents = book_documents(loaded, book, chunks) if want_epub else {}
@@ -228,7 +230,9 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
         loaded.cache.store("epub", {epub_key(book.chapter(c), cuts_of(chunks[book.spec_of(c)].page_map)): doc
                                     for c, doc in new.items() if book.chapter(c).fingerprint})
         documents.update(new)
-    return documents
+    remade = {"chapters checked": sum(r.facts is not None for r in results), "chunks typeset": len(made),
+              "EPUB chapters written": sum(r.epub is not None for r in results)}
+    return documents, remade
 
 
 def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, tuple]:
@@ -255,17 +259,21 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
 
         # set in worker processes while this one assembles the book and writes the EPUB
         onepagers = start_onepagers(loaded, page_map, options)
-    if "pdf" in options.targets:
-        with progress.step("assembling the compendium"):
-            outputs[options.out / "compendium.pdf"] = book.assemble()
+    epub = None
     if "epub" in options.targets:
         from .writers.epub import write_epub
 
+        epub = Background(write_epub, loaded, page_map, options, documents)    # beside the assembly
+    if "pdf" in options.targets:
+        with progress.step("assembling the compendium"):
+            outputs[options.out / "compendium.pdf"] = book.assemble()
+    if epub is not None:
         with progress.step("writing the EPUB"):
-            outputs[options.out / "compendium.epub"] = write_epub(loaded, page_map, options, documents)
+            outputs[options.out / "compendium.epub"] = epub.result()
     if onepagers is not None:
         with progress.step("setting the one-pagers"):
             pages, combined = onepagers.finish(reporter)
+        result.remade["one-pagers set"] = len(onepagers.pending.todo)
         for key, data in pages.items():
             outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
         outputs[options.out / "one-pagers.pdf"] = combined

@@ -327,12 +327,11 @@ class Compendium:
             keywords=tuple(pub.themes), lang=edition.language,
         ), self.print_marks)
         decorator = PageDecorator(loaded.style, edition, self.print_marks)
-        sketch = Sketch(loaded.style.paragraph_style("body").fontName)
+        overlays = Overlays(self, decorator)
         root, part, refs = Node("Document"), None, set()
         link_labels, note_targets = {}, set()
         for chunk, first in zip(self.chunks, self.firsts):
-            overlays = [self._overlay(decorator, sketch, info, first + n) for n, info in enumerate(chunk.pages)]
-            assembler.add_recording(chunk.recording, overlays)
+            assembler.add_recording(chunk.recording, [overlays.get(info, first + n) for n, info in enumerate(chunk.pages)])
             refs |= chunk.page_refs
             link_labels.update(chunk.link_labels)
             note_targets |= chunk.note_targets
@@ -350,21 +349,14 @@ class Compendium:
         record = self.chunks[-1].recording.pages[-1]
         for _ in range(self.total - len(assembler.pages)):
             assembler.add_page(PageRecord(record.width, record.height, _EMPTY, ()))
-        assembler.use_fonts(sketch.fonts())
+        assembler.use_fonts(overlays.fonts())
+        overlays.save()
         labels = {key: self._label(key) for key in refs}
         for name, ops, bbox, fonts in decorator.page_ref_forms(labels):
             assembler.add_form(name, ops, bbox, fonts)
         assembler.outline = self._outline()
         assembler.labels = [(0, "r", 1)] + ([(self.body_start, "D", 1)] if self.body_start is not None else [])
         return assembler.finish(root if self.tagged else None, link_labels, frozenset(note_targets))
-
-    def _overlay(self, decorator: PageDecorator, sketch: Sketch, info: PageInfo, page: int) -> bytes:
-        if not decorator.decorated(info, page):
-            return b""
-        # sides are counted from the cover in the front matter and from the first part in the body
-        start = self.body_start if self.body_start is not None and page >= self.body_start else 0
-        verso = (page - start) % 2 == 1
-        return sketch.ops(lambda canv: decorator.overlay(canv, info, page, self.page_map.label(page), verso))
 
     def _label(self, key: str) -> str:
         page = self.places.get(key)
@@ -384,6 +376,49 @@ class Compendium:
 
 
 _EMPTY = zlib.compress(b"")
+
+
+class Overlays:
+    """The running heads and folios drawn over the pages: each combination of what they show
+    (page number, side, running head) drawn once, and kept from build to build, since after an
+    edit most pages still show what they showed."""
+
+    def __init__(self, book: Compendium, decorator: PageDecorator):
+        loaded = book.loaded
+        self.book, self.decorator, self.cache = book, decorator, loaded.cache
+        self.sketch = Sketch(loaded.style.paragraph_style("body").fontName)
+        self.key = digest("overlays", loaded.style.fingerprint(), repr(loaded.publication.edition), bool(book.print_marks))
+        self.known = self.cache.load("overlay", [self.key])[0] or {}
+        self.used: dict[tuple, tuple[bytes, dict]] = {}
+
+    def get(self, info: PageInfo, page: int) -> bytes:
+        if not self.decorator.decorated(info, page):
+            return b""
+        book = self.book
+        # sides are counted from the cover in the front matter and from the first part in the body
+        start = book.body_start if book.body_start is not None and page >= book.body_start else 0
+        verso = (page - start) % 2 == 1
+        label = book.page_map.label(page)
+        key = (info, page == 0, label, verso)
+        found = self.used.get(key) or self.known.get(key)
+        if found is None:
+            self.decorator.drawn = {}
+            ops = self.sketch.ops(lambda canv: self.decorator.overlay(canv, info, page, label, verso))
+            found = (ops, self.decorator.drawn)
+        self.used[key] = found
+        return found[0]
+
+    def fonts(self) -> dict[str, set[str]]:
+        """What the overlays of this book draw in each font (whatever earlier books drew)."""
+        fonts: dict[str, set[str]] = {}
+        for _ops, drawn in self.used.values():
+            for name, chars in drawn.items():
+                fonts.setdefault(name, set()).update(chars)
+        return fonts
+
+    def save(self) -> None:
+        if self.used != self.known:
+            self.cache.store("overlay", {self.key: self.used})
 
 
 def chunk_inputs(spec: ChunkSpec, pub, chapters: dict, parts: dict) -> str:

@@ -429,7 +429,14 @@ class OnePagers:
         """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
         results = self.pending.results()
         report(results, self.pages, self.loaded.index.label, reporter)
-        return {r.key: r.pdf for r in results}, combine(results, [p.name for p in self.pages], self.ctx)
+        names = [p.name for p in self.pages]
+        # the combined file is kept too: an edit that changes no one-pager does not combine them again
+        key = digest("combined", self.pending.keys, names, self.pending.cache.salt)
+        combined = self.loaded.cache.get_many("combined", [key]).get(key)
+        if combined is None:
+            combined = combine(results, names, self.ctx)
+            self.loaded.cache.put_many("combined", {key: combined})
+        return {r.key: r.pdf for r in results}, combined
 
 
 def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:

@@ -60,8 +60,19 @@ class SubsetFont:
 class FixedTTFont(TTFont):
     """A ReportLab TrueType font whose character codes are the same in every document."""
 
-    def __init__(self, name: str, filename: str):
-        super().__init__(name, filename, asciiReadable=1)
+    def __init__(self, name: str, filename: str, face=None):
+        if face is None:
+            super().__init__(name, filename, asciiReadable=1)
+        else:       # a file parsed already (when the style was checked): what TTFont.__init__ does
+            from fnmatch import fnmatch
+            from weakref import WeakKeyDictionary
+
+            from reportlab.pdfbase.ttfonts import TTEncoding
+            from reportlab.rl_config import unShapedFontGlob
+
+            self.fontName, self.face, self.encoding = name, face, TTEncoding()
+            self.state, self._asciiReadable = WeakKeyDictionary(), 1
+            self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
         self.internal = "T" + re.sub(r"[^A-Za-z0-9-]", "_", name)
         self.codes, self._by_code = _assign(set(self.face.charToGlyph))
         self._table0 = {c: chr(n) for c, n in self.codes.items() if n < 256 and n != c}

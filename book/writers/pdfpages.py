@@ -50,6 +50,7 @@ class PageDecorator:
         self.left, self.right = page.margin_inner, page.margin_outer
         self.top, self.bottom = page.margin_top, page.margin_bottom
         self.page_refs: set[str] = set()       # keys whose page numbers were drawn
+        self.drawn: dict[str, set[str]] = {}    # font -> the characters drawn in it by ``_text``
 
     # ---------------------------------------------------------------- helpers
     def _color(self, name: str):
@@ -78,6 +79,7 @@ class PageDecorator:
             canv.setFont(name, size)
             canv.drawString(x, y, run)
             x += stringWidth(run, name, size)
+            self.drawn.setdefault(name, set()).update(run)
 
     # ---------------------------------------------------------------- cover and openers (while typesetting)
     def cover(self, canv, doc):

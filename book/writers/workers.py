@@ -84,3 +84,26 @@ def _batches(indexes: list[int], weights: list[int], count: int) -> list[list[in
     if current:
         batches.append(current)
     return batches
+
+
+class Background:
+    """``function(*args)`` in a forked process while this one goes on; ``result()`` waits for
+    it. Without fork, it runs in this process when its result is asked for."""
+
+    def __init__(self, function, *args):
+        self.function, self.args = function, args
+        self.pool = None
+        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1:
+            self.run = id(self)
+            _RUNS[self.run] = (lambda batch, context: [function(*args)], None)
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self.future = self.pool.submit(_run_batch, self.run, [None])
+
+    def result(self):
+        if self.pool is None:
+            return self.function(*self.args)
+        try:
+            return self.future.result()[0]
+        finally:
+            self.pool.shutdown()
+            _RUNS.pop(self.run, None)

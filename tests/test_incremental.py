@@ -1,0 +1,96 @@
+"""Rebuilds redo only what depends on what changed, and give exactly what a cold build gives."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from book.pipeline import Options, build
+from conftest import source_date_epoch
+from util import ROOT
+
+EDITED = "case-studies/imperial-oh-transformation.md"     # the longest sample case study
+OTHER = "case-studies/manchester-msk-services.md"
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+def run(sources: Path, out: Path):
+    with source_date_epoch():
+        return build(Options(sources=sources, styles=ROOT / "styles", out=out, quiet=True))
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    """A copy of the sample edition, built once (its cache filled)."""
+    root = tmp_path_factory.mktemp("incremental")
+    sources = root / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    first = run(sources, root / "dist")
+    assert first.remade["chunks typeset"] > 10
+    return sources, root / "dist"
+
+
+def cold(sources: Path, tmp_path: Path) -> dict[str, bytes]:
+    fresh = tmp_path / "fresh"
+    shutil.copytree(sources, fresh)
+    run(fresh, tmp_path / "cold")
+    return outputs(tmp_path / "cold")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_correction_typesets_one_case_study_and_gives_the_cold_build(edition, tmp_path):
+    sources, out = edition
+    append(sources / OTHER, "\nOne more sentence, added by a correction.\n")
+    result = run(sources, out)
+    assert result.remade["sources converted"] == 1
+    assert result.remade["chapters checked"] == 1 and result.remade["chunks typeset"] == 1
+    assert result.remade["EPUB chapters written"] == 1
+    assert outputs(out) == cold(sources, tmp_path)
+
+
+def test_an_edit_that_moves_every_later_page_is_still_one_case_study(edition, tmp_path):
+    sources, out = edition
+    before = outputs(out)
+    text = "\n\n## Added for the test\n\n" + "\n\n".join(
+        " ".join(f"Paragraph {n} sentence {m} about staff wellbeing and occupational health." for m in range(12))
+        for n in range(10))
+    append(sources / EDITED, text)
+    result = run(sources, out)
+    assert result.remade["chunks typeset"] == 1 and result.remade["chapters checked"] == 1
+    after = outputs(out)
+    assert after == cold(sources, tmp_path)
+    # pages moved: the case studies after it are on other pages now, so their one-pagers changed
+    assert result.remade["one-pagers set"] > 1
+    assert after["compendium.pdf"] != before["compendium.pdf"]
+
+
+def test_an_index_edit_redoes_only_what_shows_it(edition, tmp_path):
+    sources, out = edition
+    index = sources / "index.yaml"
+    text = index.read_text(encoding="utf-8")
+    sentence = "underscored the collaborative spirit"      # in one case study's summary
+    assert text.count(sentence) == 1
+    index.write_text(text.replace(sentence, "showed the collaborative spirit"), encoding="utf-8")
+    result = run(sources, out)
+    assert result.remade["sources converted"] == 0
+    assert result.remade["chunks typeset"] < 5
+    assert outputs(out) == cold(sources, tmp_path)
+
+
+def test_a_changed_style_typesets_everything_again(edition, tmp_path):
+    sources, out = edition
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    house = styles / "house.yaml"
+    house.write_text(house.read_text(encoding="utf-8").replace("#005EB8", "#005EB9", 1), encoding="utf-8")
+    with source_date_epoch():
+        result = build(Options(sources=sources, styles=styles, out=out, quiet=True))
+    assert result.remade["chunks typeset"] > 10
