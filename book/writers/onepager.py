@@ -413,8 +413,8 @@ class PendingPages:
 def start_onepagers(loaded, page_map: PageMap, options) -> "OnePagers":
     """Begin setting the one-pagers (in worker processes); ``OnePagers.finish`` gives them."""
     loaded.style.fonts.register()
-    ctx = make_context(loaded, options)
     pages = [page_content(summary, page_map) for summary in loaded.publication.summaries()]
+    ctx = make_context(loaded, options)
     return OnePagers(loaded, ctx, pages, RenderCache(loaded.cache, ctx).start(pages, ctx))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from fnmatch import fnmatch
 import string
 from dataclasses import dataclass
 
@@ -64,7 +65,6 @@ class FixedTTFont(TTFont):
         if face is None:
             super().__init__(name, filename, asciiReadable=1)
         else:       # a file parsed already (when the style was checked): what TTFont.__init__ does
-            from fnmatch import fnmatch
             from weakref import WeakKeyDictionary
 
             from reportlab.pdfbase.ttfonts import TTEncoding
@@ -80,6 +80,7 @@ class FixedTTFont(TTFont):
             if c not in self.codes:
                 self._table0[c] = "\0"
         self._programs: dict[tuple, bytes] = {}
+        self._subsets: dict[frozenset, list] = {}
 
     # ------------------------------------------------------------ what ReportLab calls while drawing
     def _state(self, doc) -> _DocState:
@@ -155,6 +156,15 @@ class FixedTTFont(TTFont):
     # ------------------------------------------------------------ what a PDF embeds
     def subset_fonts(self, used_chars) -> list[tuple[int, SubsetFont]]:
         """(subset number, font) for every subset that ``used_chars`` touch, in order."""
+        key = frozenset(used_chars)
+        found = self._subsets.get(key)
+        if found is None:
+            if len(self._subsets) > 200:
+                self._subsets.clear()
+            found = self._subsets[key] = self._make_subset_fonts(key)
+        return found
+
+    def _make_subset_fonts(self, used_chars) -> list[tuple[int, SubsetFont]]:
         by_subset: dict[int, dict[int, int]] = {}
         for char in used_chars:
             c = ord(char)

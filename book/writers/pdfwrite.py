@@ -312,13 +312,13 @@ class Assembler:
 
     def _font_objects(self, sub) -> int:
         w = self.w
-        program = w.add_stream(b"/Length1 %d/Filter/FlateDecode" % len(sub.program), zlib.compress(sub.program))
+        program = w.add_stream(b"/Length1 %d/Filter/FlateDecode" % len(sub.program), _deflated(sub.program))
         descriptor = w.add(
             b"<</Type/FontDescriptor/FontName" + name(sub.base_font) + b"/Flags %d/FontBBox" % sub.flags
             + array(num(v) for v in sub.bbox) + b"/ItalicAngle " + num(sub.italic_angle) + b"/Ascent " + num(sub.ascent)
             + b"/Descent " + num(sub.descent) + b"/CapHeight " + num(sub.cap_height) + b"/StemV " + num(sub.stem_v)
             + b"/MissingWidth " + num(sub.missing_width) + b"/FontFile2 " + ref(program) + b">>")
-        cmap = w.add_flate(b"", sub.to_unicode)
+        cmap = w.add_stream(b"/Filter/FlateDecode", _deflated(sub.to_unicode))
         last = sub.first_char + len(sub.widths) - 1
         return w.add(b"<</Type/Font/Subtype/TrueType/BaseFont" + name(sub.base_font) + b"/FirstChar %d/LastChar %d/Widths"
                      % (sub.first_char, last) + array(num(v) for v in sub.widths) + b"/FontDescriptor " + ref(descriptor)
@@ -426,6 +426,19 @@ class Assembler:
         top = children[root]
         w.put(root, b"<</Type/Outlines/First " + ref(top[0]) + b"/Last " + ref(top[-1]) + b"/Count %d>>" % visible(root))
         return root
+
+
+_DEFLATED: dict[bytes, bytes] = {}
+
+
+def _deflated(data: bytes) -> bytes:
+    """Font programs and their maps, compressed once per process (files of a series share them)."""
+    found = _DEFLATED.get(data)
+    if found is None:
+        if len(_DEFLATED) > 500:
+            _DEFLATED.clear()
+        found = _DEFLATED[data] = zlib.compress(data)
+    return found
 
 
 def crop_marks(marks, width: float, height: float) -> bytes:
