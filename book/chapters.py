@@ -15,6 +15,7 @@ text, typesetting its pages (``writers.compendium``) and writing its EPUB docume
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,12 +132,25 @@ class Job:
 
 @dataclass
 class Result:
+    """What a Job made. The chunk travels pickled: the parent keeps those bytes in the cache
+    as they are, and unpickles them once, to assemble the book."""
+
     chapter: str
     key: str = ""                   # the chunk's (ChunkSpec.key)
     facts: Facts | None = None
     problems: list[Problem] = field(default_factory=list)
-    chunk: object = None            # compendium.ChunkResult
+    chunk_bytes: bytes | None = None    # compendium.ChunkResult, pickled (as the cache keeps it)
     epub: tuple[str, list[str]] | None = None     # (XHTML with place holders, image files it shows)
+    _chunk: object = None
+
+    @property
+    def chunk(self):
+        if self._chunk is None and self.chunk_bytes is not None:
+            self._chunk = pickle.loads(self.chunk_bytes)
+        return self._chunk
+
+    def __getstate__(self):
+        return {**self.__dict__, "_chunk": None}
 
 
 def cuts_of(page_map) -> dict[str, list[int]]:
@@ -175,16 +189,19 @@ class Workbench:
                 result.facts = facts
             # the images it shows, for its pages (the typesetter sizes them from these)
             self.loaded.publication.images.update(facts.infos)
+        chunk = None
         if job.spec is not None:
-            result.chunk = self.typesetter().typeset(job.spec)
-            if result.chunk.problem is not None:
-                result.problems = [result.chunk.problem]
+            chunk = self.typesetter().typeset(job.spec)
+            if chunk.problem is not None:
+                result.problems = [chunk.problem]
                 return result
+            result.chunk_bytes = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+            result._chunk = chunk
         if job.epub and chapter is not None:
             from .writers.epub import ImageStore
             from .writers.html import chapter_document
 
-            cuts = cuts_of(result.chunk.page_map) if result.chunk is not None else {k: list(v) for k, v in job.cuts}
+            cuts = cuts_of(chunk.page_map) if chunk is not None else {k: list(v) for k, v in job.cuts}
             images = ImageStore()
             xhtml = chapter_document(chapter, self.loaded.publication.edition.language, images.href, cuts)
             result.epub = (xhtml, images.sources())

@@ -119,6 +119,7 @@ class Converter:
         self._salt = f"{CONVERTER_REVISION}:{_pandoc_fingerprint(self.binary)}:{LUA_SCRIPT.read_bytes().hex()[:64]}"
         self.converted = 0   # how many sources pandoc actually read this run (for -v and the benchmark)
         self._raw: dict[str, bytes] = {}       # key -> document, for the sources converted this build
+        self._kept: set[str] = set()
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
 
     def _key(self, data: bytes, reader: str) -> str:
@@ -151,6 +152,12 @@ class Converter:
             if message is not None:
                 problems.add(f"pandoc cannot read it: {_first_line(message)}; open it in its editor and save it again", source.label)
         problems.raise_if_any()
+
+    def keep(self) -> None:
+        """Put what was converted this build in the cache (called while the workers that read the
+        documents get going: it is the slowest write of a cold build)."""
+        self.cache.put_many("pandoc", {key: raw for key, raw in self._raw.items() if key not in self._kept})
+        self._kept.update(self._raw)
 
     def raw(self, label: str) -> bytes:
         """The source's document as pandoc wrote it (JSON)."""
@@ -187,7 +194,6 @@ class Converter:
         chunks = [todo[i :: self.jobs] for i in range(min(self.jobs, len(todo)))]
         with ThreadPoolExecutor(len(chunks)) as pool:
             results = dict(item for chunk in pool.map(self._run_chunk, chunks) for item in chunk)
-        self.cache.put_many("pandoc", {key: self._raw[key] for _s, _r, key in todo if key in self._raw})
         self.converted += len(todo)
         return [(source, results[key]) for source, _reader, key in todo]
 

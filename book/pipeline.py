@@ -24,7 +24,7 @@ from .model import Chapter, PageMap, Publication
 from .progress import Progress
 from .style import HouseStyle, load_style
 from .writers.compendium import Compendium, one_per_cause
-from .writers.workers import Background, run_parallel
+from .writers.workers import Background, start_parallel
 
 TARGETS = ("pdf", "epub", "onepagers")
 
@@ -123,7 +123,7 @@ def load(options: Options, reporter: Reporter, progress: Progress | None = None)
     loaded = read(options, reporter, progress)
     jobs = [Job(chapter=c.id, facts=True) for c in loaded.publication.chapters if c.id not in loaded.facts]
     with progress.step("checking the sources"):
-        results = run_jobs(loaded, options, jobs)
+        results = Intake(loaded).take(start_jobs(loaded, options, jobs), len(jobs))
     check_chapters(loaded, results, reporter)
     return loaded
 
@@ -134,12 +134,6 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
     problems = [p for r in results for p in r.problems]
     if problems:
         raise UserError(one_per_cause(problems, str(loaded.style.files[-1])))
-    by_id = {c.id: c for c in loaded.publication.chapters}
-    new = {}
-    for result in results:
-        if result.facts is not None:
-            new[loaded.take_facts(by_id[result.chapter], result.facts)] = result.facts
-    loaded.cache.store("facts", new)
     for chapter in loaded.publication.chapters:
         for w in loaded.facts[chapter.id].warnings:
             reporter.warn(w.kind, w.message, w.file, w.line)
@@ -151,11 +145,51 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
                       " builds are byte-identical: add the publication date (or set SOURCE_DATE_EPOCH)", index.label)
 
 
-def run_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True) -> list:
-    """The chapters' work, on all cores (forked workers start with everything read so far)."""
+def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True):
+    """The chapters' work, begun on all cores (forked workers start with everything read so far);
+    meanwhile this process keeps what was converted."""
     bench = Workbench(loaded, options, loaded.maker, tagged)
     weights = [40 if job.spec is not None and not job.chapter else 3 + 2 * job.facts for job in jobs]
-    return run_parallel(do_jobs, jobs, context=bench, weights=weights)
+    running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
+    loaded.converter.keep()
+    return running
+
+
+class Intake:
+    """Takes the chapters' results as each batch comes in, while the workers go on: their facts
+    noted, and what they made kept in the cache (``book``: the compendium they were typeset for)."""
+
+    def __init__(self, loaded: Loaded, book: Compendium | None = None):
+        self.loaded, self.book = loaded, book
+        self.by_id = {c.id: c for c in loaded.publication.chapters}
+
+    def take(self, running, count: int) -> list:
+        results: list = [None] * count
+        for batch, batch_results in running.completed():
+            for n, result in zip(batch, batch_results):
+                results[n] = result
+            self.keep(batch_results)
+        return results
+
+    def keep(self, results: list) -> None:
+        loaded, facts, chunks, documents = self.loaded, {}, {}, {}
+        for result in results:
+            if result.problems:
+                continue
+            chapter = self.by_id.get(result.chapter)
+            if result.facts is not None:
+                facts[loaded.take_facts(chapter, result.facts)] = result.facts
+            if result.chunk is not None and self.book is not None:
+                key = self.book.key_of(result.key)
+                if key is not None:
+                    chunks[key] = result.chunk_bytes
+            if result.epub is not None and self.book is not None and chapter.fingerprint:
+                chunk = result.chunk or self.book.cached_chunk(result.key)
+                if chunk is not None:
+                    documents[epub_key(chapter, cuts_of(chunk.page_map))] = result.epub
+        loaded.cache.store("facts", facts)
+        loaded.cache.put_many("chunk", chunks)
+        loaded.cache.store("epub", documents)
 
 
 def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
@@ -219,17 +253,14 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
         if facts or typeset or epub:
             cuts = () if typeset else tuple(sorted(cuts_of(chunks[spec.key].page_map).items()))
             jobs.append(Job(chapter, spec if typeset else None, facts, epub, cuts))
-    results = run_jobs(loaded, options, jobs)
+    book.found = chunks
+    results = Intake(loaded, book).take(start_jobs(loaded, options, jobs), len(jobs))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}
-    book.store(made)
+    book.typeset_count = len(made)
     chunks.update(made)
     book.use(chunks)
-    if want_epub:
-        new = {r.chapter: r.epub for r in results if r.epub is not None}
-        loaded.cache.store("epub", {epub_key(book.chapter(c), cuts_of(chunks[book.spec_of(c)].page_map)): doc
-                                    for c, doc in new.items() if book.chapter(c).fingerprint})
-        documents.update(new)
+    documents.update({r.chapter: r.epub for r in results if r.epub is not None})
     remade = {"chapters checked": sum(r.facts is not None for r in results), "chunks typeset": len(made),
               "EPUB chapters written": sum(r.epub is not None for r in results)}
     return documents, remade

@@ -226,6 +226,8 @@ class Compendium:
         pub = loaded.publication
         self._chapters, self._parts = {c.id: c for c in pub.chapters}, {p.id: p for p in pub.parts}
         self._chapter_spec = {spec.ref: spec.key for spec in self.specs if spec.kind in ("chapter", "front-chapter")}
+        self._specs = {spec.key: spec for spec in self.specs}
+        self.found: dict[str, ChunkResult] = {}       # the chunks the cache held
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
         self.chunks: list[ChunkResult] = []
         self.typeset_count = 0
@@ -244,6 +246,12 @@ class Compendium:
     def _salt(self):
         loaded = self.loaded
         return (loaded.style.fingerprint(), loaded.publication.edition.language, bool(self.options.print_marks), self.tagged)
+
+    def key_of(self, spec_key: str) -> str | None:
+        return self.key(self._specs[spec_key])
+
+    def cached_chunk(self, spec_key: str):
+        return self.found.get(spec_key)
 
     def spec_of(self, chapter_id: str) -> str:
         return self._chapter_spec[chapter_id]

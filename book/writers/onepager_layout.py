@@ -270,7 +270,6 @@ class TypeScale:
         self.floor = float(style.onepager["min_font_size"])
         self.base = style.paragraph_style("onepager_body").fontSize
         self.steps = max(0, min(steps, self.max_steps))
-        self._styles: dict[str, ParagraphStyle] = {}
 
     @property
     def max_steps(self) -> int:
@@ -284,9 +283,15 @@ class TypeScale:
         return designed if designed <= self.floor else max(self.floor, designed - self.steps * self.step)
 
     def __call__(self, name: str) -> ParagraphStyle:
-        if name not in self._styles:
-            self._styles[name] = scaled(self.style, name, self.size, self.lang)
-        return self._styles[name]
+        # shared by every page set at this step (never changed: overrides make a copy)
+        key = (self.style.fingerprint(), name, self.steps, self.lang)
+        found = _SCALED.get(key)
+        if found is None:
+            found = _SCALED[key] = scaled(self.style, name, self.size, self.lang)
+        return found
+
+
+_SCALED: dict[tuple, ParagraphStyle] = {}
 
 
 def scaled(style, name: str, size_for, lang: str | None, **overrides) -> ParagraphStyle:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 MIN_WEIGHT = 8          # less work than this (about a case study's worth each) is done in-process
-BATCHES_PER_JOB = 6     # enough batches for the last ones to even out the workers' loads
+MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
 
@@ -40,7 +40,7 @@ class Running:
         self.pool = None
         if jobs < 2 or sum(weights) < MIN_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
             return
-        self.batches = _batches(list(range(len(items))), weights, jobs * BATCHES_PER_JOB)
+        self.batches = _batches(list(range(len(items))), weights, jobs)
         self.run = id(self)
         _RUNS[self.run] = (work, context)
         # forked now, before this process goes on: the workers see the build as it is here
@@ -48,18 +48,25 @@ class Running:
         self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
 
     def results(self) -> list:
-        if self.pool is None:
-            return self.work(self.items, self.context)
-        try:
-            done = [future.result() for future in self.futures]
-        finally:
-            self.pool.shutdown()
-            _RUNS.pop(self.run, None)
         results: list = [None] * len(self.items)
-        for batch, batch_results in zip(self.batches, done):
+        for batch, batch_results in self.completed():
             for n, result in zip(batch, batch_results):
                 results[n] = result
         return results
+
+    def completed(self):
+        """(indexes of items, their results) for each batch, as soon as it is done: this process
+        can work on them while the workers go on."""
+        if self.pool is None:
+            yield list(range(len(self.items))), self.work(self.items, self.context)
+            return
+        batch_of = {future: batch for future, batch in zip(self.futures, self.batches)}
+        try:
+            for future in as_completed(self.futures):
+                yield batch_of[future], future.result()
+        finally:
+            self.pool.shutdown()
+            _RUNS.pop(self.run, None)
 
 
 def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None) -> Running:
@@ -71,16 +78,21 @@ def _run_batch(run: int, batch: list) -> list:
     return work(batch, context)
 
 
-def _batches(indexes: list[int], weights: list[int], count: int) -> list[list[int]]:
-    """Consecutive runs of about equal weight."""
-    target = max(1, sum(weights) / count)
+def _batches(indexes: list[int], weights: list[int], jobs: int) -> list[list[int]]:
+    """Consecutive runs, each about a 2 x ``jobs``-th of the work still to come: large at first
+    (few round trips), small at the end, so that no worker is left with a long last batch while
+    the others wait."""
+    remaining = float(sum(weights))
+    target = max(MIN_BATCH, remaining / (2 * jobs))
     batches, current, load = [], [], 0.0
     for n in indexes:
         current.append(n)
         load += weights[n]
         if load >= target:
             batches.append(current)
+            remaining -= load
             current, load = [], 0.0
+            target = max(MIN_BATCH, remaining / (2 * jobs))
     if current:
         batches.append(current)
     return batches
