@@ -333,10 +333,15 @@ def walk(nodes) -> Iterator[Node]:
     while stack:
         node = pop()
         yield node
+        if type(node) in _LEAVES:
+            continue
         kids = list(node.children())
         if kids:
             kids.reverse()
             extend(kids)
+
+
+_LEAVES = {Str, Space, SoftBreak, LineBreak, Code, Math, RawInline}
 
 
 def stringify(nodes) -> str:

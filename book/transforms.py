@@ -34,7 +34,8 @@ class Context:
 
 def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.Note]]:
     blocks = promote_figures([b for b in doc.blocks if not _dropped(b, ctx)])
-    nodes = list(ast.walk(blocks))   # one walk serves every pass below
+    # one walk serves every pass below; words and spaces (most of the nodes) concern none of them
+    nodes = [n for n in ast.walk(blocks) if type(n) not in _WORDS]
     sanitise_nodes(nodes, ctx)
     nodes = [n for n in nodes if not isinstance(n, _RAW)]
     shift_headings([n for n in nodes if isinstance(n, ast.Header)], top=2)
@@ -49,6 +50,7 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
 
 # ------------------------------------------------------------------ sanitising
 _RAW = (ast.RawBlock, ast.RawInline)
+_WORDS = {ast.Str, ast.Space, ast.SoftBreak}
 _SUSPECT = {ast.RawBlock, ast.RawInline, ast.Link}
 _LIST_FIELDS = ("content", "alt_content", "blocks", "caption")
 
