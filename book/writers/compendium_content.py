@@ -10,6 +10,7 @@ front-matter section and index, a Part per part with a Sect per case study; the 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -281,10 +282,9 @@ class ContentBuilder:
         ]))
         table.spaceBefore, table.spaceAfter = 4, 14
         # one list in the structure, though each row holds a list of one item
-        items = Node("L", [Node("LI", para) for para in paras], attrs={"O": "List", "ListNumbering": "Square"})
-        aside = Node("Aside", rows[0], items)
-        table.wrap(self.width, self.height)
-        if max(table._rowHeights) <= self.height:
+        listing = Node("L", [Node("LI", para) for para in paras], attrs={"O": "List", "ListNumbering": "Square"})
+        aside = Node("Aside", rows[0], listing)
+        if self._surely_fits(items, "highlight_item") or self._rows_fit(table):
             return [tag(table, None, "Aside", node=aside)]
         title = rows[0][0]
         plain = ListFlowable(
@@ -300,6 +300,19 @@ class ContentBuilder:
         ps = self.blocks.pstyle("highlight_item", leftIndent=0, firstLineIndent=0)
         markup = (f"<b>{self._markup(label + ':', 'highlight_item')}</b> " if label else "") + self._markup(rest, "highlight_item")
         return tag(Paragraph(markup, ps), None, "LBody")
+
+    def _surely_fits(self, texts: list[str], style_name: str) -> bool:
+        """Shorter than a page for certain, without laying it out: its lines counted as if every
+        character were wide and the measure half what it is. (Measuring a table to find out
+        cost more than setting it.)"""
+        ps = self.style.paragraph_style(style_name)
+        per_line = max(1.0, self.width / 2 / (ps.fontSize * 0.7))
+        lines = sum(math.ceil(len(text) / per_line) + 2 for text in texts) + 4
+        return lines * max(ps.leading, ps.fontSize) < self.height * 0.8
+
+    def _rows_fit(self, table) -> bool:
+        table.wrap(self.width, self.height)
+        return max(table._rowHeights) <= self.height
 
     def pull_quote(self, quote) -> Flowable:
         """The quote with name and role, with the style's rule down its left side; never split,
@@ -318,7 +331,7 @@ class ContentBuilder:
             *([("LINEBEFORE", (0, 0), (0, -1), float(spec.get("ruleWidth") or 3), colors.HexColor(rule))] if rule else []),
         ]))
         table.spaceBefore, table.spaceAfter = 6, 16
-        if table.wrap(self.width, self.height)[1] > self.height:
+        if not self._surely_fits([quote.text, who], "pullquote") and table.wrap(self.width, self.height)[1] > self.height:
             table.splitInRow = 1
         return tag(table, None, "BlockQuote", node=Node("BlockQuote", flows))
 
