@@ -225,10 +225,17 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
             return BuildResult(unchanged=outputs, up_to_date=True)
         loaded = read(options, reporter, progress)
         book = Compendium(loaded, options, loaded.cache)
+        onepagers = None
+        if "onepagers" in options.targets:
+            from .writers.onepager import start_onepagers
+
+            # drawn in worker processes from the start: they need the compendium's page
+            # numbers only when they are assembled
+            onepagers = start_onepagers(loaded, options)
         with progress.step("checking and typesetting"):
             documents, remade = make_chapters(loaded, options, book, reporter)
         reporter.raise_if_strict()
-        result = _write_all(loaded, options, reporter, progress, book, documents)
+        result = _write_all(loaded, options, reporter, progress, book, documents, onepagers)
         result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
         loaded.cache.evict()
         manifest.record(options.out, key, result.written + result.unchanged)
@@ -279,17 +286,14 @@ def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, 
 
 
 def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
-               documents: dict[str, tuple]) -> BuildResult:
+               documents: dict[str, tuple], onepagers=None) -> BuildResult:
     result = BuildResult()
     outputs: dict[Path, bytes] = {}
     page_map = book.page_map
     result.page_map = page_map
-    onepagers = None
-    if "onepagers" in options.targets:
-        from .writers.onepager import start_onepagers
-
-        # set in worker processes while this one assembles the book and writes the EPUB
-        onepagers = start_onepagers(loaded, page_map, options)
+    if onepagers is not None:
+        # each page's file assembled in worker processes while this one assembles the book
+        onepagers.assemble(page_map, reporter)
     epub = None
     if "epub" in options.targets:
         from .writers.epub import write_epub
@@ -304,7 +308,8 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
     if onepagers is not None:
         with progress.step("setting the one-pagers"):
             pages, combined = onepagers.finish(reporter)
-        result.remade["one-pagers set"] = len(onepagers.pending.todo)
+        result.remade["one-pagers drawn"] = len(onepagers.pending.todo)
+        result.remade["one-pager files assembled"] = onepagers.made
         for key, data in pages.items():
             outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
         outputs[options.out / "one-pagers.pdf"] = combined

@@ -185,7 +185,7 @@ def test_a_page_reads_band_then_case_studies_in_order_then_footer(three_tagged, 
         assert roles[:2] == ["P", "H2"] and squash(tagged.text(sect.kids[0])) == squash(f"Case study {n} of 3")
         texts = [squash(tagged.text(k)) for k in sect.kids]
         assert squash(cs.summary) in texts
-        assert texts[-2 if cs.url else -1].startswith(squash("Full case study: page"))
+        assert texts[-2 if cs.url else -1].startswith(squash("Full case study: Growing OHWB Case Studies, page"))
         if cs.url:
             assert roles[-1] == "Figure"
     # the case study with everything: award, summary, highlights, quote, facts, QR code, in that
@@ -232,10 +232,10 @@ def test_tagging_leaves_the_pages_as_they_were(three):
     from book.writers import onepager
 
     ctx = onepager.make_context(three.built.loaded, Options())
-    content = onepager.page_content(three_summary(three), three.built.page_map)
-    tagged = onepager.render(content, ctx).pdf
+    content = onepager.page_content(three_summary(three))
+    tagged = onepager.page_pdf(content, ctx, three.built.page_map)
     assert tagged == three.page.read_bytes()
-    plain = onepager.render(content, ctx, tagged=False).pdf
+    plain = onepager.page_pdf(content, ctx, three.built.page_map, tagged=False)
     with pikepdf.open(io.BytesIO(plain)) as pdf:
         assert "/StructTreeRoot" not in pdf.Root and b"/Artifact" not in page_content(pdf.pages[0])
     a, b = pdfium.PdfDocument(tagged), pdfium.PdfDocument(plain)

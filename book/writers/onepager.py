@@ -31,7 +31,9 @@ from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
 from . import onepager_layout as layout
 from .pdfcommon import MM, print_marks
-from .pdfpage import PageRecorder, Recording
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .pdfpage import PageRecorder, Recording, Sketch
 from .pdfstruct import adopt_orphans, section_at
 from .pdftags import Node, Tagger, set_node
 from .pdfwrite import Assembler, Metadata, OutlineEntry
@@ -55,7 +57,6 @@ class CaseContent:
     lead: str                   # the lead's name, when the page's organisation is a partner
     partners: tuple[str, ...]   # the other partners' names
     themes: tuple[str, ...]
-    page_label: str             # where the case study starts in the compendium
     url: str
 
 
@@ -77,20 +78,22 @@ class PageContent:
         return "  \u00b7  ".join([f"{self.region} region"] + ([ics] if ics else []))
 
 
-def page_content(summary: OrganisationSummary, page_map: PageMap) -> PageContent:
+def page_content(summary: OrganisationSummary, page_map: PageMap | None = None) -> PageContent:
+    """What the page shows. Where its case studies are in the compendium is not part of it: that
+    is filled in when the page is assembled (``page_pdf``)."""
     org = summary.organisation
-    cases = tuple(case_content(chapter, org.key, page_map) for chapter in summary.chapters)
+    cases = tuple(case_content(chapter, org.key) for chapter in summary.chapters)
     return PageContent(org.key, org.name, org.region, org.ics, org.line, cases)
 
 
-def case_content(chapter, org_key: str, page_map: PageMap) -> CaseContent:
+def case_content(chapter, org_key: str) -> CaseContent:
     cs = chapter.case_study
     return CaseContent(
         id=cs.id, line=cs.line, title=cs.title, award=cs.award, summary=cs.summary,
         highlights=cs.highlights, quote=cs.quote,
         lead=chapter.lead.name if chapter.lead.key != org_key else "",
         partners=tuple(p.name for p in chapter.partners if p.key != org_key),
-        themes=cs.themes, page_label=page_map.chapter_label(chapter.id), url=cs.url,
+        themes=cs.themes, url=cs.url,
     )
 
 
@@ -232,34 +235,83 @@ def _try_size(cases, ctx: Context, steps: int):
 @dataclass(frozen=True)
 class Rendered:
     key: str
-    pdf: bytes | None
     dropped: tuple[tuple[str, str], ...] = ()
     overflow: Overflow | None = None
     name_too_long: bool = False
-    # what the combined file is assembled from (the page need not be drawn again)
+    # the page as drawn (its file and the combined one are assembled from it)
     recording: Recording | None = None
     structure: Node | None = None
+    numbers: tuple = ()           # onepager_layout.NumberForm: the case studies' page numbers it shows
+
+    @property
+    def drawn(self) -> bool:
+        return self.recording is not None
 
 
 def render(page: PageContent, ctx: Context, tagged: bool = True) -> Rendered:
-    """The page's PDF, or why it cannot be made. ``tagged=False`` leaves the structure out
-    (only to show that tagging changes nothing on the page)."""
+    """The page drawn, or why it cannot be. ``tagged=False`` leaves the structure out (only to
+    show that tagging changes nothing on the page)."""
     band = layout.fit_band(ctx.style, ctx.grid, page.name, page.meta, f"{ctx.edition.title} {ctx.edition.edition}")
     if band is None:
-        return Rendered(page.key, None, name_too_long=True)
+        return Rendered(page.key, name_too_long=True)
     fit = fit_page(page, ctx)
     if fit.overflow is not None:
-        return Rendered(page.key, None, fit.dropped, fit.overflow)
-    recording, root = draw_page(page, band, fit, ctx, tagged)
+        return Rendered(page.key, fit.dropped, fit.overflow)
+    recording, root, numbers = draw_page(page, band, fit, ctx, tagged)
+    return Rendered(page.key, fit.dropped, recording=recording, structure=root, numbers=numbers)
+
+
+def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str], ctx: Context) -> bytes:
+    """The page's file: its drawing, and the page numbers of its case studies (``labels``:
+    case study id -> the compendium page it starts on)."""
     assembler = Assembler(page_metadata(page, ctx), print_marks(ctx.style) if ctx.print_marks else None)
-    assembler.add_recording(recording)
-    return Rendered(page.key, assembler.finish(root), fit.dropped, recording=recording, structure=root)
+    assembler.add_recording(rendered.recording)
+    add_number_forms(assembler, rendered.numbers, labels)
+    return assembler.finish(rendered.structure)
 
 
-def draw_page(page: PageContent, band: layout.Band, fit: Fit, ctx: Context, tagged: bool = True) -> tuple[Recording, Node | None]:
+def add_number_forms(assembler: Assembler, numbers, labels: dict[str, str]) -> None:
+    """Each page number a page draws, as the form it draws it from (a space, then the number)."""
+    from reportlab.lib.colors import HexColor
+
+    for form in {n.name: n for n in numbers}.values():
+        text = " " + labels.get(form.case_id, "?")
+        sketch = _sketch(form.font)
+
+        def draw(canv, form=form, text=text):
+            canv.setFont(form.font, form.size)
+            canv.setFillColor(HexColor(int(form.color, 16)))
+            canv.drawString(0, 0, text)
+
+        width = stringWidth(text, form.font, form.size)
+        assembler.add_form(form.name, sketch.ops(draw), (0, -form.size * 0.3, width + 1, form.size), {form.font: set(text)})
+
+
+_SKETCHES: dict[str, Sketch] = {}
+
+
+def _sketch(font: str) -> Sketch:
+    if font not in _SKETCHES:
+        _SKETCHES[font] = Sketch(font)
+    return _SKETCHES[font]
+
+
+def page_pdf(page: PageContent, ctx: Context, page_map: PageMap, tagged: bool = True) -> bytes | None:
+    """The page's file (None when it cannot be made): drawn and assembled at once."""
+    rendered = render(page, ctx, tagged)
+    return assemble_page(rendered, page, labels_of([page], page_map), ctx) if rendered.drawn else None
+
+
+def labels_of(pages: list[PageContent], page_map: PageMap) -> dict[str, str]:
+    return {case.id: page_map.chapter_label(case.id) for page in pages for case in page.cases}
+
+
+def draw_page(page: PageContent, band: layout.Band, fit: Fit, ctx: Context, tagged: bool = True):
+    """(recording, structure, page-number forms) of the page."""
     grid = ctx.grid
     body = ctx.style.paragraph_style("onepager_body")
     canv = PageRecorder((grid.width, grid.height), body.fontName, body.fontSize)
+    canv.drawPageNumber, canv.numbers_drawn = layout.note_page_number, []
     # the structure, in reading order; what is drawn without an element is decoration
     tagger, root = (Tagger(canv) if tagged else None), Node("Document")
     set_node(band.name, root.child("H1"))
@@ -279,10 +331,11 @@ def draw_page(page: PageContent, band: layout.Band, fit: Fit, ctx: Context, tagg
                        caption_node=caption_node)
     canv.bookmarkPage(place_name(page.key), left=0, top=grid.height)     # the combined file's bookmark
     canv.showPage()
+    numbers = tuple(canv.numbers_drawn)
     if tagger is None:
-        return canv.recording(), None
+        return canv.recording(), None, numbers
     adopt_orphans(tagger.mcids, root)
-    return canv.recording(), root
+    return canv.recording(), root, numbers
 
 
 def place_name(key: str) -> str:
@@ -333,7 +386,7 @@ def report(results: list[Rendered], pages: list[PageContent], index_label: str, 
     for result, page in zip(results, pages):
         who = f"one-pager for '{page.key}' ({page.name})"
         lines = {case.id: case.line for case in page.cases}
-        for case_id, element in result.dropped if result.pdf else ():
+        for case_id, element in result.dropped if result.drawn else ():
             reporter.warn("onepager-drop", f"{who}: left out the {element} of case study '{case_id}' to fit the page",
                           index_label, lines[case_id])
         if result.name_too_long:
@@ -353,7 +406,7 @@ def overflow_problem(who: str, page: PageContent, overflow: Overflow, index_labe
 
 
 # ------------------------------------------------------------------ the combined file
-def combine(results: list[Rendered], names: list[str], ctx: Context) -> bytes:
+def combine(results: list[Rendered], names: list[str], labels: dict[str, str], ctx: Context) -> bytes:
     """Every page in order in one file: one Document with a Sect per organisation, a bookmark
     per organisation. The pages are assembled from their recordings, not drawn again, and share
     one set of fonts."""
@@ -365,6 +418,7 @@ def combine(results: list[Rendered], names: list[str], ctx: Context) -> bytes:
     root = Node("Document")
     for result, title in zip(results, names):
         first = assembler.add_recording(result.recording)
+        add_number_forms(assembler, result.numbers, labels)
         root.kids.append(section_at(result.structure, first))
         assembler.outline.append(OutlineEntry(title, place_name(result.key), 0))
     return assembler.finish(root)
@@ -372,9 +426,10 @@ def combine(results: list[Rendered], names: list[str], ctx: Context) -> bytes:
 
 # ------------------------------------------------------------------ the cache
 class RenderCache:
-    """Rendered pages kept by the hash of everything that shapes them (the page's content and
-    page numbers, the style, the edition, the build time, the toolkit's code): after one source
-    changes, only the pages that show it are set again."""
+    """Pages kept by the hash of everything that shapes them (the page's content, the style, the
+    edition, the build time, the toolkit's code): after one source changes, only the pages that
+    show it are set again; after its pages move, only the files of the pages whose numbers
+    changed are assembled again (kept by their drawing's key and their numbers)."""
 
     def __init__(self, cache: BuildCache, ctx: Context):
         self.cache = cache
@@ -385,7 +440,7 @@ class RenderCache:
         return hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest()
 
     def start(self, pages: list[PageContent], ctx: Context) -> "PendingPages":
-        """The pages from the cache; the others set in the background."""
+        """The pages from the cache; the others drawn in the background."""
         keys = [self._key(page) for page in pages]
         found = self.cache.load("onepager", keys)
         todo = [n for n, result in enumerate(found) if result is None]
@@ -405,15 +460,17 @@ class PendingPages:
         if self.running is not None:
             for n, result in zip(self.todo, self.running.results()):
                 self.found[n] = result
-            self.cache.cache.store("onepager", {self.keys[n]: self.found[n] for n in self.todo if self.found[n].pdf is not None})
+            self.cache.cache.store("onepager", {self.keys[n]: self.found[n] for n in self.todo if self.found[n].drawn})
+            self.running = None
         return self.found
 
 
 # ------------------------------------------------------------------ entry point
-def start_onepagers(loaded, page_map: PageMap, options) -> "OnePagers":
-    """Begin setting the one-pagers (in worker processes); ``OnePagers.finish`` gives them."""
+def start_onepagers(loaded, options) -> "OnePagers":
+    """Begin drawing the one-pagers (in worker processes): they do not wait for the compendium,
+    whose page numbers go in when they are assembled (``OnePagers.assemble``, ``finish``)."""
     loaded.style.fonts.register()
-    pages = [page_content(summary, page_map) for summary in loaded.publication.summaries()]
+    pages = [page_content(summary) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
     return OnePagers(loaded, ctx, pages, RenderCache(loaded.cache, ctx).start(pages, ctx))
 
@@ -424,21 +481,50 @@ class OnePagers:
     ctx: Context
     pages: list[PageContent]
     pending: PendingPages
+    files: Running | None = None
+    labels: dict[str, str] | None = None
+    _keys: list[str] | None = None
+    _found: dict[str, bytes] | None = None
 
-    def finish(self, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
-        """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+    def assemble(self, page_map: PageMap, reporter: Reporter) -> None:
+        """Begin assembling each page's file now that its numbers are known (in the background;
+        the files the cache holds with the same drawing and numbers are not assembled again)."""
         results = self.pending.results()
         report(results, self.pages, self.loaded.index.label, reporter)
+        self.labels = labels_of(self.pages, page_map)
+        self._keys = [digest("onepager-file", key, [(c.id, self.labels[c.id]) for c in page.cases])
+                      for key, page in zip(self.pending.keys, self.pages)]
+        self._found = self.loaded.cache.get_many("onepager-file", self._keys)
+        todo = [n for n, key in enumerate(self._keys) if key not in self._found]
+        self._todo = todo
+        self.files = start_parallel(_assemble_pages, todo, context=(results, self.pages, self.labels, self.ctx),
+                                    weights=[1] * len(todo))
+
+    def finish(self, reporter: Reporter, page_map: PageMap | None = None) -> tuple[dict[str, bytes], bytes]:
+        """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+        if self.files is None:
+            self.assemble(page_map, reporter)
+        results = self.pending.results()
+        made = dict(zip((self._keys[n] for n in self._todo), self.files.results()))
+        self.loaded.cache.put_many("onepager-file", made)
+        files = {**self._found, **made}
         names = [p.name for p in self.pages]
         # the combined file is kept too: an edit that changes no one-pager does not combine them again
-        key = digest("combined", self.pending.keys, names, self.pending.cache.salt)
+        key = digest("combined", self._keys, names, self.pending.cache.salt)
         combined = self.loaded.cache.get_many("combined", [key]).get(key)
         if combined is None:
-            combined = combine(results, names, self.ctx)
+            combined = combine(results, names, self.labels, self.ctx)
             self.loaded.cache.put_many("combined", {key: combined})
-        return {r.key: r.pdf for r in results}, combined
+        self.made = len(self._todo)
+        return {r.key: files[k] for r, k in zip(results, self._keys)}, combined
+
+
+def _assemble_pages(todo: list[int], context) -> list[bytes]:
+    results, pages, labels, ctx = context
+    ctx.style.fonts.register()
+    return [assemble_page(results[n], pages[n], labels, ctx) for n in todo]
 
 
 def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:
     """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
-    return start_onepagers(loaded, page_map, options).finish(reporter)
+    return start_onepagers(loaded, options).finish(reporter, page_map)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from .pdfinline import InlineMarkup
@@ -137,6 +138,54 @@ def paragraph(style, ps: ParagraphStyle, text: str, label: str = "", bold: bool 
     if bold:
         body = f"<b>{body}</b>"
     return Paragraph(f"<b>{markup.text(label)}</b> {body}" if label else body, ps)
+
+
+class PageNumberParagraph(Paragraph):
+    """A paragraph that ends with a case study's page in the compendium, drawn from a form
+    XObject (``number_form``) after the paragraph's text, as content of the paragraph's element."""
+
+    def __init__(self, text, style, case_id: str = "", **kwargs):
+        super().__init__(text, style, **kwargs)     # Paragraph.split calls this with frags=...
+        self.case_id = case_id
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        canvas._pending_numbers = []
+        super().drawOn(canvas, x, y, _sW)
+        pending, canvas._pending_numbers = canvas._pending_numbers, []
+        from .pdftags import content
+
+        for case_id, px, py in pending:
+            with content(canvas, getattr(self, "_struct", None)):
+                canvas.saveState()
+                canvas.translate(self._hAlignAdjust(x, _sW) + px, y + py)
+                canvas.doForm(number_form(case_id, self.style))
+                canvas.restoreState()
+            canvas.numbers_drawn.append(NumberForm(number_form(case_id, self.style), case_id, self.style.fontName,
+                                                   self.style.fontSize, self.style.textColor.hexval()))
+
+
+@dataclass(frozen=True)
+class NumberForm:
+    """A form a page draws its case study's page number from: defined when the page is
+    assembled, when the number is known."""
+
+    name: str
+    case_id: str
+    font: str
+    size: float
+    color: str          # '0x005eb8'
+
+
+def number_form(case_id: str, ps: ParagraphStyle) -> str:
+    from .pdfpages import form_name
+
+    return form_name(f"page-of:{case_id}@{ps.fontSize:g}")
+
+
+def note_page_number(canv, kind, label):
+    """The onDraw callback of a ``PageNumberParagraph``: where its number goes (drawn after)."""
+    info = canv._curr_tx_info
+    canv._pending_numbers.append((label, info["cur_x"], info["cur_y"]))
 
 
 def marked(canv, node: Node | None, link_texts: dict[str, str] | None = None):
@@ -437,14 +486,24 @@ class SectionBuilder:
             facts.append(("Partners:" if len(case.partners) > 1 else "Partner:", "; ".join(case.partners)))
         if case.themes:
             facts.append(("Themes:", ", ".join(case.themes)))
-        facts.append(("Full case study:", f"page {case.page_label} of {self.edition_title}"))
         above = self.ts("onepager_quote").spaceBefore
         paragraphs = [self.para("onepager_meta", value, label=label, spaceBefore=above if n == 0 else 0)
-                      for n, (label, value) in enumerate(facts[:-1])]
-        label, value = facts[-1]
-        paragraphs.append(self.para("onepager_meta", value, label=label, textColor="nhs-blue",
-                                    spaceBefore=self.ts.size(6) if paragraphs else above))
+                      for n, (label, value) in enumerate(facts)]
+        paragraphs.append(self.where_to_read(case, spaceBefore=self.ts.size(6) if paragraphs else above))
         return [set_node(p, Node("P")) for p in paragraphs]
+
+    def where_to_read(self, case, **overrides) -> "PageNumberParagraph":
+        """'Full case study: <edition>, page N'. The number comes last and is drawn from a form
+        that the page's file defines when it is assembled (``PageNumberParagraph``), in room kept
+        for four digits: the page is laid out, drawn and cached the same whatever page the case
+        study ends up on, and a change that moves the compendium's pages only reassembles it."""
+        ps0 = self.ts("onepager_meta")
+        room = stringWidth(" 0000", ps0.fontName, ps0.fontSize)
+        ps = scaled(self.style, "onepager_meta", self.ts.size, self.lang, textColor="nhs-blue",
+                    rightIndent=ps0.rightIndent + room, **overrides)
+        markup = InlineMarkup(self.style, ps.fontName)
+        text = f"<b>{markup.text('Full case study:')}</b> {markup.text(self.edition_title + ', page')}"
+        return PageNumberParagraph(text + f'<onDraw name="drawPageNumber" label="{case.id}"/>', ps, case.id)
 
 
 def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:
