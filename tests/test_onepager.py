@@ -25,7 +25,7 @@ from book.index import load_index
 from book.pipeline import Options, load
 from book.style import load_style
 from book.writers.compendium import write_compendium
-from book.writers.onepager import make_context, page_content, page_pdf, write_onepagers
+from book.writers.onepager import edition_glyphs, make_context, page_content, page_pdf, write_onepagers
 from book.writers.onepager_layout import Grid
 from textcheck import squash
 from conftest import source_date_epoch
@@ -314,7 +314,8 @@ def test_print_marks_add_a_bleed_the_band_runs_into(sample, grid, tmp_path):
 def test_workers_draw_the_same_bytes_as_a_page_drawn_here(sample):
     summary = next(s for s in sample.loaded.publication.summaries() if s.organisation.key == "imperial")
     ctx = make_context(sample.loaded, Options())
-    assert page_pdf(page_content(summary), ctx, sample.page_map) == sample.pages["imperial"]
+    glyphs = edition_glyphs(sample.loaded, sample.page_map, ctx)      # the fonts the series shares
+    assert page_pdf(page_content(summary), ctx, sample.page_map, glyphs=glyphs) == sample.pages["imperial"]
 
 
 def test_byte_identical_across_builds_with_the_same_source_date_epoch(sample, tmp_path):

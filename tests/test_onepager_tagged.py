@@ -233,9 +233,10 @@ def test_tagging_leaves_the_pages_as_they_were(three):
 
     ctx = onepager.make_context(three.built.loaded, Options())
     content = onepager.page_content(three_summary(three))
-    tagged = onepager.page_pdf(content, ctx, three.built.page_map)
+    glyphs = onepager.edition_glyphs(three.built.loaded, three.built.page_map, ctx)
+    tagged = onepager.page_pdf(content, ctx, three.built.page_map, glyphs=glyphs)
     assert tagged == three.page.read_bytes()
-    plain = onepager.page_pdf(content, ctx, three.built.page_map, tagged=False)
+    plain = onepager.page_pdf(content, ctx, three.built.page_map, tagged=False, glyphs=glyphs)
     with pikepdf.open(io.BytesIO(plain)) as pdf:
         assert "/StructTreeRoot" not in pdf.Root and b"/Artifact" not in page_content(pdf.pages[0])
     a, b = pdfium.PdfDocument(tagged), pdfium.PdfDocument(plain)

@@ -261,10 +261,12 @@ def render(page: PageContent, ctx: Context, tagged: bool = True) -> Rendered:
     return Rendered(page.key, fit.dropped, recording=recording, structure=root, numbers=numbers)
 
 
-def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str], ctx: Context) -> bytes:
+def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str], ctx: Context,
+                  glyphs: dict[str, frozenset] | None = None) -> bytes:
     """The page's file: its drawing, and the page numbers of its case studies (``labels``:
-    case study id -> the compendium page it starts on)."""
-    assembler = Assembler(page_metadata(page, ctx), print_marks(ctx.style) if ctx.print_marks else None)
+    case study id -> the compendium page it starts on). ``glyphs``: what the series' fonts hold
+    (``series_glyphs``)."""
+    assembler = Assembler(page_metadata(page, ctx), print_marks(ctx.style) if ctx.print_marks else None, glyphs)
     assembler.add_recording(rendered.recording)
     add_number_forms(assembler, rendered.numbers, labels)
     return assembler.finish(rendered.structure)
@@ -296,10 +298,33 @@ def _sketch(font: str) -> Sketch:
     return _SKETCHES[font]
 
 
-def page_pdf(page: PageContent, ctx: Context, page_map: PageMap, tagged: bool = True) -> bytes | None:
+def page_pdf(page: PageContent, ctx: Context, page_map: PageMap, tagged: bool = True,
+             glyphs: dict[str, frozenset] | None = None) -> bytes | None:
     """The page's file (None when it cannot be made): drawn and assembled at once."""
     rendered = render(page, ctx, tagged)
-    return assemble_page(rendered, page, labels_of([page], page_map), ctx) if rendered.drawn else None
+    labels = labels_of([page], page_map)
+    return assemble_page(rendered, page, labels, ctx, glyphs) if rendered.drawn else None
+
+
+def series_glyphs(results: list[Rendered], labels: dict[str, str]) -> dict[str, frozenset]:
+    """Every character each font draws on any page of the series (and the page numbers): every
+    page's file embeds these, so the files share their fonts, made and compressed once, at the
+    cost of some glyphs a page does not use."""
+    glyphs: dict[str, set] = {}
+    for result in results:
+        if result.drawn:
+            for font, chars in result.recording.fonts.items():
+                glyphs.setdefault(font, set()).update(chars)
+        for number in result.numbers:
+            glyphs.setdefault(number.font, set()).update(" " + "".join(sorted(set("".join(labels.values())))))
+    return {font: frozenset(chars) for font, chars in glyphs.items()}
+
+
+def edition_glyphs(loaded, page_map: PageMap, ctx: Context) -> dict[str, frozenset]:
+    """``series_glyphs`` of every one-pager of the edition, drawn here (a build draws them in
+    workers: this is to draw one page here as a build would)."""
+    pages = [page_content(summary) for summary in loaded.publication.summaries()]
+    return series_glyphs([render(page, ctx) for page in pages], labels_of(pages, page_map))
 
 
 def labels_of(pages: list[PageContent], page_map: PageMap) -> dict[str, str]:
@@ -492,37 +517,46 @@ class OnePagers:
         results = self.pending.results()
         report(results, self.pages, self.loaded.index.label, reporter)
         self.labels = labels_of(self.pages, page_map)
-        self._keys = [digest("onepager-file", key, [(c.id, self.labels[c.id]) for c in page.cases])
+        self.glyphs = series_glyphs(results, self.labels)
+        glyph_key = digest(sorted((font, "".join(sorted(chars))) for font, chars in self.glyphs.items()))
+        self._keys = [digest("onepager-file", key, glyph_key, [(c.id, self.labels[c.id]) for c in page.cases])
                       for key, page in zip(self.pending.keys, self.pages)]
         self._found = self.loaded.cache.get_many("onepager-file", self._keys)
         todo = [n for n, key in enumerate(self._keys) if key not in self._found]
         self._todo = todo
-        self.files = start_parallel(_assemble_pages, todo, context=(results, self.pages, self.labels, self.ctx),
-                                    weights=[1] * len(todo))
+        names = [p.name for p in self.pages]
+        # the combined file is kept too: an edit that changes no one-pager does not combine them again
+        self._combined_key = digest("combined", self._keys, names, self.pending.cache.salt)
+        self._combined = self.loaded.cache.get_many("combined", [self._combined_key]).get(self._combined_key)
+        items = ([] if self._combined is not None else [COMBINED]) + todo     # the longest first
+        self.files = start_parallel(_assemble_pages, items, context=(results, self.pages, self.labels, self.ctx, self.glyphs),
+                                    weights=[len(self.pages) // 3 if n == COMBINED else 1 for n in items])
 
     def finish(self, reporter: Reporter, page_map: PageMap | None = None) -> tuple[dict[str, bytes], bytes]:
         """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
         if self.files is None:
             self.assemble(page_map, reporter)
         results = self.pending.results()
-        made = dict(zip((self._keys[n] for n in self._todo), self.files.results()))
+        assembled = self.files.results()
+        combined = self._combined
+        if combined is None:
+            combined = assembled.pop(0)
+            self.loaded.cache.put_many("combined", {self._combined_key: combined})
+        made = dict(zip((self._keys[n] for n in self._todo), assembled))
         self.loaded.cache.put_many("onepager-file", made)
         files = {**self._found, **made}
-        names = [p.name for p in self.pages]
-        # the combined file is kept too: an edit that changes no one-pager does not combine them again
-        key = digest("combined", self._keys, names, self.pending.cache.salt)
-        combined = self.loaded.cache.get_many("combined", [key]).get(key)
-        if combined is None:
-            combined = combine(results, names, self.labels, self.ctx)
-            self.loaded.cache.put_many("combined", {key: combined})
         self.made = len(self._todo)
         return {r.key: files[k] for r, k in zip(results, self._keys)}, combined
 
 
+COMBINED = -1       # in the work of assembling the pages' files: the combined file
+
+
 def _assemble_pages(todo: list[int], context) -> list[bytes]:
-    results, pages, labels, ctx = context
+    results, pages, labels, ctx, glyphs = context
     ctx.style.fonts.register()
-    return [assemble_page(results[n], pages[n], labels, ctx) for n in todo]
+    return [combine(results, [p.name for p in pages], labels, ctx) if n == COMBINED else
+            assemble_page(results[n], pages[n], labels, ctx, glyphs) for n in todo]
 
 
 def write_onepagers(loaded, page_map: PageMap, options, reporter: Reporter) -> tuple[dict[str, bytes], bytes]:

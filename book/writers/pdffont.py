@@ -39,7 +39,7 @@ class _DocState:
     registered: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SubsetFont:
     """One subset of a font as a PDF embeds it: what ``pdfwrite`` needs to write its objects."""
 

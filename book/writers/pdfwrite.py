@@ -197,8 +197,11 @@ class _Page:
 class Assembler:
     """Collects pages (and what they use), then writes the file with ``finish``."""
 
-    def __init__(self, metadata: Metadata, print_marks=None):
+    def __init__(self, metadata: Metadata, print_marks=None, glyphs: dict[str, frozenset] | None = None):
+        """``glyphs``: font -> characters its subsets hold whether drawn or not, so that the files
+        of a series (the one-pagers) embed the same fonts, made and compressed once."""
         self.meta = metadata
+        self.glyphs = glyphs or {}
         self.marks = print_marks
         self.w = ObjectWriter()
         self.pages: list[_Page] = []
@@ -293,7 +296,7 @@ class Assembler:
         fonts = []
         for font_name in sorted(self.fonts):
             font = pdfmetrics.getFont(font_name)
-            for subset, sub in font.subset_fonts(self.fonts[font_name]):
+            for subset, sub in font.subset_fonts(self.fonts[font_name] | self.glyphs.get(font_name, frozenset())):
                 fonts.append(name(f"{font.internal}+{subset}") + b" " + ref(self._font_objects(sub)))
         xobjects = []
         for image_name in sorted(self.images):
@@ -312,17 +315,16 @@ class Assembler:
 
     def _font_objects(self, sub) -> int:
         w = self.w
+        entries = _FONT_ENTRIES.get(sub)
+        if entries is None:
+            if len(_FONT_ENTRIES) > 200:
+                _FONT_ENTRIES.clear()
+            entries = _FONT_ENTRIES[sub] = _font_entries(sub)
+        descriptor_entries, font_entries = entries
         program = w.add_stream(b"/Length1 %d/Filter/FlateDecode" % len(sub.program), _deflated(sub.program))
-        descriptor = w.add(
-            b"<</Type/FontDescriptor/FontName" + name(sub.base_font) + b"/Flags %d/FontBBox" % sub.flags
-            + array(num(v) for v in sub.bbox) + b"/ItalicAngle " + num(sub.italic_angle) + b"/Ascent " + num(sub.ascent)
-            + b"/Descent " + num(sub.descent) + b"/CapHeight " + num(sub.cap_height) + b"/StemV " + num(sub.stem_v)
-            + b"/MissingWidth " + num(sub.missing_width) + b"/FontFile2 " + ref(program) + b">>")
+        descriptor = w.add(descriptor_entries + b"/FontFile2 " + ref(program) + b">>")
         cmap = w.add_stream(b"/Filter/FlateDecode", _deflated(sub.to_unicode))
-        last = sub.first_char + len(sub.widths) - 1
-        return w.add(b"<</Type/Font/Subtype/TrueType/BaseFont" + name(sub.base_font) + b"/FirstChar %d/LastChar %d/Widths"
-                     % (sub.first_char, last) + array(num(v) for v in sub.widths) + b"/FontDescriptor " + ref(descriptor)
-                     + b"/ToUnicode " + ref(cmap) + b">>")
+        return w.add(font_entries + b"/FontDescriptor " + ref(descriptor) + b"/ToUnicode " + ref(cmap) + b">>")
 
     def _image_object(self, path: str) -> int:
         entries, data, mask = encode_image(path)
@@ -428,6 +430,19 @@ class Assembler:
         return root
 
 
+def _font_entries(sub) -> tuple[bytes, bytes]:
+    """The entries of a subset's FontDescriptor and Font dictionaries but their references."""
+    descriptor = (b"<</Type/FontDescriptor/FontName" + name(sub.base_font) + b"/Flags %d/FontBBox" % sub.flags
+                  + array(num(v) for v in sub.bbox) + b"/ItalicAngle " + num(sub.italic_angle) + b"/Ascent " + num(sub.ascent)
+                  + b"/Descent " + num(sub.descent) + b"/CapHeight " + num(sub.cap_height) + b"/StemV " + num(sub.stem_v)
+                  + b"/MissingWidth " + num(sub.missing_width))
+    last = sub.first_char + len(sub.widths) - 1
+    font = (b"<</Type/Font/Subtype/TrueType/BaseFont" + name(sub.base_font) + b"/FirstChar %d/LastChar %d/Widths"
+            % (sub.first_char, last) + array(num(v) for v in sub.widths))
+    return descriptor, font
+
+
+_FONT_ENTRIES: dict = {}
 _DEFLATED: dict[bytes, bytes] = {}
 
 
