@@ -7,6 +7,7 @@ temporary file and a rename, so a failed build leaves the last good outputs unto
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -93,16 +94,28 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
     them. Chapters without facts are checked by the work that follows (``work``)."""
     with long_lived():
         cache = BuildCache(options.out / ".cache")
-        with progress.step("reading the index and style"):
-            style = load_style(options.styles, options.style)
+        with progress.step("reading the index"):
             index = load_index(options.sources, reporter, cache)
             if options.only:
                 index = index.subset(options.only)
         converter = Converter(options.out / ".cache" / "pandoc", cache=cache)
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
-        with progress.step(f"converting {len(sources)} sources"):
-            converter.convert_all(sources)
+        with progress.step(f"converting {len(sources)} sources, reading the style"):
+            # pandoc starts on the sources while the style (and its fonts) is read here
+            with ThreadPoolExecutor(1) as pool:
+                conversion = pool.submit(converter.convert_all, sources)
+                style, problems = None, []
+                try:
+                    style = load_style(options.styles, options.style)
+                except UserError as error:
+                    problems += error.problems
+                try:
+                    conversion.result()
+                except UserError as error:
+                    problems += error.problems       # every problem at once, the style's first
+                if problems:
+                    raise UserError(problems)
         maker = TextMaker(converter, options.sources, index)
         front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
         chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
