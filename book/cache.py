@@ -7,7 +7,7 @@ a one-pager, an EPUB chapter) under a key that covers its inputs and the toolkit
 The entries live in one SQLite file, ``dist/.cache/build-cache.sqlite``: thousands of small
 files cost more to create than to compute here (half a millisecond each), while SQLite writes a
 whole build's entries in one transaction and survives a build killed mid-write. Entries no build
-has used in the last ``KEEP_BUILDS`` builds are dropped. A cache that cannot be read or written
+has used in the last ``KEEP_BUILDS`` builds are dropped, a few at a time. A cache that cannot be read or written
 only makes builds slower: it is never an error.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 KEEP_BUILDS = 20
+EVICT_AT_LEAST = 200     # entries dropped by a build (at least; see ``BuildCache.evict``)
 FILE_NAME = "build-cache.sqlite"
 
 
@@ -70,6 +71,7 @@ class BuildCache:
     def __init__(self, folder: Path | None):
         self.path = folder / FILE_NAME if folder is not None else None
         self.build = 0
+        self.written = 0          # entries this build put
         if self.path is not None:
             self._start_build()
 
@@ -91,6 +93,7 @@ class BuildCache:
                 conn.execute("CREATE TABLE IF NOT EXISTS entry (kind TEXT, key TEXT, value BLOB, used INTEGER,"
                              " PRIMARY KEY (kind, key)) WITHOUT ROWID")
                 conn.execute("CREATE TABLE IF NOT EXISTS build (n INTEGER)")
+                conn.execute("CREATE INDEX IF NOT EXISTS entry_used ON entry (used)")   # eviction finds its rows
             except sqlite3.DatabaseError:
                 yield self._recreate(conn)
                 return
@@ -105,6 +108,7 @@ class BuildCache:
             fresh = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             fresh.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, used INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
             fresh.execute("CREATE TABLE build (n INTEGER)")
+            fresh.execute("CREATE INDEX entry_used ON entry (used)")
             return fresh
         except (OSError, sqlite3.Error):
             return None
@@ -189,16 +193,23 @@ class BuildCache:
                 db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)",
                                [(kind, key, value, self.build) for key, value in items.items()])
                 db.execute("COMMIT")
+                self.written += len(items)
             except sqlite3.Error:
                 pass
 
     def evict(self) -> None:
-        """Drop what no recent build used (sources removed, styles changed, old toolkits)."""
+        """Drop what no recent build used (sources removed, styles changed, old toolkits): as
+        many entries as this build wrote, twice over, or ``EVICT_AT_LEAST``. Dropping an entry
+        costs about what writing it did (SQLite reads a large value's pages to free them), so
+        the entries a change of style or toolkit leaves behind are dropped over the builds that
+        follow, not all by one small rebuild."""
         with self._db() as db:
             if db is None:
                 return
             try:
-                db.execute("DELETE FROM entry WHERE used < ?", (self.build - KEEP_BUILDS,))
+                limit = max(EVICT_AT_LEAST, 2 * self.written)
+                db.execute("DELETE FROM entry WHERE (kind, key) IN (SELECT kind, key FROM entry WHERE used < ? LIMIT ?)",
+                           (self.build - KEEP_BUILDS, limit))
             except sqlite3.Error:
                 pass
 
@@ -220,3 +231,4 @@ class BuildCache:
 
     def store(self, kind: str, items: dict[str, object]) -> None:
         self.put_many(kind, {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in items.items()})
+

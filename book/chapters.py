@@ -132,21 +132,22 @@ class Job:
 
 @dataclass
 class Result:
-    """What a Job made. The chunk travels pickled: the parent keeps those bytes in the cache
-    as they are, and unpickles them once, to assemble the book."""
+    """What a Job made. The chunk travels pickled (``ChunkResult.pickled``): the parent keeps
+    those bytes in the cache as they are, and unpickles them once, to assemble the book."""
 
     chapter: str
     key: str = ""                   # the chunk's (ChunkSpec.key)
     facts: Facts | None = None
     problems: list[Problem] = field(default_factory=list)
-    chunk_bytes: bytes | None = None    # compendium.ChunkResult, pickled (as the cache keeps it)
+    chunk_bytes: bytes | None = None    # compendium.ChunkResult's summary, pickled (as the cache keeps it)
+    body_bytes: bytes | None = None     # and its body
     epub: tuple[str, list[str]] | None = None     # (XHTML with place holders, image files it shows)
     _chunk: object = None
 
     @property
     def chunk(self):
         if self._chunk is None and self.chunk_bytes is not None:
-            self._chunk = pickle.loads(self.chunk_bytes)
+            self._chunk = pickle.loads(self.chunk_bytes).restore(self.body_bytes)
         return self._chunk
 
     def __getstate__(self):
@@ -195,7 +196,7 @@ class Workbench:
             if chunk.problem is not None:
                 result.problems = [chunk.problem]
                 return result
-            result.chunk_bytes = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+            result.chunk_bytes, result.body_bytes = chunk.pickled()
             result._chunk = chunk
         if job.epub and chapter is not None:
             from .writers.epub import ImageStore

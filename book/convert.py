@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from . import ast
 from .errors import Problems
-from .cache import BuildCache
+from .cache import BuildCache, digest
 
 # Markdown: raw HTML and TeX off, so `<NHS Trust>` and `A&E` stay text.
 READERS = {
@@ -59,8 +60,17 @@ def pandoc_binary() -> str:
 
 
 def _pandoc_fingerprint(binary: str) -> str:
-    stat = os.stat(binary)
-    return f"{binary}:{stat.st_size}:{int(stat.st_mtime)}"
+    st = os.stat(binary)
+    return f"{binary}:{st.st_size}:{int(st.st_mtime)}"
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    """(size, modification time) of a regular file, else None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
 
 
 def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
@@ -134,14 +144,28 @@ class Converter:
         is needed (``raw``, ``document``): a build that needs none reads none."""
         problems = Problems()
         checked = []
+        state_key = digest("source states", self._salt)
+        known = self.cache.load("source-state", [state_key])[0] or {}
+        states = {}
         for source in sources:
-            data = read_checked(source, problems)
-            if data is None:
-                continue
+            # a file the last build read, with the same size and modification time, is taken to
+            # hold the same bytes (as make does): a thousand sources need not be read and hashed
+            state = _state(source.path)
+            path = str(source.path)
+            if state is not None and known.get(path, (None,))[:2] == state:
+                key = known[path][2]
+            else:
+                data = read_checked(source, problems)
+                if data is None:
+                    continue
+                key = self._key(data, READERS[source.path.suffix.lower()])
             reader = READERS[source.path.suffix.lower()]
-            key = self._key(data, reader)
             self.keys[source.label] = key
             checked.append((source, reader, key))
+            if state is not None:
+                states[path] = (*state, key)
+        if states != known:
+            self.cache.store("source-state", {state_key: states})
         present = self.cache.present("pandoc", [key for _, _, key in checked])
         with_media = [key for _, reader, key in checked if reader in MEDIA_READERS and key in present]
         for key, text in self.cache.get_many("pandoc", with_media).items():

@@ -7,7 +7,9 @@ stay inside the sources folder. Every problem is collected and reported at once,
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -152,6 +154,7 @@ def load_index(sources_dir: Path, reporter: Reporter, cache=None) -> Index:
         raise UserError(Problem("sources folder not found: pass the right one with --sources", str(sources_dir)))
     data = _checked_yaml(path, label, reporter, cache)
     problems = Problems()
+    _resolved.cache_clear()
     index = _build(data, sources_dir, label, problems)
     problems.raise_if_any()
     return index
@@ -284,18 +287,26 @@ def _source_ref(sources_dir: Path, relative: str, label: str, line, problems: Pr
     if candidate.is_absolute():
         problems.add(f"{what} '{relative}' is an absolute path: give it relative to the sources folder", label, line)
         return None
-    root = sources_dir.resolve()
+    root = _resolved(sources_dir)
     resolved = (sources_dir / candidate).resolve()
     if not resolved.is_relative_to(root):
         problems.add(f"{what} '{relative}' leaves the sources folder: copy the file into {sources_dir.as_posix()}/", label, line)
         return None
-    if not resolved.exists():
+    try:
+        is_folder = stat.S_ISDIR(os.stat(resolved).st_mode)
+    except OSError:
         problems.add(f"{what} '{relative}' not found: check the path (relative to {sources_dir.as_posix()}/)", label, line)
         return None
-    if resolved.is_dir():
+    if is_folder:
         problems.add(f"{what} '{relative}' is a folder: point it at a file", label, line)
         return None
     return SourceRef(resolved, shown)
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    """The sources folder resolved once per index read (``load_index`` forgets it)."""
+    return folder.resolve()
 
 
 def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:

@@ -3,7 +3,9 @@ rebuilt at all (a no-op rebuild answers in a fraction of a second).
 
 The fingerprint covers every file under the sources and styles folders (path, size, modification
 time), the toolkit's own code, the options that change outputs and the build time. Outputs are
-recorded by content hash, so a deleted or edited output is rebuilt too.
+recorded by size and modification time (as make does), so a deleted or edited output is rebuilt
+too; and, where it has one, by the key of what it was made from (a one-pager's file), so that a
+later build that would make it from the same things leaves it alone (``Previous.made_from``).
 """
 from __future__ import annotations
 
@@ -41,27 +43,53 @@ def fingerprint(options, build_time: str) -> str:
     return h.hexdigest()
 
 
-def _digest(path: Path) -> str | None:
+def _state(path: Path) -> list[int] | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        st = path.stat()
     except OSError:
         return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _load(out: Path) -> dict:
+    try:
+        recorded = json.loads((out / ".cache" / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) and isinstance(recorded.get("outputs"), dict) else {}
 
 
 def up_to_date(out: Path, key: str) -> list[Path] | None:
     """The outputs of the last build when nothing it depends on has changed, else None."""
-    try:
-        recorded = json.loads((out / ".cache" / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
+    recorded = _load(out)
     if recorded.get("fingerprint") != key:
         return None
-    outputs = [out / name for name in recorded.get("outputs", {})]
-    if not outputs or any(_digest(p) != recorded["outputs"][p.relative_to(out).as_posix()] for p in outputs):
+    outputs = {out / name: entry for name, entry in recorded["outputs"].items()}
+    if not outputs or any(not isinstance(e, dict) or _state(p) != e.get("state") for p, e in outputs.items()):
         return None
-    return outputs
+    return list(outputs)
 
 
-def record(out: Path, key: str, outputs: list[Path]) -> None:
-    data = {"fingerprint": key, "outputs": {p.relative_to(out).as_posix(): _digest(p) for p in sorted(outputs)}}
-    atomic_write_bytes(out / ".cache" / MANIFEST, json.dumps(data, indent=1).encode())
+class Previous:
+    """What the last good build wrote (whatever its fingerprint)."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.outputs = _load(out).get("outputs", {})
+
+    def made_from(self, path: Path, key: str) -> bool:
+        """Whether ``path`` is still the file the last build made from ``key``."""
+        entry = self.outputs.get(path.relative_to(self.out).as_posix())
+        return isinstance(entry, dict) and entry.get("key") == key and _state(path) == entry.get("state")
+
+
+def record(out: Path, key: str, outputs: list[Path], keys: dict[Path, str] | None = None) -> None:
+    """The build's outputs as they are now; ``keys``: what some of them were made from."""
+    keys = keys or {}
+    entries = {}
+    for path in sorted(outputs):
+        entry = {"state": _state(path)}
+        if path in keys:
+            entry["key"] = keys[path]
+        entries[path.relative_to(out).as_posix()] = entry
+    atomic_write_bytes(out / ".cache" / MANIFEST, json.dumps({"fingerprint": key, "outputs": entries}, indent=1).encode())

@@ -23,7 +23,7 @@ from .glyphs import audit_publication
 from .index import Index, load_index
 from .model import Chapter, PageMap, Publication
 from .progress import Progress
-from .style import HouseStyle, load_style
+from .style import HouseStyle, load_style, preload_hyphenation
 from .writers.compendium import Compendium, one_per_cause
 from .writers.workers import Background, start_parallel
 
@@ -73,6 +73,7 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     page_map: PageMap | None = None
     up_to_date: bool = False        # nothing changed since the last build: nothing was done
+    keys: dict[Path, str] = field(default_factory=dict)   # outputs -> what they were made from (one-pagers)
     remade: dict[str, int] = field(default_factory=dict)   # what was made anew (not from the cache), by kind
     timings: list[tuple[str, float]] = field(default_factory=list)     # (phase, wall seconds)
     cpu: list[tuple[str, float]] = field(default_factory=list)         # (phase, CPU seconds)
@@ -161,6 +162,8 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
 def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True):
     """The chapters' work, begun on all cores (forked workers start with everything read so far);
     meanwhile this process keeps what was converted."""
+    if loaded.style.hyphenate and any(job.spec is not None for job in jobs):
+        preload_hyphenation(loaded.publication.edition.language, loaded.cache)
     bench = Workbench(loaded, options, loaded.maker, tagged)
     weights = [40 if job.spec is not None and not job.chapter else 3 + 2 * job.facts for job in jobs]
     running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
@@ -185,23 +188,25 @@ class Intake:
         return results
 
     def keep(self, results: list) -> None:
-        loaded, facts, chunks, documents = self.loaded, {}, {}, {}
+        loaded, facts, chunks, bodies, documents = self.loaded, {}, {}, {}, {}
         for result in results:
             if result.problems:
                 continue
             chapter = self.by_id.get(result.chapter)
             if result.facts is not None:
                 facts[loaded.take_facts(chapter, result.facts)] = result.facts
-            if result.chunk is not None and self.book is not None:
+            if result.chunk_bytes is not None and self.book is not None:
                 key = self.book.key_of(result.key)
                 if key is not None:
                     chunks[key] = result.chunk_bytes
+                    bodies[key] = result.body_bytes
             if result.epub is not None and self.book is not None and chapter.fingerprint:
                 chunk = result.chunk or self.book.cached_chunk(result.key)
                 if chunk is not None:
                     documents[epub_key(chapter, cuts_of(chunk.page_map))] = result.epub
         loaded.cache.store("facts", facts)
         loaded.cache.put_many("chunk", chunks)
+        loaded.cache.put_many("chunk-body", bodies)
         loaded.cache.store("epub", documents)
 
 
@@ -251,7 +256,7 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         result = _write_all(loaded, options, reporter, progress, book, documents, onepagers)
         result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
         loaded.cache.evict()
-        manifest.record(options.out, key, result.written + result.unchanged)
+        manifest.record(options.out, key, result.written + result.unchanged, result.keys)
         result.timings, result.cpu = progress.timings, progress.cpu
         return result
 
@@ -300,21 +305,30 @@ def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, 
 
 def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
                documents: dict[str, tuple], onepagers=None) -> BuildResult:
+    from .writers.onepager import COMBINED
+
     result = BuildResult()
     outputs: dict[Path, bytes] = {}
     page_map = book.page_map
     result.page_map = page_map
+    folder = options.out / "one-pagers"
+    onepager_path = lambda name: options.out / "one-pagers.pdf" if name == COMBINED else folder / f"{name}.pdf"  # noqa: E731
     if onepagers is not None:
-        # each page's file assembled in worker processes while this one assembles the book
-        onepagers.assemble(page_map, reporter)
+        onepagers.check(reporter)         # a page that cannot be drawn stops the build before the EPUB starts
     epub = None
     if "epub" in options.targets:
         from .writers.epub import write_epub
 
         epub = Background(write_epub, loaded, page_map, options, documents)    # beside the assembly
+    if onepagers is not None:
+        # each page's file assembled in worker processes while this one assembles the book; the
+        # files there already, as made from the same things, are left alone
+        previous = manifest.Previous(options.out)
+        onepagers.assemble(page_map, reporter, kept=lambda name, key: previous.made_from(onepager_path(name), key))
     if "pdf" in options.targets:
         with progress.step("assembling the compendium"):
             outputs[options.out / "compendium.pdf"] = book.assemble()
+        result.remade["compendium segments written"] = book.segments_written
     if epub is not None:
         with progress.step("writing the EPUB"):
             outputs[options.out / "compendium.epub"] = epub.result()
@@ -324,12 +338,16 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
         result.remade["one-pagers drawn"] = len(onepagers.pending.todo)
         result.remade["one-pager files assembled"] = onepagers.made
         for key, data in pages.items():
-            outputs[options.out / "one-pagers" / f"{key}.pdf"] = data
-        outputs[options.out / "one-pagers.pdf"] = combined
+            outputs[onepager_path(key)] = data
+        if combined is not None:
+            outputs[onepager_path(COMBINED)] = combined
+        result.keys = {onepager_path(name): key for name, key in onepagers.keys.items()}
     reporter.raise_if_strict()
     result.written, result.unchanged = atomic_write_all(outputs)
-    if "onepagers" in options.targets:
-        _remove_stale_onepagers(options.out / "one-pagers", set(outputs))
+    if onepagers is not None:
+        kept = [onepager_path(name) for name in onepagers.kept]
+        result.unchanged += kept
+        _remove_stale_onepagers(folder, set(outputs) | set(kept))
     return result
 
 

@@ -186,10 +186,15 @@ def test_catalog_says_tagged(sample_pdf):
         xmp = root.Metadata.read_bytes().decode("utf-8")
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
         assert "Growing OHWB Case Studies" in xmp.split("<dc:title>")[1].split("</dc:title>")[0]
-        for n, page in enumerate(pdf.pages):
-            assert page.StructParents == n and page.Tabs == pikepdf.Name.S
+        parent_tree = pikepdf.NumberTree(root.StructTreeRoot.ParentTree)
+        keys = [page.StructParents for page in pdf.pages]
+        assert len(set(keys)) == len(keys)          # each page's own key in the ParentTree
+        for page in pdf.pages:
+            assert page.StructParents in parent_tree and page.Tabs == pikepdf.Name.S
             for annot in page.get("/Annots", ()):
                 assert "/StructParent" in annot and str(annot.Contents).strip()
+                assert parent_tree[annot.StructParent].S == pikepdf.Name.Link
+                assert annot.StructParent not in keys
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(sample_pdf)], capture_output=True, text=True, check=True).stdout
         assert "Tagged:          yes" in info
@@ -438,18 +443,17 @@ def test_canvas_pages_tagged_and_combined_pass_pdf_ua1(tmp_path):
     import page
 
     from book.style import load_style
-    from book.writers.pdfstruct import section_at
-    from book.writers.pdftags import Node
+    from book.writers.pdfstruct import section_of
     from book.writers.pdfwrite import Assembler, Metadata
 
     style = load_style(ROOT / "styles")
     style.fonts.register()
     pages = [canvas_page(style, f"Organisation {n}", f"https://example.org/{n}") for n in (1, 2)]
-    combined, root = Assembler(Metadata("Two organisations", datetime(2025, 1, 1), lang="en-GB")), Node("Document")
+    combined = Assembler(Metadata("Two organisations", datetime(2025, 1, 1), lang="en-GB"))
     for recording, structure in pages:
-        root.kids.append(section_at(structure, combined.add_recording(recording)))
+        combined.add_run(recording, tree=section_of(structure))
     path = tmp_path / "combined.pdf"
-    path.write_bytes(combined.finish(root))
+    path.write_bytes(combined.finish())
     report = page.validate_pdf(str(path), profile="ua1")
     assert ua1_failures(report) == []
     tagged = read_tagged(path)

@@ -18,8 +18,9 @@ the page labels and the page-number forms.
 from __future__ import annotations
 
 import os
+import pickle
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.platypus import Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
@@ -33,9 +34,9 @@ from .compendium_content import ChunkSpec, ContentBuilder, chunk_specs
 from .pdfblocks import Anchor
 from .pdfpage import PageRecord, PageRecorder, Recording, Sketch
 from .pdfpages import PageDecorator, PageInfo
-from .pdfstruct import adopt_orphans, section_at
+from .pdfstruct import adopt_orphans
 from .pdftags import Node, Tagger, inherit
-from .pdfwrite import Assembler, Metadata, OutlineEntry
+from .pdfwrite import Assembler, Metadata, OutlineEntry, SegmentStore
 from .workers import run_parallel
 
 
@@ -93,10 +94,39 @@ class ChunkResult:
     anchors: list[PlacedAnchor] = field(default_factory=list)
     page_map: PageMap = field(default_factory=PageMap)
     page_refs: set[str] = field(default_factory=set)
-    structure: Node | None = None          # a group of the chunk's elements
+    tree: bytes | None = None              # a group of the chunk's elements, pickled (``structure``)
     link_labels: dict[str, str] = field(default_factory=dict)
     note_targets: set[str] = field(default_factory=set)
     problem: Problem | None = None
+
+    def structure(self) -> Node | None:
+        """The chunk's elements. Kept pickled: the book's assembly needs them only for the chunks
+        whose segment of the file it writes anew (``pdfwrite.Assembler``), a few after an edit,
+        and a hundred thousand elements cost a tenth of a second to unpickle."""
+        return None if self.tree is None else pickle.loads(self.tree)
+
+    # the cache keeps a chunk in two entries: its summary, read by every build (for the page
+    # map, the outline, the links), and its body, read only to write its segment of the file
+    # again: its pages' content streams and its elements, four fifths of its bytes
+    def pickled(self) -> tuple[bytes, bytes]:
+        """(summary, body), pickled: the chunk without its pages' contents and elements, and those."""
+        rec = self.recording
+        light = replace(self, recording=Recording([replace(r, content=None) for r in rec.pages], rec.fonts, rec.images),
+                        tree=None)
+        return (pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL),
+                pickle.dumps(([r.content for r in rec.pages], self.tree), protocol=pickle.HIGHEST_PROTOCOL))
+
+    @property
+    def whole(self) -> bool:
+        """Whether it has its body (it was typeset in this build, or ``restore`` was called)."""
+        return not self.recording.pages or self.recording.pages[0].content is not None
+
+    def restore(self, body: bytes) -> "ChunkResult":
+        """The summary given its body back (``pickled``)."""
+        contents, self.tree = pickle.loads(body)
+        for record, content in zip(self.recording.pages, contents):
+            record.content = content
+        return self
 
 
 class ChunkDoc(BaseDocTemplate):
@@ -204,13 +234,12 @@ class Typesetter:
             doc.build(flows, canvasmaker=PageRecorder.for_doc_template)
         except LayoutError:
             return ChunkResult(spec.key, problem=too_tall(doc, content))
-        structure = content.root
+        tree = None
         if doc.tagger is not None:
-            adopt_orphans(doc.tagger.mcids, structure)
-        else:
-            structure = None
+            adopt_orphans(doc.tagger.mcids, content.root)
+            tree = pickle.dumps(content.root, protocol=pickle.HIGHEST_PROTOCOL)
         return ChunkResult(spec.key, doc.canv.recording(), doc.pages, doc.anchors, doc.page_map, decorator.page_refs,
-                           structure, content.link_labels, content.note_targets)
+                           tree, content.link_labels, content.note_targets)
 
 
 # ------------------------------------------------------------------ the book
@@ -231,6 +260,7 @@ class Compendium:
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
         self.chunks: list[ChunkResult] = []
         self.typeset_count = 0
+        self.segments_written = 0                  # segments of the file written anew (not from the cache)
         self.page_map = PageMap()
         self.body_start: int | None = None
         self.places: dict[str, int] = {}          # the PDF's names of places (Anchor.key) -> page index
@@ -264,14 +294,17 @@ class Compendium:
         keys = {spec.key: self.key(spec) for spec in self.specs}
         known = {k: v for k, v in keys.items() if v is not None}
         found = self.cache.load("chunk", list(known.values()))
-        return {spec_key: chunk for spec_key, chunk in zip(known, found) if chunk is not None}
+        bodies = self.cache.present("chunk-body", list(known.values()))     # (marked used, as the summaries are)
+        return {spec_key: chunk for spec_key, chunk in zip(known, found) if chunk is not None and known[spec_key] in bodies}
 
     def store(self, made: dict[str, ChunkResult]) -> None:
         """Keep chunks typeset now (their chapters checked, so their keys are known)."""
         specs = {spec.key: spec for spec in self.specs}
         self.typeset_count = len(made)
         keys = {k: self.key(specs[k]) for k in made}
-        self.cache.store("chunk", {key: made[k] for k, key in keys.items() if key is not None})
+        parts = {key: made[k].pickled() for k, key in keys.items() if key is not None}
+        self.cache.put_many("chunk", {key: summary for key, (summary, _) in parts.items()})
+        self.cache.put_many("chunk-body", {key: body for key, (_, body) in parts.items()})
 
     def use(self, chunks: dict[str, ChunkResult]) -> PageMap:
         """The book from these chunks (one for every ChunkSpec): numbered, its page map made."""
@@ -327,36 +360,44 @@ class Compendium:
 
     # ------------------------------------------------------------ the file
     def assemble(self) -> bytes:
+        """The book's PDF. Each chunk is a run of the file (``pdfwrite.Assembler``): after an
+        edit, the segments of the chunks that did not change are taken from the cache as they
+        were written, unless what they show or link to moved."""
         loaded, pub = self.loaded, self.loaded.publication
         edition = pub.edition
         assembler = Assembler(Metadata(
             title=edition.title + (f": {edition.subtitle}" if edition.subtitle else ""), created=loaded.build_time,
             author=edition.publisher, subject="Case studies in NHS occupational health and wellbeing",
             keywords=tuple(pub.themes), lang=edition.language,
-        ), self.print_marks)
+        ), self.print_marks, grain=SEGMENT_GRAIN)
         decorator = PageDecorator(loaded.style, edition, self.print_marks)
         overlays = Overlays(self, decorator)
-        root, part, refs = Node("Document"), None, set()
-        link_labels, note_targets = {}, set()
+        refs, link_labels, note_targets = set(), {}, set()
+        part = None          # the run of the part whose case studies follow
         for chunk, first in zip(self.chunks, self.firsts):
-            assembler.add_recording(chunk.recording, [overlays.get(info, first + n) for n, info in enumerate(chunk.pages)])
             refs |= chunk.page_refs
             link_labels.update(chunk.link_labels)
             note_targets |= chunk.note_targets
-            if chunk.structure is None:
-                continue
-            group = section_at(chunk.structure, first, role="")
+            inside, opens = None, ""
             if chunk.key.startswith("part:"):
-                part = next((k for k in chunk.structure.kids if isinstance(k, Node) and k.role == "Part"), None)
-                root.kids.append(group)
-            elif chunk.key.startswith("chapter:") and part is not None:
-                part.kids.append(group)          # a case study is a section of its part
-            else:
-                part = None if chunk.key == "indexes" else part
-                root.kids.append(group)
+                opens = "Part"            # a case study is a section of its part
+            elif chunk.key.startswith("chapter:"):
+                inside = part
+            elif chunk.key == "indexes":
+                part = None
+            key = self.key_of(chunk.key)
+            whole = self._whole(chunk, key)
+            tree = (lambda whole=whole: whole().structure()) if self.tagged else None
+            contents = lambda whole=whole: [r.content for r in whole().recording.pages]  # noqa: E731
+            run = assembler.add_run(chunk.recording, [overlays.get(info, first + n) for n, info in enumerate(chunk.pages)],
+                                    tree, inside, opens, key, contents=contents)
+            if opens:
+                part = run
         record = self.chunks[-1].recording.pages[-1]
-        for _ in range(self.total - len(assembler.pages)):
-            assembler.add_page(PageRecord(record.width, record.height, _EMPTY, ()))
+        blank = self.total - assembler.page_count
+        if blank:
+            pages = [PageRecord(record.width, record.height, _EMPTY, ()) for _ in range(blank)]
+            assembler.add_run(Recording(pages, {}, {}), key=digest("blank pages", blank, record.width, record.height))
         assembler.use_fonts(overlays.fonts())
         overlays.save()
         labels = {key: self._label(key) for key in refs}
@@ -364,7 +405,30 @@ class Compendium:
             assembler.add_form(name, ops, bbox, fonts)
         assembler.outline = self._outline()
         assembler.labels = [(0, "r", 1)] + ([(self.body_start, "D", 1)] if self.body_start is not None else [])
-        return assembler.finish(root if self.tagged else None, link_labels, frozenset(note_targets))
+        pdf = assembler.finish(link_labels, frozenset(note_targets), segments=SegmentCache(self.cache))
+        self.segments_written = len(assembler.runs) - assembler.reused
+        return pdf
+
+    def _whole(self, chunk: ChunkResult, key: str | None):
+        """A function giving the chunk with its body, for when its segment of the file is written:
+        read from the cache when the chunk is a summary from there; with the bodies of every later
+        chunk read from there too, since a segment written again usually moves those after it."""
+        def whole() -> ChunkResult:
+            if not chunk.whole:
+                later = [(c, k) for c, k in self._bodies_from(chunk) if not c.whole]
+                found = self.cache.get_many("chunk-body", [k for _, k in later if k is not None])
+                for other, other_key in later:
+                    if other_key in found:
+                        other.restore(found[other_key])
+            if not chunk.whole:    # gone from the cache since it was read (another build evicted it): typeset again
+                again = Typesetter(self.loaded, self.options, self.tagged).typeset(self._specs[chunk.key])
+                chunk.recording, chunk.tree = again.recording, again.tree
+            return chunk
+        return whole
+
+    def _bodies_from(self, chunk: ChunkResult):
+        at = next(n for n, c in enumerate(self.chunks) if c is chunk)
+        return [(c, self.key_of(c.key)) for c in self.chunks[at:]]
 
     def _label(self, key: str) -> str:
         page = self.places.get(key)
@@ -384,6 +448,32 @@ class Compendium:
 
 
 _EMPTY = zlib.compress(b"")
+SEGMENT_GRAIN = 64      # object numbers per chunk: a multiple of this (see ``pdfwrite.Assembler``)
+
+
+class SegmentCache(SegmentStore):
+    """The segments of the book's file (``pdfwrite.Segment``) kept in the build cache, with the
+    layout of the last file."""
+
+    def __init__(self, cache: BuildCache):
+        self.cache = cache
+        self.made: dict[str, object] = {}
+        self._layout_key = digest("segment layout", "compendium")
+        self._layout = cache.load("segment-layout", [self._layout_key])[0]
+
+    def layout(self):
+        return self._layout if isinstance(self._layout, dict) else {}
+
+    def get_many(self, keys):
+        return {key: segment for key, segment in zip(keys, self.cache.load("segment", keys)) if segment is not None}
+
+    def put(self, key: str, segment) -> None:
+        self.made[key] = segment
+
+    def save(self, layout) -> None:
+        self.cache.store("segment", self.made)
+        if layout != self._layout:
+            self.cache.store("segment-layout", {self._layout_key: layout})
 
 
 class Overlays:

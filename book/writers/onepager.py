@@ -34,7 +34,7 @@ from .pdfcommon import MM, print_marks
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .pdfpage import PageRecorder, Recording, Sketch
-from .pdfstruct import adopt_orphans, section_at
+from .pdfstruct import adopt_orphans, group_of, section_of
 from .pdftags import Node, Tagger, set_node
 from .pdfwrite import Assembler, Metadata, OutlineEntry
 from .workers import Running, start_parallel
@@ -238,14 +238,19 @@ class Rendered:
     dropped: tuple[tuple[str, str], ...] = ()
     overflow: Overflow | None = None
     name_too_long: bool = False
-    # the page as drawn (its file and the combined one are assembled from it)
-    recording: Recording | None = None
-    structure: Node | None = None
+    # the page as drawn (its file and the combined one are assembled from it): its recording and
+    # structure, pickled, since a build that assembles no file of a page need not unpickle them
+    drawing: bytes | None = None
+    fonts: dict | None = None     # what the drawing draws in each font (``Recording.fonts``)
     numbers: tuple = ()           # onepager_layout.NumberForm: the case studies' page numbers it shows
 
     @property
     def drawn(self) -> bool:
-        return self.recording is not None
+        return self.drawing is not None
+
+    def page(self) -> tuple[Recording, Node | None]:
+        """The recording and the structure of the page as drawn."""
+        return pickle.loads(self.drawing)
 
 
 def render(page: PageContent, ctx: Context, tagged: bool = True) -> Rendered:
@@ -258,7 +263,8 @@ def render(page: PageContent, ctx: Context, tagged: bool = True) -> Rendered:
     if fit.overflow is not None:
         return Rendered(page.key, fit.dropped, fit.overflow)
     recording, root, numbers = draw_page(page, band, fit, ctx, tagged)
-    return Rendered(page.key, fit.dropped, recording=recording, structure=root, numbers=numbers)
+    return Rendered(page.key, fit.dropped, drawing=pickle.dumps((recording, root), protocol=pickle.HIGHEST_PROTOCOL),
+                    fonts=recording.fonts, numbers=numbers)
 
 
 def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str], ctx: Context,
@@ -267,9 +273,10 @@ def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str],
     case study id -> the compendium page it starts on). ``glyphs``: what the series' fonts hold
     (``series_glyphs``)."""
     assembler = Assembler(page_metadata(page, ctx), print_marks(ctx.style) if ctx.print_marks else None, glyphs)
-    assembler.add_recording(rendered.recording)
+    recording, structure = rendered.page()
+    assembler.add_run(recording, tree=group_of(structure) if structure is not None else None)
     add_number_forms(assembler, rendered.numbers, labels)
-    return assembler.finish(rendered.structure)
+    return assembler.finish()
 
 
 def add_number_forms(assembler: Assembler, numbers, labels: dict[str, str]) -> None:
@@ -313,7 +320,7 @@ def series_glyphs(results: list[Rendered], labels: dict[str, str]) -> dict[str, 
     glyphs: dict[str, set] = {}
     for result in results:
         if result.drawn:
-            for font, chars in result.recording.fonts.items():
+            for font, chars in result.fonts.items():
                 glyphs.setdefault(font, set()).update(chars)
         for number in result.numbers:
             glyphs.setdefault(number.font, set()).update(" " + "".join(sorted(set("".join(labels.values())))))
@@ -440,13 +447,12 @@ def combine(results: list[Rendered], names: list[str], labels: dict[str, str], c
         title=f"{edition.title} {edition.edition}: one-page summaries", created=ctx.build_time, author=edition.publisher,
         subject="One page per organisation: its case studies in brief", lang=edition.language,
     ), print_marks(ctx.style) if ctx.print_marks else None)
-    root = Node("Document")
     for result, title in zip(results, names):
-        first = assembler.add_recording(result.recording)
+        recording, structure = result.page()
+        assembler.add_run(recording, tree=section_of(structure) if structure is not None else None)
         add_number_forms(assembler, result.numbers, labels)
-        root.kids.append(section_at(result.structure, first))
         assembler.outline.append(OutlineEntry(title, place_name(result.key), 0))
-    return assembler.finish(root)
+    return assembler.finish()
 
 
 # ------------------------------------------------------------------ the cache
@@ -508,48 +514,66 @@ class OnePagers:
     pending: PendingPages
     files: Running | None = None
     labels: dict[str, str] | None = None
-    _keys: list[str] | None = None
     _found: dict[str, bytes] | None = None
+    _checked: bool = False
 
-    def assemble(self, page_map: PageMap, reporter: Reporter) -> None:
-        """Begin assembling each page's file now that its numbers are known (in the background;
-        the files the cache holds with the same drawing and numbers are not assembled again)."""
+    def check(self, reporter: Reporter) -> list[Rendered]:
+        """The pages drawn (waiting for them), their warnings given; every page that cannot be
+        drawn, an error (UserError)."""
         results = self.pending.results()
-        report(results, self.pages, self.loaded.index.label, reporter)
+        if not self._checked:
+            report(results, self.pages, self.loaded.index.label, reporter)
+            self._checked = True
+        return results
+
+    def assemble(self, page_map: PageMap, reporter: Reporter, kept=None) -> None:
+        """Begin assembling each page's file now that its numbers are known (in the background;
+        the files the cache holds with the same drawing and numbers are not assembled again).
+        ``kept(name, key)``: whether the file of that name (an organisation's key, or COMBINED)
+        made from ``key`` is there already, as it was made: it is then neither made nor read."""
+        kept = kept or (lambda name, key: False)
+        results = self.check(reporter)
         self.labels = labels_of(self.pages, page_map)
         self.glyphs = series_glyphs(results, self.labels)
         glyph_key = digest(sorted((font, "".join(sorted(chars))) for font, chars in self.glyphs.items()))
-        self._keys = [digest("onepager-file", key, glyph_key, [(c.id, self.labels[c.id]) for c in page.cases])
-                      for key, page in zip(self.pending.keys, self.pages)]
-        self._found = self.loaded.cache.get_many("onepager-file", self._keys)
-        todo = [n for n, key in enumerate(self._keys) if key not in self._found]
-        self._todo = todo
+        self.keys = {page.key: digest("onepager-file", key, glyph_key, [(c.id, self.labels[c.id]) for c in page.cases])
+                     for key, page in zip(self.pending.keys, self.pages)}
+        self.kept = {name for name, key in self.keys.items() if kept(name, key)}
+        wanted = [key for name, key in self.keys.items() if name not in self.kept]
+        self._found = self.loaded.cache.get_many("onepager-file", wanted)
+        self._todo = [n for n, page in enumerate(self.pages) if page.key not in self.kept and self.keys[page.key] not in self._found]
         names = [p.name for p in self.pages]
         # the combined file is kept too: an edit that changes no one-pager does not combine them again
-        self._combined_key = digest("combined", self._keys, names, self.pending.cache.salt)
-        self._combined = self.loaded.cache.get_many("combined", [self._combined_key]).get(self._combined_key)
-        items = ([] if self._combined is not None else [COMBINED]) + todo     # the longest first
+        self.keys[COMBINED] = digest("combined", list(self.keys.values()), names, self.pending.cache.salt)
+        self._combined = None
+        if kept(COMBINED, self.keys[COMBINED]):
+            self.kept.add(COMBINED)
+        else:
+            self._combined = self.loaded.cache.get_many("combined", [self.keys[COMBINED]]).get(self.keys[COMBINED])
+        combine_now = COMBINED not in self.kept and self._combined is None
+        items = ([COMBINED] if combine_now else []) + self._todo     # the longest first
         self.files = start_parallel(_assemble_pages, items, context=(results, self.pages, self.labels, self.ctx, self.glyphs),
                                     weights=[len(self.pages) // 3 if n == COMBINED else 1 for n in items])
 
-    def finish(self, reporter: Reporter, page_map: PageMap | None = None) -> tuple[dict[str, bytes], bytes]:
-        """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's order."""
+    def finish(self, reporter: Reporter, page_map: PageMap | None = None) -> tuple[dict[str, bytes], bytes | None]:
+        """Organisation key -> its one-page PDF, and all the pages in one PDF, in the edition's
+        order; but for the files ``kept`` (see ``assemble``): those are left out (the combined
+        file is None)."""
         if self.files is None:
             self.assemble(page_map, reporter)
-        results = self.pending.results()
         assembled = self.files.results()
         combined = self._combined
-        if combined is None:
+        if COMBINED not in self.kept and combined is None:
             combined = assembled.pop(0)
-            self.loaded.cache.put_many("combined", {self._combined_key: combined})
-        made = dict(zip((self._keys[n] for n in self._todo), assembled))
+            self.loaded.cache.put_many("combined", {self.keys[COMBINED]: combined})
+        made = {self.keys[self.pages[n].key]: data for n, data in zip(self._todo, assembled)}
         self.loaded.cache.put_many("onepager-file", made)
         files = {**self._found, **made}
         self.made = len(self._todo)
-        return {r.key: files[k] for r, k in zip(results, self._keys)}, combined
+        return {page.key: files[self.keys[page.key]] for page in self.pages if page.key not in self.kept}, combined
 
 
-COMBINED = -1       # in the work of assembling the pages' files: the combined file
+COMBINED = -1       # in the work of assembling the pages' files, and in ``OnePagers.keys``: the combined file
 
 
 def _assemble_pages(todo: list[int], context) -> list[bytes]:

@@ -45,7 +45,7 @@ class Place:
 class PageRecord:
     width: float
     height: float
-    content: bytes                  # the content stream, zlib-compressed
+    content: bytes | None           # the content stream, zlib-compressed (None: kept apart, see compendium.ChunkResult)
     xobjects: tuple[str, ...]       # the images ('Im...') and forms it draws, by name
     links: list[Link] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)

@@ -1,7 +1,8 @@
 """Tagged PDF, part two: the structure tree, written as PDF objects by ``pdfwrite``.
 
 From the tree the writers built (``pdftags.Node``, with the marked content and link annotations
-``pdftags.Tagger`` recorded on each page), this writes what PDF/UA-1 asks of the document:
+``pdftags.Tagger`` recorded on each page), this writes what PDF/UA-1 asks of the document, a run
+of pages at a time (each run's elements in its segment of the file, see ``pdfwrite.Assembler``):
 
 * StructTreeRoot with the elements, a ParentTree, a RoleMap and an IDTree; Link elements tied to
   their annotations (OBJR), which get ``/StructParent`` and ``/Contents``; ``/Alt`` on figures,
@@ -18,7 +19,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from .pdftags import MCR, ROLE_MAP, Annot, Node
-from .pdfwrite import ObjectWriter, array, name, ref, text
+from .pdfwrite import ObjectWriter, OpenElement, array, name, ref, text
 
 KEEP_EMPTY = {"TR", "TH", "TD"}   # a table keeps its grid regular even where a cell is empty
 
@@ -39,21 +40,26 @@ def adopt_orphans(mcids: list[list[Node]], root: Node) -> list[Node]:
     return orphans
 
 
-def section_at(document: Node, first_page: int, role: str = "Sect") -> Node:
-    """A tagged recording's Document as a section of a larger file, in which its first page is
-    page ``first_page``. Its elements are shared, not copied or moved: the recording's own tree
-    stays as it was (it may be cached, or written as a file of its own). With ``role=""`` it is a
-    group: its elements go straight into the larger tree."""
+def group_of(document: Node) -> Node:
+    """A recording's Document as the elements of a run (``pdfwrite.Assembler.add_run``): a
+    group, whose elements go straight into the file's tree. They are shared, not copied: the
+    recording's own tree stays as it was (it may be cached)."""
+    return section_of(document, role="")
+
+
+def section_of(document: Node, role: str = "Sect") -> Node:
+    """A recording's Document as one element (a Sect) of a larger file."""
     sect = Node(role)
-    sect.kids, sect.drawn, sect.page_offset = list(document.kids), document.drawn, first_page
+    sect.kids, sect.drawn = list(document.kids), document.drawn
     return sect
 
 
 class StructureWriter:
-    """Writes one tree into ``w``. ``annots``: per page, the object numbers of its link
-    annotations; ``links``: the links themselves. ``link_labels``: target -> an annotation's
-    description where the link's text says too little (a note number); links to a target in
-    ``references`` are wrapped in a Reference element (note references)."""
+    """Writes one run's elements into ``w`` (its segment). ``pages``: the object numbers of its
+    pages; ``annots``: per page, those of its link annotations; ``links``: the links
+    themselves. ``link_labels``: target -> an annotation's description where the link's text
+    says too little (a note number); links to a target in ``references`` are wrapped in a
+    Reference element (note references)."""
 
     def __init__(self, w: ObjectWriter, pages: list[int], annots: list[list[int]], links: list[list], link_labels: dict[str, str],
                  references: frozenset[str]):
@@ -64,56 +70,57 @@ class StructureWriter:
         self.labels = link_labels
         self.references = references
         self.parents: list[dict[int, int]] = [{} for _ in pages]     # per page: MCID -> element
-        self.annotation_tags: dict[int, tuple[int, str]] = {}        # annotation -> (struct parent key, /Contents)
-        self._annot_parents: list[int] = []
+        self.annotation_tags: dict[int, str] = {}                    # annotation -> its /Contents
+        self.holders: dict[int, int] = {}                            # annotation -> its Link element
         self.ids: dict[str, int] = {}
-        self.roles: set[str] = set()
+        self.roles: set[str] = {"Document"}
         self._attribute_objects: dict[tuple, int] = {}
 
-    def write(self, root: Node) -> int:
-        w = self.w
-        tree_root = w.reserve()
-        document = self.element(root, tree_root, loose=self._unclaimed(root))
-        nums = []
-        for n, refs in enumerate(self.parents):
-            size = max(refs) + 1 if refs else 0
-            nums.append(b"%d" % n + array(ref(refs[m]) if m in refs else b"null" for m in range(size)))
-        for n, element in enumerate(self._annot_parents):
-            nums.append(b"%d " % (len(self.pages) + n) + ref(element))
-        parent_tree = w.add(b"<</Nums[" + b" ".join(nums) + b"]>>")
-        body = (b"<</Type/StructTreeRoot/K " + ref(document) + b"/ParentTree " + ref(parent_tree)
-                + b"/ParentTreeNextKey %d" % (len(self.pages) + len(self._annot_parents)))
-        mapped = {r: ROLE_MAP[r] for r in sorted(self.roles) if r in ROLE_MAP}
-        if mapped:
-            body += b"/RoleMap<<" + b"".join(name(k) + name(v) for k, v in mapped.items()) + b">>"
-        if self.ids:
-            body += b"/IDTree<</Names[" + b" ".join(text(key) + b" " + ref(self.ids[key]) for key in sorted(self.ids)) + b"]>>"
-        return w.put(tree_root, body + b">>")
+    def write_run(self, tree: Node, parent: int, opens: str = "") -> tuple[list[bytes], OpenElement | None]:
+        """The run's elements (``tree``: a group, or one element) under ``parent``. Returns what
+        goes in the parent's /K, and the element of role ``opens`` that later runs add to."""
+        tops: list[bytes] = []
+        opened = None
+        loose = self._unclaimed(tree)
+        for kid in _ungrouped(tree.kids if tree.role == "" else [tree]):
+            kind = type(kid)
+            if kind is Node:
+                if not (kid.drawn or kid.role in KEEP_EMPTY):
+                    continue
+                if opens and opened is None and kid.role == opens:
+                    opened = self.element(kid, parent, keep_open=True)
+                    tops.append(b"%d 0 R" % opened.number)
+                else:
+                    tops.append(b"%d 0 R" % self.element(kid, parent))
+            elif kind is MCR:            # content outside any element: the parent's
+                self.parents[kid.page][kid.mcid] = parent
+                tops.append(b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (self.pages[kid.page], kid.mcid))
+            elif kind is Annot:
+                tops.append(self.link(kid, None, parent))
+        tops += [self.link(annot, None, parent) for annot in loose]
+        return tops, opened
 
-    def _unclaimed(self, root: Node) -> list[Annot]:
+    def _unclaimed(self, tree: Node) -> list[Annot]:
         """Annotations made outside any element (none, in the writers here): tagged all the same,
-        as links at the end of the document."""
-        claimed, stack = set(), [(root, root.page_offset or 0)]
+        as links at the end of the run."""
+        claimed, stack = set(), [tree]
         while stack:
-            node, offset = stack.pop()
+            node = stack.pop()
             for kid in node.kids:
                 if isinstance(kid, Node):
-                    stack.append((kid, offset if kid.page_offset is None else kid.page_offset))
+                    stack.append(kid)
                 elif isinstance(kid, Annot):
-                    claimed.add((kid.page + offset, kid.index))
+                    claimed.add((kid.page, kid.index))
         return [Annot(page, index, link.target, "") for page, links in enumerate(self.links)
                 for index, link in enumerate(links) if (page, index) not in claimed]
 
     # ------------------------------------------------------------ elements
-    def element(self, node: Node, parent: int, loose: list[Annot] = (), offset: int = 0) -> int:
-        """Writes ``node`` (under ``parent``); returns the object to put in the parent's /K.
-        ``loose``: annotations no element claimed, put at the end of this one (the document).
-        ``offset``: how many pages on its marked content is (unless ``Node.page_offset`` says)."""
+    def element(self, node: Node, parent: int, keep_open: bool = False):
+        """Writes ``node`` (under ``parent``); returns the object to put in the parent's /K (with
+        ``keep_open``, the element unwritten, as an ``OpenElement``)."""
         # (the hot loop of writing a book's tree: a hundred thousand elements for a thousand
         # case studies, hence the plain code)
         w = self.w
-        if node.page_offset is not None:
-            offset = node.page_offset
         number = w.reserve()
         holder = number
         role = node.role
@@ -126,11 +133,11 @@ class StructureWriter:
         parents, pages, element = self.parents, self.pages, self.element
         items = node.kids
         if any(type(k) is Node and k.role == "" for k in items):
-            items = list(_ungrouped(items, offset))
+            items = list(_ungrouped(items))
         for kid in items:
             kind = type(kid)
             if kind is MCR:
-                page = kid.page + offset
+                page = kid.page
                 parents[page][kid.mcid] = number
                 if home is None:
                     home = page
@@ -138,27 +145,26 @@ class StructureWriter:
                             b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (pages[page], kid.mcid))
             elif kind is Node:
                 if kid.drawn or kid.role in KEEP_EMPTY:     # an element never drawn is left out
-                    kids.append(b"%d 0 R" % element(kid, number, offset=offset))
-            elif kind is _InGroup:      # an element of a group, with the group's offset
-                if kid.node.drawn or kid.node.role in KEEP_EMPTY:
-                    kids.append(b"%d 0 R" % element(kid.node, number, offset=kid.offset))
+                    kids.append(b"%d 0 R" % element(kid, number))
             elif kind is Annot:
-                kids.append(self.link(kid._replace(page=kid.page + offset) if offset else kid, node, number))
-        kids += [self.link(annot, Node("Document"), number) for annot in loose]
-        body = _ELEMENT_HEAD.get(role) or _element_head(role)
-        body += b"%d 0 R" % (holder if holder != number else parent)
+                kids.append(self.link(kid, node, number))
+        head = _ELEMENT_HEAD.get(role) or _element_head(role)
+        tail = b""
+        if node.alt:
+            tail += b"/Alt" + text(node.alt)
+        if node.id:
+            tail += b"/ID" + text(node.id)
+            self.ids[node.id] = number
+        if node.attrs:
+            tail += b"/A %d 0 R" % self._attributes(node.attrs)
+        if keep_open:
+            return OpenElement(number, head, parent, pages[home] if home is not None else None, kids, tail)
+        body = head + b"%d 0 R" % (holder if holder != number else parent)
         if home is not None:
             body += b"/Pg %d 0 R" % pages[home]
         if kids:
             body += b"/K[" + b" ".join(kids) + b"]"
-        if node.alt:
-            body += b"/Alt" + text(node.alt)
-        if node.id:
-            body += b"/ID" + text(node.id)
-            self.ids[node.id] = number
-        if node.attrs:
-            body += b"/A %d 0 R" % self._attributes(node.attrs)
-        w.put(number, body + b">>")
+        w.put(number, body + tail + b">>")
         if holder != number:
             page = b"/Pg %d 0 R" % pages[home] if home is not None else b""
             w.put(holder, b"<</Type/StructElem/S/Reference/P %d 0 R%s/K[%d 0 R]>>" % (parent, page, number))
@@ -172,12 +178,12 @@ class StructureWriter:
             self._attribute_objects[key] = self.w.add(b"<<" + entries + b">>")
         return self._attribute_objects[key]
 
-    def link(self, annot: Annot, node: Node, element: int) -> bytes:
+    def link(self, annot: Annot, node: Node | None, element: int) -> bytes:
         """The annotation as an OBJR in a Link element (the element itself when it is a Link)."""
         obj = self.annots[annot.page][annot.index]
         page = ref(self.pages[annot.page])
         objr = b"<</Type/OBJR/Obj " + ref(obj) + b"/Pg " + page + b">>"
-        if node.role == "Link":
+        if node is not None and node.role == "Link":
             holder, result = element, objr
         else:
             # the link's words are not marked apart (a link drawn on the canvas): a Link of its own
@@ -193,16 +199,33 @@ class StructureWriter:
             else:
                 container = element
             self.w.put(holder, b"<</Type/StructElem/S/Link/P " + ref(container) + b"/Pg " + page + b"/K[" + objr + b"]>>")
-        self.annotation_tags[obj] = (len(self.pages) + len(self._annot_parents), self.labels.get(annot.target) or _describe(annot))
-        self._annot_parents.append(holder)
+        self.annotation_tags[obj] = self.labels.get(annot.target) or _describe(annot)
+        self.holders[obj] = holder
         return result
 
 
-class _InGroup:
-    __slots__ = ("node", "offset")
-
-    def __init__(self, node: Node, offset: int):
-        self.node, self.offset = node, offset
+def write_tree(w: ObjectWriter, tree_root: int, document: int, tops: list[bytes], opened: list[tuple[OpenElement, list[bytes]]],
+               segments: list) -> None:
+    """The structure's own objects, after the segments (``pdfwrite.Segment``): the root, the
+    document element (``tops``: its kids), the open elements with what later runs put in them,
+    the ParentTree (one leaf per segment), the RoleMap and the IDTree."""
+    for element, more in opened:
+        w.put(element.number, element.body(more))
+    body = _element_head("Document") + ref(tree_root)
+    w.put(document, body + (b"/K[" + b" ".join(tops) + b"]" if tops else b"") + b">>")
+    leaves = [s.leaf for s in segments if s.leaf is not None]
+    parent_tree = w.add(b"<</Kids" + array(ref(n) for n in leaves) + b">>")
+    next_key = max((s.last_key for s in segments if s.leaf is not None), default=0) + 1
+    body = (b"<</Type/StructTreeRoot/K " + ref(document) + b"/ParentTree " + ref(parent_tree)
+            + b"/ParentTreeNextKey %d" % next_key)
+    roles = set().union(*(s.roles for s in segments))
+    mapped = {r: ROLE_MAP[r] for r in sorted(roles) if r in ROLE_MAP}
+    if mapped:
+        body += b"/RoleMap<<" + b"".join(name(k) + name(v) for k, v in mapped.items()) + b">>"
+    ids = {key: number for s in segments for key, number in s.ids.items()}
+    if ids:
+        body += b"/IDTree<</Names[" + b" ".join(text(key) + b" " + ref(ids[key]) for key in sorted(ids)) + b"]>>"
+    w.put(tree_root, body + b">>")
 
 
 _ELEMENT_HEAD: dict[str, bytes] = {}
@@ -213,21 +236,13 @@ def _element_head(role: str) -> bytes:
     return head
 
 
-def _ungrouped(kids: list, offset: int):
-    """``kids`` (of an element whose pages are ``offset`` on), with what groups (role "") hold in
-    their place: their elements with the group's offset, their content moved to the element's."""
+def _ungrouped(kids: list):
+    """``kids``, with what groups (role "") hold in their place."""
     for kid in kids:
-        if not (isinstance(kid, Node) and kid.role == ""):
+        if isinstance(kid, Node) and kid.role == "":
+            yield from _ungrouped(kid.kids)
+        else:
             yield kid
-            continue
-        inner = offset if kid.page_offset is None else kid.page_offset
-        for item in _ungrouped(kid.kids, inner):
-            if isinstance(item, Node):
-                yield _InGroup(item, inner)
-            elif isinstance(item, (MCR, Annot)) and inner != offset:
-                yield item._replace(page=item.page + inner - offset)
-            else:
-                yield item
 
 
 def _describe(annot: Annot) -> str:

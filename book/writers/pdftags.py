@@ -59,7 +59,7 @@ class Node:
     """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order. A Node with
     the role "" is a group, not an element: its kids take its place in its parent."""
 
-    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn", "page_offset")
+    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn")
 
     def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None):
         self.role = role
@@ -69,9 +69,6 @@ class Node:
         self.id = id
         self.attrs = attrs    # e.g. {"O": "Table", "Scope": "Column"}
         self.drawn = False    # has content of its own or below
-        # set: its marked content (and its elements', unless they say otherwise) is this many
-        # pages on in the file (a recording assembled after others)
-        self.page_offset: int | None = None
         self.add(*children)
 
     def add(self, *children) -> "Node":

@@ -17,7 +17,7 @@ import io
 import re
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.rl_accel import fp_str
@@ -61,19 +61,49 @@ def pdf_date(moment: datetime) -> str:
 
 
 # ------------------------------------------------------------------ objects and the file
-class ObjectWriter:
-    """Numbered objects; streams stay at the top level, everything else goes in object streams."""
+@dataclass(frozen=True)
+class Part:
+    """A run of numbered objects as they will sit in the file: their bytes and their
+    cross-reference entries, with the entries' offsets counted from the start of ``data``
+    (``write_file`` moves them to where the part lands)."""
 
-    def __init__(self) -> None:
-        self._bodies: list[bytes | None] = [None]
+    first: int                          # object numbers first .. first + size - 1 are this part's
+    size: int
+    data: bytes
+    rows: bytes                         # 7 bytes per number (type, offset or object stream, index)
+    located: tuple[int, ...]            # rows (from ``first``) holding an offset in ``data``
+    unwritten: tuple[int, ...]          # numbers reserved here, written in a later part
+    foreign: dict[int, tuple[int, int]] # numbers of earlier parts written here: (object stream, index)
+    free: tuple[int, int]               # numbers left free at the end (padding), first and end
+
+
+_ROW = struct.Struct(">BIH")
+
+
+class ObjectWriter:
+    """Numbered objects from ``first`` on; streams stay at the top level, everything else goes in
+    object streams. An object reserved by an earlier writer may be written here (``put``)."""
+
+    def __init__(self, first: int = 1) -> None:
+        self.first = first
+        self._bodies: list[bytes | None] = []
         self._streams: dict[int, bytes] = {}
+        self._foreign: dict[int, bytes] = {}
+
+    @property
+    def next(self) -> int:
+        return self.first + len(self._bodies)
 
     def reserve(self) -> int:
         self._bodies.append(None)
-        return len(self._bodies) - 1
+        return self.first + len(self._bodies) - 1
 
     def put(self, number: int, body: bytes) -> int:
-        self._bodies[number] = body
+        at = number - self.first
+        if 0 <= at < len(self._bodies):
+            self._bodies[at] = body
+        else:
+            self._foreign[number] = body
         return number
 
     def add(self, body: bytes) -> int:
@@ -81,7 +111,7 @@ class ObjectWriter:
 
     def put_stream(self, number: int, entries: bytes, data: bytes) -> int:
         """A stream: ``entries`` are its dictionary's entries without /Length."""
-        self._bodies[number] = b"<<" + entries + b"/Length %d>>" % len(data)
+        self._bodies[number - self.first] = b"<<" + entries + b"/Length %d>>" % len(data)
         self._streams[number] = data
         return number
 
@@ -91,43 +121,98 @@ class ObjectWriter:
     def add_flate(self, entries: bytes, data: bytes) -> int:
         return self.add_stream(entries + b"/Filter/FlateDecode", zlib.compress(data))
 
-    def serialize(self, root: int, info: int) -> bytes:
-        missing = [n for n, body in enumerate(self._bodies) if n and body is None]
-        if missing:
-            raise ValueError(f"PDF objects reserved but never written: {missing[:5]}")
-        out = io.BytesIO()
-        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        entries: dict[int, tuple[int, int, int]] = {}
-        for number in sorted(self._streams):
-            entries[number] = (1, out.tell(), 0)
-            out.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, self._bodies[number], self._streams[number]))
-        plain = [n for n in range(1, len(self._bodies)) if n not in self._streams]
-        next_number = len(self._bodies)
-        for start in range(0, len(plain), OBJECTS_PER_STREAM):
-            group = plain[start:start + OBJECTS_PER_STREAM]
-            offsets, bodies, at = [], [], 0
-            for index, number in enumerate(group):
+    def pack(self, grain: int = 1) -> Part:
+        """The objects as a part of a file. ``grain``: the part takes a multiple of this many
+        numbers (the rest left free), so that the parts after it keep their numbers when it
+        gains or loses a few objects (see ``Assembler``)."""
+        first, bodies, streams = self.first, self._bodies, self._streams
+        count = len(bodies)
+        objects = [(first + n, body) for n, body in enumerate(bodies) if body is not None and first + n not in streams]
+        objects += sorted(self._foreign.items())
+        groups = [objects[at:at + OBJECTS_PER_STREAM] for at in range(0, len(objects), OBJECTS_PER_STREAM)]
+        used = count + len(groups)
+        size = used + (-used % grain)
+        rows = bytearray(7 * size)
+        out, located, foreign = io.BytesIO(), [], {}
+        for number in sorted(streams):
+            _ROW.pack_into(rows, 7 * (number - first), 1, out.tell(), 0)
+            located.append(number - first)
+            out.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, bodies[number - first], streams[number]))
+        for n, group in enumerate(groups):
+            stream_number = first + count + n
+            offsets, at = [], 0
+            for index, (number, body) in enumerate(group):
                 offsets.append(b"%d %d" % (number, at))
-                bodies.append(self._bodies[number])
-                at += len(self._bodies[number]) + 1
-                entries[number] = (2, next_number, index)
+                at += len(body) + 1
+                if first <= number < first + count:
+                    _ROW.pack_into(rows, 7 * (number - first), 2, stream_number, index)
+                else:
+                    foreign[number] = (stream_number, index)
             head = b" ".join(offsets) + b"\n"
-            data = zlib.compress(head + b"\n".join(bodies) + b"\n")
-            entries[next_number] = (1, out.tell(), 0)
+            data = zlib.compress(head + b"\n".join(body for _, body in group) + b"\n")
+            _ROW.pack_into(rows, 7 * (count + n), 1, out.tell(), 0)
+            located.append(count + n)
             out.write(b"%d 0 obj\n<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>\nstream\n%s\nendstream\nendobj\n"
-                      % (next_number, len(group), len(head), len(data), data))
-            next_number += 1
-        xref_number = next_number
-        entries[xref_number] = (1, out.tell(), 0)
-        size = xref_number + 1
-        rows = [struct.pack(">BIH", 0, 0, 65535)]
-        rows += [struct.pack(">BIH", *entries[n]) for n in range(1, size)]
-        data = zlib.compress(b"".join(rows))
-        file_id = hashlib.sha256(out.getvalue()).hexdigest()[:32].encode("ascii")
-        out.write(b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root %s/Info %s/ID[<%s><%s>]/Filter/FlateDecode/Length %d>>\n"
-                  b"stream\n%s\nendstream\nendobj\n" % (xref_number, size, ref(root), ref(info), file_id, file_id, len(data), data))
-        out.write(b"startxref\n%d\n%%%%EOF\n" % entries[xref_number][1])
-        return out.getvalue()
+                      % (stream_number, len(group), len(head), len(data), data))
+        for number in range(first + used, first + size - 1):     # the padding: a chain of free entries
+            _ROW.pack_into(rows, 7 * (number - first), 0, number + 1, 0)
+        unwritten = tuple(first + n for n, body in enumerate(bodies) if body is None)
+        return Part(first, size, out.getvalue(), bytes(rows), tuple(located), unwritten, foreign, (first + used, first + size))
+
+
+def write_file(parts: list[Part], root: int, info: int) -> bytes:
+    """The file: the parts' objects, then the cross-reference stream. Its ID is a hash of its
+    content."""
+    size = max(p.first + p.size for p in parts)
+    rows = bytearray(7 * size)
+    chunks, at = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"], 0
+    at = len(chunks[0])
+    unwritten, written, free = set(), set(), []
+    for part in parts:
+        start = 7 * part.first
+        rows[start:start + 7 * part.size] = part.rows
+        for n in part.located:
+            offset = start + 7 * n + 1
+            rows[offset:offset + 4] = (int.from_bytes(rows[offset:offset + 4], "big") + at).to_bytes(4, "big")
+        for number, (stream_number, index) in part.foreign.items():
+            _ROW.pack_into(rows, 7 * number, 2, stream_number, index)
+        written.update(part.foreign)
+        unwritten.update(part.unwritten)
+        if part.free[0] < part.free[1]:
+            free.append(part.free)
+        chunks.append(part.data)
+        at += len(part.data)
+    missing = sorted(unwritten - written)
+    if missing:
+        raise ValueError(f"PDF objects reserved but never written: {missing[:5]}")
+    # the free entries: one list, from entry 0 through each part's padding
+    _ROW.pack_into(rows, 0, 0, free[0][0] if free else 0, 65535)
+    for (_, end), following in zip(free, free[1:] + [(0, 0)]):
+        _ROW.pack_into(rows, 7 * (end - 1), 0, following[0], 0)
+    body = b"".join(chunks)
+    xref_number = size
+    rows += _ROW.pack(1, at, 0)
+    data = zlib.compress(_up_filtered(bytes(rows), _ROW.size))
+    file_id = hashlib.sha256(body).hexdigest()[:32].encode("ascii")
+    return body + (b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root %s/Info %s/ID[<%s><%s>]/Filter/FlateDecode"
+                   b"/DecodeParms<</Predictor 12/Columns %d>>/Length %d>>\nstream\n%s\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n"
+                   % (xref_number, size + 1, ref(root), ref(info), file_id, file_id, _ROW.size, len(data), data, at))
+
+
+def _up_filtered(rows: bytes, width: int) -> bytes:
+    """The PNG 'Up' predictor (each byte less the one above it, a filter-type byte before each
+    row), as PDF writers apply it to cross-reference streams: the rows then compress to a sixth
+    of their size, five times faster. Computed on the rows as one integer, byte by byte without
+    borrows (the SWAR subtraction), since a loop over a million bytes takes a second."""
+    count, size = len(rows) // width, len(rows)
+    x, y = int.from_bytes(rows, "big"), int.from_bytes(bytes(width) + rows[:-width], "big")
+    high, mask = int.from_bytes(b"\x80" * size, "big"), (1 << (8 * size)) - 1
+    diff = ((((x | high) - (y & (mask ^ high))) ^ ((x ^ (y ^ mask)) & high)) & mask).to_bytes(size, "big")
+    out = bytearray((width + 1) * count)
+    out[0::width + 1] = b"\x02" * count
+    for column in range(width):
+        out[column + 1::width + 1] = diff[column::width]
+    return bytes(out)
 
 
 # ------------------------------------------------------------------ images
@@ -187,49 +272,131 @@ class OutlineEntry:
 
 
 @dataclass
-class _Page:
-    record: PageRecord
-    overlay: bytes                     # decoration drawn over the page's content (an artifact)
-    number: int                        # its object number
-    annots: list[int] = field(default_factory=list)
+class Run:
+    """Pages added together, with their structure elements: a chunk of the book, a one-pager."""
+
+    recording: Recording
+    overlays: list[bytes]               # per page: drawn over its content (an artifact), or b""
+    tree: object                        # its elements (a group, or one element), a function giving them, or None
+    inside: int | None                  # the run whose open element holds its elements (else the document)
+    opens: str                          # the role of its top element that later runs go into ("Part")
+    key: str | None                     # what it is made from (with the file's settings): its segment's cache key
+    contents: object = None             # a function giving its pages' content streams, when the records lack them
+
+
+@dataclass
+class OpenElement:
+    """A structure element whose children come from later runs too (a part's case studies): its
+    number is reserved in its run's segment, its dictionary written when the file is."""
+
+    number: int
+    head: bytes                         # '<</Type/StructElem/S/Part/P '
+    parent: int
+    home: int | None                    # /Pg
+    kids: list[bytes]                   # its own, in its run
+    tail: bytes                         # /Alt, /ID, /A
+
+    def body(self, more: list[bytes]) -> bytes:
+        kids = self.kids + more
+        return (self.head + b"%d 0 R" % self.parent + (b"/Pg %d 0 R" % self.home if self.home is not None else b"")
+                + (b"/K[" + b" ".join(kids) + b"]" if kids else b"") + self.tail + b">>")
+
+
+@dataclass
+class Segment:
+    """A run as written: its part of the file, and what the file's own objects need of it."""
+
+    part: Part
+    pages: list[int]                    # the pages' object numbers
+    tops: list[bytes]                   # what it puts in its parent element's /K
+    leaf: int | None                    # its leaf of the ParentTree (keys: object numbers)
+    last_key: int                       # the leaf's highest key
+    ids: dict[str, int]                 # element /ID -> element
+    roles: frozenset[str]
+    opened: OpenElement | None
+
+
+class SegmentStore:
+    """Where the segments of earlier builds are kept (``compendium.SegmentCache``): each by its
+    key, and the layout of the last file (key -> the numbers its segment took, and its open
+    element's), so that the keys of a whole file are known before any segment is read."""
+
+    def layout(self) -> dict[str, tuple[int, int | None]]:
+        return {}
+
+    def get_many(self, keys: list[str]) -> dict[str, Segment]:
+        return {}
+
+    def put(self, key: str, segment: Segment) -> None:
+        pass
+
+    def save(self, layout: dict[str, tuple[int, int | None]]) -> None:
+        pass
+
+
+class _WithoutLayout(SegmentStore):
+    def __init__(self, store: SegmentStore):
+        self.store = store
+
+    def get_many(self, keys):
+        return self.store.get_many(keys)
+
+    def put(self, key, segment):
+        self.store.put(key, segment)
+
+    def save(self, layout):
+        self.store.save(layout)
 
 
 class Assembler:
-    """Collects pages (and what they use), then writes the file with ``finish``."""
+    """Collects runs of pages (and what they use), then writes the file with ``finish``.
 
-    def __init__(self, metadata: Metadata, print_marks=None, glyphs: dict[str, frozenset] | None = None):
+    Each run is written as a segment of its own: its pages, annotations, content streams and
+    structure elements take a range of object numbers of their own, and refer outside it only to
+    objects whose numbers are fixed (the page tree, the shared resources, the document element)
+    or to an open element of an earlier run; links go to named destinations. So a segment that
+    starts at the same number and is made from the same things is the same bytes, and a book's
+    unchanged chunks are taken from the cache as they were written (``finish(segments=...)``).
+    With ``grain``, each segment takes a multiple of that many numbers (the rest left free), so
+    that a chunk that gains or loses an element rarely moves the numbers of those after it.
+    The file's own objects (catalog, outline, destinations, fonts, the structure's root, the
+    document and part elements) come after the segments, written afresh."""
+
+    def __init__(self, metadata: Metadata, print_marks=None, glyphs: dict[str, frozenset] | None = None, grain: int = 1):
         """``glyphs``: font -> characters its subsets hold whether drawn or not, so that the files
         of a series (the one-pagers) embed the same fonts, made and compressed once."""
         self.meta = metadata
         self.glyphs = glyphs or {}
         self.marks = print_marks
-        self.w = ObjectWriter()
-        self.pages: list[_Page] = []
+        self.grain = grain
+        self.runs: list[Run] = []
+        self.page_count = 0
         self.fonts: dict[str, set] = {}
         self.images: dict[str, str] = {}
         self.forms: dict[str, tuple[bytes, tuple]] = {}
         self.places: dict[str, tuple[int, float, float]] = {}
         self.outline: list[OutlineEntry] = []
         self.labels: list[tuple[int, str, int]] = []     # (first page, 'r' or 'D', number of that page)
-        self._pages_node = self.w.reserve()
-        self._resources = self.w.reserve()
+        self.reused = 0                                   # segments taken from the store by ``finish``
 
     # ------------------------------------------------------------ input
-    def add_recording(self, recording: Recording, overlays: list[bytes] | None = None) -> int:
-        """Append a recording's pages (each with its overlay); returns the index of its first page."""
-        first = len(self.pages)
+    def add_run(self, recording: Recording, overlays: list[bytes] | None = None, tree=None, inside: int | None = None,
+                opens: str = "", key: str | None = None, contents=None) -> int:
+        """Append a recording's pages (each with its overlay) and their structure elements:
+        ``tree`` is a group (role "") of elements, or one element, or a function that gives it
+        (called only if the run's segment is written; so is ``contents``, a function giving the
+        pages' content streams when the recording's records were kept without them). Returns
+        the run's number (for ``inside``: a later run whose elements go into this run's open
+        element of role ``opens``)."""
+        first = self.page_count
         merge_fonts(self.fonts, recording.fonts)
         self.images.update(recording.images)
         for n, record in enumerate(recording.pages):
-            self.add_page(record, overlays[n] if overlays else b"")
-        return first
-
-    def add_page(self, record: PageRecord, overlay: bytes = b"") -> int:
-        index = len(self.pages)
-        self.pages.append(_Page(record, overlay, self.w.reserve(), [self.w.reserve() for _ in record.links]))
-        for place in record.places:
-            self.places.setdefault(place.name, (index, place.left, place.top))
-        return index
+            for place in record.places:
+                self.places.setdefault(place.name, (first + n, place.left, place.top))
+        self.page_count += len(recording.pages)
+        self.runs.append(Run(recording, overlays or [b""] * len(recording.pages), tree, inside, opens, key, contents))
+        return len(self.runs) - 1
 
     def use_fonts(self, fonts: dict) -> None:
         """Characters drawn other than in the recordings (overlays): their glyphs are embedded too."""
@@ -241,28 +408,40 @@ class Assembler:
         merge_fonts(self.fonts, fonts)
 
     # ------------------------------------------------------------ output
-    def finish(self, structure=None, link_labels=None, references=frozenset(), page_mode: str = "") -> bytes:
-        """The PDF. ``structure``: the tagged PDF's tree (``pdftags.Node``), see ``pdfstruct``."""
-        from .pdfstruct import StructureWriter, xmp
+    def finish(self, link_labels=None, references=frozenset(), page_mode: str = "",
+               segments: SegmentStore | None = None) -> bytes:
+        """The PDF. The structure tree (tagged PDF) is written when any run has elements.
+        ``link_labels``: target -> an annotation's description where the link's text says too
+        little (a note number); links to a target in ``references`` are wrapped in a Reference
+        element (note references). ``segments``: where runs with a key are looked up and kept."""
+        from .pdfstruct import write_tree, xmp
 
-        w = self.w
-        page_refs = [p.number for p in self.pages]
-        tree = None
-        annot_tags: dict[int, tuple[int, str]] = {}
-        if structure is not None:
-            writer = StructureWriter(w, page_refs, [p.annots for p in self.pages], [p.record.links for p in self.pages],
-                                     link_labels or {}, references)
-            tree = writer.write(structure)
-            annot_tags = writer.annotation_tags
-        self._write_resources()
-        for index, page in enumerate(self.pages):
-            self._write_page(index, page, tagged=tree is not None)
-            for number, link in zip(page.annots, page.record.links):
-                self._write_annotation(number, link, index, annot_tags.get(number))
-        w.put(self._pages_node, b"<</Type/Pages/Kids" + array(ref(n) for n in page_refs) + b"/Count %d>>" % len(page_refs))
-        info = self._write_info()
+        tagged = any(run.tree is not None for run in self.runs)
+        head = ObjectWriter(1)
+        self._pages_node, self._resources = head.reserve(), head.reserve()
+        tree_root = document = None
+        if tagged:
+            tree_root, document = head.reserve(), head.reserve()
+        writer = _SegmentWriter(self, tagged, link_labels or {}, references)
+        written = self._segments(writer, head.next, document, segments or SegmentStore())
+        at = written[-1].part.first + written[-1].part.size if written else head.next
+        self.page_numbers = [n for segment in written for n in segment.pages]
+
+        w = ObjectWriter(at)
+        if tagged:
+            tops: list[bytes] = []
+            inner: dict[int, list[bytes]] = {}
+            for run, segment in zip(self.runs, written):
+                opener = written[run.inside].opened if run.inside is not None else None
+                (inner.setdefault(run.inside, []) if opener is not None else tops).extend(segment.tops)
+            opened = [(s.opened, inner.get(n, [])) for n, s in enumerate(written) if s.opened is not None]
+            write_tree(w, tree_root, document, tops, opened, written)
+        self._write_resources(w)
+        w.put(self._pages_node, b"<</Type/Pages/Kids" + array(ref(n) for n in self.page_numbers)
+              + b"/Count %d>>" % len(self.page_numbers))
+        info = self._write_info(w)
         catalog = b"<</Type/Catalog/Pages " + ref(self._pages_node)
-        outline = self._write_outline()
+        outline = self._write_outline(w)
         if outline:
             catalog += b"/Outlines " + ref(outline)
         if page_mode or outline:
@@ -270,17 +449,58 @@ class Assembler:
         if self.labels:
             nums = b" ".join(b"%d<</S/%s/St %d>>" % (page, style.encode(), start) for page, style, start in self.labels)
             catalog += b"/PageLabels<</Nums[" + nums + b"]>>"
-        dests = self._write_destinations()
+        dests = self._write_destinations(w)
         if dests:
             catalog += b"/Names<</Dests " + ref(dests) + b">>"
-        if tree is not None:
-            catalog += b"/StructTreeRoot " + ref(tree) + b"/MarkInfo<</Marked true>>"
+        if tagged:
+            catalog += b"/StructTreeRoot " + ref(tree_root) + b"/MarkInfo<</Marked true>>"
         if self.meta.lang:
             catalog += b"/Lang" + text(self.meta.lang)
         metadata = xmp(self._info_fields(), self.meta.lang).encode("utf-8")
         catalog += b"/ViewerPreferences<</DisplayDocTitle true>>/Metadata " + ref(
             w.add_stream(b"/Type/Metadata/Subtype/XML", metadata)) + b">>"
-        return w.serialize(w.add(catalog), info)
+        root = w.add(catalog)
+        return write_file([head.pack(), *(s.part for s in written), w.pack()], root, info)
+
+    def _segments(self, writer: "_SegmentWriter", first: int, document: int | None, store: SegmentStore) -> list[Segment]:
+        """Every run's segment: from ``store`` when it holds one made from the same things at the
+        same place, else written now. The keys are found in one pass (the last file's layout says
+        where each segment it had ended), then the segments read at once."""
+        layout = store.layout()
+        runs = self.runs
+        written: list[Segment | None] = [None] * len(runs)
+        planned: dict[int, tuple[str, int, int | None]] = {}      # run -> (key, first number, parent)
+        keys: list[str | None] = []
+        opened: list[int | None] = []
+        at = first
+        for n, run in enumerate(runs):
+            parent = document if run.inside is None or opened[run.inside] is None else opened[run.inside]
+            key = writer.key(run, at, parent) if run.key is not None else None
+            keys.append(key)
+            if key in layout:
+                planned[n] = (key, at, parent)
+                size, open_number = layout[key]
+            else:
+                segment = written[n] = writer.write(run, at, parent)
+                if key is not None:
+                    store.put(key, segment)
+                size, open_number = segment.part.size, segment.opened and segment.opened.number
+            opened.append(open_number)
+            at += size
+        found = store.get_many([key for key, _, _ in planned.values()])
+        self.reused = 0
+        for n, (key, at, parent) in planned.items():
+            segment = found.get(key)
+            if segment is not None and segment.part.first == at:
+                self.reused += 1
+            else:           # no longer in the cache: written again, where the layout put it
+                segment = writer.write(runs[n], at, parent)
+                store.put(key, segment)
+                if (segment.part.size, segment.opened and segment.opened.number) != layout[key]:
+                    return self._segments(writer, first, document, _WithoutLayout(store))   # it lied: start again
+            written[n] = segment
+        store.save({key: (s.part.size, s.opened and s.opened.number) for key, s in zip(keys, written) if key is not None})
+        return written
 
     def _info_fields(self) -> dict[str, str]:
         m, stamp = self.meta, pdf_date(self.meta.created)
@@ -288,19 +508,18 @@ class Assembler:
                   "/Creator": m.creator, "/Producer": "ohwb-book with ReportLab", "/CreationDate": stamp, "/ModDate": stamp}
         return {key: value for key, value in fields.items() if value}
 
-    def _write_info(self) -> int:
-        return self.w.add(b"<<" + b"".join(name(k[1:]) + text(v) for k, v in self._info_fields().items()) + b">>")
+    def _write_info(self, w: ObjectWriter) -> int:
+        return w.add(b"<<" + b"".join(name(k[1:]) + text(v) for k, v in self._info_fields().items()) + b">>")
 
-    def _write_resources(self) -> None:
-        w = self.w
+    def _write_resources(self, w: ObjectWriter) -> None:
         fonts = []
         for font_name in sorted(self.fonts):
             font = pdfmetrics.getFont(font_name)
             for subset, sub in font.subset_fonts(self.fonts[font_name] | self.glyphs.get(font_name, frozenset())):
-                fonts.append(name(f"{font.internal}+{subset}") + b" " + ref(self._font_objects(sub)))
+                fonts.append(name(f"{font.internal}+{subset}") + b" " + ref(_font_objects(w, sub)))
         xobjects = []
         for image_name in sorted(self.images):
-            xobjects.append(name(image_name) + b" " + ref(self._image_object(self.images[image_name])))
+            xobjects.append(name(image_name) + b" " + ref(_image_object(w, self.images[image_name])))
         for form_name in sorted(self.forms):
             ops, bbox = self.forms[form_name]
             number = w.add_flate(b"/Type/XObject/Subtype/Form/BBox" + array(num(v) for v in bbox)
@@ -313,88 +532,30 @@ class Assembler:
             body += b"/XObject<<" + b"".join(xobjects) + b">>"
         w.put(self._resources, body + b">>")
 
-    def _font_objects(self, sub) -> int:
-        w = self.w
-        entries = _FONT_ENTRIES.get(sub)
-        if entries is None:
-            if len(_FONT_ENTRIES) > 200:
-                _FONT_ENTRIES.clear()
-            entries = _FONT_ENTRIES[sub] = _font_entries(sub)
-        descriptor_entries, font_entries = entries
-        program = w.add_stream(b"/Length1 %d/Filter/FlateDecode" % len(sub.program), _deflated(sub.program))
-        descriptor = w.add(descriptor_entries + b"/FontFile2 " + ref(program) + b">>")
-        cmap = w.add_stream(b"/Filter/FlateDecode", _deflated(sub.to_unicode))
-        return w.add(font_entries + b"/FontDescriptor " + ref(descriptor) + b"/ToUnicode " + ref(cmap) + b">>")
-
-    def _image_object(self, path: str) -> int:
-        entries, data, mask = encode_image(path)
-        if mask is not None:
-            entries += b"/SMask " + ref(self.w.add_stream(*mask))
-        return self.w.add_stream(entries, data)
-
-    def _write_page(self, index: int, page: _Page, tagged: bool) -> None:
-        w, record, marks = self.w, page.record, self.marks
-        width, height = record.width, record.height
-        contents = [w.add_stream(b"/Filter/FlateDecode", record.content)]
-        if page.overlay:
-            contents.append(w.add_flate(b"", b"/Artifact BMC\n" + page.overlay + b"\nEMC\n" if tagged else page.overlay))
-        boxes = b""
-        if marks is not None:
-            bw = marks.borderWidth
-            contents.insert(0, w.add_stream(b"", b"q 1 0 0 1 %s %s cm\n" % (num(bw), num(bw))))
-            drawn = crop_marks(marks, width, height)
-            contents.append(w.add_flate(b"", b"Q\n" + (b"/Artifact BMC\n" + drawn + b"EMC\n" if tagged else drawn)))
-            boxes = (b"/TrimBox" + array(num(v) for v in (bw, bw, bw + width, bw + height))
-                     + b"/BleedBox" + array(num(v) for v in (bw - marks.bleed, bw - marks.bleed,
-                                                            bw + width + marks.bleed, bw + height + marks.bleed)))
-            width, height = width + 2 * bw, height + 2 * bw
-        body = (b"<</Type/Page/Parent " + ref(self._pages_node) + b"/MediaBox" + array([b"0", b"0", num(width), num(height)])
-                + boxes + b"/Resources " + ref(self._resources)
-                + b"/Contents" + (b" " + ref(contents[0]) if len(contents) == 1 else array(ref(n) for n in contents)))
-        if page.annots:
-            body += b"/Annots" + array(ref(n) for n in page.annots)
-        if tagged:
-            body += b"/StructParents %d/Tabs/S" % index
-        w.put(page.number, body + b">>")
-
-    def _shift(self) -> float:
+    def shift(self) -> float:
         return self.marks.borderWidth if self.marks is not None else 0.0
-
-    def _write_annotation(self, number: int, link: Link, page: int, tag: tuple[int, str] | None) -> None:
-        shift = self._shift()
-        rect = array(num(v + shift) for v in link.rect)
-        body = b"<</Type/Annot/Subtype/Link/Rect" + rect + b"/Border[0 0 0]/F 4"
-        if link.target.startswith("#"):
-            dest = self._destination(link.target[1:])
-            if dest:
-                body += b"/Dest" + dest
-        else:
-            body += b"/A<</S/URI/URI" + text(link.target) + b">>"
-        if tag is not None:
-            key, contents = tag
-            body += b"/StructParent %d/Contents" % key + text(contents)
-        self.w.put(number, body + b">>")
 
     def _destination(self, place: str) -> bytes | None:
         found = self.places.get(place)
         if found is None:
             return None
         page, left, top = found
-        shift = self._shift()
-        return b"[" + ref(self.pages[page].number) + b"/XYZ " + num(left + shift) + b" " + num(top + shift) + b" 0]"
+        shift = self.shift()
+        return b"[" + ref(self.page_numbers[page]) + b"/XYZ " + num(left + shift) + b" " + num(top + shift) + b" 0]"
 
-    def _write_destinations(self) -> int | None:
-        """Every named place, for links from outside the file (``compendium.pdf#nameddest=...``)."""
+    def _write_destinations(self, w: ObjectWriter) -> int | None:
+        """Every named place: for the links (which name their destinations, so that a page's
+        links do not depend on where the pages they go to are), and for links from outside the
+        file (``compendium.pdf#nameddest=...``)."""
         if not self.places:
             return None
         names = b" ".join(text(key) + self._destination(key) for key in sorted(self.places, key=lambda k: k.encode("utf-8")))
-        return self.w.add(b"<</Names[" + names + b"]>>")
+        return w.add(b"<</Names[" + names + b"]>>")
 
-    def _write_outline(self) -> int | None:
+    def _write_outline(self, w: ObjectWriter) -> int | None:
         entries = [e for e in self.outline if e.place in self.places]
         if not entries:
             return None
-        w = self.w
         root = w.reserve()
         items = [(e, w.reserve()) for e in entries]
         children: dict[int, list[int]] = {root: []}
@@ -430,6 +591,103 @@ class Assembler:
         return root
 
 
+class _SegmentWriter:
+    """Writes runs as segments, for one file (``Assembler.finish``)."""
+
+    def __init__(self, book: Assembler, tagged: bool, labels: dict[str, str], references: frozenset[str]):
+        self.book, self.tagged, self.labels, self.references = book, tagged, labels, references
+        marks = book.marks
+        self._settings = repr((tagged, book.grain, marks and (marks.borderWidth, marks.bleed, marks.markLength, marks.markWidth),
+                               book._pages_node, book._resources))
+
+    def key(self, run: Run, first: int, parent: int | None) -> str:
+        """Everything the run's segment is made from: its own inputs (``run.key``), where it
+        starts, its parent element, the file's settings, and what its links say and go to."""
+        from ..cache import digest
+
+        places, labels, references = self.book.places, self.labels, self.references
+        links = [(link.target, link.target[1:] in places, labels.get(link.target), link.target in references)
+                 for record in run.recording.pages for link in record.links]
+        return digest("segment", run.key, first, parent, self._settings, repr(links), b"\x00".join(run.overlays))
+
+    def write(self, run: Run, first: int, parent: int | None) -> Segment:
+        from .pdfstruct import StructureWriter
+
+        book, w = self.book, ObjectWriter(first)
+        records = run.recording.pages
+        pages, annots = [], []
+        for record in records:
+            pages.append(w.reserve())
+            annots.append([w.reserve() for _ in record.links])
+        structure, tops, opened = None, [], None
+        tree = run.tree() if callable(run.tree) else run.tree
+        if self.tagged and tree is not None:
+            structure = StructureWriter(w, pages, annots, [r.links for r in records], self.labels, self.references)
+            tops, opened = structure.write_run(tree, parent, run.opens)
+        contents = run.contents() if run.contents is not None else [record.content for record in records]
+        for record, content, overlay, number, numbers in zip(records, contents, run.overlays, pages, annots):
+            self._write_page(w, record, content, overlay, number, numbers)
+            for annot, link in zip(numbers, record.links):
+                self._write_annotation(w, annot, link, structure)
+        leaf, last_key = None, 0
+        if self.tagged and pages:
+            nums = []
+            for n, (number, numbers) in enumerate(zip(pages, annots)):
+                refs = structure.parents[n] if structure is not None else {}
+                size = max(refs) + 1 if refs else 0
+                nums.append(b"%d[" % number + b" ".join(b"%d 0 R" % refs[m] if m in refs else b"null" for m in range(size)) + b"]")
+                last_key = number
+                for annot in numbers:
+                    holder = structure.holders.get(annot) if structure is not None else None
+                    if holder is not None:
+                        nums.append(b"%d %d 0 R" % (annot, holder))
+                        last_key = annot
+            leaf = w.add(b"<</Limits[%d %d]/Nums[" % (pages[0], last_key) + b" ".join(nums) + b"]>>")
+        ids = structure.ids if structure is not None else {}
+        roles = frozenset(structure.roles) if structure is not None else frozenset()
+        return Segment(w.pack(book.grain), pages, tops, leaf, last_key, ids, roles, opened)
+
+    def _write_page(self, w: ObjectWriter, record: PageRecord, content: bytes, overlay: bytes, number: int,
+                    annots: list[int]) -> None:
+        book, marks, tagged = self.book, self.book.marks, self.tagged
+        width, height = record.width, record.height
+        contents = [w.add_stream(b"/Filter/FlateDecode", content)]
+        if overlay:
+            contents.append(w.add_flate(b"", b"/Artifact BMC\n" + overlay + b"\nEMC\n" if tagged else overlay))
+        boxes = b""
+        if marks is not None:
+            bw = marks.borderWidth
+            contents.insert(0, w.add_stream(b"", b"q 1 0 0 1 %s %s cm\n" % (num(bw), num(bw))))
+            drawn = crop_marks(marks, width, height)
+            contents.append(w.add_flate(b"", b"Q\n" + (b"/Artifact BMC\n" + drawn + b"EMC\n" if tagged else drawn)))
+            boxes = (b"/TrimBox" + array(num(v) for v in (bw, bw, bw + width, bw + height))
+                     + b"/BleedBox" + array(num(v) for v in (bw - marks.bleed, bw - marks.bleed,
+                                                            bw + width + marks.bleed, bw + height + marks.bleed)))
+            width, height = width + 2 * bw, height + 2 * bw
+        body = (b"<</Type/Page/Parent " + ref(book._pages_node) + b"/MediaBox" + array([b"0", b"0", num(width), num(height)])
+                + boxes + b"/Resources " + ref(book._resources)
+                + b"/Contents" + (b" " + ref(contents[0]) if len(contents) == 1 else array(ref(n) for n in contents)))
+        if annots:
+            body += b"/Annots" + array(ref(n) for n in annots)
+        if tagged:
+            body += b"/StructParents %d/Tabs/S" % number
+        w.put(number, body + b">>")
+
+    def _write_annotation(self, w: ObjectWriter, number: int, link: Link, structure) -> None:
+        shift = self.book.shift()
+        rect = array(num(v + shift) for v in link.rect)
+        body = b"<</Type/Annot/Subtype/Link/Rect" + rect + b"/Border[0 0 0]/F 4"
+        if link.target.startswith("#"):
+            if link.target[1:] in self.book.places:
+                body += b"/Dest" + text(link.target[1:])
+        else:
+            body += b"/A<</S/URI/URI" + text(link.target) + b">>"
+        contents = structure.annotation_tags.get(number) if structure is not None else None
+        if contents is not None:
+            body += b"/StructParent %d/Contents" % number + text(contents)
+        w.put(number, body + b">>")
+
+
 def _font_entries(sub) -> tuple[bytes, bytes]:
     """The entries of a subset's FontDescriptor and Font dictionaries but their references."""
     descriptor = (b"<</Type/FontDescriptor/FontName" + name(sub.base_font) + b"/Flags %d/FontBBox" % sub.flags
@@ -456,6 +714,26 @@ def _deflated(data: bytes) -> bytes:
             _DEFLATED.clear()
         found = _DEFLATED[data] = zlib.compress(data, 1)
     return found
+
+
+def _font_objects(w: ObjectWriter, sub) -> int:
+    entries = _FONT_ENTRIES.get(sub)
+    if entries is None:
+        if len(_FONT_ENTRIES) > 200:
+            _FONT_ENTRIES.clear()
+        entries = _FONT_ENTRIES[sub] = _font_entries(sub)
+    descriptor_entries, font_entries = entries
+    program = w.add_stream(b"/Length1 %d/Filter/FlateDecode" % len(sub.program), _deflated(sub.program))
+    descriptor = w.add(descriptor_entries + b"/FontFile2 " + ref(program) + b">>")
+    cmap = w.add_stream(b"/Filter/FlateDecode", _deflated(sub.to_unicode))
+    return w.add(font_entries + b"/FontDescriptor " + ref(descriptor) + b"/ToUnicode " + ref(cmap) + b">>")
+
+
+def _image_object(w: ObjectWriter, path: str) -> int:
+    entries, data, mask = encode_image(path)
+    if mask is not None:
+        entries += b"/SMask " + ref(w.add_stream(*mask))
+    return w.add_stream(entries, data)
 
 
 def crop_marks(marks, width: float, height: float) -> bytes:
