@@ -186,6 +186,8 @@ class Workbench:
                 result.problems = problems
                 return result
             chapter.set_text(text)
+            # what the writers would otherwise look for again (the EPUB's ids: a walk of the text)
+            chapter.block_ids, chapter.pictures, chapter.headings = facts.block_ids, facts.pictures, facts.headings
             if job.facts:
                 result.facts = facts
             # the images it shows, for its pages (the typesetter sizes them from these)

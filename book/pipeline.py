@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -74,6 +75,8 @@ class BuildResult:
     page_map: PageMap | None = None
     up_to_date: bool = False        # nothing changed since the last build: nothing was done
     keys: dict[Path, str] = field(default_factory=dict)   # outputs -> what they were made from (one-pagers)
+    outputs: dict[Path, bytes] = field(default_factory=dict)   # made, to be written
+    kept: list[Path] = field(default_factory=list)        # outputs left as they are, known to be current
     remade: dict[str, int] = field(default_factory=dict)   # what was made anew (not from the cache), by kind
     timings: list[tuple[str, float]] = field(default_factory=list)     # (phase, wall seconds)
     cpu: list[tuple[str, float]] = field(default_factory=list)         # (phase, CPU seconds)
@@ -117,17 +120,17 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
                     problems += error.problems       # every problem at once, the style's first
                 if problems:
                     raise UserError(problems)
-        maker = TextMaker(converter, options.sources, index)
-        front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
-        chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
-        publication = assemble(index, front, chapters, {})
-        loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
-        everything = publication.chapters
-        keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
-        for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
-            chapter.loader = maker.loader
-            if facts is not None and facts.current():
-                loaded.take_facts(chapter, facts, stored=True)
+            maker = TextMaker(converter, options.sources, index)
+            front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
+            chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
+            publication = assemble(index, front, chapters, {})
+            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
+            everything = publication.chapters
+            keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
+            for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
+                chapter.loader = maker.loader
+                if facts is not None and facts.current():
+                    loaded.take_facts(chapter, facts, stored=True)
         return loaded
 
 
@@ -242,21 +245,27 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         if outputs is not None:
             return BuildResult(unchanged=outputs, up_to_date=True)
         loaded = read(options, reporter, progress)
-        book = Compendium(loaded, options, loaded.cache)
-        onepagers = None
-        if "onepagers" in options.targets:
-            from .writers.onepager import start_onepagers
-
-            # drawn in worker processes from the start: they need the compendium's page
-            # numbers only when they are assembled
-            onepagers = start_onepagers(loaded, options)
         with progress.step("checking and typesetting"):
+            book = Compendium(loaded, options, loaded.cache)
+            onepagers = None
+            if "onepagers" in options.targets:
+                from .writers.onepager import start_onepagers
+
+                # drawn in worker processes from the start: they need the compendium's page
+                # numbers only when they are assembled
+                onepagers = start_onepagers(loaded, options)
             documents, remade = make_chapters(loaded, options, book, reporter)
         reporter.raise_if_strict()
-        result = _write_all(loaded, options, reporter, progress, book, documents, onepagers)
+        result = _make_outputs(loaded, options, reporter, progress, book, documents, onepagers)
         result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
-        loaded.cache.evict()
-        manifest.record(options.out, key, result.written + result.unchanged, result.keys)
+        with progress.step("writing the files"):
+            result.written, result.unchanged = atomic_write_all(result.outputs)
+            result.unchanged += result.kept
+            if onepagers is not None:
+                _remove_stale_onepagers(options.out / "one-pagers", set(result.outputs) | set(result.kept))
+            result.outputs = {}
+            loaded.cache.evict()
+            manifest.record(options.out, key, result.written + result.unchanged, result.keys)
         result.timings, result.cpu = progress.timings, progress.cpu
         return result
 
@@ -303,8 +312,10 @@ def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, 
     return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}
 
 
-def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
-               documents: dict[str, tuple], onepagers=None) -> BuildResult:
+def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
+                  documents: dict[str, tuple], onepagers=None) -> BuildResult:
+    """Every output made (in ``result.outputs``: written by the caller), the one-pager files
+    that are current as they are in ``result.kept``."""
     from .writers.onepager import COMBINED
 
     result = BuildResult()
@@ -313,18 +324,19 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
     result.page_map = page_map
     folder = options.out / "one-pagers"
     onepager_path = lambda name: options.out / "one-pagers.pdf" if name == COMBINED else folder / f"{name}.pdf"  # noqa: E731
-    if onepagers is not None:
-        onepagers.check(reporter)         # a page that cannot be drawn stops the build before the EPUB starts
     epub = None
-    if "epub" in options.targets:
-        from .writers.epub import write_epub
+    with progress.step("drawing the one-pagers") if onepagers is not None else nullcontext():
+        if onepagers is not None:
+            onepagers.check(reporter)         # a page that cannot be drawn stops the build before the EPUB starts
+        if "epub" in options.targets:
+            from .writers.epub import write_epub
 
-        epub = Background(write_epub, loaded, page_map, options, documents)    # beside the assembly
-    if onepagers is not None:
-        # each page's file assembled in worker processes while this one assembles the book; the
-        # files there already, as made from the same things, are left alone
-        previous = manifest.Previous(options.out)
-        onepagers.assemble(page_map, reporter, kept=lambda name, key: previous.made_from(onepager_path(name), key))
+            epub = Background(write_epub, loaded, page_map, options, documents)    # beside the assembly
+        if onepagers is not None:
+            # each page's file assembled in worker processes while this one assembles the book; the
+            # files there already, as made from the same things, are left alone
+            previous = manifest.Previous(options.out)
+            onepagers.assemble(page_map, reporter, kept=lambda name, key: previous.made_from(onepager_path(name), key))
     if "pdf" in options.targets:
         with progress.step("assembling the compendium"):
             outputs[options.out / "compendium.pdf"] = book.assemble()
@@ -342,12 +354,9 @@ def _write_all(loaded: Loaded, options: Options, reporter: Reporter, progress: P
         if combined is not None:
             outputs[onepager_path(COMBINED)] = combined
         result.keys = {onepager_path(name): key for name, key in onepagers.keys.items()}
+        result.kept = [onepager_path(name) for name in onepagers.kept]
     reporter.raise_if_strict()
-    result.written, result.unchanged = atomic_write_all(outputs)
-    if onepagers is not None:
-        kept = [onepager_path(name) for name in onepagers.kept]
-        result.unchanged += kept
-        _remove_stale_onepagers(folder, set(outputs) | set(kept))
+    result.outputs = outputs
     return result
 
 

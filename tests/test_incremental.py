@@ -1,6 +1,7 @@
 """Rebuilds redo only what depends on what changed, and give exactly what a cold build gives."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -48,11 +49,16 @@ def append(path: Path, text: str) -> None:
 
 def test_a_correction_typesets_one_case_study_and_gives_the_cold_build(edition, tmp_path):
     sources, out = edition
+    onepagers = {p: p.stat().st_mtime_ns for p in (out / "one-pagers").glob("*.pdf")}
     append(sources / OTHER, "\nOne more sentence, added by a correction.\n")
     result = run(sources, out)
     assert result.remade["sources converted"] == 1
     assert result.remade["chapters checked"] == 1 and result.remade["chunks typeset"] == 1
     assert result.remade["EPUB chapters written"] == 1
+    assert result.remade["compendium segments written"] == 1        # the rest of the file as it was
+    # no one-pager shows the correction: their files are not made, read or written again
+    assert result.remade["one-pager files assembled"] == 0
+    assert {p: p.stat().st_mtime_ns for p in (out / "one-pagers").glob("*.pdf")} == onepagers
     assert outputs(out) == cold(sources, tmp_path)
 
 
@@ -94,3 +100,18 @@ def test_a_changed_style_typesets_everything_again(edition, tmp_path):
     with source_date_epoch():
         result = build(Options(sources=sources, styles=styles, out=out, quiet=True))
     assert result.remade["chunks typeset"] > 10
+
+
+def test_an_edit_that_keeps_the_length_is_seen(edition, tmp_path):
+    # sources are read again when their size or modification time changed: here only the time
+    sources, out = edition
+    path = sources / OTHER
+    text = path.read_text(encoding="utf-8")
+    assert "wellbeing" in text
+    before = path.stat()
+    path.write_text(text.replace("wellbeing", "WELLBEING", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert path.stat().st_size == before.st_size
+    result = run(sources, out)
+    assert result.remade["sources converted"] == 1
+    assert outputs(out) == cold(sources, tmp_path)

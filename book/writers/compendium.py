@@ -132,7 +132,7 @@ class ChunkResult:
 class ChunkDoc(BaseDocTemplate):
     """The document one chunk is typeset in: the book's page templates, starting with the chunk's."""
 
-    def __init__(self, loaded, decorator: PageDecorator, first_template: str, tagged: bool):
+    def __init__(self, loaded, decorator: PageDecorator, first_template: str, tagged: bool, sources: dict[str, str]):
         self.loaded = loaded
         self.style = loaded.style
         self.decorator = decorator
@@ -152,7 +152,7 @@ class ChunkDoc(BaseDocTemplate):
             topMargin=page.margin_top, bottomMargin=page.margin_bottom,
             invariant=1, initialFontName=self.style.paragraph_style("body").fontName, initialFontSize=10,
         )
-        self.sources = {c.id: c.source for c in loaded.publication.chapters}   # chapter id -> its source, for messages
+        self.sources = sources         # chapter id -> its source, for messages
         self._make_templates(first_template)
 
     def _make_templates(self, first: str):
@@ -221,13 +221,14 @@ class Typesetter:
         self.loaded = loaded
         self.tagged = tagged
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
+        self.sources = {c.id: c.source for c in loaded.publication.chapters}
         page = loaded.style.page
         self.content = ContentBuilder(loaded, page.width - page.margin_inner - page.margin_outer,
                                       page.height - page.margin_top - page.margin_bottom)
 
     def typeset(self, spec: ChunkSpec) -> ChunkResult:
         decorator = PageDecorator(self.loaded.style, self.loaded.publication.edition, self.print_marks)
-        doc = ChunkDoc(self.loaded, decorator, spec.template, self.tagged)
+        doc = ChunkDoc(self.loaded, decorator, spec.template, self.tagged, self.sources)
         content = self.content
         try:
             flows = content.chunk(spec, decorator)

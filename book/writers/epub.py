@@ -204,25 +204,11 @@ def place_page_breaks(docs: list[Doc], page_map: PageMap) -> list[PageMark]:
     begins on it; else (a blank page, or one that only continues a block) just before the next
     place whose page is later, or at the end of the document before it when that place opens a
     new document. Markers never go backwards, and no page is left out."""
-    # the place holders are found by splitting at their delimiters (which no source can hold),
-    # not by a regular expression: a thousand case studies have some seventy thousand
     events, pieces = [], []
     for d, doc in enumerate(docs):
-        head, *held = doc.xhtml.split(html.HOLD_OPEN)
-        rests = []
-        for piece in held:
-            what, closed, rest = piece.partition(html.HOLD_CLOSE)
-            kind, colon, key = what.partition(":")
-            if not (closed and colon and kind.isascii() and kind.isalpha() and kind.islower()):
-                # not a place holder (the contents' mark for its page list): the text as it was
-                if rests:
-                    rests[-1] += html.HOLD_OPEN + piece
-                else:
-                    head += html.HOLD_OPEN + piece
-                continue
-            events.append((d, kind, key))
-            rests.append(rest)
-        pieces.append((head, rests))
+        head, held = held_pieces(doc.xhtml)
+        events += [(d, kind, key) for kind, key, _ in held]
+        pieces.append((head, [rest for _, _, rest in held]))
     at, marks = _assign(events, page_map, [docs[d].name for d, _, _ in events])
     n = 0
     for doc, (head, rests) in zip(docs, pieces):
@@ -237,6 +223,25 @@ def place_page_breaks(docs: list[Doc], page_map: PageMap) -> list[PageMark]:
             n += 1
         doc.xhtml = "".join(out)
     return marks
+
+
+def held_pieces(xhtml: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The text before the first place holder, then each holder's kind and key and the text after
+    it: what ``html.HOLD`` finds, found by splitting at the delimiters (which no source can
+    hold) rather than by the regular expression, five times faster over the seventy thousand
+    place holders of a thousand case studies."""
+    head, *parts = xhtml.split(html.HOLD_OPEN)
+    held: list[tuple[str, str, str]] = []
+    for part in parts:
+        what, closed, rest = part.partition(html.HOLD_CLOSE)
+        kind, colon, key = what.partition(":")
+        if closed and colon and kind.isascii() and kind.isalpha() and kind.islower():
+            held.append((kind, key, rest))
+        elif held:         # not a place holder (the contents' mark for its page list): text
+            held[-1] = (*held[-1][:2], held[-1][2] + html.HOLD_OPEN + part)
+        else:
+            head += html.HOLD_OPEN + part
+    return head, held
 
 
 def _assign(events, page_map: PageMap, doc_names: list[str]) -> tuple[dict[int, list[PageMark]], list[PageMark]]:

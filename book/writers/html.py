@@ -25,7 +25,7 @@ STYLESHEET = "css/style.css"
 # (so a source can never forge one).
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ue000\ue001\ud800-\udfff]")
 HOLD_OPEN, HOLD_CLOSE = "\ue000", "\ue001"
-HOLD = re.compile(f"{HOLD_OPEN}([a-z]+):([^{HOLD_CLOSE}]*){HOLD_CLOSE}")
+HOLD = re.compile(f"{HOLD_OPEN}([a-z]+):([^{HOLD_OPEN}{HOLD_CLOSE}]*){HOLD_CLOSE}")   # a key holds neither delimiter
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 LIST_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}

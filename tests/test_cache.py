@@ -1,0 +1,54 @@
+"""The build cache: entries by kind and key, kept while builds use them, dropped a few at a time
+after; a damaged file is started again."""
+from __future__ import annotations
+
+import sqlite3
+
+from book import cache as cache_module
+from book.cache import KEEP_BUILDS, BuildCache
+
+
+def count(folder, kind: str) -> int:
+    with sqlite3.connect(folder / cache_module.FILE_NAME) as db:
+        return db.execute("SELECT count(*) FROM entry WHERE kind = ?", (kind,)).fetchone()[0]
+
+
+def builds(folder, n: int) -> BuildCache:
+    for _ in range(n):
+        c = BuildCache(folder)
+    return c
+
+
+def test_entries_live_while_builds_use_them(tmp_path):
+    c = BuildCache(tmp_path)
+    c.store("thing", {"kept": 1, "dropped": 2})
+    for _ in range(KEEP_BUILDS + 5):
+        c = BuildCache(tmp_path)
+        assert c.load("thing", ["kept"]) == [1]        # used by every build
+        c.evict()
+    assert BuildCache(tmp_path).load("thing", ["kept", "dropped"]) == [1, None]
+
+
+def test_eviction_drops_a_few_entries_per_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "EVICT_AT_LEAST", 10)
+    c = BuildCache(tmp_path)
+    c.store("old", {str(n): n for n in range(35)})
+    c = builds(tmp_path, KEEP_BUILDS + 1)
+    left = []
+    for _ in range(4):
+        c.evict()
+        left.append(count(tmp_path, "old"))          # (not read: reading marks an entry used)
+        c = BuildCache(tmp_path)
+    assert left == [25, 15, 5, 0]
+
+
+def test_a_damaged_cache_is_started_again(tmp_path):
+    c = BuildCache(tmp_path)
+    c.store("thing", {"a": 1})
+    (tmp_path / cache_module.FILE_NAME).write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / (cache_module.FILE_NAME + suffix)).unlink(missing_ok=True)
+    c = BuildCache(tmp_path)
+    assert c.load("thing", ["a"]) == [None]
+    c.store("thing", {"a": 2})
+    assert BuildCache(tmp_path).load("thing", ["a"]) == [2]
