@@ -24,6 +24,7 @@ PACKAGE = Path(__file__).resolve().parent
 KEEP_BUILDS = 20
 EVICT_AT_LEAST = 200     # entries dropped by a build (at least; see ``BuildCache.evict``)
 FILE_NAME = "build-cache.sqlite"
+SCHEMA = 2               # PRAGMA user_version of the cache's file; a file of another version is emptied
 
 
 @contextmanager
@@ -64,6 +65,20 @@ def digest(*parts) -> str:
     return h.hexdigest()
 
 
+def _create_tables(conn) -> None:
+    """The cache's tables, made afresh (what another version of the file held is dropped). A
+    table with rowids, not WITHOUT ROWID: its values are large (a converted source, a typeset
+    chunk), and SQLite writes large rows into a rowid table in about half the time."""
+    conn.execute("BEGIN")
+    conn.execute("DROP TABLE IF EXISTS entry")
+    conn.execute("DROP TABLE IF EXISTS build")
+    conn.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, used INTEGER, UNIQUE (kind, key))")
+    conn.execute("CREATE TABLE build (n INTEGER)")
+    conn.execute("CREATE INDEX entry_used ON entry (used)")     # eviction finds its rows
+    conn.execute(f"PRAGMA user_version = {SCHEMA}")
+    conn.execute("COMMIT")
+
+
 class BuildCache:
     """Bytes (or pickled objects) by kind and key. The database is opened for each batch of
     reads or writes and closed after it, so no connection is ever carried into a forked worker."""
@@ -90,10 +105,8 @@ class BuildCache:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")     # a lost entry is made again, never wrong
-                conn.execute("CREATE TABLE IF NOT EXISTS entry (kind TEXT, key TEXT, value BLOB, used INTEGER,"
-                             " PRIMARY KEY (kind, key)) WITHOUT ROWID")
-                conn.execute("CREATE TABLE IF NOT EXISTS build (n INTEGER)")
-                conn.execute("CREATE INDEX IF NOT EXISTS entry_used ON entry (used)")   # eviction finds its rows
+                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                    _create_tables(conn)
             except sqlite3.DatabaseError:
                 yield self._recreate(conn)
                 return
@@ -106,9 +119,7 @@ class BuildCache:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
             fresh = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            fresh.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, used INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
-            fresh.execute("CREATE TABLE build (n INTEGER)")
-            fresh.execute("CREATE INDEX entry_used ON entry (used)")
+            _create_tables(fresh)
             return fresh
         except (OSError, sqlite3.Error):
             return None
@@ -208,7 +219,7 @@ class BuildCache:
                 return
             try:
                 limit = max(EVICT_AT_LEAST, 2 * self.written)
-                db.execute("DELETE FROM entry WHERE (kind, key) IN (SELECT kind, key FROM entry WHERE used < ? LIMIT ?)",
+                db.execute("DELETE FROM entry WHERE rowid IN (SELECT rowid FROM entry WHERE used < ? LIMIT ?)",
                            (self.build - KEEP_BUILDS, limit))
             except sqlite3.Error:
                 pass

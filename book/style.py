@@ -48,11 +48,20 @@ class Hyphenator:
     def __init__(self, lang: str):
         self.lang = lang
         self._dictionary = None
+        self._splits: dict[str, tuple] = {}     # the line breaker asks again for every line a word ends
 
     def __reduce__(self):
         return (hyphenator, (self.lang,))
 
     def __call__(self, word: str):
+        splits = self._splits.get(word)
+        if splits is None:
+            if len(self._splits) > 200_000:
+                self._splits.clear()
+            splits = self._splits[word] = tuple(self._break_points(word))
+        return iter(splits)
+
+    def _break_points(self, word: str):
         if self._dictionary is None:
             import pyphen
 

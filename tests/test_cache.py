@@ -52,3 +52,16 @@ def test_a_damaged_cache_is_started_again(tmp_path):
     assert c.load("thing", ["a"]) == [None]
     c.store("thing", {"a": 2})
     assert BuildCache(tmp_path).load("thing", ["a"]) == [2]
+
+
+def test_a_cache_of_another_version_is_emptied_and_used(tmp_path):
+    with sqlite3.connect(tmp_path / cache_module.FILE_NAME) as db:       # the first version's layout
+        db.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, used INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        db.execute("CREATE TABLE build (n INTEGER)")
+        db.execute("INSERT INTO entry VALUES ('thing', 'a', x'00', 1)")
+    c = BuildCache(tmp_path)
+    assert c.get_many("thing", ["a"]) == {}
+    c.store("thing", {"a": 3})
+    assert BuildCache(tmp_path).load("thing", ["a"]) == [3]
+    with sqlite3.connect(tmp_path / cache_module.FILE_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == cache_module.SCHEMA

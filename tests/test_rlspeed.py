@@ -43,6 +43,46 @@ def test_plain_paragraphs_get_the_fragments_the_parser_makes(house, text, name):
     assert [vars(f) for f in fast.frags] == [vars(f) for f in slow.frags]
 
 
+PIECE = TEXT.map(lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+FONT_NAMES = ("Fallback1", "Mono", "Sans-Bold", "Mono-Italic")
+
+
+def wrapped(inner):
+    return st.one_of(
+        st.tuples(st.sampled_from(["b", "i"]), inner).map(lambda t: f"<{t[0]}>{t[1]}</{t[0]}>"),
+        st.tuples(st.sampled_from(FONT_NAMES), inner).map(lambda t: f'<font name="{t[0]}">{t[1]}</font>'),
+        st.lists(inner, max_size=3).map("".join),
+    )
+
+
+MARKUP = st.recursive(PIECE | st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;"]), wrapped, max_leaves=8)
+# and what the fast path must leave to ReportLab's parser: it must give what the parser gives
+ODD = st.sampled_from(["<b>", "</i>", "<u>x</u>", "&nbsp;", "&#233;", '<font name="Sans" size="9">x</font>',
+                       "<br/>", '<a href="#x">y</a>', "<super>1</super>", "a > b", "&", "<font>x</font>"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(markup=st.lists(MARKUP | ODD, min_size=1, max_size=4).map("".join), name=st.sampled_from(STYLE_NAMES))
+def test_simple_markup_gets_the_fragments_the_parser_makes(house, markup, name):
+    ps = house.paragraph_style(name)
+    try:
+        slow = parsed(markup, ps)
+    except ValueError:                   # markup the parser refuses: refused the same way
+        with pytest.raises(ValueError):
+            Paragraph(markup, ps)
+        return
+    fast = Paragraph(markup, ps)
+    assert fast.text == slow.text
+    assert [vars(f) for f in fast.frags] == [vars(f) for f in slow.frags]
+
+
+def test_the_markup_the_toolkit_writes_most_is_not_parsed(house):
+    ps = house.paragraph_style("body")
+    frags = rlspeed.simple_frags('Health &amp; <b>wellbeing <font name="Fallback1">\u2713</font></b> <i>now</i>', ps)
+    assert [f.text for f in frags] == ["Health ", "&", " ", "wellbeing ", "\u2713", " ", "now"]
+    assert rlspeed.simple_frags('<a href="#x">y</a>', ps) is None
+
+
 @settings(max_examples=100, deadline=None)
 @given(text=TEXT, width=st.floats(min_value=20, max_value=500))
 def test_wrapping_again_at_the_same_width_is_wrapping_once(house, text, width):

@@ -17,6 +17,7 @@ the page labels and the page-number forms.
 """
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import zlib
@@ -74,6 +75,15 @@ class TrackingFrame(Frame):
                     piece._words_before = words
                 words += words_in(piece)
         return pieces
+
+    def __deepcopy__(self, memo):
+        # ReportLab copies the frame to try a keep-with-next group in it: its state is numbers
+        # and strings, and a list or two, so only those need copying (copy.deepcopy walks it all)
+        twin = copy.copy(self)
+        for name, value in self.__dict__.items():
+            if isinstance(value, (list, dict, set)):
+                setattr(twin, name, copy.deepcopy(value, memo))
+        return twin
 
 
 # ------------------------------------------------------------------ one chunk

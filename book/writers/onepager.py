@@ -514,7 +514,6 @@ class OnePagers:
     pending: PendingPages
     files: Running | None = None
     labels: dict[str, str] | None = None
-    _found: dict[str, bytes] | None = None
     _checked: bool = False
 
     def check(self, reporter: Reporter) -> list[Rendered]:
@@ -527,9 +526,9 @@ class OnePagers:
         return results
 
     def assemble(self, page_map: PageMap, reporter: Reporter, kept=None) -> None:
-        """Begin assembling each page's file now that its numbers are known (in the background;
-        the files the cache holds with the same drawing and numbers are not assembled again).
-        ``kept(name, key)``: whether the file of that name (an organisation's key, or COMBINED)
+        """Begin assembling each page's file now that its numbers are known (in the background).
+        The files themselves are not cached: each carries its own font subsets, so keeping them
+        would write more than it takes to assemble them again from the drawings. ``kept(name, key)``: whether the file of that name (an organisation's key, or COMBINED)
         made from ``key`` is there already, as it was made: it is then neither made nor read."""
         kept = kept or (lambda name, key: False)
         results = self.check(reporter)
@@ -539,9 +538,7 @@ class OnePagers:
         self.keys = {page.key: digest("onepager-file", key, glyph_key, [(c.id, self.labels[c.id]) for c in page.cases])
                      for key, page in zip(self.pending.keys, self.pages)}
         self.kept = {name for name, key in self.keys.items() if kept(name, key)}
-        wanted = [key for name, key in self.keys.items() if name not in self.kept]
-        self._found = self.loaded.cache.get_many("onepager-file", wanted)
-        self._todo = [n for n, page in enumerate(self.pages) if page.key not in self.kept and self.keys[page.key] not in self._found]
+        self._todo = [n for n, page in enumerate(self.pages) if page.key not in self.kept]
         names = [p.name for p in self.pages]
         # the combined file is kept too: an edit that changes no one-pager does not combine them again
         self.keys[COMBINED] = digest("combined", list(self.keys.values()), names, self.pending.cache.salt)
@@ -566,11 +563,8 @@ class OnePagers:
         if COMBINED not in self.kept and combined is None:
             combined = assembled.pop(0)
             self.loaded.cache.put_many("combined", {self.keys[COMBINED]: combined})
-        made = {self.keys[self.pages[n].key]: data for n, data in zip(self._todo, assembled)}
-        self.loaded.cache.put_many("onepager-file", made)
-        files = {**self._found, **made}
         self.made = len(self._todo)
-        return {page.key: files[self.keys[page.key]] for page in self.pages if page.key not in self.kept}, combined
+        return {self.pages[n].key: data for n, data in zip(self._todo, assembled)}, combined
 
 
 COMBINED = -1       # in the work of assembling the pages' files, and in ``OnePagers.keys``: the combined file
