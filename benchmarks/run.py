@@ -10,8 +10,12 @@ an edit that adds two pages to it (so every later page, folio, contents entry, p
 marker and one-pager "page N" moves). Each with wall and CPU time (this process and every worker
 and pandoc process), the time of every phase, pages and one-pagers per second, and peak memory:
 the largest single process, and the whole build's processes together (proportional set size,
-sampled every 50 ms, so pages shared after a fork are counted once). Then the edited edition is
-built cold in another folder and every output compared byte for byte with the incremental one.
+sampled every 50 ms, so pages shared after a fork are counted once). Reading a process's memory
+map costs milliseconds (about 7 ms for 300 MB), which every 50 ms takes a good part of a core
+from a build on two: so the timed builds are not sampled, and the memory of each kind of build
+is measured in a build of its own, made after the timed ones. Then the edited edition is built
+cold in another folder (that build's memory is the cold build's) and every output compared byte
+for byte with the incremental one.
 
 It also times pandoc's own Markdown -> EPUB on the same corpus, in the same run on the same
 machine, and prints our cold build as a ratio to it. The targets are checked here, not in tests.
@@ -80,9 +84,9 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def run_build(sources: Path, out: Path) -> dict:
-    """One build in a fresh Python process (as an editor runs it), its costs, and the peak memory
-    of all its processes together."""
+def run_build(sources: Path, out: Path, sample: bool = False) -> dict:
+    """One build in a fresh Python process (as an editor runs it), its costs, and (``sample``)
+    the peak memory of all its processes together."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
     args = ["--sources", str(sources), "--out", str(out), "--styles", str(ROOT / "styles"), "-q"]
     started = time.perf_counter()
@@ -90,21 +94,23 @@ def run_build(sources: Path, out: Path) -> dict:
                             text=True, env=env, cwd=ROOT)
     peak, done = [0], threading.Event()
 
-    def sample():
+    def sampling():
         while not done.wait(0.05):
             peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(proc.pid)))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    sampler = threading.Thread(target=sampling, daemon=True)
+    if sample:
+        sampler.start()
     stdout, stderr = proc.communicate()
     outer = time.perf_counter() - started
     done.set()
-    sampler.join()
+    if sample:
+        sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{stderr}")
     result = json.loads(stdout.strip().splitlines()[-1])
     result["with_start_up"] = outer       # the editor's wait: Python starting and importing included
-    result["all_mb"] = peak[0] / 1024
+    result["all_mb"] = peak[0] / 1024 if sample else None
     return result
 
 
@@ -155,19 +161,22 @@ def bench(n: int, work: Path, repeat: int) -> dict:
     cold = median_run(colds)
     out = work / f"dist-{n}-{repeat - 1}"
     noop = median_run([run_build(sources, out) for _ in range(repeat)])
+    noop["all_mb"] = run_build(sources, out, sample=True)["all_mb"]
     edits = []
-    for attempt in range(repeat):
+    for attempt in range(repeat + 1):
         correct(sources, attempt)                 # a sentence more in case study 2
-        edits.append(run_build(sources, out))
-    edit = median_run(edits)
+        edits.append(run_build(sources, out, sample=attempt == repeat))
+    edit = median_run(edits[:-1])
+    edit["all_mb"] = edits[-1]["all_mb"]
     moves = []
-    for attempt in range(repeat):
+    for attempt in range(repeat + 1):
         add_pages(sources, attempt)               # case study 2 grows by about two pages
-        moves.append(run_build(sources, out))
-    move = median_run(moves)
+        moves.append(run_build(sources, out, sample=attempt == repeat))
+    move = median_run(moves[:-1])
+    move["all_mb"] = moves[-1]["all_mb"]
     pages, onepagers = counts(out)
     fresh = work / f"dist-{n}-fresh"
-    run_build(sources, fresh)
+    cold["all_mb"] = run_build(sources, fresh, sample=True)["all_mb"]
     same = outputs(fresh) == outputs(out)
     pandoc = statistics.median(pandocs)
     for path in [work / f"dist-{n}-{a}" for a in range(repeat)] + [fresh]:
