@@ -96,6 +96,33 @@ def test_wrapping_again_at_the_same_width_is_wrapping_once(house, text, width):
     assert [list(getattr(line, "words", line)) for line in fresh.blPara.lines] == lines
 
 
+@settings(max_examples=150, deadline=None)
+@given(markup=st.lists(MARKUP, min_size=1, max_size=3).map("".join), widths=st.lists(st.sampled_from([90.0, 160.0, 300.0]),
+                                                                                    min_size=2, max_size=5))
+def test_a_width_wrapped_at_before_gives_what_it_gave_then(house, markup, widths):
+    ps = house.paragraph_style("body")
+    p = Paragraph(markup * 4, ps)
+    broken, first = [], {}
+    real = rl_paragraph.Paragraph.breakLines
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rl_paragraph.Paragraph, "breakLines", lambda self, *a: broken.append(self) or real(self, *a))
+        for width in widths:
+            got = (p.wrap(width, 1000), lines_of(p))
+            assert got == first.setdefault(width, got)
+    assert sum(1 for para in broken if para is p) <= len(set(widths))     # each width broken once at most
+    # the first break is ReportLab's. (ReportLab's own later breaks of a paragraph of several
+    # fragments work on the word list the earlier ones left, so they can differ from a fresh
+    # paragraph's, in a line's last decimal of spacing or where a cut word goes; at a width it
+    # has broken at before, the paragraph keeps that break, the one its measurement saw.)
+    fresh = Paragraph(markup * 4, ps)
+    assert first[widths[0]] == (fresh.wrap(widths[0], 1000), lines_of(fresh))
+
+
+def lines_of(p):
+    return [(getattr(line, "extraSpace", None), [getattr(w, "text", w) for w in getattr(line, "words", line)])
+            for line in p.blPara.lines]
+
+
 def test_word_widths_are_reportlabs(house):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 

@@ -1,4 +1,4 @@
-"""Three ReportLab hot spots, made cheaper without changing a single result.
+"""Three ReportLab hot spots, made cheaper without changing what is printed.
 
 Installed once per process (``install``), like the tagging hooks in ``pdftags``:
 
@@ -7,10 +7,13 @@ Installed once per process (``install``), like the tagging hooks in ``pdftags``:
   most (bold, italic, a fallback font, the four escaped characters). ``tests/test_rlspeed.py``
   compares the two.
 
-* ``Paragraph.wrap`` called again with the same width, on a paragraph not changed since, returns
-  what the last call computed (it is a function of the width alone, and the line breaks it made
-  are still in place). Frames and keep-with-next groups measure a paragraph, then place it: the
-  line breaking was done twice for most paragraphs of the book.
+* ``Paragraph.wrap`` called again with a width it was called with before, on a paragraph not
+  changed since, gives back what that call computed and left. Frames and keep-with-next groups measure a paragraph, then place it; the one-pagers
+  measure a block at several widths, then draw it at one: the line breaking was done two or
+  three times for most paragraphs. (ReportLab itself, breaking a paragraph of several fragments
+  again, works on the word list its last break left, which can move a line's word spacing in its
+  last decimal; the break kept is the one the paragraph was measured with. The books and
+  one-pagers of the sample and benchmark editions come out byte for byte as without it.)
 * The widths of words: a paragraph's line breaker asks ``stringWidth`` for every word, and the
   same few thousand words recur on every page. Widths are a pure function of (text, font, size).
 """
@@ -23,6 +26,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import paragraph
 
 _INSTALLED = False
+# what ``Paragraph.wrap`` sets: restored as it was when the paragraph is wrapped again at a width
+# it was wrapped at before (copy-fitting measures at several widths, then draws at one)
+_WRAP_STATE = ("width", "height", "blPara", "frags", "_wrapWidths", "_width_max", "_hyphenations",
+               "_splitLongWordCount")
 _WIDTHS: dict[tuple, float] = {}
 MAX_WIDTHS = 500_000
 
@@ -48,13 +55,20 @@ def install() -> None:
 
     def wrap_once(self, availWidth, availHeight):
         state = self.__dict__
-        key = (availWidth, id(self.style), id(self.frags))
-        last = state.get("_last_wrap")
-        if last is not None and last[0] == key and state.get("blPara") is last[2]:
-            self.width, self.height = last[1]
-            return last[1]
-        result = wrap(self, availWidth, availHeight)
-        self._last_wrap = (key, result, state.get("blPara"))
+        known = state.get("_wraps")
+        # valid while nothing but these calls changed the paragraph: its style, and the fragments
+        # the last wrap left (breaking a paragraph of several fragments replaces them with its
+        # word list, so the fragments of the first call are never there for the second)
+        if known is None or known[0] is not self.style or known[1] is not state.get("frags"):
+            known = self._wraps = [self.style, None, {}]
+        hit = known[2].get(availWidth)
+        if hit is not None:
+            result, saved = hit
+            state.update(saved)
+        else:
+            result = wrap(self, availWidth, availHeight)
+            known[2][availWidth] = (result, {k: state[k] for k in _WRAP_STATE if k in state})
+        known[1] = state.get("frags")
         return result
 
     paragraph.Paragraph.wrap = wrap_once
