@@ -14,6 +14,7 @@ text, typesetting its pages (``writers.compendium``) and writing its EPUB docume
 """
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 from dataclasses import dataclass, field, replace
@@ -169,6 +170,10 @@ class Workbench:
         self.loaded, self.options, self.maker, self.tagged = loaded, options, maker, tagged
         self.chapters = {c.id: c for c in loaded.publication.chapters}
         self._typesetter = None
+        if "epub" in options.targets:
+            # imported before the workers are forked, which would each import them otherwise
+            for module in ("epub", "html"):
+                importlib.import_module(f"{__package__}.writers.{module}")
 
     def typesetter(self):
         from .writers.compendium import Typesetter
