@@ -41,7 +41,8 @@ def options_from(args) -> Options:
     )
 
 
-def run(options: Options, command: str) -> int:
+def run(options: Options, command: str, summary: bool = False) -> int:
+    """One build (or check); ``summary``: end with a line of what was made anew (watch mode)."""
     started = time.perf_counter()
     try:
         if command == "check":
@@ -67,6 +68,9 @@ def run(options: Options, command: str) -> int:
             print(f"wrote {singles[0].parent}/ ({len(singles)} one-page PDFs, one per organisation)")
         if result.unchanged:
             print(f"{len(result.unchanged)} output(s) unchanged")
+        if summary and not options.verbose:
+            made = ", ".join(f"{kind} {n}" for kind, n in result.remade.items() if n) or "nothing made anew"
+            print(f"rebuilt in {time.perf_counter() - started:.1f} s: {made}")
         if options.verbose:
             print("made anew: " + ", ".join(f"{kind} {n}" for kind, n in result.remade.items()))
             cpu = dict(result.cpu)
