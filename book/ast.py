@@ -344,6 +344,25 @@ def walk(nodes) -> Iterator[Node]:
 _LEAVES = {Str, Space, SoftBreak, LineBreak, Code, Math, RawInline}
 
 
+def word_runs(inlines: list[Inline]):
+    """The inlines with each run of plain words and spaces given as one string: writers escape
+    and check a run as a whole, not word by word (an inline of another kind comes as it is)."""
+    words: list[str] = []
+    for node in inlines:
+        kind = type(node)
+        if kind is Str:
+            words.append(node.text)
+        elif kind is Space or kind is SoftBreak:
+            words.append(" ")
+        else:
+            if words:
+                yield "".join(words)
+                words = []
+            yield node
+    if words:
+        yield "".join(words)
+
+
 def stringify(nodes) -> str:
     """Plain text of inlines or blocks: what a reader would read aloud. Notes are left out."""
     parts: list[str] = []

@@ -138,7 +138,16 @@ class BuildCache:
 
     # ------------------------------------------------------------ bytes
     def get_many(self, kind: str, keys: list[str]) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
+        return self._lookup(kind, keys, "value")
+
+    def present(self, kind: str, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the cache holds (without reading their values)."""
+        return set(self._lookup(kind, keys, "NULL"))
+
+    def _lookup(self, kind: str, keys: list[str], column: str) -> dict:
+        """key -> ``column`` of each entry of ``kind`` among ``keys`` (in batches: SQLite limits a
+        query's parameters); the entries found are marked used by this build."""
+        found: dict = {}
         if not keys:
             return found
         with self._db() as db:
@@ -149,36 +158,14 @@ class BuildCache:
                 for start in range(0, len(keys), 500):
                     batch = keys[start:start + 500]
                     marks = ",".join("?" * len(batch))
-                    for key, value, used in db.execute(f"SELECT key, value, used FROM entry WHERE kind = ? AND key IN ({marks})",
+                    for key, value, used in db.execute(f"SELECT key, {column}, used FROM entry WHERE kind = ? AND key IN ({marks})",
                                                        (kind, *batch)):
                         found[key] = value
                         if used < self._fresh:
                             stale.append(key)
                 self._touch(db, kind, stale)
             except sqlite3.Error:
-                return found
-        return found
-
-    def present(self, kind: str, keys: list[str]) -> set[str]:
-        """Which of ``keys`` the cache holds (without reading their values)."""
-        found: set[str] = set()
-        if not keys:
-            return found
-        with self._db() as db:
-            if db is None:
-                return found
-            try:
-                stale = []
-                for start in range(0, len(keys), 500):
-                    batch = keys[start:start + 500]
-                    marks = ",".join("?" * len(batch))
-                    for key, used in db.execute(f"SELECT key, used FROM entry WHERE kind = ? AND key IN ({marks})", (kind, *batch)):
-                        found.add(key)
-                        if used < self._fresh:
-                            stale.append(key)
-                self._touch(db, kind, stale)
-            except sqlite3.Error:
-                return found
+                pass
         return found
 
     @property

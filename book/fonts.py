@@ -147,10 +147,6 @@ class FontSet:
         """face -> registered name for all four faces (missing ones use the nearest face)."""
         return {face: self.font_name(family, face) for face in FACES}
 
-    @property
-    def fallback_names(self) -> list[str]:
-        return [self.font_name(f"fallback{i}") for i in range(1, len(self.fallback) + 1)]
-
     def main_font_names(self) -> list[str]:
         return sorted({name for fam in self.families for name in self.face_names(fam).values()})
 

@@ -59,7 +59,7 @@ class Loaded:
     maker: TextMaker | None = None
     facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
 
-    def take_facts(self, chapter: Chapter, facts: Facts, stored: bool = False) -> str:
+    def take_facts(self, chapter: Chapter, facts: Facts) -> str:
         """Note a chapter's facts (and the images it shows); returns their key in the cache."""
         source_key = self.converter.keys[chapter.source]
         apply(chapter, source_key, facts)
@@ -112,6 +112,9 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
                 style, problems = None, []
                 try:
                     style = load_style(options.styles, options.style)
+                    if style.hyphenate:
+                        # before any worker is forked (each would parse the patterns itself)
+                        preload_hyphenation(index.edition.language, cache)
                 except UserError as error:
                     problems += error.problems
                 try:
@@ -130,7 +133,7 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
             for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
                 chapter.loader = maker.loader
                 if facts is not None and facts.current():
-                    loaded.take_facts(chapter, facts, stored=True)
+                    loaded.take_facts(chapter, facts)
         return loaded
 
 
@@ -165,8 +168,6 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
 def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True):
     """The chapters' work, begun on all cores (forked workers start with everything read so far);
     meanwhile this process keeps what was converted."""
-    if loaded.style.hyphenate and any(job.spec is not None for job in jobs):
-        preload_hyphenation(loaded.publication.edition.language, loaded.cache)
     bench = Workbench(loaded, options, loaded.maker, tagged)
     weights = [40 if job.spec is not None and not job.chapter else 3 + 2 * job.facts for job in jobs]
     running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
@@ -291,7 +292,6 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
     results = Intake(loaded, book).take(start_jobs(loaded, options, jobs), len(jobs))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}
-    book.typeset_count = len(made)
     chunks.update(made)
     book.use(chunks)
     documents.update({r.chapter: r.epub for r in results if r.epub is not None})

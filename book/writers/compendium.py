@@ -270,7 +270,6 @@ class Compendium:
         self.found: dict[str, ChunkResult] = {}       # the chunks the cache held
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
         self.chunks: list[ChunkResult] = []
-        self.typeset_count = 0
         self.segments_written = 0                  # segments of the file written anew (not from the cache)
         self.page_map = PageMap()
         self.body_start: int | None = None
@@ -311,7 +310,6 @@ class Compendium:
     def store(self, made: dict[str, ChunkResult]) -> None:
         """Keep chunks typeset now (their chapters checked, so their keys are known)."""
         specs = {spec.key: spec for spec in self.specs}
-        self.typeset_count = len(made)
         keys = {k: self.key(specs[k]) for k in made}
         parts = {key: made[k].pickled() for k, key in keys.items() if key is not None}
         self.cache.put_many("chunk", {key: summary for key, (summary, _) in parts.items()})

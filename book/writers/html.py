@@ -209,23 +209,8 @@ class Renderer:
     def inlines(self, inlines: list[ast.Inline]) -> str:
         if self._cut:           # words are counted one by one for the page markers
             return "".join(self.inline(node) for node in inlines)
-        # runs of plain words are escaped as one string, not word by word
-        out: list[str] = []
-        words: list[str] = []
-        for node in inlines:
-            kind = type(node)
-            if kind is ast.Str:
-                words.append(node.text)
-            elif kind is ast.Space or kind is ast.SoftBreak:
-                words.append(" ")
-            else:
-                if words:
-                    out.append(text("".join(words)))
-                    words = []
-                out.append(self.inline(node))
-        if words:
-            out.append(text("".join(words)))
-        return "".join(out)
+        # runs of plain words are escaped as one string
+        return "".join(text(run) if isinstance(run, str) else self.inline(run) for run in ast.word_runs(inlines))
 
     def inline(self, node: ast.Inline) -> str:
         render = INLINES.get(type(node))

@@ -29,7 +29,6 @@ from ..errors import Problem, Reporter, UserError
 from ..index import Edition, Quote
 from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
-from ..style import preload_hyphenation
 from . import onepager_layout as layout
 from .pdfcommon import MM, print_marks
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -476,9 +475,6 @@ class RenderCache:
         keys = [self._key(page) for page in pages]
         found = self.cache.load("onepager", keys)
         todo = [n for n, result in enumerate(found) if result is None]
-        if todo and ctx.style.hyphenate:
-            # before the workers are forked: otherwise each would parse the patterns itself
-            preload_hyphenation(ctx.lang, self.cache)
         running = render_all([pages[n] for n in todo], ctx) if todo else None
         return PendingPages(self, keys, found, todo, running)
 

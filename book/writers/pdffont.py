@@ -74,7 +74,7 @@ class FixedTTFont(TTFont):
             self.state, self._asciiReadable = WeakKeyDictionary(), 1
             self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
         self.internal = "T" + re.sub(r"[^A-Za-z0-9-]", "_", name)
-        self.codes, self._by_code = _assign(set(self.face.charToGlyph))
+        self.codes = _assign(set(self.face.charToGlyph))
         self._table0 = {c: chr(n) for c, n in self.codes.items() if n < 256 and n != c}
         for c in range(256):
             if c not in self.codes:
@@ -191,8 +191,8 @@ class FixedTTFont(TTFont):
                           face.defaultWidth)
 
 
-def _assign(chars: set[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Every character of the font -> its (subset << 8 | code); and the reverse."""
+def _assign(chars: set[int]) -> dict[int, int]:
+    """Every character of the font -> its (subset << 8 | code)."""
     codes: dict[int, int] = {}
     for c in range(32, 256):
         if c in chars and c != _NBSP and not 127 <= c < 160:
@@ -214,7 +214,7 @@ def _assign(chars: set[int]) -> tuple[dict[int, int], dict[int, int]]:
         code += 1
         if code > 255:
             subset, code = subset + 1, 1
-    return codes, {n: c for c, n in codes.items() if c != _NBSP}
+    return codes
 
 
 def _subset_tag(font_name: str, subset: int, table: tuple) -> str:

@@ -100,23 +100,8 @@ class InlineMarkup:
         return "".join(out)
 
     def render(self, inlines: list[ast.Inline]) -> str:
-        # runs of plain words are escaped and checked against the font as one string, not word by word
-        out: list[str] = []
-        words: list[str] = []
-        for node in inlines:
-            kind = type(node)
-            if kind is ast.Str:
-                words.append(node.text)
-            elif kind is ast.Space or kind is ast.SoftBreak:
-                words.append(" ")
-            else:
-                if words:
-                    out.append(self.text("".join(words)))
-                    words = []
-                out.append(self.inline(node))
-        if words:
-            out.append(self.text("".join(words)))
-        return "".join(out)
+        # runs of plain words are escaped and checked against the font as one string
+        return "".join(self.text(run) if isinstance(run, str) else self.inline(run) for run in ast.word_runs(inlines))
 
     def inline(self, node: ast.Inline) -> str:
         tag = _TAGS.get(type(node))
