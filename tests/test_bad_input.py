@@ -162,6 +162,9 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(good, tmp_path):
             assert digest in (before[name], finished[name]), f"{name} is neither the previous output nor the new one"
             kept_previous += digest == before[name]
     assert killed_mid_build and kept_previous, "no build was killed before it wrote its outputs: make the edition bigger"
+    # and the next build after the kills recovers: the same outputs as a build never interrupted
+    assert build(out).wait() == 0
+    assert {k: v for k, v in snapshot(out).items() if not k.startswith(".")} == finished
 
 
 def test_two_case_studies_may_share_one_source(tmp_path):
