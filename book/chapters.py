@@ -25,7 +25,7 @@ from .assemble import chapter_text
 from .cache import digest, long_lived
 from .errors import Problem, Problems, Reporter, Warning_
 from .images import ImageChecker, ImageInfo
-from .model import Chapter, ChapterText
+from .model import Chapter, ChapterText, toc_headings
 from .transforms import Context, prepare
 
 
@@ -40,6 +40,10 @@ class Facts:
     block_ids: set[str]
     headings: list[tuple[int, str, str]]        # (level, id, text) of its own headings
     characters: str                             # every character of its source, for the glyph audit
+
+    def apply_to(self, chapter: Chapter) -> None:
+        """What the writers would otherwise look for in the chapter's text."""
+        chapter.block_ids, chapter.pictures, chapter.headings = self.block_ids, self.pictures, self.headings
 
     def current(self) -> bool:
         """Every image it shows is still the file it was."""
@@ -73,7 +77,7 @@ def epub_key(chapter: Chapter, cuts: dict[str, list[int]]) -> str:
 
 
 def apply(chapter: Chapter, source_key: str, facts: Facts) -> None:
-    chapter.block_ids, chapter.pictures, chapter.headings = facts.block_ids, facts.pictures, facts.headings
+    facts.apply_to(chapter)
     chapter.fingerprint = fingerprint(chapter, source_key, facts)
 
 
@@ -103,10 +107,8 @@ class TextMaker:
         for image in ctx.used_images:
             stat = os.stat(image)
             shown.append((image, stat.st_size, stat.st_mtime_ns))
-        headings = [(min(max(h.level, 2), 6), h.id, ast.stringify(h.content).strip())
-                    for h in text.blocks if isinstance(h, ast.Header)]
         facts = Facts(reporter.warnings, shown, dict(images.infos), [(p.src, p.alt) for p in ctx.pictures], ctx.block_ids,
-                      headings, "".join(set(raw.decode("utf-8"))))
+                      toc_headings(text.blocks), "".join(set(raw.decode("utf-8"))))
         return text, facts, []
 
     def loader(self, chapter: Chapter) -> ChapterText:
@@ -191,8 +193,7 @@ class Workbench:
                 result.problems = problems
                 return result
             chapter.set_text(text)
-            # what the writers would otherwise look for again (the EPUB's ids: a walk of the text)
-            chapter.block_ids, chapter.pictures, chapter.headings = facts.block_ids, facts.pictures, facts.headings
+            facts.apply_to(chapter)
             if job.facts:
                 result.facts = facts
             # the images it shows, for its pages (the typesetter sizes them from these)

@@ -152,14 +152,14 @@ class Converter:
             # hold the same bytes (as make does): a thousand sources need not be read and hashed
             state = _state(source.path)
             path = str(source.path)
+            reader = READERS.get(source.path.suffix.lower())      # None: read_checked says so
             if state is not None and known.get(path, (None,))[:2] == state:
                 key = known[path][2]
             else:
                 data = read_checked(source, problems)
                 if data is None:
                     continue
-                key = self._key(data, READERS[source.path.suffix.lower()])
-            reader = READERS[source.path.suffix.lower()]
+                key = self._key(data, reader)
             self.keys[source.label] = key
             checked.append((source, reader, key))
             if state is not None:

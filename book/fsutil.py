@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import Problem, UserError
@@ -16,27 +16,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> bool:
     Returns False, and leaves the file alone, when it already holds exactly these bytes, so an
     unchanged output keeps its timestamp (watchers and printers do not see a change).
     """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; outputs are shared like any file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return True
+    written, _unchanged = atomic_write_all({path: data})
+    return bool(written)
 
 
 def atomic_write_all(outputs: dict[Path, bytes]) -> tuple[list[Path], list[Path]]:
@@ -44,41 +25,50 @@ def atomic_write_all(outputs: dict[Path, bytes]) -> tuple[list[Path], list[Path]
     file, the files are flushed to disk together (a thousand one-pagers one after another cost
     half a second of waiting; the whole disk at once would also flush the build cache), then each
     is renamed into place. Returns (written, unchanged)."""
-    written, unchanged, staged = [], [], []
+    written, unchanged, staged = [], [], []      # staged: (open temporary file, its name, the output)
     mode = 0o666 & ~_umask()        # mkstemp makes 0600; outputs are shared like any file
     try:
         for path, data in outputs.items():
-            try:
-                if path.read_bytes() == data:
-                    unchanged.append(path)
-                    continue
-            except OSError:
-                pass
+            if _holds(path, data):
+                unchanged.append(path)
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-            staged.append((fd, tmp, path))
-            with os.fdopen(os.dup(fd), "wb") as handle:
-                handle.write(data)
+            handle = os.fdopen(fd, "wb")
+            staged.append((handle, tmp, path))
+            handle.write(data)
+            handle.flush()
             os.fchmod(fd, mode)
-        if staged:
-            with ThreadPoolExecutor(min(16, len(staged))) as pool:
-                list(pool.map(os.fdatasync, [fd for fd, _tmp, _path in staged]))
+        _sync([handle.fileno() for handle, _tmp, _path in staged])
+        for handle, _tmp, _path in staged:
+            handle.close()
         while staged:
-            fd, tmp, path = staged[0]
-            os.close(fd)
-            staged[0] = (None, tmp, path)
+            _handle, tmp, path = staged[0]
             os.replace(tmp, path)
             staged.pop(0)
             written.append(path)
     finally:
-        for fd, tmp, _path in staged:       # an error: nothing half-written is left
-            try:
-                if fd is not None:
-                    os.close(fd)
+        for handle, tmp, _path in staged:       # an error: nothing half-written is left
+            with suppress(OSError):
+                handle.close()
+            with suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
     return written, unchanged
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _sync(fds: list[int]) -> None:
+    if len(fds) == 1:
+        os.fdatasync(fds[0])
+    elif fds:
+        with ThreadPoolExecutor(min(16, len(fds))) as pool:
+            list(pool.map(os.fdatasync, fds))
 
 
 def _umask() -> int:
@@ -114,6 +104,7 @@ def build_lock(folder: Path, shown: str):
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
 
 
 def remove_stale_parts(folder: Path) -> None:

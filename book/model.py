@@ -24,6 +24,22 @@ class ChapterText:
     summary_block: ast.Para | None = None
 
 
+class _TextPart:
+    """A part of a chapter's text (``ChapterText``), read as if it were the chapter's own. Setting
+    one changes the text in memory: what the cache and the checking found in it no longer hold."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, chapter, owner=None):
+        return self if chapter is None else getattr(chapter.text(), self.name)
+
+    def __set__(self, chapter, value) -> None:
+        setattr(chapter.text(), self.name, value)
+        chapter.fingerprint = ""
+        chapter.block_ids = chapter.pictures = chapter.headings = None
+
+
 @dataclass(eq=False)
 class Chapter:
     """A front-matter chapter or a case study. Its text is made when first asked for
@@ -40,10 +56,11 @@ class Chapter:
     # What its pages are made from (the source's bytes, its entry in the index, its images): a
     # typeset chapter is reused from the build cache while this stays the same.
     fingerprint: str = ""
-    # found while the model was made, so that no writer has to read the whole text for them
-    block_ids: set[str] | None = None                             # every id in it (# link targets)
-    pictures: list[tuple[str, str]] = field(default_factory=list)  # (file, alt text) of each image shown
-    headings: list[tuple[int, str, str]] = field(default_factory=list)   # (level, id, text)
+    # found when the chapter was checked (``chapters.Facts``), so that no writer has to read the
+    # whole text for them; None: not known (the writers find them in the text)
+    block_ids: set[str] | None = None                   # every id in it (# link targets)
+    pictures: list[tuple[str, str]] | None = None       # (file, alt text) of each image shown
+    headings: list[tuple[int, str, str]] | None = None  # (level, id, text), see ``toc_headings``
     loader: Callable[["Chapter"], ChapterText] | None = field(default=None, repr=False)
     _text: ChapterText | None = field(default=None, repr=False)
 
@@ -61,32 +78,15 @@ class Chapter:
     def set_text(self, text: ChapterText) -> None:
         self._text = text
 
-    @property
-    def blocks(self) -> list[ast.Block]:
-        return self.text().blocks
+    # the text's parts, read and set through ``text()``
+    blocks = _TextPart()
+    notes = _TextPart()
+    summary_block = _TextPart()
 
-    @blocks.setter
-    def blocks(self, blocks: list[ast.Block]) -> None:
-        self.text().blocks = blocks
-        self.fingerprint = ""       # changed in memory: no longer what the cache knows it by
 
-    @property
-    def notes(self) -> list[ast.Note]:
-        return self.text().notes
-
-    @notes.setter
-    def notes(self, notes: list[ast.Note]) -> None:
-        self.text().notes = notes
-        self.fingerprint = ""
-
-    @property
-    def summary_block(self) -> ast.Para | None:
-        return self.text().summary_block
-
-    @summary_block.setter
-    def summary_block(self, block: ast.Para | None) -> None:
-        self.text().summary_block = block
-        self.fingerprint = ""
+def toc_headings(blocks: list[ast.Block]) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the headings among ``blocks``, for a table of contents."""
+    return [(min(max(h.level, 2), 6), h.id, ast.stringify(h.content).strip()) for h in blocks if isinstance(h, ast.Header)]
 
 
 @dataclass

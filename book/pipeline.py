@@ -192,25 +192,20 @@ class Intake:
         return results
 
     def keep(self, results: list) -> None:
-        loaded, facts, chunks, bodies, documents = self.loaded, {}, {}, {}, {}
+        loaded, facts, documents = self.loaded, {}, {}
         for result in results:
             if result.problems:
                 continue
             chapter = self.by_id.get(result.chapter)
             if result.facts is not None:
                 facts[loaded.take_facts(chapter, result.facts)] = result.facts
-            if result.chunk_bytes is not None and self.book is not None:
-                key = self.book.key_of(result.key)
-                if key is not None:
-                    chunks[key] = result.chunk_bytes
-                    bodies[key] = result.body_bytes
             if result.epub is not None and self.book is not None and chapter.fingerprint:
                 chunk = result.chunk or self.book.cached_chunk(result.key)
                 if chunk is not None:
                     documents[epub_key(chapter, cuts_of(chunk.page_map))] = result.epub
         loaded.cache.store("facts", facts)
-        loaded.cache.put_many("chunk", chunks)
-        loaded.cache.put_many("chunk-body", bodies)
+        if self.book is not None:
+            self.book.store(results)
         loaded.cache.store("epub", documents)
 
 

@@ -184,7 +184,6 @@ class ChunkDoc(BaseDocTemplate):
 
     def beforeDocument(self):
         self.tagger = Tagger(self.canv) if self.tagged else None
-        self.canv.drawPageRef = self.decorator.draw_page_ref
 
     def handle_flowable(self, flowables):
         self.laying_out = flowables[0] if flowables else None
@@ -296,9 +295,6 @@ class Compendium:
     def spec_of(self, chapter_id: str) -> str:
         return self._chapter_spec[chapter_id]
 
-    def chapter(self, chapter_id: str):
-        return self._chapters[chapter_id]
-
     def cached(self) -> dict[str, ChunkResult]:
         """ChunkSpec.key -> the typeset chunk, for every chunk the cache holds."""
         keys = {spec.key: self.key(spec) for spec in self.specs}
@@ -307,13 +303,16 @@ class Compendium:
         bodies = self.cache.present("chunk-body", list(known.values()))     # (marked used, as the summaries are)
         return {spec_key: chunk for spec_key, chunk in zip(known, found) if chunk is not None and known[spec_key] in bodies}
 
-    def store(self, made: dict[str, ChunkResult]) -> None:
-        """Keep chunks typeset now (their chapters checked, so their keys are known)."""
-        specs = {spec.key: spec for spec in self.specs}
-        keys = {k: self.key(specs[k]) for k in made}
-        parts = {key: made[k].pickled() for k, key in keys.items() if key is not None}
-        self.cache.put_many("chunk", {key: summary for key, (summary, _) in parts.items()})
-        self.cache.put_many("chunk-body", {key: body for key, (_, body) in parts.items()})
+    def store(self, results: list) -> None:
+        """Keep the chunks typeset now (``chapters.Result``: pickled in the worker, kept as they
+        are) whose chapters' facts are taken, so that their keys are known."""
+        summaries, bodies = {}, {}
+        for result in results:
+            key = self.key_of(result.key) if result.chunk_bytes is not None else None
+            if key is not None:
+                summaries[key], bodies[key] = result.chunk_bytes, result.body_bytes
+        self.cache.put_many("chunk", summaries)
+        self.cache.put_many("chunk-body", bodies)
 
     def use(self, chunks: dict[str, ChunkResult]) -> PageMap:
         """The book from these chunks (one for every ChunkSpec): numbered, its page map made."""
@@ -334,9 +333,8 @@ class Compendium:
         problems = [p for r in results for p in r.problems]
         if problems:
             raise UserError(one_per_cause(problems, str(self.loaded.style.files[-1])))
-        made = {r.key: r.chunk for r in results}
-        self.store(made)
-        chunks.update(made)
+        self.store(results)
+        chunks.update({r.key: r.chunk for r in results})
         return self.use(chunks)
 
     def _number(self) -> None:

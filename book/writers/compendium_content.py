@@ -3,7 +3,7 @@
 Cover, imprint, contents, front matter, then per part an opener and its case studies (each with
 its opener: organisations, title, award, region, themes, standfirst, highlights, pull quote),
 then the indexes. Page numbers in the contents and indexes are deferred references (see
-``pdfpages.PageDecorator.draw_page_ref``).
+``pdfpages.PageRefParagraph``).
 
 Beside the story it builds the tagged PDF's structure tree (``structure``): Document, a Sect per
 front-matter section and index, a Part per part with a Sect per case study; the contents as a TOC.
@@ -137,7 +137,7 @@ class ContentBuilder:
             markup = f'<a href="#{href}">{markup}</a>'
         base = self.style.paragraph_style(style)
         ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
-        para = PageRefParagraph(f'{markup}<onDraw name="drawPageRef" label="{escape(label)}"/>', ps, self.decorator)
+        para = PageRefParagraph(f'{markup}<onDraw name="notePosition" label="{escape(label)}"/>', ps, self.decorator)
         return tag(para, None, "Link")     # the whole line is the link: text and page numbers
 
     def section(self, flows: list, role: str = "Sect", parent: Node | None = None) -> list:

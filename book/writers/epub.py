@@ -373,7 +373,7 @@ def ncx_document(toc: list[Toc], title: str, uid: str, lang: str) -> str:
 def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = True) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, from what the book actually contains."""
     pub = loaded.publication
-    pictures = [(src, alt) for c in pub.chapters for src, alt in c.pictures if images.href(src)]
+    pictures = [(src, alt) for c in pub.chapters for src, alt in html.pictures(c) if images.href(src)]
     described = all(alt for _, alt in pictures)     # the cover always has its text alternative
     features = ["tableOfContents", "readingOrder", "structuralNavigation"]
     features += ["pageNavigation", "printPageNumbers"] if paged else []

@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote
 
 from .. import ast
-from ..model import highlight_parts
+from ..model import highlight_parts, toc_headings
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -325,20 +325,28 @@ FRONT_TYPES = {"foreword": "foreword", "preface": "preface", "introduction": "in
                "acknowledgements": "acknowledgments", "acknowledgments": "acknowledgments", "prologue": "prologue"}
 
 
+# what checking a chapter found (``Chapter.block_ids``, ``headings``, ``pictures``), else found in its text
 def chapter_ids(chapter) -> set[str]:
     if chapter.block_ids is not None:
         return chapter.block_ids
-    blocks = ([chapter.summary_block] if chapter.summary_block else []) + chapter.blocks
-    ids = {b.id for b in ast.walk(blocks) if isinstance(b, ast.Block) and b.id}
+    ids = {b.id for b in ast.walk(_all_blocks(chapter)) if isinstance(b, ast.Block) and b.id}
     return ids | {n.id for n in chapter.notes}
 
 
 def headings(chapter) -> list[tuple[int, str, str]]:
     """(level, id, text) of the chapter's own headings, for the table of contents."""
-    if chapter.headings or chapter.fingerprint:     # found when the chapter was checked
-        return chapter.headings
-    return [(min(max(h.level, 2), 6), h.id, ast.stringify(h.content).strip())
-            for h in chapter.blocks if isinstance(h, ast.Header)]
+    return chapter.headings if chapter.headings is not None else toc_headings(chapter.blocks)
+
+
+def pictures(chapter) -> list[tuple[str, str]]:
+    """(file, alt text) of each image the chapter shows."""
+    if chapter.pictures is not None:
+        return chapter.pictures
+    return [(n.src, n.alt) for n in ast.walk(_all_blocks(chapter)) if isinstance(n, ast.Image) and n.src]
+
+
+def _all_blocks(chapter) -> list:
+    return ([chapter.summary_block] if chapter.summary_block else []) + chapter.blocks
 
 
 def chapter_document(chapter, lang: str, image_href, cuts: dict[str, list[int]] | None = None) -> str:

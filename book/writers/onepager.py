@@ -7,8 +7,11 @@ stops and says which case study is how much too long; or, when the house style a
 build is not strict, it leaves out elements in the style's drop order and warns. Nothing is cut
 silently and nothing runs onto a second page.
 
-Pages are laid out and drawn in worker processes, one per core; each returns its PDF or why it
-does not fit, and the parent reports, warns and combines the pages into one file.
+Pages are laid out and drawn in worker processes, one per core, from the start of the build:
+each returns its drawing or why it does not fit, and the parent reports and warns. The page
+numbers of the case studies in the compendium are drawn from forms, so a page is drawn before
+they are known; once the compendium is typeset, each page's file is assembled with them, and
+the combined file from the same drawings.
 
 Every page is a tagged PDF (PDF/UA-1), and so is the combined file: the organisation's name (H1)
 and region, then a Sect per case study (its title as H2, the award, the summary, the highlights
@@ -23,6 +26,9 @@ import math
 import pickle
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..cache import BuildCache, digest
 from ..errors import Problem, Reporter, UserError
@@ -31,8 +37,6 @@ from ..index import long_date as format_date
 from ..model import OrganisationSummary, PageMap
 from . import onepager_layout as layout
 from .pdfcommon import MM, print_marks
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
 from .pdfpage import PageRecorder, Recording, Sketch
 from .pdfstruct import adopt_orphans, group_of, section_of
 from .pdftags import Node, Tagger, set_node
@@ -296,13 +300,9 @@ def add_number_forms(assembler: Assembler, numbers, labels: dict[str, str]) -> N
         assembler.add_form(form.name, sketch.ops(draw), (0, -form.size * 0.3, width + 1, form.size), {form.font: set(text)})
 
 
-_SKETCHES: dict[str, Sketch] = {}
-
-
+@lru_cache(maxsize=None)
 def _sketch(font: str) -> Sketch:
-    if font not in _SKETCHES:
-        _SKETCHES[font] = Sketch(font)
-    return _SKETCHES[font]
+    return Sketch(font)
 
 
 def page_pdf(page: PageContent, ctx: Context, page_map: PageMap, tagged: bool = True,
@@ -343,7 +343,7 @@ def draw_page(page: PageContent, band: layout.Band, fit: Fit, ctx: Context, tagg
     grid = ctx.grid
     body = ctx.style.paragraph_style("onepager_body")
     canv = PageRecorder((grid.width, grid.height), body.fontName, body.fontSize)
-    canv.drawPageNumber, canv.numbers_drawn = layout.note_page_number, []
+    canv.numbers_drawn = []
     # the structure, in reading order; what is drawn without an element is decoration
     tagger, root = (Tagger(canv) if tagged else None), Node("Document")
     set_node(band.name, root.child("H1"))
@@ -528,7 +528,8 @@ class OnePagers:
     def assemble(self, page_map: PageMap, reporter: Reporter, kept=None) -> None:
         """Begin assembling each page's file now that its numbers are known (in the background).
         The files themselves are not cached: each carries its own font subsets, so keeping them
-        would write more than it takes to assemble them again from the drawings. ``kept(name, key)``: whether the file of that name (an organisation's key, or COMBINED)
+        would write more than it takes to assemble them again from the drawings.
+        ``kept(name, key)``: whether the file of that name (an organisation's key, or COMBINED)
         made from ``key`` is there already, as it was made: it is then neither made nor read."""
         kept = kept or (lambda name, key: False)
         results = self.check(reporter)

@@ -23,7 +23,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from .pdfinline import InlineMarkup
-from .pdftags import Node, container, set_node
+from .pdfpages import DeferredDrawParagraph, form_name
+from .pdftags import Node, container, content, set_node
 
 TALL = 100_000           # "as much height as you like" when measuring
 
@@ -140,7 +141,7 @@ def paragraph(style, ps: ParagraphStyle, text: str, label: str = "", bold: bool 
     return Paragraph(f"<b>{markup.text(label)}</b> {body}" if label else body, ps)
 
 
-class PageNumberParagraph(Paragraph):
+class PageNumberParagraph(DeferredDrawParagraph):
     """A paragraph that ends with a case study's page in the compendium, drawn from a form
     XObject (``number_form``) after the paragraph's text, as content of the paragraph's element."""
 
@@ -148,16 +149,11 @@ class PageNumberParagraph(Paragraph):
         super().__init__(text, style, **kwargs)     # Paragraph.split calls this with frags=...
         self.case_id = case_id
 
-    def drawOn(self, canvas, x, y, _sW=0):
-        canvas._pending_numbers = []
-        super().drawOn(canvas, x, y, _sW)
-        pending, canvas._pending_numbers = canvas._pending_numbers, []
-        from .pdftags import content
-
-        for case_id, px, py in pending:
+    def draw_noted(self, canvas, x, y, noted):
+        for case_id, px, py in noted:
             with content(canvas, getattr(self, "_struct", None)):
                 canvas.saveState()
-                canvas.translate(self._hAlignAdjust(x, _sW) + px, y + py)
+                canvas.translate(x + px, y + py)
                 canvas.doForm(number_form(case_id, self.style))
                 canvas.restoreState()
             canvas.numbers_drawn.append(NumberForm(number_form(case_id, self.style), case_id, self.style.fontName,
@@ -177,15 +173,7 @@ class NumberForm:
 
 
 def number_form(case_id: str, ps: ParagraphStyle) -> str:
-    from .pdfpages import form_name
-
     return form_name(f"page-of:{case_id}@{ps.fontSize:g}")
-
-
-def note_page_number(canv, kind, label):
-    """The onDraw callback of a ``PageNumberParagraph``: where its number goes (drawn after)."""
-    info = canv._curr_tx_info
-    canv._pending_numbers.append((label, info["cur_x"], info["cur_y"]))
 
 
 def marked(canv, node: Node | None, link_texts: dict[str, str] | None = None):
@@ -503,7 +491,7 @@ class SectionBuilder:
                     rightIndent=ps0.rightIndent + room, **overrides)
         markup = InlineMarkup(self.style, ps.fontName)
         text = f"<b>{markup.text('Full case study:')}</b> {markup.text(self.edition_title + ', page')}"
-        return PageNumberParagraph(text + f'<onDraw name="drawPageNumber" label="{case.id}"/>', ps, case.id)
+        return PageNumberParagraph(text + f'<onDraw name="notePosition" label="{case.id}"/>', ps, case.id)
 
 
 def arrangements(boxes: list[str]) -> list[tuple[str, ...]]:

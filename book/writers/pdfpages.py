@@ -141,13 +141,6 @@ class PageDecorator:
         canv.restoreState()
 
     # ---------------------------------------------------------------- deferred page numbers
-    def draw_page_ref(self, canv, kind, label):
-        """onDraw callback at the end of a contents or index line. ReportLab calls it before the
-        line's text is emitted, so only the position is noted here; ``PageRefParagraph`` draws
-        the leaders and numbers after the text, keeping the content stream in reading order."""
-        info = canv._curr_tx_info
-        canv._pending_page_refs.append((label, info["cur_x"], info["cur_y"]))
-
     def draw_pending(self, canv, label: str, x: float, y: float, element=None):
         """Leaders (decoration) and page numbers (content of ``element``, the line's element)."""
         width_text, style_name, keys = label.split("|", 2)
@@ -219,26 +212,45 @@ def _fit(text: str, font, max_width: float, fonts) -> str:
     return text.rstrip() + "\u2026"
 
 
-class PageRefParagraph(Paragraph):
+def note_position(canv, kind, label):
+    """The onDraw callback of a ``DeferredDrawParagraph``. ReportLab calls it before the line's
+    text is emitted, so only the place is noted here."""
+    info = canv._curr_tx_info
+    canv._pending_draws.append((label, info["cur_x"], info["cur_y"]))
+
+
+class DeferredDrawParagraph(Paragraph):
+    """A paragraph with something drawn after its text at each place its markup notes
+    (``<onDraw name="notePosition" label="..."/>``). Drawn after the paragraph has drawn itself,
+    not inside it: the content stream stays in reading order, and on a tagged canvas what is
+    drawn is marked as content of the paragraph's element (or as an artifact), with every
+    marked-content sequence nested properly in the q/Q of the drawing."""
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        canvas.notePosition, canvas._pending_draws = note_position, []
+        super().drawOn(canvas, x, y, _sW)
+        noted, canvas._pending_draws = canvas._pending_draws, []
+        if noted:
+            self.draw_noted(canvas, self._hAlignAdjust(x, _sW), y, noted)
+
+    def draw_noted(self, canvas, x: float, y: float, noted: list[tuple[str, float, float]]) -> None:
+        """Draw what goes at each noted (label, x, y), those relative to the paragraph's (x, y)."""
+        raise NotImplementedError
+
+
+class PageRefParagraph(DeferredDrawParagraph):
     """A contents or index line: its text, then dotted leaders and the deferred page number(s)."""
 
     def __init__(self, text, style, decorator=None, **kwargs):
         super().__init__(text, style, **kwargs)   # Paragraph.split calls this with frags=...
         self._decorator = decorator
 
-    def drawOn(self, canvas, x, y, _sW=0):
-        # The numbers are drawn after the paragraph has drawn itself, not inside it: on a tagged
-        # canvas they are then marked as content of the line's element and the leaders as artifacts,
-        # with every marked-content sequence nested properly in the q/Q of the drawing.
-        canvas._pending_page_refs = []
-        super().drawOn(canvas, x, y, _sW)
-        pending, canvas._pending_page_refs = canvas._pending_page_refs, []
-        if pending:
-            canvas.saveState()
-            canvas.translate(self._hAlignAdjust(x, _sW), y)
-            for label, px, py in pending:
-                self._decorator.draw_pending(canvas, label, px, py, getattr(self, "_struct", None))
-            canvas.restoreState()
+    def draw_noted(self, canvas, x, y, noted):
+        canvas.saveState()
+        canvas.translate(x, y)
+        for label, px, py in noted:
+            self._decorator.draw_pending(canvas, label, px, py, getattr(self, "_struct", None))
+        canvas.restoreState()
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from .pdftags import MCR, ROLE_MAP, Annot, Node
-from .pdfwrite import ObjectWriter, OpenElement, array, name, ref, text
+from .pdfwrite import ObjectWriter, OpenElement, array, element_body, name, ref, text
 
 KEEP_EMPTY = {"TR", "TH", "TD"}   # a table keeps its grid regular even where a cell is empty
 
@@ -148,7 +149,7 @@ class StructureWriter:
                     kids.append(b"%d 0 R" % element(kid, number))
             elif kind is Annot:
                 kids.append(self.link(kid, node, number))
-        head = _ELEMENT_HEAD.get(role) or _element_head(role)
+        head = _element_head(role)
         tail = b""
         if node.alt:
             tail += b"/Alt" + text(node.alt)
@@ -157,17 +158,12 @@ class StructureWriter:
             self.ids[node.id] = number
         if node.attrs:
             tail += b"/A %d 0 R" % self._attributes(node.attrs)
+        page = pages[home] if home is not None else None
         if keep_open:
-            return OpenElement(number, head, parent, pages[home] if home is not None else None, kids, tail)
-        body = head + b"%d 0 R" % (holder if holder != number else parent)
-        if home is not None:
-            body += b"/Pg %d 0 R" % pages[home]
-        if kids:
-            body += b"/K[" + b" ".join(kids) + b"]"
-        w.put(number, body + tail + b">>")
+            return OpenElement(number, head, parent, page, kids, tail)
+        w.put(number, element_body(head, holder if holder != number else parent, page, kids, tail))
         if holder != number:
-            page = b"/Pg %d 0 R" % pages[home] if home is not None else b""
-            w.put(holder, b"<</Type/StructElem/S/Reference/P %d 0 R%s/K[%d 0 R]>>" % (parent, page, number))
+            w.put(holder, element_body(_element_head("Reference"), parent, page, [b"%d 0 R" % number], b""))
         return holder
 
     def _attributes(self, attrs: dict) -> int:
@@ -228,12 +224,9 @@ def write_tree(w: ObjectWriter, tree_root: int, document: int, tops: list[bytes]
     w.put(tree_root, body + b">>")
 
 
-_ELEMENT_HEAD: dict[str, bytes] = {}
-
-
+@lru_cache(maxsize=None)
 def _element_head(role: str) -> bytes:
-    head = _ELEMENT_HEAD[role] = b"<</Type/StructElem/S" + name(role) + b"/P "
-    return head
+    return b"<</Type/StructElem/S" + name(role) + b"/P "
 
 
 def _ungrouped(kids: list):

@@ -19,6 +19,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -165,7 +166,7 @@ def write_file(parts: list[Part], root: int, info: int) -> bytes:
     content."""
     size = max(p.first + p.size for p in parts)
     rows = bytearray(7 * size)
-    chunks, at = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"], 0
+    chunks = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"]
     at = len(chunks[0])
     unwritten, written, free = set(), set(), []
     for part in parts:
@@ -297,9 +298,13 @@ class OpenElement:
     tail: bytes                         # /Alt, /ID, /A
 
     def body(self, more: list[bytes]) -> bytes:
-        kids = self.kids + more
-        return (self.head + b"%d 0 R" % self.parent + (b"/Pg %d 0 R" % self.home if self.home is not None else b"")
-                + (b"/K[" + b" ".join(kids) + b"]" if kids else b"") + self.tail + b">>")
+        return element_body(self.head, self.parent, self.home, self.kids + more, self.tail)
+
+
+def element_body(head: bytes, parent: int, home: int | None, kids: list[bytes], tail: bytes) -> bytes:
+    """A structure element's dictionary: ``head`` (its type and role), /P, /Pg, /K, then ``tail``."""
+    return (head + b"%d 0 R" % parent + (b"/Pg %d 0 R" % home if home is not None else b"")
+            + (b"/K[" + b" ".join(kids) + b"]" if kids else b"") + tail + b">>")
 
 
 @dataclass
@@ -332,20 +337,6 @@ class SegmentStore:
 
     def save(self, layout: dict[str, tuple[int, int | None]]) -> None:
         pass
-
-
-class _WithoutLayout(SegmentStore):
-    def __init__(self, store: SegmentStore):
-        self.store = store
-
-    def get_many(self, keys):
-        return self.store.get_many(keys)
-
-    def put(self, key, segment):
-        self.store.put(key, segment)
-
-    def save(self, layout):
-        self.store.save(layout)
 
 
 class Assembler:
@@ -462,11 +453,12 @@ class Assembler:
         root = w.add(catalog)
         return write_file([head.pack(), *(s.part for s in written), w.pack()], root, info)
 
-    def _segments(self, writer: "_SegmentWriter", first: int, document: int | None, store: SegmentStore) -> list[Segment]:
+    def _segments(self, writer: "_SegmentWriter", first: int, document: int | None, store: SegmentStore,
+                  layout: dict | None = None) -> list[Segment]:
         """Every run's segment: from ``store`` when it holds one made from the same things at the
-        same place, else written now. The keys are found in one pass (the last file's layout says
-        where each segment it had ended), then the segments read at once."""
-        layout = store.layout()
+        same place, else written now. The keys are found in one pass (``layout``, by default the
+        last file's, says where each segment it had ended), then the segments read at once."""
+        layout = store.layout() if layout is None else layout
         runs = self.runs
         written: list[Segment | None] = [None] * len(runs)
         planned: dict[int, tuple[str, int, int | None]] = {}      # run -> (key, first number, parent)
@@ -497,7 +489,7 @@ class Assembler:
                 segment = writer.write(runs[n], at, parent)
                 store.put(key, segment)
                 if (segment.part.size, segment.opened and segment.opened.number) != layout[key]:
-                    return self._segments(writer, first, document, _WithoutLayout(store))   # it lied: start again
+                    return self._segments(writer, first, document, store, layout={})   # it lied: start again
             written[n] = segment
         store.save({key: (s.part.size, s.opened and s.opened.number) for key, s in zip(keys, written) if key is not None})
         return written
@@ -688,6 +680,7 @@ class _SegmentWriter:
         w.put(number, body + b">>")
 
 
+@lru_cache(maxsize=200)
 def _font_entries(sub) -> tuple[bytes, bytes]:
     """The entries of a subset's FontDescriptor and Font dictionaries but their references."""
     descriptor = (b"<</Type/FontDescriptor/FontName" + name(sub.base_font) + b"/Flags %d/FontBBox" % sub.flags
@@ -700,29 +693,16 @@ def _font_entries(sub) -> tuple[bytes, bytes]:
     return descriptor, font
 
 
-_FONT_ENTRIES: dict = {}
-_DEFLATED: dict[bytes, bytes] = {}
-
-
+@lru_cache(maxsize=500)
 def _deflated(data: bytes) -> bytes:
     """Font programs and their maps, compressed once per process (files of a series share them),
     and quickly: a one-pager's fonts are most of what compressing it costs, and the best level
     saves 4 % of their size for twice the time."""
-    found = _DEFLATED.get(data)
-    if found is None:
-        if len(_DEFLATED) > 500:
-            _DEFLATED.clear()
-        found = _DEFLATED[data] = zlib.compress(data, 1)
-    return found
+    return zlib.compress(data, 1)
 
 
 def _font_objects(w: ObjectWriter, sub) -> int:
-    entries = _FONT_ENTRIES.get(sub)
-    if entries is None:
-        if len(_FONT_ENTRIES) > 200:
-            _FONT_ENTRIES.clear()
-        entries = _FONT_ENTRIES[sub] = _font_entries(sub)
-    descriptor_entries, font_entries = entries
+    descriptor_entries, font_entries = _font_entries(sub)
     program = w.add_stream(b"/Length1 %d/Filter/FlateDecode" % len(sub.program), _deflated(sub.program))
     descriptor = w.add(descriptor_entries + b"/FontFile2 " + ref(program) + b">>")
     cmap = w.add_stream(b"/Filter/FlateDecode", _deflated(sub.to_unicode))

@@ -8,9 +8,9 @@ Installed once per process (``install``), like the tagging hooks in ``pdftags``:
   compares the two.
 
 * ``Paragraph.wrap`` called again with a width it was called with before, on a paragraph not
-  changed since, gives back what that call computed and left. Frames and keep-with-next groups measure a paragraph, then place it; the one-pagers
-  measure a block at several widths, then draw it at one: the line breaking was done two or
-  three times for most paragraphs. (ReportLab itself, breaking a paragraph of several fragments
+  changed since, gives back what that call computed and left. Frames and keep-with-next groups
+  measure a paragraph, then place it; the one-pagers measure a block at several widths, then
+  draw it at one: the line breaking was done two or three times for most paragraphs. (ReportLab itself, breaking a paragraph of several fragments
   again, works on the word list its last break left, which can move a line's word spacing in its
   last decimal; the break kept is the one the paragraph was measured with. The books and
   one-pagers of the sample and benchmark editions come out byte for byte as without it.)
