@@ -99,12 +99,32 @@ def build_lock(folder: Path, shown: str):
     except OSError:
         handle.close()
         raise UserError(Problem("another build is writing to this folder: wait for it to finish", shown))
+    _HELD_LOCKS.add(handle.fileno())
     try:
         yield
     finally:
+        _HELD_LOCKS.discard(handle.fileno())
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
 
+
+_HELD_LOCKS: set[int] = set()       # the files of the build locks this process holds
+
+
+def _let_go_of_locks_in_child() -> None:
+    """A forked worker must not hold the build's lock: it shares the lock's open file, so a build
+    killed outright would leave its workers holding the lock until they noticed, and the next
+    build would be refused meanwhile. The worker's copy of the file is swapped for /dev/null (not
+    closed: the Python file object that owns the number would one day close it again)."""
+    if _HELD_LOCKS:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in _HELD_LOCKS:
+            os.dup2(null, fd, inheritable=False)
+        os.close(null)
+        _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_let_go_of_locks_in_child)
 
 
 def remove_stale_parts(folder: Path) -> None:

@@ -132,6 +132,33 @@ def test_a_second_build_into_the_same_folder_is_refused(good, tmp_path):
     assert code == 1 and "another build is writing to this folder" in text
 
 
+def test_the_workers_of_a_killed_build_do_not_keep_the_folder_locked(tmp_path):
+    # a build that takes the lock, forks a worker, and dies without letting go (as when killed)
+    script = f"""
+import multiprocessing, os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from book.fsutil import build_lock
+with build_lock(Path({str(tmp_path)!r}), "dist"):
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    worker.start()
+    print(worker.pid, flush=True)
+    os._exit(0)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())      # (the worker keeps the pipe open: read a line, not to the end)
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    try:
+        os.kill(worker, 0)          # the worker is still running
+        from book.fsutil import build_lock
+
+        with build_lock(tmp_path, "dist"):
+            pass
+    finally:
+        os.kill(worker, signal.SIGKILL)
+
+
 def test_a_killed_build_leaves_the_previous_outputs_intact(good, tmp_path):
     sources, out = _copy(good, tmp_path)
     before = snapshot(out)
