@@ -6,6 +6,7 @@ message can point at it.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -105,6 +106,123 @@ def _check_aliases(text: str, shown: str) -> None:
                     shown, token.start_mark.line + 1))
 
 
+# What the parser says of the mistakes people make typing YAML by hand, in plain words with the
+# fix; ``at``: which of the parser's marks points at the mistake ("context": where the construct
+# that was never finished began, as a quote or a bracket that is never closed).
+_EXPLAINED = [
+    (re.compile(r"mapping values are not allowed"), "problem",
+     "a 'name: value' where YAML expected none: line this line up with the others of its section,"
+     " and check the line above it; a value with ': ' inside goes in quotes"),
+    (re.compile(r"expected <block end>, but found"), "problem",
+     "this line is indented differently from the lines before it: line it up with the others of its section"),
+    (re.compile(r"did not find expected '-' indicator"), "problem",
+     "a list item without its '- ', or indented differently from the items before it: start each item"
+     " with '- ' and line the items up"),
+    (re.compile(r"did not find expected key"), "problem",
+     "this line is indented differently from the names around it: line it up with the others of its section"),
+    (re.compile(r"could not find expected ':'"), "problem",
+     "a name without its ':' (or a value that runs onto the next line): add the ':', or put the value in quotes"),
+    (re.compile(r"end of stream|unexpected end"), "context",
+     "a quotation mark opened here is never closed: close it at the end of the value"),
+    (re.compile(r"expected ',' or '\]'"), "context", "a list opened with '[' here is never closed: add the ']'"),
+    (re.compile(r"expected ',' or '}'"), "context", "a group opened with '{' here is never closed: add the '}'"),
+    (re.compile(r"expected comment or line break"), "problem",
+     "text after a value's closing quotation mark: put the whole value inside the quotes"),
+    (re.compile(r"expected alphabetic or numeric character"), "problem",
+     "a value may not begin with '&' or '*' in YAML (they mark anchors and aliases): put the value in quotes"),
+    (re.compile(r"block sequence entries are not allowed"), "problem",
+     "a '- ' list item on the line of its name: start the list on the next line, each item indented under the name"),
+    (re.compile(r"expected node content"), "problem",
+     "a value is missing here, or a list or group opened with '[' or '{' is never closed: add the value, or close"
+     " the bracket"),
+    (re.compile(r"found character .*that cannot start any token"), "problem",
+     "a value may not begin with '{found}' in YAML: put the value in quotes"),
+    (re.compile(r"found undefined alias"), "problem",
+     "'{found}' refers to an anchor that is not defined ('&' and the same name): define it above,"
+     " or write the value out"),
+]
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
+    """The parser's complaint as an editor can act on it: the line the mistake is on (the parser
+    often notices it a line later), what is wrong, and the fix."""
+    said = (exc.problem or exc.context or "invalid YAML").strip()
+    mark = exc.problem_mark or exc.context_mark
+    message = f"{said}: check this line and the one above it"
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and _TEXT_AFTER_QUOTE.match(lines[mark.line]):
+        return Problem("YAML syntax error: text after a value's closing quotation mark: put the whole value inside"
+                       " the quotes", shown, mark.line + 1, mark.column + 1)
+    for pattern, at, explanation in _EXPLAINED:
+        found = pattern.search(said)
+        if found:
+            if at == "context" and exc.context_mark is not None:
+                mark = exc.context_mark
+            message = explanation.replace("{found}", _word_at(text, mark))
+            break
+    if mark is None:
+        return Problem(f"YAML syntax error: {message}", shown)
+    line, column = mark.line + 1, mark.column + 1
+    unclosed = _unclosed_quote_above(lines, line)
+    misaligned = _misaligned_line_above(lines, line)
+    if unclosed is not None and unclosed != line:
+        line, column = unclosed, lines[unclosed - 1].index('"') + 1
+        message = "a quotation mark opened on this line is not closed on it: close it at the end of the value"
+    elif misaligned is not None:
+        line = misaligned
+        column = len(text.splitlines()[line - 1]) - len(text.splitlines()[line - 1].lstrip(" ")) + 1
+        message = "this line is indented differently from the lines above and below it: line it up with them"
+    return Problem(f"YAML syntax error: {message}", shown, line, column)
+
+
+def _word_at(text: str, mark) -> str:
+    """What stands at ``mark`` in ``text``: a character, or an alias ('*name')."""
+    if mark is None:
+        return "?"
+    rest = text.splitlines()[mark.line][mark.column:] if mark.line < len(text.splitlines()) else ""
+    alias = re.match(r"\*[^\s,\]}]+", rest)
+    return alias.group() if alias else rest[:1] or "?"
+
+
+def _unclosed_quote_above(lines: list[str], line: int, reach: int = 30) -> int | None:
+    """The nearest line at or above ``line`` (1-based, within ``reach`` lines) whose value opens
+    with a double quote that the line does not close: a quoted value left open runs on, and the
+    parser stops lines later. (A quote inside a plain value starts nothing.)"""
+    for n in range(min(line, len(lines)), max(0, line - reach), -1):
+        text = lines[n - 1].replace('\\"', "")
+        if _OPENS_QUOTED.match(text) and text.count('"') % 2:
+            return n
+    return None
+
+
+_TEXT_AFTER_QUOTE = re.compile(r'\s*(?:- +)?(?:[^"#:]+: +)?"(?:[^"\\]|\\.)*" *[^\s#]')   # name: "value" more
+_OPENS_QUOTED = re.compile(r'\s*(?:- +)?(?:[^"#:]+: +)?"')      # [- ][name: ]"value...
+
+
+def _misaligned_line_above(lines: list[str], line: int) -> int | None:
+    """The line above ``line`` (1-based), when it alone is indented differently from its
+    neighbours: the usual cause of an error the parser reports on the line after the mistake."""
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip(" "))
+
+    def content(n: int) -> int | None:     # the nearest line at or above n with content
+        while n >= 1 and (not lines[n - 1].strip() or lines[n - 1].lstrip().startswith("#")):
+            n -= 1
+        return n if n >= 1 else None
+
+    if line > len(lines):
+        return None
+    here = content(line)
+    above = content(here - 1) if here == line else None
+    before = content(above - 1) if above else None
+    if before is None:
+        return None
+    suspect = indent(lines[above - 1])
+    if indent(lines[here - 1]) == indent(lines[before - 1]) != suspect and not lines[above - 1].lstrip().startswith("- "):
+        return above
+    return None
+
+
 def load_yaml(path: Path, shown_as: str | None = None):
     """Load one YAML file; every problem becomes a UserError naming the file and line."""
     shown = shown_as or str(path)
@@ -136,11 +254,7 @@ def load_yaml(path: Path, shown_as: str | None = None):
         loader = _LineLoader(text)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        raise UserError(
-            Problem(f"YAML syntax error: {message}", shown, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
-        )
+        raise UserError(syntax_problem(exc, text, shown))
     except yaml.YAMLError as exc:
         raise UserError(Problem(f"YAML syntax error: {exc}", shown))
     finally:

@@ -38,6 +38,31 @@ def test_the_sample_edition_is_valid(edition):
     assert "no problems found" in out
 
 
+def test_a_line_indented_out_of_step_is_named_itself_not_the_line_after(edition):
+    index = edition / "index.yaml"
+    edit(index, "    lead: imperial\n", "   lead: imperial\n")
+    code, out = check(edition)
+    line = line_of(index, "   lead: imperial")
+    assert_user_error(code, out, f"index.yaml:{line}:4: YAML syntax error: this line is indented differently from the lines"
+                      " above and below it: line it up with them")
+
+
+def test_a_quoted_value_left_open_is_named_where_it_opens(edition):
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing from Network Members", '  subtitle: "Hearing from Network Members')
+    code, out = check(edition)
+    line = line_of(index, '  subtitle: "Hearing')
+    assert_user_error(code, out, f"index.yaml:{line}:13: YAML syntax error: a quotation mark opened on this line is not"
+                      " closed on it: close it at the end of the value")
+
+
+def test_a_value_yaml_reserves_is_told_to_be_quoted(edition):
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing from Network Members", "  subtitle: @Hearing from Network Members")
+    code, out = check(edition)
+    assert_user_error(code, out, "YAML syntax error: a value may not begin with '@' in YAML: put the value in quotes")
+
+
 def test_yaml_syntax_error_names_line_and_column(edition):
     index = edition / "index.yaml"
     edit(index, "  subtitle: Hearing from Network Members", "  subtitle: [Hearing from Network Members")
