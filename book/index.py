@@ -333,14 +333,17 @@ def _case_studies(data, sources_dir, label, organisations, problems) -> list[Cas
         if cs_id in seen:
             problems.add(f"case study id '{cs_id}' is used twice (first on line {seen[cs_id]}): give each a unique id", label, line)
         seen.setdefault(cs_id, line)
-        for key_name, keys in (("lead", [item["lead"]]), ("partners", item.get("partners", []))):
-            for key in keys:
+        partners = item.get("partners", [])
+        for key_name, keys in (("lead", [item["lead"]]), ("partner", partners)):
+            for n, key in enumerate(keys):
                 if key not in organisations:
+                    # a partner's own line in the list (the line of 'lead:' for the lead)
+                    line = partners.line_of(n) if key_name == "partner" and hasattr(partners, "line_of") else item.line_of("lead")
                     problems.add(
                         f"case study '{cs_id}': {key_name} '{key}' is not an organisation{did_you_mean(key, organisations)}"
                         " (add it under organisations, or fix the key)",
                         label,
-                        item.line_of(key_name),
+                        line,
                     )
         source = _source_ref(sources_dir, item["source"], label, item.line_of("source"), problems, f"case study '{cs_id}': source")
         quote = item.get("quote")

@@ -63,6 +63,15 @@ def test_a_value_yaml_reserves_is_told_to_be_quoted(edition):
     assert_user_error(code, out, "YAML syntax error: a value may not begin with '@' in YAML: put the value in quotes")
 
 
+def test_an_unknown_partner_is_named_on_its_own_line(edition):
+    index = edition / "index.yaml"
+    edit(index, "      - swast\n", "      - yorkshire-ambulance\n")
+    code, out = check(edition)
+    line = line_of(index, "- yorkshire-ambulance")
+    assert_user_error(code, out, f"index.yaml:{line}: case study 'gloucestershire-hub-and-spoke': partner"
+                      " 'yorkshire-ambulance' is not an organisation (add it under organisations, or fix the key)")
+
+
 def test_yaml_syntax_error_names_line_and_column(edition):
     index = edition / "index.yaml"
     edit(index, "  subtitle: Hearing from Network Members", "  subtitle: [Hearing from Network Members")
