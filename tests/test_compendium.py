@@ -62,6 +62,32 @@ def test_contents_numbers_are_the_pages_where_case_studies_start(sample_pdf, sam
     assert checked == len(sample_loaded.publication.case_studies)
 
 
+def test_index_lines_give_each_case_studys_first_page_spaced_as_text(sample_pdf, sample_loaded):
+    import pdfplumber
+
+    reader = pypdf.PdfReader(sample_pdf)
+    labels = reader.page_labels
+    # where each case study starts: its named destination (what links from outside the file use)
+    first_page = {name.removeprefix("chapter:"): labels[reader.get_destination_page_number(dest)]
+                  for name, dest in reader.named_destinations.items()}
+    with pdfplumber.open(sample_pdf) as pdf:
+        page = next(p for p in pdf.pages if (p.extract_text() or "").lstrip().startswith("Index of themes"))
+        words = page.extract_words(keep_blank_chars=False)
+    checked = 0
+    for entry in sample_loaded.publication.theme_index:
+        if len(entry.chapters) < 2:
+            continue
+        term = next(w for w in words if w["text"] == entry.term.split()[0] and w["x0"] < 100)
+        numbers = sorted((w for w in words if abs(w["top"] - term["top"]) < 2 and re.fullmatch(r"\d+,?", w["text"])),
+                         key=lambda w: w["x0"])
+        expected = sorted({first_page[c.id] for c in entry.chapters}, key=int)
+        assert [w["text"].rstrip(",") for w in numbers] == expected, entry.term
+        gaps = [b["x0"] - a["x1"] for a, b in zip(numbers, numbers[1:])]
+        assert all(gap < 4 for gap in gaps), (entry.term, gaps)     # a comma and a space, not a column each
+        checked += 1
+    assert checked >= 3
+
+
 def test_front_matter_is_numbered_in_roman_and_body_in_arabic(sample_pdf):
     labels = pypdf.PdfReader(sample_pdf).page_labels
     assert labels[:3] == ["i", "ii", "iii"]

@@ -437,9 +437,10 @@ class Compendium:
         at = next(n for n, c in enumerate(self.chunks) if c is chunk)
         return [(c, self.key_of(c.key)) for c in self.chunks[at:]]
 
-    def _label(self, key: str) -> str:
-        page = self.places.get(key)
-        return "?" if page is None else self.page_map.label(page)
+    def _label(self, ref: str) -> str:
+        """The printed page numbers of a page reference (its keys joined by ';')."""
+        pages = [self.places.get(key) for key in ref.split(";")]
+        return ", ".join("?" if page is None else self.page_map.label(page) for page in pages)
 
     def _outline(self) -> list[OutlineEntry]:
         entries, last = [], -1

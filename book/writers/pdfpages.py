@@ -2,6 +2,7 @@
 folios, and the deferred page numbers of the contents and indexes."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -23,8 +24,10 @@ def ref_slot(font: str, size: float) -> float:
 
 
 def form_name(key: str) -> str:
-    """A PDF name for a key's page-number form: one per key (each other character spelt out)."""
-    return "pg_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", key)
+    """A PDF name for a key's page-number form: one per key (each other character spelt out; a
+    long key, as an index line's several, by its hash, since a PDF name has at most 127 bytes)."""
+    name = "pg_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", key)
+    return name if len(name) <= 100 else "pg_h" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,10 @@ class PageDecorator:
     # ---------------------------------------------------------------- deferred page numbers
     def draw_pending(self, canv, label: str, x: float, y: float, element=None):
         """Leaders (decoration) and page numbers (content of ``element``, the line's element)."""
-        width_text, style_name, keys = label.split("|", 2)
+        width_text, style_name, ref = label.split("|", 2)     # ref: the keys whose pages it gives, joined by ';'
         width = float(width_text)
-        keys = keys.split(";")
-        font, size, color = self._font(style_name)
-        slot = ref_slot(font, size)
-        slots = slot * len(keys)
+        font, size, _ = self._font(style_name)
+        slots = ref_slot(font, size) * (ref.count(";") + 1)     # the room kept for the numbers
         canv.saveState()
         canv.setFont(font, size)
         canv.setFillColor(self._color("nhs-dark-grey"))
@@ -164,38 +165,33 @@ class PageDecorator:
                 text.textOut("." * count)
                 text.setCharSpace(0)   # character spacing is graphics state: it would stretch the numbers too
                 canv.drawText(text)
+        # the line's numbers as one form, set right-aligned as one string ('2, 3, 18'), so that
+        # they are spaced as text is, whatever their widths
+        self.page_refs.add(ref)
         with content(canv, element):
-            self._draw_numbers(canv, keys, width, slot, font, size, color, y)
+            canv.saveState()
+            canv.translate(width, y)
+            canv.doForm(form_name(ref))
+            canv.restoreState()
         canv.restoreState()
 
-    def _draw_numbers(self, canv, keys, width, slot, font, size, color, y):
-        for n, key in enumerate(keys):
-            self.page_refs.add(key)
-            right = width - (len(keys) - 1 - n) * slot
-            canv.saveState()
-            canv.translate(right, y)
-            canv.doForm(form_name(key))
-            canv.restoreState()
-            if n < len(keys) - 1:
-                canv.setFillColor(color)
-                canv.drawString(right + 1, y, ",")
-
     def page_ref_forms(self, labels: dict[str, str]):
-        """(name, content, bounding box, fonts) of the form that draws the page number of each
-        key in ``labels`` (key -> printed page number)."""
+        """(name, content, bounding box, fonts) of the form that draws the page numbers of each
+        reference in ``labels`` (its keys joined by ';' -> the printed numbers, '2, 3, 18')."""
         font, size, color = self._font("toc_entry")
         sketch = Sketch(font)
 
-        def number(key):
+        def numbers(ref):
             def draw(canv):
                 canv.setFont(font, size)
                 canv.setFillColor(color)
-                canv.drawRightString(0, 0, labels[key])
+                canv.drawRightString(0, 0, labels[ref])
             return draw
 
-        forms = [(form_name(key), sketch.ops(number(key))) for key in sorted(labels)]
+        forms = [(ref, form_name(ref), sketch.ops(numbers(ref))) for ref in sorted(labels)]
         fonts = sketch.fonts()
-        return [(name, ops, (-PAGE_REF_WIDTH, -size * 0.3, 2, size), fonts) for name, ops in forms]
+        return [(name, ops, (-max(PAGE_REF_WIDTH, stringWidth(labels[ref], font, size) + 2), -size * 0.3, 2, size), fonts)
+                for ref, name, ops in forms]
 
 
 def _fit(text: str, font, max_width: float, fonts) -> str:
