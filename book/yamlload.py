@@ -113,13 +113,11 @@ _EXPLAINED = [
     (re.compile(r"mapping values are not allowed"), "problem",
      "a 'name: value' where YAML expected none: line this line up with the others of its section,"
      " and check the line above it; a value with ': ' inside goes in quotes"),
-    (re.compile(r"expected <block end>, but found"), "problem",
-     "this line is indented differently from the lines before it: line it up with the others of its section"),
+    (re.compile(r"expected <block end>, but found|did not find expected key"), "problem",
+     "this line is indented differently from the lines around it: line it up with the others of its section"),
     (re.compile(r"did not find expected '-' indicator"), "problem",
      "a list item without its '- ', or indented differently from the items before it: start each item"
      " with '- ' and line the items up"),
-    (re.compile(r"did not find expected key"), "problem",
-     "this line is indented differently from the names around it: line it up with the others of its section"),
     (re.compile(r"could not find expected ':'"), "problem",
      "a name without its ':' (or a value that runs onto the next line): add the ':', or put the value in quotes"),
     (re.compile(r"end of stream|unexpected end"), "context",
