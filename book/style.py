@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from .errors import did_you_mean
 from .fonts import FontSet, file_digest
-from .stylecheck import COLOUR_KEYS, RL_KEYS, STYLE_FORMAT, PageGeometry, _Bad, check_style, parse_colour
+from .stylecheck import COLOUR_KEYS, HYPHENATION_LIMITS, RL_KEYS, STYLE_FORMAT, PageGeometry, _Bad, check_style, parse_colour
 from .stylecheck import REQUIRED_STYLES, contrast_problem, contrast_ratio, is_large_text, parse_length, relative_luminance
 
 __all__ = [
@@ -40,18 +40,29 @@ def pyphen_language(language: str) -> str:
     return next((lang for lang in sorted(pyphen.LANGUAGES) if lang.split("_")[0] == base), "")
 
 
+@dataclass(frozen=True)
+class LineLimits:
+    """What ``book.writers.linebreak`` holds a paragraph style's lines to (``hyphenation_limits``)."""
+
+    consecutive: int = 2            # hyphenated line ends in a row, at most
+    max_word_space: float = 2.0     # a justified line's word space, at most, in normal spaces
+
+
 class Hyphenator:
     """pyphen's break points, except that a word with a hyphen breaks after it, not before:
     pyphen offers 'under' + '-resourced', which ReportLab would print as 'under-' / '-resourced'.
+    Within the house's limits: at least ``left`` letters before a break and ``right`` after it,
+    words of ``min_word`` letters or more, capitalised words (names) only if ``capitalised``.
     A class, not a closure, so paragraph styles pickle into one-pager worker processes."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, left: int = 2, right: int = 2, min_word: int = 5, capitalised: bool = True):
         self.lang = lang
+        self.left, self.right, self.min_word, self.capitalised = left, right, min_word, capitalised
         self._dictionary = None
         self._splits: dict[str, tuple] = {}     # the line breaker asks again for every line a word ends
 
     def __reduce__(self):
-        return (hyphenator, (self.lang,))
+        return (hyphenator, (self.lang, self.left, self.right, self.min_word, self.capitalised))
 
     def __call__(self, word: str):
         splits = self._splits.get(word)
@@ -62,17 +73,27 @@ class Hyphenator:
         return iter(splits)
 
     def _break_points(self, word: str):
+        if len(word) < self.min_word or (not self.capitalised and word[:1].isupper()):
+            return
         if self._dictionary is None:
             import pyphen
 
-            self._dictionary = pyphen.Pyphen(lang=self.lang)
+            self._dictionary = pyphen.Pyphen(lang=self.lang, left=self.left, right=self.right)
         for head, tail in self._dictionary.iterate(word):
-            yield (head + "-", tail[1:]) if tail.startswith("-") else (head, tail)
+            # pyphen counts the word's own hyphen as a letter: 'co-' + 'production' is too short
+            if tail.startswith("-"):
+                head, tail = head + "-", tail[1:]
+            if _letters(head) >= self.left and _letters(tail) >= self.right:
+                yield head, tail
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 @functools.lru_cache(maxsize=None)
-def hyphenator(lang: str) -> Hyphenator:
-    return Hyphenator(lang)
+def hyphenator(lang: str, left: int = 2, right: int = 2, min_word: int = 5, capitalised: bool = True) -> Hyphenator:
+    return Hyphenator(lang, left, right, min_word, capitalised)
 
 
 def preload_hyphenation(language: str, cache) -> None:
@@ -115,6 +136,7 @@ class HouseStyle:
     onepager: dict
     hyphenate: bool
     min_text_size: float | None = None
+    hyphenation_limits: dict = field(default_factory=dict)   # see stylecheck.HYPHENATION_LIMITS
     surfaces: dict[str, str] = field(default_factory=dict)   # cover, part opener... -> '#RRGGBB'
     _cache: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -141,16 +163,33 @@ class HouseStyle:
         return self._cache[key]
 
     def _make_paragraph_style(self, name: str, lang: str | None, overrides: dict) -> ParagraphStyle:
+        from .writers import linebreak
+
+        linebreak.install()      # the house's line-breaking limits, for every paragraph set in its styles
         self.fonts.register()
         style = self.styles[name]
         values = {k: v for k, v in style.items() if k in RL_KEYS}
+        # a web or e-mail address breaks at its punctuation whenever the line would be left short
+        values.setdefault("uriWasteReduce", 0.001)
         values.update(overrides)
         for key in COLOUR_KEYS & values.keys():
             if isinstance(values[key], str):
                 values[key] = colors.HexColor(self.color(values[key]))
         tag = pyphen_language(lang) if self.hyphenate and style["hyphenate"] and lang else ""
-        values["hyphenationLang"] = hyphenator(tag) if tag else ""
-        return ParagraphStyle(name, **values)
+        values["hyphenationLang"] = self._hyphenator(tag) if tag else ""
+        result = ParagraphStyle(name, **values)
+        # read by book.writers.linebreak; inherited by styles made from this one
+        limits = {**HYPHENATION_LIMITS, **self.hyphenation_limits}
+        result.lineLimits = LineLimits(limits["consecutive"], limits["max_word_space"])
+        # a word no line holds, in a style that does not hyphenate, is hyphenated all the same
+        # rather than cut without a hyphen (a table header in a narrow column)
+        fallback = pyphen_language(lang) if lang and not tag else ""
+        result.lastResortHyphenation = self._hyphenator(fallback) if fallback else None
+        return result
+
+    def _hyphenator(self, tag: str) -> Hyphenator:
+        limits = {**HYPHENATION_LIMITS, **self.hyphenation_limits}
+        return hyphenator(tag, limits["min_left"], limits["min_right"], limits["min_word"], limits["capitalised"])
 
     def css(self) -> str:
         """The EPUB style sheet, derived from the same data as the PDF styles."""
