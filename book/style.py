@@ -52,7 +52,8 @@ class Hyphenator:
     """pyphen's break points, except that a word with a hyphen breaks after it, not before:
     pyphen offers 'under' + '-resourced', which ReportLab would print as 'under-' / '-resourced'.
     Within the house's limits: at least ``left`` letters before a break and ``right`` after it,
-    words of ``min_word`` letters or more, capitalised words (names) only if ``capitalised``.
+    words of ``min_word`` letters or more, capitalised words (names) only if ``capitalised``
+    (or, through ``names_too``, where the line breaker finds no other cure for a loose line).
     A class, not a closure, so paragraph styles pickle into one-pager worker processes."""
 
     def __init__(self, lang: str, left: int = 2, right: int = 2, min_word: int = 5, capitalised: bool = True):
@@ -65,26 +66,46 @@ class Hyphenator:
         return (hyphenator, (self.lang, self.left, self.right, self.min_word, self.capitalised))
 
     def __call__(self, word: str):
-        splits = self._splits.get(word)
+        return iter(self._points(word, self.capitalised))
+
+    def names_too(self, word: str):
+        """The break points even inside a capitalised word: the line breaker breaks a name only
+        where keeping it whole would leave a loose line."""
+        return iter(self._points(word, True))
+
+    def _points(self, word: str, names: bool) -> tuple:
+        key = (word, names)
+        splits = self._splits.get(key)
         if splits is None:
             if len(self._splits) > 200_000:
                 self._splits.clear()
-            splits = self._splits[word] = tuple(self._break_points(word))
-        return iter(splits)
+            splits = self._splits[key] = self._break_points(word, names)
+        return splits
 
-    def _break_points(self, word: str):
-        if len(word) < self.min_word or (not self.capitalised and word[:1].isupper()):
-            return
-        if self._dictionary is None:
-            import pyphen
+    def _break_points(self, word: str, names: bool) -> tuple:
+        """(head, tail) pairs, longest head first (ReportLab takes the first that fits)."""
+        if len(word) < self.min_word:
+            return ()
+        # after the word's own hyphens, even in a name: nothing is split that was not already
+        points = {word[:i + 1]: word[i + 1:] for i, c in enumerate(word) if c == "-" and 0 < i < len(word) - 1}
+        if names or not word[:1].isupper():
+            if self._dictionary is None:
+                import pyphen
 
-            self._dictionary = pyphen.Pyphen(lang=self.lang, left=self.left, right=self.right)
-        for head, tail in self._dictionary.iterate(word):
-            # pyphen counts the word's own hyphen as a letter: 'co-' + 'production' is too short
-            if tail.startswith("-"):
-                head, tail = head + "-", tail[1:]
-            if _letters(head) >= self.left and _letters(tail) >= self.right:
-                yield head, tail
+                self._dictionary = pyphen.Pyphen(lang=self.lang, left=self.left, right=self.right)
+            for head, tail in self._dictionary.iterate(word):
+                # pyphen counts the word's own hyphen as a letter: 'co-' + 'production' is too short
+                if tail.startswith("-"):
+                    head, tail = head + "-", tail[1:]
+                points.setdefault(head, tail)
+        return tuple(sorted(((h, t) for h, t in points.items() if self._long_enough(h, t)),
+                            key=lambda pair: -len(pair[0])))
+
+    def _long_enough(self, head: str, tail: str) -> bool:
+        """At least ``left`` letters before the break and ``right`` after it, each part of a
+        compound counted alone: not 'MSK-re-' / 'lated', nor 'need-' / 's-based'."""
+        left = head[:-1].rsplit("-", 1)[-1] if head.endswith("-") else head.rsplit("-", 1)[-1]
+        return _letters(left) >= self.left and _letters(tail.split("-", 1)[0]) >= self.right
 
 
 def _letters(text: str) -> int:

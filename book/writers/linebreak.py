@@ -30,7 +30,7 @@ same way in every process.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import paragraph
@@ -38,6 +38,11 @@ from reportlab.platypus import paragraph
 _INSTALLED = False
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 MAX_ATTEMPTS = 24        # re-breaks of one paragraph: bounds the rare paragraph that cannot be fixed
+# what the breaker did in this process (for ``python -m book.writers.linebreak``-style reports and tests)
+STATS = {"paragraphs": 0, "rebroken": 0, "refused": 0, "names": 0, "shrunk": 0, "narrowed": 0, "ragged": 0}
+# a loose line may take the word that would not fit if its spaces shrink by at most this fraction
+# (TeX lets a space shrink by a third; ReportLab's default is a twentieth)
+MAX_SHRINK = 0.2
 
 
 def install() -> None:
@@ -82,21 +87,24 @@ def url_break_pairs(word: str):
 class _Guard:
     """The style's hyphenator for one attempt at breaking a paragraph. Refuses the calls it is
     told to refuse, and records the break ReportLab took from each call: ReportLab stops asking
-    at the first break that fits, so a call whose offers were not all read ended on that one."""
+    at the first break that fits, so a call whose offers were not all read ended on that one.
+    Words in ``allow`` may be broken though capitalised (the house may keep names whole only
+    where that costs no loose line)."""
 
-    def __init__(self, inner, refuse: frozenset, wider_than: float | None = None, font=None):
-        self.inner, self.refuse = inner, refuse
+    def __init__(self, inner, rules: "_Rules", wider_than: float | None = None, font=None):
+        self.inner, self.rules = inner, rules
         self.wider_than, self.font = wider_than, font     # last resort: only words no line holds
         self.taken: list = []                             # per call: the head taken, or None
 
     def __call__(self, word: str):
         k = len(self.taken)
         self.taken.append(None)
-        if k in self.refuse:
+        if k in self.rules.refuse:
             return iter(())
         if self.wider_than is not None and paragraph.stringWidth(word, *self.font) <= self.wider_than:
             return iter(())
-        return self._offers(k, self.inner(word))
+        relaxed = word in self.rules.allow and hasattr(self.inner, "names_too")
+        return self._offers(k, self.inner.names_too(word) if relaxed else self.inner(word))
 
     def _offers(self, k: int, offers):
         for head, tail in offers:
@@ -106,12 +114,23 @@ class _Guard:
 
 
 # ------------------------------------------------------------------------------ the breaker
+@dataclass(frozen=True)
+class _Rules:
+    """What one attempt at breaking a paragraph is told, beyond ReportLab's own rules."""
+
+    refuse: frozenset = frozenset()     # hyphenator calls (by number) that may not hyphenate
+    narrow: tuple = ()                  # (line, points): lines broken this much narrower
+    allow: frozenset = frozenset()      # capitalised words that may be hyphenated all the same
+    shrink: float | None = None         # spaceShrinkage for this paragraph (None: the style's)
+
+
 @dataclass
 class _Attempt:
     lines: object            # ReportLab's ParaLines
     calls: list              # per line: the hyphenator call that ended it hyphenated, or None
     hyphenated: list         # per line: ends with a hyphen
     ratios: list             # per line: widest word space in normal spaces (0: not justified)
+    rules: _Rules
 
 
 class _Breaker:
@@ -132,67 +151,75 @@ class _Breaker:
         self.last_resort = last_resort if self.hyphenator is None else None
         if self.limits is None or (self.hyphenator is None and self.last_resort is None and not self.justified):
             return self.original(self.para, self.widths)
-        refuse: frozenset = frozenset()
-        narrow: dict[int, float] = {}
         ragged: set[int] = set()        # loose lines nothing fixed
         unbroken: set[int] = set()      # runs no refusal breaks (soft hyphens in a long word)
-        attempt = self.attempt(refuse, narrow)
+        attempt = self.attempt(_Rules())
         for _ in range(MAX_ATTEMPTS):
             fault = self.first_fault(attempt, ragged, unbroken)
             if fault is None:
                 break
             kind, line = fault
-            if kind == "run":
-                better = self.fix_run(attempt, refuse, narrow, line)
-            else:
-                better = self.fix_loose(attempt, refuse, narrow, line)
+            better = self.fix_run(attempt, line) if kind == "run" else self.fix_loose(attempt, line)
             if better is None:
                 (ragged if kind == "loose" else unbroken).add(line)
-                continue
-            attempt, refuse, narrow = better
+            else:
+                attempt = better
         else:
             # out of attempts: whatever is still loose is set ragged
             ragged |= set(range(len(attempt.ratios)))
         if attempt is not self._last:
-            attempt = self.attempt(refuse, narrow)    # ReportLab's state on the paragraph: this break
-        self.set_ragged(attempt, ragged)
+            attempt = self.attempt(attempt.rules)    # ReportLab's state on the paragraph: this break
+        self.count(attempt.rules, self.set_ragged(attempt, ragged))
         return attempt.lines
 
+    @staticmethod
+    def count(rules: _Rules, ragged: int) -> None:
+        STATS["paragraphs"] += 1
+        if rules != _Rules() or ragged:
+            STATS["rebroken"] += 1
+            STATS["refused"] += len(rules.refuse)
+            STATS["narrowed"] += len(rules.narrow)
+            STATS["names"] += len(rules.allow)
+            STATS["shrunk"] += rules.shrink is not None
+            STATS["ragged"] += ragged
+
     # ------------------------------------------------------------------ one attempt
-    def attempt(self, refuse: frozenset, narrow: dict) -> _Attempt:
-        """Break the paragraph with these hyphenator calls refused and these lines narrowed."""
+    def attempt(self, rules: _Rules) -> _Attempt:
+        """Break the paragraph under ``rules``."""
         style, para = self.style, self.para
         para.frags = self.frags       # breaking a paragraph of several fragments replaces them
         guard = None
-        saved = style.__dict__.get("hyphenationLang", "")
         if self.hyphenator is not None:
-            guard = _Guard(self.hyphenator, refuse)
+            guard = _Guard(self.hyphenator, rules)
         elif self.last_resort is not None:
-            guard = _Guard(self.last_resort, refuse, min(self.widths), (style.fontName, style.fontSize))
-        widths = self.line_widths(narrow)
+            guard = _Guard(self.last_resort, rules, min(self.widths), (style.fontName, style.fontSize))
+        saved = {k: style.__dict__[k] for k in ("hyphenationLang", "spaceShrinkage") if k in style.__dict__}
         try:
             if guard is not None:
                 style.__dict__["hyphenationLang"] = guard
-            lines = self.original(para, widths)
+            if rules.shrink is not None:
+                style.__dict__["spaceShrinkage"] = rules.shrink
+            lines = self.original(para, self.line_widths(rules.narrow))
         finally:
-            if guard is not None:
-                style.__dict__["hyphenationLang"] = saved
-        for i, delta in narrow.items():      # a narrowed line is still justified to the full width
+            for key in ("hyphenationLang", "spaceShrinkage"):
+                style.__dict__.pop(key, None)
+            style.__dict__.update(saved)
+        for i, delta in rules.narrow:      # a narrowed line is still justified to the full width
             if i < len(lines.lines) - 1:
                 _widen(lines, i, delta)
-        self._last = result = self.analyse(lines, guard.taken if guard else [])
+        self._last = result = self.analyse(lines, guard.taken if guard else [], rules)
         return result
 
-    def line_widths(self, narrow: dict) -> list:
+    def line_widths(self, narrow: tuple) -> list:
         if not narrow:
             return list(self.widths)
-        n = max(narrow) + 2
+        n = max(i for i, _ in narrow) + 2
         widths = [self.widths[min(i, len(self.widths) - 1)] for i in range(max(n, len(self.widths)))]
-        for i, delta in narrow.items():
+        for i, delta in narrow:
             widths[i] -= delta
         return widths
 
-    def analyse(self, lines, taken: list) -> _Attempt:
+    def analyse(self, lines, taken: list, rules: _Rules) -> _Attempt:
         ends = [_line_end(lines, line) for line in lines.lines]
         hyphenated = [bool(_HYPHEN_END.search(end)) for end in ends]
         hyphenated[-1:] = [False] * len(hyphenated[-1:])    # the last line's end is the paragraph's
@@ -206,7 +233,7 @@ class _Breaker:
                     calls[i] = k
                     p += 1
         ratios = [self.space_ratio(lines, i) for i in range(len(ends))] if self.justified else [0.0] * len(ends)
-        return _Attempt(lines, calls, hyphenated, ratios)
+        return _Attempt(lines, calls, hyphenated, ratios, rules)
 
     def space_ratio(self, lines, i: int) -> float:
         """How wide line ``i``'s word spaces are drawn, in normal spaces (0: not stretched)."""
@@ -240,34 +267,52 @@ class _Breaker:
                 return "loose", i
         return None
 
-    def fix_run(self, attempt, refuse, narrow, line):
+    def fix_run(self, attempt: _Attempt, line: int):
         """Refuse one hyphen of the run ending at ``line``: the last one if its line stays within
         the spacing limit, else the latest earlier one that does; else the last one anyway (its
         loose line is dealt with next)."""
-        first = line - self.limits.consecutive
         fallback = None
-        for j in range(line, first - 1, -1):
+        for j in range(line, line - self.limits.consecutive - 1, -1):
             k = attempt.calls[j]
             if k is None:
                 continue
-            cand_refuse = refuse | {k}
-            cand = self.attempt(cand_refuse, narrow)
-            if fallback is None:
-                fallback = (cand, cand_refuse, narrow)
+            cand = self.attempt(replace(attempt.rules, refuse=attempt.rules.refuse | {k}))
+            fallback = fallback or cand
             if self.clean_through(cand, line):
-                return cand, cand_refuse, narrow
+                return cand
         return fallback
 
-    def fix_loose(self, attempt, refuse, narrow, line):
-        """Make the line above give up its last word (or part of it) to the loose line."""
-        if line == 0 or (line - 1) in narrow:
-            return None
-        # just short of what it holds now: its last word no longer fits (a part of it may)
-        cand_narrow = {**narrow, line - 1: _extra_space(attempt.lines, line - 1) + 0.01}
-        cand = self.attempt(refuse, cand_narrow)
-        if self.clean_through(cand, line):
-            return cand, refuse, cand_narrow
+    def fix_loose(self, attempt: _Attempt, line: int):
+        """A loose line, in the order a typographer tries: hyphenate the word that would not fit
+        though it is capitalised; let the word spaces shrink a little more so the word fits; make
+        the line above give up its last word (or part of it)."""
+        rules = attempt.rules
+        candidates = []
+        word = self.first_word(attempt.lines, line + 1)
+        if word and word[:1].isupper() and word not in rules.allow and hasattr(self.hyphenator, "names_too"):
+            candidates.append(replace(rules, allow=rules.allow | {word}))
+        if rules.shrink is None and MAX_SHRINK > getattr(self.style, "spaceShrinkage", 0):
+            candidates.append(replace(rules, shrink=MAX_SHRINK))
+        if line > 0 and all(i != line - 1 for i, _ in rules.narrow):
+            # just short of what it holds now: its last word no longer fits (a part of it may)
+            candidates.append(replace(rules, narrow=rules.narrow + ((line - 1, _extra_space(attempt.lines, line - 1) + 0.01),)))
+        for cand_rules in candidates:
+            cand = self.attempt(cand_rules)
+            if self.clean_through(cand, line):
+                return cand
         return None
+
+    def first_word(self, lines, i: int) -> str:
+        """Line ``i``'s first word as the hyphenator would be asked it (no quotes or commas)."""
+        if i >= len(lines.lines):
+            return ""
+        line = lines.lines[i]
+        if lines.kind == 0:
+            text = line[1][0] if line[1] else ""
+        else:
+            text = "".join(getattr(f, "text", "") for f in line.words).lstrip().split(" ")[0]
+        text = paragraph._hy_pfx_pat.sub("", text)
+        return paragraph._hy_sfx_pat.sub("", text)
 
     def clean_through(self, attempt: _Attempt, line: int) -> bool:
         """No fault on the lines up to and including ``line``."""
@@ -278,17 +323,19 @@ class _Breaker:
                 return False
         return True
 
-    def set_ragged(self, attempt: _Attempt, ragged: set) -> None:
+    def set_ragged(self, attempt: _Attempt, ragged: set) -> int:
         """Loose lines nothing fixed are set flush left: ReportLab draws a line without extra
-        space, or one ending in a line break, unjustified."""
-        lines = attempt.lines
-        for i in sorted(r for r in ragged if r >= 0):
+        space, or one ending in a line break, unjustified. Returns how many."""
+        lines, n = attempt.lines, 0
+        for i in sorted(ragged):
             if i >= len(lines.lines) - 1 or attempt.ratios[i] <= self.limits.max_word_space:
                 continue
+            n += 1
             if lines.kind == 0:
                 lines.lines[i] = (0, lines.lines[i][1])
             else:
                 lines.lines[i].lineBreak = True
+        return n
 
 
 def _line_end(lines, line) -> str:
