@@ -47,6 +47,17 @@ class LineLimits:
     consecutive: int = 2            # hyphenated line ends in a row, at most
     max_word_space: float = 2.0     # a justified line's word space, at most, in normal spaces
 
+    def __reduce__(self):
+        # a style unpickled in a worker process brings the line breaker with it
+        return (line_limits, (self.consecutive, self.max_word_space))
+
+
+def line_limits(consecutive: int, max_word_space: float) -> LineLimits:
+    from .writers import linebreak
+
+    linebreak.install()
+    return LineLimits(consecutive, max_word_space)
+
 
 class Hyphenator:
     """pyphen's break points, except that a word with a hyphen breaks after it, not before:
@@ -184,14 +195,12 @@ class HouseStyle:
         return self._cache[key]
 
     def _make_paragraph_style(self, name: str, lang: str | None, overrides: dict) -> ParagraphStyle:
-        from .writers import linebreak
-
-        linebreak.install()      # the house's line-breaking limits, for every paragraph set in its styles
         self.fonts.register()
         style = self.styles[name]
         values = {k: v for k, v in style.items() if k in RL_KEYS}
         # a web or e-mail address breaks at its punctuation whenever the line would be left short
-        values.setdefault("uriWasteReduce", 0.001)
+        # (ReportLab's default, 0, breaks one only when it is wider than the whole line)
+        values["uriWasteReduce"] = values.get("uriWasteReduce") or 0.001
         values.update(overrides)
         for key in COLOUR_KEYS & values.keys():
             if isinstance(values[key], str):
@@ -201,7 +210,7 @@ class HouseStyle:
         result = ParagraphStyle(name, **values)
         # read by book.writers.linebreak; inherited by styles made from this one
         limits = {**HYPHENATION_LIMITS, **self.hyphenation_limits}
-        result.lineLimits = LineLimits(limits["consecutive"], limits["max_word_space"])
+        result.lineLimits = line_limits(limits["consecutive"], limits["max_word_space"])
         # a word no line holds, in a style that does not hyphenate, is hyphenated all the same
         # rather than cut without a hyphen (a table header in a narrow column)
         fallback = pyphen_language(lang) if lang and not tag else ""

@@ -37,7 +37,11 @@ from reportlab.platypus import paragraph
 
 _INSTALLED = False
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
-MAX_ATTEMPTS = 24        # re-breaks of one paragraph: bounds the rare paragraph that cannot be fixed
+# faults fixed in one paragraph by trying several cures (a few breaks each), then by the cheapest
+# cure (one break for a run, none for a loose line), then no more: bounds a long paragraph in a
+# narrow column, where nearly every line has a fault
+MAX_SEARCHES = 24
+MAX_FIXES = 400
 # what the breaker did in this process (for ``python -m book.writers.linebreak``-style reports and tests)
 STATS = {"paragraphs": 0, "rebroken": 0, "refused": 0, "names": 0, "shrunk": 0, "narrowed": 0, "ragged": 0}
 # a loose line may take the word that would not fit if its spaces shrink by at most this fraction
@@ -103,7 +107,8 @@ class _Guard:
             return iter(())
         if self.wider_than is not None and paragraph.stringWidth(word, *self.font) <= self.wider_than:
             return iter(())
-        relaxed = word in self.rules.allow and hasattr(self.inner, "names_too")
+        # a word that must be broken (last resort) is broken even if it is a name
+        relaxed = (word in self.rules.allow or self.wider_than is not None) and hasattr(self.inner, "names_too")
         return self._offers(k, self.inner.names_too(word) if relaxed else self.inner(word))
 
     def _offers(self, k: int, offers):
@@ -154,18 +159,24 @@ class _Breaker:
         ragged: set[int] = set()        # loose lines nothing fixed
         unbroken: set[int] = set()      # runs no refusal breaks (soft hyphens in a long word)
         attempt = self.attempt(_Rules())
-        for _ in range(MAX_ATTEMPTS):
+        for n in range(MAX_FIXES):
             fault = self.first_fault(attempt, ragged, unbroken)
             if fault is None:
                 break
             kind, line = fault
-            better = self.fix_run(attempt, line) if kind == "run" else self.fix_loose(attempt, line)
+            if n >= MAX_SEARCHES:
+                # a long paragraph in a narrow column: no more searching; a run's last hyphen is
+                # refused outright (one break each) and a loose line is set ragged
+                better = self.refuse(attempt, line) if kind == "run" else None
+            elif kind == "run":
+                better = self.fix_run(attempt, line)
+            else:
+                better = self.fix_loose(attempt, line)
             if better is None:
                 (ragged if kind == "loose" else unbroken).add(line)
             else:
                 attempt = better
         else:
-            # out of attempts: whatever is still loose is set ragged
             ragged |= set(range(len(attempt.ratios)))
         if attempt is not self._last:
             attempt = self.attempt(attempt.rules)    # ReportLab's state on the paragraph: this break
@@ -266,6 +277,10 @@ class _Breaker:
             if attempt.ratios[i] > self.limits.max_word_space and i not in ragged:
                 return "loose", i
         return None
+
+    def refuse(self, attempt: _Attempt, line: int):
+        k = attempt.calls[line]
+        return None if k is None else self.attempt(replace(attempt.rules, refuse=attempt.rules.refuse | {k}))
 
     def fix_run(self, attempt: _Attempt, line: int):
         """Refuse one hyphen of the run ending at ``line``: the last one if its line stays within
