@@ -12,10 +12,12 @@ each paragraph is checked after it is broken and, where needed, broken again wit
   Calls before it are asked the same questions and answer the same, so the lines above do not
   change. When refusing that hyphen leaves its line loose, an earlier hyphen of the run is
   refused instead.
-* **A justified line whose word spaces stretch past ``max_word_space`` normal spaces.** The line
-  above is given a width just short of what it holds, so it gives up its last word (or part of
-  it) to the loose line; kept when the lines from there down are within the limits. When nothing
-  helps, the loose line is set ragged (left-aligned), which is the typographer's last resort.
+* **A justified line whose word spaces stretch past ``max_word_space`` normal spaces.** Cures
+  tried in turn, each kept only when the lines down to the loose one are then within the limits:
+  the word that would not fit hyphenated though it is capitalised (names are kept whole only
+  where that costs nothing); the word spaces let shrink by up to ``MAX_SHRINK`` so it fits; the
+  line above given a width just short of what it holds, so it gives up its last word (or part of
+  it). When nothing helps, the loose line is set ragged (flush left): the last resort.
 * **A word wider than the measure in a style that does not hyphenate** (a table header in a
   narrow column) is hyphenated at a dictionary break, with a hyphen, by the style's
   ``lastResortHyphenation``, rather than cut anywhere without one.
@@ -24,8 +26,8 @@ each paragraph is checked after it is broken and, where needed, broken again wit
   addresses with a scheme); a style's ``uriWasteReduce`` lets them break before the line runs out.
 
 The limits come from the house style (``hyphenation_limits``), on each paragraph style as
-``lineLimits`` (a ``book.style.LineLimits``). Everything is deterministic: the same paragraph is broken the
-same way in every process.
+``lineLimits`` (a ``book.style.LineLimits``). Everything is deterministic: the same paragraph is
+broken the same way in every process. ``tests/hjmetrics.py`` measures the result on a built PDF.
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 # narrow column, where nearly every line has a fault
 MAX_SEARCHES = 24
 MAX_FIXES = 400
-# what the breaker did in this process (for ``python -m book.writers.linebreak``-style reports and tests)
+# what the breaker did in this process: paragraphs broken again, and by which cures (for reports)
 STATS = {"paragraphs": 0, "rebroken": 0, "refused": 0, "names": 0, "shrunk": 0, "narrowed": 0, "ragged": 0}
 # a loose line may take the word that would not fit if its spaces shrink by at most this fraction
 # (TeX lets a space shrink by a third; ReportLab's default is a twentieth)
