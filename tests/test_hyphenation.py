@@ -210,3 +210,28 @@ def test_hyphenation_limits_are_checked(tmp_path):
     house.write_text(text.replace(line, "hyphenation_limits: {consecutive: 3}"), encoding="utf-8")
     style = load_style(styles).paragraph_style("body")
     assert style.lineLimits.consecutive == 3 and style.hyphenationLang.left == 3    # the rest: defaults
+
+
+# ------------------------------------------------------------------ the sample and the archive
+ARCHIVE = ROOT.parent / "shared" / "editions" / "archive"
+
+
+def assert_typographers_limits(pdf: Path):
+    m = measure(pdf)
+    assert m.max_hyphen_run <= 2, m.runs
+    assert m.short_fragments == []
+    assert m.loose == []
+    return m
+
+
+def test_the_sample_keeps_the_limits(sample_pdf):
+    assert_typographers_limits(sample_pdf)
+
+
+@pytest.mark.skipif(not ARCHIVE.is_dir(), reason="the archive edition (60 long case studies) is not here")
+def test_the_archive_keeps_the_limits(tmp_path):
+    # before issue 16: runs of 4 hyphens, 163 fragments under 3 letters, word spaces 2.7x normal
+    code, printed = run_cli("pdf", "--sources", str(ARCHIVE), "--out", str(tmp_path / "dist"), "-q")
+    assert code == 0, printed
+    m = assert_typographers_limits(tmp_path / "dist" / "compendium.pdf")
+    assert m.hyphenated > 100 and m.justified > 1000, "the archive is hyphenated and justified"
