@@ -47,7 +47,7 @@ MAX_FIXES = 400
 # what the breaker did in this process: paragraphs broken again, and by which cures (for reports)
 STATS = {"paragraphs": 0, "rebroken": 0, "refused": 0, "names": 0, "shrunk": 0, "narrowed": 0, "ragged": 0}
 # a loose line may take the word that would not fit if its spaces shrink by at most this fraction
-# (TeX lets a space shrink by a third; ReportLab's default is a twentieth)
+# (TeX lets a space shrink by a third; ReportLab's default, for every line, is a twentieth)
 MAX_SHRINK = 0.2
 
 
@@ -126,9 +126,8 @@ class _Rules:
     """What one attempt at breaking a paragraph is told, beyond ReportLab's own rules."""
 
     refuse: frozenset = frozenset()     # hyphenator calls (by number) that may not hyphenate
-    narrow: tuple = ()                  # (line, points): lines broken this much narrower
+    narrow: tuple = ()                  # (line, points): lines broken this much narrower (< 0: wider)
     allow: frozenset = frozenset()      # capitalised words that may be hyphenated all the same
-    shrink: float | None = None         # spaceShrinkage for this paragraph (None: the style's)
 
 
 @dataclass
@@ -191,9 +190,9 @@ class _Breaker:
         if rules != _Rules() or ragged:
             STATS["rebroken"] += 1
             STATS["refused"] += len(rules.refuse)
-            STATS["narrowed"] += len(rules.narrow)
+            STATS["narrowed"] += sum(delta > 0 for _, delta in rules.narrow)
+            STATS["shrunk"] += sum(delta < 0 for _, delta in rules.narrow)
             STATS["names"] += len(rules.allow)
-            STATS["shrunk"] += rules.shrink is not None
             STATS["ragged"] += ragged
 
     # ------------------------------------------------------------------ one attempt
@@ -206,18 +205,14 @@ class _Breaker:
             guard = _Guard(self.hyphenator, rules)
         elif self.last_resort is not None:
             guard = _Guard(self.last_resort, rules, min(self.widths), (style.fontName, style.fontSize))
-        saved = {k: style.__dict__[k] for k in ("hyphenationLang", "spaceShrinkage") if k in style.__dict__}
+        saved = style.__dict__.get("hyphenationLang", "")
         try:
             if guard is not None:
                 style.__dict__["hyphenationLang"] = guard
-            if rules.shrink is not None:
-                style.__dict__["spaceShrinkage"] = rules.shrink
             lines = self.original(para, self.line_widths(rules.narrow))
         finally:
-            for key in ("hyphenationLang", "spaceShrinkage"):
-                style.__dict__.pop(key, None)
-            style.__dict__.update(saved)
-        for i, delta in rules.narrow:      # a narrowed line is still justified to the full width
+            style.__dict__["hyphenationLang"] = saved
+        for i, delta in rules.narrow:      # a line broken narrower (wider) is still set to the full width
             if i < len(lines.lines) - 1:
                 _widen(lines, i, delta)
         self._last = result = self.analyse(lines, guard.taken if guard else [], rules)
@@ -250,8 +245,8 @@ class _Breaker:
 
     def space_ratio(self, lines, i: int) -> float:
         """How wide line ``i``'s word spaces are drawn, in normal spaces (0: not stretched)."""
-        if i == len(lines.lines) - 1:
-            return 0.0            # the last line is set ragged
+        if i == len(lines.lines) - 1 and not getattr(self.para, "_JustifyLast", False):
+            return 0.0            # the last line is set ragged (but not the first part's of a split one)
         line = lines.lines[i]
         if lines.kind == 0:
             extra, words = line
@@ -301,23 +296,36 @@ class _Breaker:
 
     def fix_loose(self, attempt: _Attempt, line: int):
         """A loose line, in the order a typographer tries: hyphenate the word that would not fit
-        though it is capitalised; let the word spaces shrink a little more so the word fits; make
-        the line above give up its last word (or part of it)."""
-        rules = attempt.rules
+        though it is capitalised; let the line's word spaces shrink (by up to ``MAX_SHRINK``) so
+        the word fits; make the line above give up its last word (or part of it). A cure is kept
+        only if the lines above the ones it means to change stay as they were: the first part of
+        a paragraph split over two pages is broken again on its own, and must come out the same."""
+        rules, lines = attempt.rules, attempt.lines
         candidates = []
-        word = self.first_word(attempt.lines, line + 1)
+        word = self.first_word(lines, line + 1)
         if word and word[:1].isupper() and word not in rules.allow and hasattr(self.hyphenator, "names_too"):
-            candidates.append(replace(rules, allow=rules.allow | {word}))
-        if rules.shrink is None and MAX_SHRINK > getattr(self.style, "spaceShrinkage", 0):
-            candidates.append(replace(rules, shrink=MAX_SHRINK))
-        if line > 0 and all(i != line - 1 for i, _ in rules.narrow):
+            candidates.append((replace(rules, allow=rules.allow | {word}), line))
+        adjusted = {i for i, _ in rules.narrow}
+        if line not in adjusted:
+            # ReportLab lets every line shrink a little (spaceShrinkage) already: up to the limit
+            shrink = MAX_SHRINK - (getattr(self.style, "spaceShrinkage", 0) or 0)
+            room = max(shrink, 0) * _gaps_after_one_more(lines, line) * self.space(lines)
+            candidates.append((replace(rules, narrow=rules.narrow + ((line, -room),)), line))
+        if line > 0 and line - 1 not in adjusted:
             # just short of what it holds now: its last word no longer fits (a part of it may)
-            candidates.append(replace(rules, narrow=rules.narrow + ((line - 1, _extra_space(attempt.lines, line - 1) + 0.01),)))
-        for cand_rules in candidates:
+            candidates.append((replace(rules, narrow=rules.narrow + ((line - 1, _extra_space(lines, line - 1) + 0.01),)),
+                               line - 1))
+        for cand_rules, first_changed in candidates:
             cand = self.attempt(cand_rules)
-            if self.clean_through(cand, line):
+            if self.clean_through(cand, line) and _same_lines(cand.lines, lines, first_changed):
                 return cand
         return None
+
+    def space(self, lines) -> float:
+        """The normal word space of the paragraph's type."""
+        if lines.kind == 0:
+            return paragraph.stringWidth(" ", lines.fontName, lines.fontSize)
+        return paragraph.stringWidth(" ", self.style.fontName, self.style.fontSize)
 
     def first_word(self, lines, i: int) -> str:
         """Line ``i``'s first word as the hyphenator would be asked it (no quotes or commas)."""
@@ -364,6 +372,25 @@ def _line_end(lines, line) -> str:
         if text:
             return text
     return ""
+
+
+def _gaps_after_one_more(lines, i: int) -> int:
+    """Word spaces on line ``i`` once it takes one more word."""
+    line = lines.lines[i]
+    return len(line[1]) if lines.kind == 0 else line.wordCount
+
+
+def _same_lines(a, b, n: int) -> bool:
+    """The first ``n`` lines of two breaks hold the same text."""
+    if len(a.lines) < n or len(b.lines) < n:
+        return False
+    return all(_line_text(a, x) == _line_text(b, y) for x, y in zip(a.lines[:n], b.lines[:n]))
+
+
+def _line_text(lines, line) -> str:
+    if lines.kind == 0:
+        return " ".join(line[1])
+    return "".join(getattr(f, "text", "") for f in line.words)
 
 
 def _extra_space(lines, i: int) -> float:
