@@ -148,7 +148,7 @@ def test_the_breaker_refuses_the_third_hyphen_that_reportlab_alone_would_set(hou
     text = (LONG_WORDS * 6).strip()
     for width in (120, 150, 180, 240):
         para = Paragraph(text, style)
-        greedy = linebreak.install.__globals__["paragraph"].Paragraph.breakLines.__wrapped_original__(para, [width])
+        greedy = linebreak.paragraph.Paragraph.breakLines.__wrapped_original__(para, [width])
         assert hyphen_runs(greedy) > 2, f"at {width} pt ReportLab alone sets a run of three"
         para = Paragraph(text, style)
         para.wrap(width, 10_000)
