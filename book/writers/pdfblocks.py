@@ -255,6 +255,12 @@ def figure_size(pixels_wide: int, pixels_high: int, measure: float, frame_height
     return w, h
 
 
+def _continued(caption: list[ast.Block]) -> list[ast.Block]:
+    """The caption of a table's later column group: the table's, marked as continued."""
+    text = ast.stringify(caption).strip()
+    return [ast.Plain([ast.Str(f"{text} (continued)")])] if text else []
+
+
 def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:
     """A paragraph ending in a colon introduces what follows ("Debbie Wheddon added:"): never
     leave it at the foot of a page without it."""
@@ -311,7 +317,7 @@ class TableRenderer:
         for start in range(0, len(rest), step):
             columns = [0] + rest[start:start + step]
             part = _column_subset(block, columns)
-            part.caption = block.caption if start == 0 else []
+            part.caption = block.caption if start == 0 else _continued(block.caption)
             flows += self.render_one(part, continued=start > 0)
         return flows
 
