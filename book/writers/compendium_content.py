@@ -19,6 +19,7 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
+from ..editorial import kicker_is_redundant
 from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, chapter_key, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
@@ -437,7 +438,8 @@ class ContentBuilder:
         """Title across the page (the side column too), then the facts in the side column beside
         the standfirst (or above it, when the style has no side column); highlights and quote."""
         cs = chapter.case_study
-        flows = [Span(self.p(chapter.lead.name, "opener_org"), self.span_extra)]
+        kicker = self.p(_organisations(chapter), "opener_org")
+        flows = [] if kicker_is_redundant(chapter) else [Span(kicker, self.span_extra)]
         flows.append(Span(self.p(cs.title, "h1", role="H1", **self.spanning("h1")), self.span_extra))
         facts = self.facts(chapter)
         if self.span_extra:
@@ -466,9 +468,7 @@ class ContentBuilder:
     def facts(self, chapter) -> list:
         """Who, where and what: the lead organisation and partners, region and ICS, award, themes."""
         cs, lead = chapter.case_study, chapter.lead
-        rows = []           # the lead organisation is the kicker, above the title
-        if chapter.partners:
-            rows.append(("With", _and_list([p.name for p in chapter.partners])))
+        rows = []           # the organisations are named above the title (or open it)
         rows.append(("Region", lead.region + (f" · {lead.ics}" if lead.ics else "")))
         if cs.award:
             rows.append(("Award", cs.award))
@@ -627,6 +627,13 @@ class ContentBuilder:
                 section.append(line)
             flows += self.section(section)
         return flows
+
+
+def _organisations(chapter) -> str:
+    names = chapter.lead.name
+    if chapter.partners:
+        names += " with " + _and_list([p.name for p in chapter.partners])
+    return names
 
 
 def _and_list(names: list[str]) -> str:
