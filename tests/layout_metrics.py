@@ -45,9 +45,10 @@ How the text is read (pdfplumber's characters):
   below a line (a note reference, a subscript) joins that line. A baseline group is then split
   into *segments* (one per column, or per table cell: TD/TH content of another MCID after a gap
   wider than 1 em) at any horizontal gap wider than 1 em that crosses a *gutter*
-  of the page: an x range covered by the characters of at most 15 % of the page's lines (a
-  heading or figure may span the gutter; a loose word space in one line is not a gutter,
-  because the lines above and below cover it). Two columns, a text column with a side column,
+  of the page: an x range at least 2 pt wide covered by the characters of at most k lines
+  (k = 0..3: a heading may span the gutter) where k is under 30 % of the most lines covering any
+  x on its left and on its right (a sparse side column of few lines still has its gutter; a
+  loose word space in one line is not a gutter, because the lines above and below cover it). Two columns, a text column with a side column,
   or a table's columns all become separate segments; the gutters split the page into *bands*
   (columns), and each segment belongs to the band holding its centre.
 * Last lines of paragraphs: a segment is *final* when it does not reach its band's right edge
@@ -288,7 +289,7 @@ def _group_baselines(chars) -> list[list]:
 
 
 def _gutters(groups, x_lo, x_hi) -> list[tuple]:
-    """x ranges covered by the characters of at most 15 % of the lines (and at least 1 pt wide)."""
+    """x ranges between columns: see the module docstring."""
     n = len(groups)
     if n < 3:
         return []
@@ -301,16 +302,29 @@ def _gutters(groups, x_lo, x_hi) -> list[tuple]:
                 seen.add(x)
         for x in seen:
             cover[x - lo] += 1
-    limit = max(1, int(0.15 * n))
-    # only the x range between the leftmost and rightmost text can hold a gutter
-    gut, start = [], None
-    for i, c in enumerate(cover):
-        if c <= limit and start is None:
-            start = i
-        elif c > limit and start is not None:
-            gut.append((start + lo, i + lo))
-            start = None
-    return [(a, b) for a, b in gut if a > lo and b < hi + 1]
+    # a gutter: a run of x covered by at most k lines (k = 0..3: headings, figures spanning it)
+    # with text on both sides, where k is under 30 % of the busiest x on either side; a sparse
+    # side column (few lines) still has its gutter, a word space of one line is covered by others
+    found = []
+    for k in range(4):
+        start = None
+        for i, c in enumerate(cover + [10 ** 9]):
+            if c <= k and start is None:
+                start = i
+            elif c > k and start is not None:
+                if start > 0 and i < len(cover) and i - start >= 2:
+                    left, right = max(cover[:start]), max(cover[i:])
+                    if left and right and k <= 0.3 * min(left, right):
+                        found.append((start + lo, i + lo))
+                start = None
+    found.sort()
+    merged = []
+    for a, b in found:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _split(group, gutters) -> list[list]:
@@ -831,10 +845,10 @@ def hyphenation(doc: Document) -> HyphenationFigure:
     """Line ends with a hyphen, in all content text (body, tables, boxes; not headings' absence).
 
     A line end is *real* hyphenation unless the word is a compound split at its own hyphen. Rule:
-    join the two fragments; if the joined word occurs elsewhere in the book, it is hyphenation;
-    else if the hyphenated form ("well-being") occurs unbroken elsewhere, or the second fragment
-    starts with a capital or a digit ("COVID-19", "anti-NHS"), it is a compound; else it is
-    taken as hyphenation. A *run* is consecutive lines of one column on one page ending in real
+    count the joined word ("wellbeing") and the hyphenated form ("well-being") elsewhere in the
+    book; the more frequent decides (a tie: hyphenation); when neither occurs, a second fragment
+    that starts with a capital or a digit ("COVID-19", "anti-NHS") makes a compound, anything
+    else is taken as hyphenation. A *run* is consecutive lines of one column on one page ending in real
     hyphens. Fragments are letters only ("ed," has 2). Fooled by: a compound that occurs nowhere
     else unbroken (counted as hyphenation); a real break in a word the book also prints as a
     hyphenated compound (not counted); text drawn with its hyphen as a separate object far away.
@@ -860,12 +874,11 @@ def hyphenation(doc: Document) -> HyphenationFigure:
                     rfrag = m.group(0) if m else ""
                     joined = (lfrag + rfrag).lower()
                     hyphened = (last[:-1] + "-" + right).lower().strip(".,;:!?()\u201c\u201d\u2018\u2019\"'")
-                    if joined and words.get(joined, 0) > 0:
-                        real = True
-                    elif compounds.get(hyphened, 0) > 0 or (right[:1].isupper() or right[:1].isdigit()):
-                        real = False
+                    whole, compound = words.get(joined, 0), compounds.get(hyphened, 0)
+                    if whole or compound:
+                        real = whole >= compound
                     else:
-                        real = True
+                        real = not (right[:1].isupper() or right[:1].isdigit())
                     b = HyphenBreak(line.page, last, right, real)
                     breaks.append(b)
                     if real and (len(lfrag) < 3 or len(rfrag) < 3):
@@ -1005,19 +1018,22 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
     Furniture (artifact text, leaders excluded, lying above or below the text block; in an
     untagged PDF, text in the top/bottom 6 % of the page) is *on the outer edge* when it is
     nearer the outer trim edge than the inner one (a centred folio is not). Folios are digits or
-    roman numerals; the rest are running heads or feet. Margins: the page's text extent (content
-    characters, furniture excluded) against the trim; on a page whose widest line is under 90 % of
-    the measure (ragged or short text cannot show where the block ends) the block is taken to
-    run from its leftmost character for the book's usual block width.
+    roman numerals; the rest are running heads or feet. Margins: a page's text block starts at
+    its leftmost content character and is as wide as the widest text on any page of the same
+    side, or its own text if wider: a page of ragged or short text,
+    or without the side column others have, cannot show where its block ends. Measured against
+    the trim.
     Fooled by: a page set centred or ranged right with no full line (the left edge is then not the
-    block's); a text block whose widest line is indented on both sides; furniture that is not
+    block's); a page (a cover) whose text runs wider than the grid widens it for its side; a text block whose widest line is indented on both sides; furniture that is not
     marked as an artifact in a tagged PDF (it is then content, and widens the text block).
     """
     inner_items, count = [], 0
     margins, table, judged = [], {}, 0
-    spans = [max(l.x1 for l in p.lines) - min(l.x0 for l in p.lines) for p in doc.pages
-             if p.lines and max(l.width for l in p.lines) >= 0.9 * doc.measure]
-    block_width = statistics.median(spans) if spans else doc.measure
+    # the block's width on each side: the widest text of any page of that side
+    span = {0: 0.0, 1: 0.0}
+    for p in doc.pages:
+        if p.lines:
+            span[p.number % 2] = max(span[p.number % 2], max(l.x1 for l in p.lines) - min(l.x0 for l in p.lines))
     for page in doc.pages:
         tx0, ttop, tx1, _ = page.trim
         for item in page.furniture:
@@ -1033,19 +1049,15 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
             if not outer_gap < inner_gap - 1.0:
                 kind = "folio" if _is_folio(item.text) else "running head"
                 inner_items.append((page.number, kind, item.text))
-        if page.lines and doc.measure:
-            widest = max(l.width for l in page.lines)
+        if page.lines:
             x0 = min(l.x0 for l in page.lines)
-            x1 = max(l.x1 for l in page.lines)
-            if widest < 0.9 * doc.measure:
-                x1 = x0 + block_width      # ragged or short: the block's width from its left edge
-            if block_width:
-                left, right = (x0 - tx0) / MM, (tx1 - x1) / MM
-                inner, outer = (left, right) if page.recto else (right, left)
-                table[page.number] = (inner, outer)
-                judged += 1
-                if inner <= outer + 0.1:
-                    margins.append((page.number, inner, outer))
+            x1 = max(max(l.x1 for l in page.lines), x0 + span[page.number % 2])
+            left, right = (x0 - tx0) / MM, (tx1 - x1) / MM
+            inner, outer = (left, right) if page.recto else (right, left)
+            table[page.number] = (inner, outer)
+            judged += 1
+            if inner <= outer + 0.1:
+                margins.append((page.number, inner, outer))
     openers = [(e.page, e.title) for e in doc.outline
                if e.level == 0 and e.page and CASE_STUDY_PART.match(e.title)]
     even = [(p, t) for p, t in openers if p % 2 == 0]
