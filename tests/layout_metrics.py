@@ -769,6 +769,7 @@ class HyphenBreak:
     left: str                # the word before the hyphen, with it ("ap-")
     right: str               # the first word of the next line ("proached")
     real: bool               # hyphenation, not a compound's own hyphen
+    heading: bool = False    # in a heading or title (tagged H1-H6, Title)
 
 
 @dataclass
@@ -788,13 +789,17 @@ class HyphenationFigure:
                 f"split at their hyphen), longest run {self.max_run}{where}; fragments under 3 letters: "
                 f"{len(self.short_fragments)}"
                 + (" (" + ", ".join(f"p.{b.page} {b.left}/{b.right}" for b in self.short_fragments[:6]) + ")"
-                   if self.short_fragments else ""))
+                   if self.short_fragments else "")
+                + f"; in headings: {sum(1 for b in self.breaks if b.real and b.heading)}")
 
     def problems(self, limits=Limits()):
         out = []
         for page, n, words in self.runs:
             if n > limits.max_hyphen_run:
                 out.append(f"p.{page}: {n} hyphenated line ends in a row ({', '.join(words)})")
+        for b in self.breaks:
+            if b.real and b.heading:
+                out.append(f"p.{b.page}: a heading is hyphenated: \u201c{b.left}\u201d / \u201c{b.right}\u201d")
         for b in self.short_fragments:
             out.append(f"p.{b.page}: hyphen leaves a fragment under {limits.min_fragment} letters: "
                        f"\u201c{b.left}\u201d / \u201c{b.right}\u201d")
@@ -813,14 +818,19 @@ def _vocabulary(doc):
     return words, compounds
 
 
+def _overlap(a, b) -> bool:
+    """Two lines share most of the narrower one's x range (one column, one table cell)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.width, b.width)
+
+
 def _next_line(doc, page_i, line):
     """The line a hyphenated word continues on: the next in its band, the next band of a like
     width on the page, or the band of the next page that overlaps it most."""
     page = doc.pages[page_i]
-    band_lines = [l for l in page.lines if l.band == line.band and not l.leader]
-    i = band_lines.index(line)
-    if i + 1 < len(band_lines):
-        return band_lines[i + 1]
+    below = [l for l in page.lines if l.band == line.band and not l.leader
+             and l.baseline > line.baseline + 0.5 and _overlap(l, line)]
+    if below:
+        return min(below, key=lambda l: l.baseline)
     width = page.bands[line.band][1] - page.bands[line.band][0]
     for b in range(line.band + 1, len(page.bands)):
         a0, a1 = page.bands[b]
@@ -848,8 +858,8 @@ def hyphenation(doc: Document) -> HyphenationFigure:
     count the joined word ("wellbeing") and the hyphenated form ("well-being") elsewhere in the
     book; the more frequent decides (a tie: hyphenation); when neither occurs, a second fragment
     that starts with a capital or a digit ("COVID-19", "anti-NHS") makes a compound, anything
-    else is taken as hyphenation. A *run* is consecutive lines of one column on one page ending in real
-    hyphens. Fragments are letters only ("ed," has 2). Fooled by: a compound that occurs nowhere
+    else is taken as hyphenation. A *run* is consecutive lines of one column (or table cell) on one page,
+    each below the last and sharing its x range, ending in real hyphens. Fragments are letters only ("ed," has 2). Fooled by: a compound that occurs nowhere
     else unbroken (counted as hyphenation); a real break in a word the book also prints as a
     hyphenated compound (not counted); text drawn with its hyphen as a separate object far away.
     """
@@ -861,8 +871,13 @@ def hyphenation(doc: Document) -> HyphenationFigure:
             if not line.leader:
                 by_band[line.band].append(line)
         for band_lines in by_band.values():
-            run = []
+            run, prev = [], None
             for line in band_lines:
+                if run and not (line.baseline > prev.baseline + 0.5 and _overlap(line, prev)):
+                    if len(run) >= 2:                    # another cell of a table row: a new run
+                        runs.append((page.number, len(run), run))
+                    run = []
+                prev = line
                 last = line.words[-1].text if line.words else ""
                 real = False
                 if len(last) > 1 and last[-1] in HYPHENS and LETTERS.search(last[-2]):
@@ -879,7 +894,8 @@ def hyphenation(doc: Document) -> HyphenationFigure:
                         real = whole >= compound
                     else:
                         real = not (right[:1].isupper() or right[:1].isdigit())
-                    b = HyphenBreak(line.page, last, right, real)
+                    b = HyphenBreak(line.page, last, right, real,
+                                    bool(line.main_tag and HEADING_TAGS.match(line.main_tag)))
                     breaks.append(b)
                     if real and (len(lfrag) < 3 or len(rfrag) < 3):
                         shorts.append(b)
@@ -1139,7 +1155,9 @@ class TypeSizesFigure:
 def type_sizes(doc: Document, large_print: bool = False) -> TypeSizesFigure:
     """Smallest sizes, from every character (superscripts included: a note reference at 6 pt is
     text a reader must read). Running text: characters whose tag is not a heading, title,
-    caption, table cell, note, label or artifact (all text, in an untagged PDF). Fooled by: text
+    caption, table cell, note, label or artifact (all text, in an untagged PDF). Any text: every
+    character that is not an artifact, except a list label's bullet glyph (a 6 pt square is a
+    graphic; a list's numbers count). Fooled by: text
     drawn scaled by a transformation matrix (pdfplumber's size includes it: not fooled), text as
     outlines or in images (not seen)."""
     def smallest(lines, pick):
@@ -1154,7 +1172,7 @@ def type_sizes(doc: Document, large_print: bool = False) -> TypeSizesFigure:
 
     content = [l for p in doc.pages for l in p.lines]
     body = smallest(content, lambda c: not (c.get("tag") and NOT_BODY_TAGS.match(c["tag"])))
-    anyt = smallest(content, lambda c: True)
+    anyt = smallest(content, lambda c: not (c.get("tag") == "Lbl" and not c["text"].isalnum()))
     art = smallest([l for p in doc.pages for l in p.furniture], lambda c: True)
     return TypeSizesFigure(doc.body_size, body[0], body[1], anyt[0], anyt[1], art[0], large_print)
 
