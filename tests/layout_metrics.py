@@ -54,7 +54,8 @@ How the text is read (pdfplumber's characters):
 * Last lines of paragraphs: a segment is *final* when it does not reach its band's right edge
   (the rightmost character of that band's lines of the same size on the page; 1 em slack) and
   the next line of the band is missing, or further down than the band's normal line pitch for
-  that size (+1 pt: paragraph spacing), or of another size, or starts further right (an indent).
+  that size (+1 pt: paragraph spacing), or of another size, or starts further right (an indent),
+  or starts with a list label (a bullet or number: a new item).
   A justified line that reaches the right edge is never final.
 * Body text: lines whose characters are mostly of the body size (from the style, or the most
   common size in the document weighted by characters) and whose tags are not headings, titles,
@@ -449,7 +450,8 @@ def _mark_finals(doc_pages, pitch):
                 nxt = next((n for n in band_lines[i + 1:] if n.baseline > line.baseline + 0.5), None)
                 p = pitch.get(line.size, 1.2 * line.size)
                 line.final = (nxt is None or nxt.baseline - line.baseline > p + 1.0
-                              or abs(nxt.size - line.size) > 0.3 or nxt.x0 > line.text_x0 + 1.0)
+                              or abs(nxt.size - line.size) > 0.3 or nxt.x0 > line.text_x0 + 1.0
+                              or nxt.text_x0 != nxt.x0)     # the next line starts a list item
 
 
 def _ragged(band_lines, size) -> bool:
@@ -576,12 +578,25 @@ def load(pdf_path, style=None, text_block=None) -> Document:
             text_block = (0.07 * h, 0.93 * h)
     pitch = _pitch(pages)
     _mark_finals(pages, pitch)
-    widths = sorted(l.width for p in pages for l in p.lines
-                    if is_body(l, body_size) and not l.final)
-    measure = widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
+    measure = _measure(pages, body_size)
     return Document(path=pdf_path, pages=pages, body_size=body_size, outline=_outline(pdf_path),
                     tagged=tagged, block_top=text_block[0], block_bottom=text_block[1],
                     measure=measure, pitch=pitch)
+
+
+def _measure(pages, body_size) -> float:
+    """The width of a full line of body text: the most common width of the body lines (justified
+    lines share it) when at least 3 lines and a fifth of them have it; else (ragged text, or
+    very little of it) the widest body line."""
+    widths = [round(l.width) for p in pages for l in p.lines if is_body(l, body_size) and not l.final]
+    if not widths:
+        widths = [round(l.width) for p in pages for l in p.lines if is_body(l, body_size)]
+    if not widths:
+        return 0.0
+    width, n = Counter(widths).most_common(1)[0]
+    if n >= 3 and n >= 0.2 * len(widths):
+        return float(width)
+    return float(max(widths))
 
 
 def _pct(values, q):
@@ -1106,7 +1121,7 @@ class FiguresFigure:
 
 def figures(doc: Document, limits: Limits = Limits()) -> FiguresFigure:
     """Images (not artifacts, inside the trim) against the measure (the width of a full body
-    line: the 90th percentile of body line widths) and the text block's height. A 2-column book's
+    line: the most common width of body lines, or the widest when widths scatter) and the text block's height. A 2-column book's
     measure is its column: an image spanning both is wide. Fooled by: an image drawn as tiles (each
     tile judged alone); vector drawings (not images: not seen); a body text set narrower than
     the column (a narrow measure makes figures look wide)."""
