@@ -761,7 +761,7 @@ def short_pages(doc: Document) -> ShortPagesFigure:
         is_cs = unit is not None and unit.level == cs_level and (cs_level == 0 or part is not None)
         mid = False
         if is_cs and page.number < len(doc.pages):
-            nxt = next((e for e in bounds if e.page > page.number or (e.page == page.number and e is not unit and bounds.index(e) > bounds.index(unit))), None)
+            nxt = next((e for e in bounds[bounds.index(unit) + 1:]), None)   # the next unit
             next_page = doc.pages[page.number]
             if not next_page.blank:
                 if nxt is None or nxt.page > page.number + 1:
@@ -769,8 +769,6 @@ def short_pages(doc: Document) -> ShortPagesFigure:
                 elif nxt.page == page.number + 1 and nxt.top is not None:
                     lead = doc.pitch.get(doc.body_size, 1.4 * doc.body_size)
                     mid = nxt.top - next_page.trim[1] > doc.block_top + 2 * lead
-            if nxt is not None and nxt.page == page.number and nxt is not unit:
-                mid = False
         short.append(ShortPage(page.number, (low - doc.block_top) / height if height else 0, mid,
                                unit.title if unit else None, part))
     return ShortPagesFigure(short=short, blank=blank, pages=len(doc.pages))

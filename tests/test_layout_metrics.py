@@ -408,3 +408,54 @@ def test_command_line_prints_every_figure(tmp_path, rng, capsys):
     for word in ("characters per line", "stops above half", "hyphenation", "word spacing",
                  "imposition", "figures", "type sizes", "problems"):
         assert word in out
+
+
+def test_a_case_study_running_on_to_a_page_where_the_next_one_starts_lower(tmp_path, rng):
+    """Destinations with a y (/XYZ): the next case study starting half-way down the next page
+    means the short page is mid case study; starting at the block's top, it is not."""
+    doc = Doc(tmp_path / "runon.pdf")
+    doc.bookmark("Part 1: Alpha")
+    doc.c.bookmarkHorizontal("a", 0, doc.y(TOP))
+    doc.c.addOutlineEntry("Case study A", "a", level=1)
+    text_page(doc, rng, sparse=True, stop=TOP + 0.3 * (BOTTOM - TOP), side=False)      # p.1: short
+    doc.next_page()
+    text_page(doc, rng, sparse=True, side=False)        # p.2: A goes on, B starts half-way
+    doc.c.bookmarkHorizontal("b", 0, doc.y(TOP + 0.5 * (BOTTOM - TOP)))
+    doc.c.addOutlineEntry("Case study B", "b", level=1)
+    doc.next_page()
+    text_page(doc, rng, sparse=True, stop=TOP + 0.3 * (BOTTOM - TOP), side=False)      # p.3: short, B ends
+    doc.next_page()
+    doc.c.bookmarkHorizontal("c", 0, doc.y(TOP))
+    doc.c.addOutlineEntry("Case study C", "c", level=1)  # p.4: C starts at the top
+    text_page(doc, rng, sparse=True, side=False)
+    doc.save()
+
+    d = lm.load(doc.path, style=SIZE, text_block=(TOP, BOTTOM))
+    assert [(e.title, e.page) for e in d.outline] == [("Part 1: Alpha", 1), ("Case study A", 1),
+                                                      ("Case study B", 2), ("Case study C", 4)]
+    fig = lm.short_pages(d)
+    assert [(s.page, s.mid_case_study, s.case_study) for s in fig.short] == [
+        (1, True, "Case study A"), (3, False, "Case study B")]
+
+
+def test_two_columns_are_read_column_by_column(tmp_path, rng):
+    doc = Doc(tmp_path / "columns.pdf")
+    col = (W - INNER - OUTER - GAP) / 2
+    counts = []
+    for x, plan in ((INNER, [None] * 6), (INNER + col + GAP, ["ac-", "ex-", None, None, None, None])):
+        lines, first = [], None
+        for last in plan:
+            lines.append(fill(rng, col, first=first, last=last))
+            first = {"ac-": "cess", "ex-": "pected"}.get(last)
+        lines[-1] = rng.sample(FILLER, 3)                 # a short last line
+        _, texts = paragraph(doc, x, TOP + SIZE, lines, col)
+        counts += [len(t) for t in texts[:-1]]
+    doc.save()
+
+    d = lm.load(doc.path, style=SIZE, text_block=(TOP, BOTTOM))
+    fig = lm.chars_per_line(d)
+    assert fig.lines == 10 and fig.longest[0][1] == max(counts)
+    hy = lm.hyphenation(d)
+    assert [(b.left, b.right) for b in hy.breaks] == [("ac-", "cess"), ("ex-", "pected")]
+    assert hy.max_run == 2 and len(hy.short_fragments) == 2
+    assert lm.word_spacing(d).loose == []
