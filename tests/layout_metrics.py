@@ -48,9 +48,10 @@ How the text is read (pdfplumber's characters):
   of the page: an x range at least 2 pt wide covered by the characters of at most k lines
   (k = 0..3: a heading may span the gutter) where k is under 30 % of the most lines covering any
   x on its left and on its right (a sparse side column of few lines still has its gutter; a
-  loose word space in one line is not a gutter, because the lines above and below cover it). Two columns, a text column with a side column,
-  or a table's columns all become separate segments; the gutters split the page into *bands*
-  (columns), and each segment belongs to the band holding its centre.
+  loose word space in one line is not a gutter, because the lines above and below cover it).
+  Two columns, a text column with a side column, or a table's columns all become separate
+  segments; the gutters split the page into *bands* (columns), and each segment belongs to the
+  band holding its centre.
 * Last lines of paragraphs: a segment is *final* when it does not reach its band's right edge
   (the rightmost character of that band's lines of the same size on the page; 1 em slack) and
   the next line of the band is missing, or further down than the band's normal line pitch for
@@ -61,6 +62,11 @@ How the text is read (pdfplumber's characters):
   common size in the document weighted by characters) and whose tags are not headings, titles,
   captions, table cells, contents entries, notes, block quotes or code; lines with dot leaders
   (or with page numbers after a gap wider than 3 em, as in an index) are left out.
+
+Pass the style the PDF was built with (``style=``; the command line loads ``house`` or, with
+``--large-print``, ``large-print`` from styles/): its body size and margins are then used. Without
+it the body size is the most common size of running text, which on the 2025 sample is the 13 pt
+standfirst (most case studies are set in it), and the text block is inferred from the pages.
 
 What could fool it is listed at each function.
 """
