@@ -46,6 +46,8 @@ How the text is read (pdfplumber's characters):
   into *segments* (one per column, or per table cell: TD/TH content of another MCID after a gap
   wider than 1 em) at any horizontal gap wider than 1 em that crosses a *gutter*
   of the page: an x range at least 2 pt wide covered by the characters of at most k lines
+  (lines of display type, over 1.3 times the page's commonest size, left out: a title may
+  span a side column)
   (k = 0..3: a heading may span the gutter) where k is under 30 % of the most lines covering any
   x on its left and on its right (a sparse side column of few lines still has its gutter; a
   loose word space in one line is not a gutter, because the lines above and below cover it).
@@ -380,7 +382,12 @@ def _read_page(page, number, tagged) -> tuple[Page, list]:
     content = [c for c in chars if not is_artifact(c)]
     artifacts = [c for c in chars if is_artifact(c)]
     groups = _group_baselines(content) if content else []
-    gutters = _gutters([g for g in groups if len(g) > 1], tx0, tx1)
+    # gutters from the lines of running-text size: display type (titles, headings set larger
+    # than 1.3 times the page's commonest size) may span columns, as a title over a side column
+    common = Counter(round(c["size"], 1) for c in content if not c["text"].isspace())
+    dominant = common.most_common(1)[0][0] if common else 0
+    gutters = _gutters([g for g in groups if len(g) > 1 and
+                        statistics.median(c["size"] for c in g) <= 1.3 * dominant], tx0, tx1)
     segs = [s for g in groups for s in _split(g, gutters)]
     lines = [_make_line(number, s) for s in segs if any(not c["text"].isspace() for c in s)]
 
@@ -1053,22 +1060,25 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
     Furniture (artifact text, leaders excluded, lying above or below the text block; in an
     untagged PDF, text in the top/bottom 6 % of the page) is *on the outer edge* when it is
     nearer the outer trim edge than the inner one (a centred folio is not). Folios are digits or
-    roman numerals; the rest are running heads or feet. Margins: a page's text block starts at
-    its leftmost content character and is as wide as the widest text on any page of the same
-    side, or its own text if wider: a page of ragged or short text,
-    or without the side column others have, cannot show where its block ends. Measured against
-    the trim.
-    Fooled by: a page set centred or ranged right with no full line (the left edge is then not the
-    block's); a page (a cover) whose text runs wider than the grid widens it for its side; a text block whose widest line is indented on both sides; furniture that is not
-    marked as an artifact in a tagged PDF (it is then content, and widens the text block).
+    roman numerals; the rest are running heads or feet. Margins: a page's text block runs from
+    its leftmost to its rightmost content character; a page whose text spans less than 97 % of
+    its side's grid (from the leftmost to the rightmost content of any page of the same side:
+    ragged or short text, or no side column where others have one, cannot show where its block
+    ends) is judged by that grid. Measured against the trim.
+    Fooled by: a page (a cover) whose text runs wider than the others widens its side's grid (and
+    so decides the pages judged by the grid); a text block whose widest line is indented on both
+    sides; furniture that is not marked as an artifact in a tagged PDF (it is then content, and
+    widens the text block).
     """
     inner_items, count = [], 0
     margins, table, judged = [], {}, 0
-    # the block's width on each side: the widest text of any page of that side
-    span = {0: 0.0, 1: 0.0}
+    # the grid of each side: from the leftmost to the rightmost content of any page of that side
+    grid = {0: [math.inf, -math.inf], 1: [math.inf, -math.inf]}
     for p in doc.pages:
         if p.lines:
-            span[p.number % 2] = max(span[p.number % 2], max(l.x1 for l in p.lines) - min(l.x0 for l in p.lines))
+            g = grid[p.number % 2]
+            g[0] = min(g[0], min(l.x0 for l in p.lines))
+            g[1] = max(g[1], max(l.x1 for l in p.lines))
     for page in doc.pages:
         tx0, ttop, tx1, _ = page.trim
         for item in page.furniture:
@@ -1086,7 +1096,10 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
                 inner_items.append((page.number, kind, item.text))
         if page.lines:
             x0 = min(l.x0 for l in page.lines)
-            x1 = max(max(l.x1 for l in page.lines), x0 + span[page.number % 2])
+            x1 = max(l.x1 for l in page.lines)
+            g0, g1 = grid[page.number % 2]
+            if x1 - x0 < 0.97 * (g1 - g0):   # ragged, short, or no side column: the side's grid
+                x0, x1 = g0, g1
             left, right = (x0 - tx0) / MM, (tx1 - x1) / MM
             inner, outer = (left, right) if page.recto else (right, left)
             table[page.number] = (inner, outer)
