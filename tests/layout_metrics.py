@@ -1016,7 +1016,7 @@ def word_spacing(doc: Document, limit: float = 2.0) -> WordSpacingFigure:
 
 @dataclass
 class ImpositionFigure:
-    furniture_inner: list    # [(page, kind, text)] folios / running heads not on the outer edge
+    furniture_inner: list    # [(page, kind, text)] not on the outer edge; kind: folio, running head, running foot
     furniture_count: int
     margins: list            # [(page, inner_mm, outer_mm)] where inner <= outer
     margin_pages: int        # pages whose margins could be measured
@@ -1028,10 +1028,12 @@ class ImpositionFigure:
 
     def summary(self):
         folios = [p for p, k, _ in self.furniture_inner if k == "folio"]
-        heads = [p for p, k, _ in self.furniture_inner if k != "folio"]
+        heads = [p for p, k, _ in self.furniture_inner if k == "running head"]
+        feet = [p for p, k, _ in self.furniture_inner if k == "running foot"]
         inner = [v[0] for v in self.margin_table.values()]
         outer = [v[1] for v in self.margin_table.values()]
-        return (f"imposition: {len(folios)} folios and {len(heads)} running heads/feet not on the outer edge "
+        return (f"imposition: {len(folios)} folios, {len(heads)} running heads and {len(feet)} running feet "
+                f"not on the outer edge "
                 f"(of {self.furniture_count} items; folios pp. {_pages(folios, 12)}); inner margin not larger than "
                 f"outer on {len(self.margins)} of {self.margin_pages} pages"
                 + (f" (inner {min(inner):.1f}-{max(inner):.1f} mm, outer {min(outer):.1f}-{max(outer):.1f} mm)" if inner else "")
@@ -1060,11 +1062,12 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
     Furniture (artifact text, leaders excluded, lying above or below the text block; in an
     untagged PDF, text in the top/bottom 6 % of the page) is *on the outer edge* when it is
     nearer the outer trim edge than the inner one (a centred folio is not). Folios are digits or
-    roman numerals; the rest are running heads or feet. Margins: a page's text block runs from
-    its leftmost to its rightmost content character; a page whose text spans less than 97 % of
-    its side's grid (from the leftmost to the rightmost content of any page of the same side:
-    ragged or short text, or no side column where others have one, cannot show where its block
-    ends) is judged by that grid. Measured against the trim.
+    roman numerals; the rest are running heads (above the block) or feet (below). Margins: a page's text block runs from
+    its leftmost to its rightmost content character; a page whose text does not span its side's
+    grid (from the leftmost to the rightmost content of any page of the same side; 2 pt slack)
+    is judged by that grid: ragged or short text, or no side column where others have one,
+    cannot show where its block ends. A page set off its grid widens the grid of its side, so
+    the fault shows, on the pages judged by the grid too. Measured against the trim.
     Fooled by: a page (a cover) whose text runs wider than the others widens its side's grid (and
     so decides the pages judged by the grid); a text block whose widest line is indented on both
     sides; furniture that is not marked as an artifact in a tagged PDF (it is then content, and
@@ -1092,13 +1095,14 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
             left_gap, right_gap = item.x0 - tx0, tx1 - item.x1
             outer_gap, inner_gap = (right_gap, left_gap) if page.recto else (left_gap, right_gap)
             if not outer_gap < inner_gap - 1.0:
-                kind = "folio" if _is_folio(item.text) else "running head"
+                kind = ("folio" if _is_folio(item.text) else
+                        "running head" if rel_bottom <= doc.block_top + 2 else "running foot")
                 inner_items.append((page.number, kind, item.text))
         if page.lines:
             x0 = min(l.x0 for l in page.lines)
             x1 = max(l.x1 for l in page.lines)
             g0, g1 = grid[page.number % 2]
-            if x1 - x0 < 0.97 * (g1 - g0):   # ragged, short, or no side column: the side's grid
+            if x1 - x0 < (g1 - g0) - 2.0:    # ragged, short, or no side column: the side's grid
                 x0, x1 = g0, g1
             left, right = (x0 - tx0) / MM, (tx1 - x1) / MM
             inner, outer = (left, right) if page.recto else (right, left)
