@@ -1062,8 +1062,8 @@ def imposition(doc: Document, print_edition: bool = False) -> ImpositionFigure:
     Furniture (artifact text, leaders excluded, lying above or below the text block; in an
     untagged PDF, text in the top/bottom 6 % of the page) is *on the outer edge* when it is
     nearer the outer trim edge than the inner one (a centred folio is not). Folios are digits or
-    roman numerals; the rest are running heads (above the block) or feet (below). Margins: a page's text block runs from
-    its leftmost to its rightmost content character; a page whose text does not span its side's
+    roman numerals; the rest are running heads (above the block) or feet (below). Margins: a
+    page's text block runs from its leftmost to its rightmost content character; a page whose text does not span its side's
     grid (from the leftmost to the rightmost content of any page of the same side; 2 pt slack)
     is judged by that grid: ragged or short text, or no side column where others have one,
     cannot show where its block ends. A page set off its grid widens the grid of its side, so
