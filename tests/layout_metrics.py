@@ -624,6 +624,8 @@ def _pct(values, q):
 
 def _pages(nums, limit=40) -> str:
     nums = sorted(set(nums))
+    if not nums:
+        return "none"
     s = ", ".join(str(n) for n in nums[:limit])
     return s + (f" (+{len(nums) - limit} more)" if len(nums) > limit else "")
 
