@@ -22,7 +22,10 @@ from .yamlload import load_yaml
 STYLE_FORMAT = "1"
 
 SECTIONS = ("name", "extends", "palette", "fonts", "page", "hyphenation", "min_text_size",
-            "styles", "onepager", "surfaces", "contrast")
+            "styles", "onepager", "surfaces", "contrast", "hyphenation_limits")
+# a typographer's limits on breaking lines (book.writers.linebreak), each optional in the YAML
+HYPHENATION_LIMITS = {"consecutive": 2, "min_left": 3, "min_right": 3, "min_word": 6, "capitalised": True,
+                      "max_word_space": 2.0}
 REQUIRED_SECTIONS = ("name", "palette", "fonts", "page", "styles", "onepager")
 
 REQUIRED_STYLES = (
@@ -127,6 +130,12 @@ def _parse_count(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _Bad(f"{value!r} is not a whole number of 1 or more")
     return value
+
+
+def _parse_space_ratio(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
+        raise _Bad(f"{value!r} is not a number of normal spaces of 1 or more, e.g. 2")
+    return float(value)
 
 
 def _parse_names(value) -> list[str]:
@@ -363,6 +372,11 @@ class _Checker:
                 "allow_drop": _parse_bool, "size": _parse_page_size}
         # `size` is optional: the one-pagers default to the book's page size
         return self.fields(("onepager",), spec, required=tuple(k for k in spec if k != "size"))
+
+    def hyphenation_limits_section(self) -> dict:
+        spec = {key: _parse_count for key in ("consecutive", "min_left", "min_right", "min_word")}
+        spec.update(capitalised=_parse_bool, max_word_space=_parse_space_ratio)
+        return {**HYPHENATION_LIMITS, **self.fields(("hyphenation_limits",), spec, required=())}
 
     def contrast_section(self) -> None:
         pairs = self.data.get("contrast") or []
@@ -656,6 +670,7 @@ def check_style(styles_dir: Path, name: str) -> dict:
     check.fonts_section()
     page = check.page_section()
     hyphenate = check.convert(("hyphenation",), "hyphenation", _parse_bool, data.get("hyphenation", True))
+    limits = check.hyphenation_limits_section()
     min_text = data.get("min_text_size")
     min_text = None if min_text is None else check.convert(("min_text_size",), "min_text_size", parse_length, min_text)
     onepager = check.onepager_section()
@@ -667,7 +682,7 @@ def check_style(styles_dir: Path, name: str) -> dict:
     fonts = FontSet(families=check.families, fallback=tuple(check.fallback), css_stacks=check.css_stacks)
     return dict(name=name.removesuffix(".yaml"), title=str(data["name"]), files=tuple(files), palette=check.palette,
                 surfaces=dict(check.surfaces), page=page, fonts=fonts, styles=_concrete_fonts(styles, fonts),
-                onepager=onepager, hyphenate=hyphenate, min_text_size=min_text)
+                onepager=onepager, hyphenate=hyphenate, min_text_size=min_text, hyphenation_limits=limits)
 
 
 def _check_copy_fit(check: _Checker, onepager: dict, styles: dict, page) -> None:
