@@ -23,7 +23,7 @@ from ..editorial import kicker_is_redundant
 from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, chapter_key, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
-from .pdfpages import PageRefParagraph, ref_slot
+from .pdfpages import NO_LEADERS, PageRefParagraph, ref_slot
 from .pdftags import Node
 
 
@@ -287,15 +287,27 @@ class ContentBuilder:
     def _markup(self, text: str, style: str) -> str:
         return InlineMarkup(self.style, self.style.paragraph_style(style).fontName, self.link).text(text)
 
-    def page_ref_line(self, markup: str, style: str, keys: list[str], href: str | None = None):
+    def page_ref_line(self, markup: str, style: str, keys: list[str], href: str | None = None, leaders: bool = True):
         """A contents or index line: live link, dotted leaders, page number(s) at the right."""
-        label = f"{self.width}|{style}|{';'.join(keys)}"
+        label = f"{self.width}|{style}{'' if leaders else NO_LEADERS}|{';'.join(keys)}"
         if href:
             markup = f'<a href="#{href}">{markup}</a>'
         base = self.style.paragraph_style(style)
         ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
         para = PageRefParagraph(f'{markup}<onDraw name="notePosition" label="{escape(label)}"/>', ps, self.decorator)
         return tag(para, None, "Link")     # the whole line is the link: text and page numbers
+
+    def index_lines(self, term: str, keys: list[str]) -> list:
+        """An index entry: its term, leaders and page numbers; an entry with more numbers than
+        fit beside it (an organisation that leads twenty case studies) continues them on lines
+        of their own, without leaders."""
+        base = self.style.paragraph_style("index_entry")
+        per_line = max(1, int((self.width * 0.45 - 12) // ref_slot(base.fontName, base.fontSize)))
+        rows = [keys[n:n + per_line] for n in range(0, len(keys), per_line)]
+        lines = [self.page_ref_line(self._markup(term, "index_entry"), "index_entry", rows[0], rows[0][0])]
+        for row in rows[1:]:
+            lines.append(self.page_ref_line("\u00a0", "index_entry", row, row[0], leaders=False))
+        return lines
 
     def section(self, flows: list, role: str = "Sect", parent: Node | None = None) -> list:
         """Put the elements of ``flows`` in a new section of the structure tree; returns ``flows``."""
@@ -621,10 +633,9 @@ class ContentBuilder:
                     section.append(self.p(letter, "h4", role="H2"))
                 if new_letter or group is None:
                     group = Node("L", attrs={"O": "List", "ListNumbering": "None"})
-                keys = [chapter_key(c.id) for c in entry.chapters]
-                line = self.page_ref_line(self._markup(entry.term, "index_entry"), "index_entry", keys, keys[0])
-                group.add(Node("LI", Node("LBody", line)))
-                section.append(line)
+                lines = self.index_lines(entry.term, [chapter_key(c.id) for c in entry.chapters])
+                group.add(Node("LI", Node("LBody", lines)))
+                section += lines
             flows += self.section(section)
         return flows
 

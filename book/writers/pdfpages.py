@@ -15,6 +15,7 @@ from .pdfpage import Sketch
 from .pdftags import artifact, content
 
 PAGE_REF_WIDTH = 28       # room kept at the right of a contents line for its page number
+NO_LEADERS = "!"          # after a page reference's style name: its line has no dotted leaders
 LEADER_GAP = 5
 
 
@@ -154,11 +155,12 @@ class PageDecorator:
         canv.saveState()
         y = self.bottom - 28
         left, right = self.type_area(verso)
-        # the folio on the outer edge, where a thumb finds it; the edition's name at the spine
+        # the folio on the outer edge, where a thumb finds it, and the edition's name beside it
         self._text(canv, "footer", left if verso else right, y, label, "left" if verso else "right")
         if with_edition:
-            self._text(canv, "footer", right if verso else left, y, f"{self.edition.publisher} \u00b7 {self.edition.edition}",
-                       "right" if verso else "left")
+            gap = stringWidth(label + "    ", *self._font("footer")[:2])
+            self._text(canv, "footer", left + gap if verso else right - gap, y,
+                       f"{self.edition.publisher} \u00b7 {self.edition.edition}", "left" if verso else "right")
         canv.restoreState()
 
     # ---------------------------------------------------------------- deferred page numbers
@@ -166,6 +168,8 @@ class PageDecorator:
         """Leaders (decoration) and page numbers (content of ``element``, the line's element)."""
         width_text, style_name, ref = label.split("|", 2)     # ref: the keys whose pages it gives, joined by ';'
         width = float(width_text)
+        leaders = not style_name.endswith(NO_LEADERS)
+        style_name = style_name.removesuffix(NO_LEADERS)
         font, size, _ = self._font(style_name)
         slots = ref_slot(font, size) * (ref.count(";") + 1)     # the room kept for the numbers
         canv.saveState()
@@ -174,7 +178,7 @@ class PageDecorator:
         # one run of dots on a fixed grid: they line up down the page and extract as one word
         step = 4.5
         dot_x = (int((x + LEADER_GAP) / step) + 1) * step
-        count = int((width - slots - LEADER_GAP - dot_x) / step)
+        count = int((width - slots - LEADER_GAP - dot_x) / step) if leaders else 0
         if count > 0:
             with artifact(canv):
                 text = canv.beginText(dot_x, y)
