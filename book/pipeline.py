@@ -355,6 +355,10 @@ def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress
     if "pdf" in options.targets:
         with progress.step("assembling the compendium"):
             outputs[options.out / "compendium.pdf"] = book.assemble()
+            if options.print_marks and loaded.style.page.print_cover:
+                from .writers.printcover import print_cover
+
+                outputs[options.out / "compendium-cover.pdf"] = print_cover(loaded, book.total)
         result.remade["compendium segments written"] = book.segments_written
     if epub is not None:
         with progress.step("writing the EPUB"):

@@ -349,7 +349,8 @@ class _Checker:
         margins = {k: parse_length for k in ("top", "bottom", "inner", "outer")}
         spec = {"size": _parse_page_size, "margins": margins, "bleed": parse_length,
                 "columns": _parse_count, "column_gap": parse_length, "side_column": parse_length,
-                "part_pages": _parse_bool, "case_study_space": parse_length}
+                "part_pages": _parse_bool, "case_study_space": parse_length,
+                "print_cover": _parse_bool, "caliper": parse_length}
         page = self.fields(("page",), spec, required=("size", "margins"))
         if "size" not in page or len(page.get("margins", {})) < 4:
             return None
@@ -357,7 +358,8 @@ class _Checker:
         geometry = PageGeometry(width, height, m["top"], m["bottom"], m["inner"], m["outer"],
                                 page.get("bleed", 0.0), page.get("columns", 1), page.get("column_gap", 12.0),
                                 page.get("side_column", 0.0), page.get("part_pages", False),
-                                page.get("case_study_space", 0.0))
+                                page.get("case_study_space", 0.0), page.get("print_cover", False),
+                                page.get("caliper", 0.1 * 72 / 25.4))
         if geometry.column_width <= 0 or geometry.text_height <= 0 or geometry.text_column < 72:
             self.bad(("page",), "page: the margins (and column gaps) leave no room for text; make them smaller")
         return geometry
@@ -638,7 +640,9 @@ class PageGeometry:
     column_gap: float
     side_column: float = 0.0        # the side column (facts, notes) on the outer edge; 0: none
     part_pages: bool = False        # a part opens on a page of its own (else with a band above its text)
-    case_study_space: float = 0.0   # room a case study needs left on a page to start there (0: a third of it)
+    case_study_space: float = 0.0   # room a case study needs left on a page to start there (0: its opening)
+    print_cover: bool = False       # --print also writes the cover: back, spine and front in one spread
+    caliper: float = 0.1 * 72 / 25.4   # the paper's thickness: the spine is a leaf's for every two pages
 
     @property
     def text_width(self) -> float:

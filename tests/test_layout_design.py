@@ -77,3 +77,24 @@ def test_large_print_is_16pt_and_up(large_pdf):
     report = measure(large_pdf, style="large-print", large_print=True)
     assert report.problems() == [], report.format()
     assert report.type_sizes.min_any >= 16
+
+
+def test_the_print_edition_comes_with_its_cover_spread(print_pdf):
+    import math
+
+    import pypdf
+
+    from book.style import load_style
+
+    page = load_style(ROOT / "styles").page
+    pages = len(pypdf.PdfReader(print_pdf).pages)
+    cover = pypdf.PdfReader(print_pdf.parent / "compendium-cover.pdf")
+    assert len(cover.pages) == 1
+    trim = cover.pages[0].trimbox
+    spine = math.ceil(pages / 2) * page.caliper
+    # back + spine + front across, one page high, inside the bleed
+    assert abs(float(trim.width) - (2 * page.width + spine)) < 0.01
+    assert abs(float(trim.height) - page.height) < 0.01
+    assert abs(float(cover.pages[0].mediabox.width) - float(trim.width) - 2 * page.bleed) < 0.01
+    text = cover.pages[0].extract_text()
+    assert "Growing OHWB Case Studies" in text and "17 case studies" in text
