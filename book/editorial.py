@@ -80,11 +80,3 @@ def check_resolution(blocks: list, infos: dict, measure: float, frame_height: fl
         reporter.warn("low-resolution", f"image '{src}' prints at {ppi} ppi across the column ({PRINT_PPI} ppi or"
                       f" more looks sharp in print): supply it at least {needed} pixels wide", source)
 
-
-def kicker_is_redundant(chapter) -> bool:
-    """Whether the line above a case study's title (its organisations) would only repeat the
-    title's opening words ('Leeds Teaching Hospitals NHS Trust' over 'Leeds Teaching Hospitals
-    NHS Trust achieves...'): then it is left out, in print and in the EPUB alike."""
-    if chapter.partners:
-        return False            # the line also names the partners: it says more than the title
-    return _words(chapter.title).startswith(_words(chapter.lead.name))

@@ -19,7 +19,6 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
-from ..editorial import kicker_is_redundant
 from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, chapter_key, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
@@ -62,6 +61,7 @@ class BottomAligned(Flowable):
             y -= f.getSpaceAfter()
 
 
+MM = 72 / 25.4
 # a chunk's pages after its first alternate verso, recto, ...: every chunk starts on a recto
 BODY_CYCLE = ("body-v", "body-r")
 FRONT_CYCLE = ("front-v", "front-r")
@@ -76,8 +76,8 @@ def on_verso(canv) -> bool:
 
 
 def part_band_height(style) -> float:
-    """The part's band, from the head of the page: a third of the page less the margin's share."""
-    return style.page.height * 0.2
+    """The part's band, from the head of the page: about 45 mm on A4."""
+    return style.page.height * 0.152
 
 
 class Span(Flowable):
@@ -181,7 +181,7 @@ class SeparatorRule(Flowable):
         self.width, self.height = 0, 0
 
     def wrap(self, aw, ah):
-        return aw, 14
+        return aw, 34          # 26 pt above the rule, 8 pt below: it belongs to what follows
 
     def draw(self):
         from .pdftags import artifact
@@ -190,7 +190,7 @@ class SeparatorRule(Flowable):
             self.canv.saveState()
             self.canv.setStrokeColor(colors.HexColor(self.color))
             self.canv.setLineWidth(2)
-            self.canv.line(0, 12, 36, 12)
+            self.canv.line(0, 8, 36, 8)
             self.canv.restoreState()
 
 
@@ -415,7 +415,7 @@ class ContentBuilder:
             flows += [self.p(chapter.title, "part_entry") for chapter in part.chapters]
             return flows + [NextPageTemplate(list(BODY_CYCLE)), PageBreak()]
         band = FixedHeight([label, title], part_band_height(self.style) - page.margin_top, self.full_width)
-        return [Marker(*anchors), band, NextPageTemplate(list(BODY_CYCLE))]
+        return [Marker(*anchors), band, Spacer(0, 12 * MM), NextPageTemplate(list(BODY_CYCLE))]
 
     # ---------------------------------------------------------------- a case study
     def case_study(self, chapter, first: bool = False) -> list:
@@ -450,8 +450,7 @@ class ContentBuilder:
         """Title across the page (the side column too), then the facts in the side column beside
         the standfirst (or above it, when the style has no side column); highlights and quote."""
         cs = chapter.case_study
-        kicker = self.p(_organisations(chapter), "opener_org")
-        flows = [] if kicker_is_redundant(chapter) else [Span(kicker, self.span_extra)]
+        flows = [Span(self.p(_organisations(chapter), "opener_org"), self.span_extra)]
         flows.append(Span(self.p(cs.title, "h1", role="H1", **self.spanning("h1")), self.span_extra))
         facts = self.facts(chapter)
         if self.span_extra:
@@ -544,7 +543,7 @@ class ContentBuilder:
         if self._surely_fits(items, "highlight_item") or self._rows_fit(table):
             # a box is not broken over a page turn: it goes whole to the next page if it must
             # (a box taller than a page would be set as the plain list below)
-            if table.wrap(self.width, self.height)[1] < self.height * 0.6:
+            if table.wrap(self.width, self.height)[1] < self.height / 3:
                 table.splitByRow = 0
             return [tag(table, None, "Aside", node=aside)]
         title = rows[0][0]

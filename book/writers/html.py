@@ -15,7 +15,6 @@ import re
 from urllib.parse import quote
 
 from .. import ast
-from ..editorial import kicker_is_redundant
 from ..model import highlight_parts, toc_headings
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -378,8 +377,7 @@ def case_opener(chapter, r: Renderer, title_id: str) -> tuple[str, list[ast.Bloc
     cs, blocks = chapter.case_study, chapter.blocks
     # the same lines, in the same words, as the printed opener
     names = " and ".join(p.name for p in chapter.partners)
-    parts = [] if kicker_is_redundant(chapter) else [el("p", text(chapter.lead.name + (f" with {names}" if names else "")),
-                                                         class_="opener-org")]
+    parts = [el("p", text(chapter.lead.name + (f" with {names}" if names else "")), class_="opener-org")]
     parts.append(el("h1", text(chapter.title), id=title_id))
     meta = [cs.award, chapter.lead.region, ", ".join(cs.themes)]
     parts.append(el("p", text(" \u00b7 ".join(m for m in meta if m)), class_="opener-meta"))
