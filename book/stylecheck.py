@@ -34,7 +34,7 @@ REQUIRED_STYLES = (
     "attribution", "list_item", "table_header", "table_cell", "caption", "code", "footnote",
     "running_head", "footer", "toc_title", "toc_part", "toc_entry", "toc_organisation", "cover_title",
     "cover_subtitle", "cover_edition", "cover_publisher", "part_label", "part_title",
-    "opener_org", "opener_meta", "part_entry", "imprint", "index_title", "index_entry", "band_title",
+    "opener_org", "opener_meta", "facts_label", "facts_text", "part_entry", "imprint", "index_title", "index_entry", "band_title",
     "band_meta", "onepager_title", "onepager_body", "onepager_meta", "onepager_footer",
 )
 BAND_PREFIX = "band_"  # styles printed on the one-pager's coloured band (onepager.band_color)
@@ -348,14 +348,19 @@ class _Checker:
     def page_section(self) -> PageGeometry | None:
         margins = {k: parse_length for k in ("top", "bottom", "inner", "outer")}
         spec = {"size": _parse_page_size, "margins": margins, "bleed": parse_length,
-                "columns": _parse_count, "column_gap": parse_length}
+                "columns": _parse_count, "column_gap": parse_length, "side_column": parse_length,
+                "part_pages": _parse_bool, "case_study_space": parse_length,
+                "print_cover": _parse_bool, "caliper": parse_length}
         page = self.fields(("page",), spec, required=("size", "margins"))
         if "size" not in page or len(page.get("margins", {})) < 4:
             return None
         (width, height), m = page["size"], page["margins"]
         geometry = PageGeometry(width, height, m["top"], m["bottom"], m["inner"], m["outer"],
-                                page.get("bleed", 0.0), page.get("columns", 1), page.get("column_gap", 12.0))
-        if geometry.column_width <= 0 or geometry.text_height <= 0:
+                                page.get("bleed", 0.0), page.get("columns", 1), page.get("column_gap", 12.0),
+                                page.get("side_column", 0.0), page.get("part_pages", False),
+                                page.get("case_study_space", 0.0), page.get("print_cover", False),
+                                page.get("caliper", 0.1 * 72 / 25.4))
+        if geometry.column_width <= 0 or geometry.text_height <= 0 or geometry.text_column < 72:
             self.bad(("page",), "page: the margins (and column gaps) leave no room for text; make them smaller")
         return geometry
 
@@ -633,6 +638,11 @@ class PageGeometry:
     bleed: float
     columns: int
     column_gap: float
+    side_column: float = 0.0        # the side column (facts, notes) on the outer edge; 0: none
+    part_pages: bool = False        # a part opens on a page of its own (else with a band above its text)
+    case_study_space: float = 0.0   # room a case study needs left on a page to start there (0: its opening)
+    print_cover: bool = False       # --print also writes the cover: back, spine and front in one spread
+    caliper: float = 0.1 * 72 / 25.4   # the paper's thickness: the spine is a leaf's for every two pages
 
     @property
     def text_width(self) -> float:
@@ -645,6 +655,11 @@ class PageGeometry:
     @property
     def column_width(self) -> float:
         return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
+
+    @property
+    def text_column(self) -> float:
+        """The measure of running text: the type area less the side column and its gap."""
+        return self.text_width - (self.side_column + self.column_gap if self.side_column else 0.0)
 
 def check_style(styles_dir: Path, name: str) -> dict:
     """Read ``styles_dir/<name>.yaml`` (following ``extends``) and check it; UserError lists every

@@ -154,9 +154,15 @@ def _spacing(m: Metrics, lines: list[Line], limit: float) -> None:
     below them in the same column (a paragraph's last line is set short), are justified."""
     edges = Counter(round(line.x1) for line in lines if len(line.words) > 2)
     shared = [edge for edge, n in edges.items() if n >= 3]
+    sizes = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.words)
+    body = sizes.most_common(1)[0][0] if sizes else None
     for line in lines:
         if any(_LEADER.match(w["text"]) for w in line.words):
             continue
+        if line.size != body:
+            continue        # running text only: a table row's cells on one baseline are not a line
         if len(line.words) < 2 or not any(abs(line.x1 - e) <= 0.8 for e in shared):
             continue
         if _next_line(line, lines) is None:

@@ -51,14 +51,38 @@ def body() -> str:
     ]) + "\n"
 
 
+def justified_styles(root: Path) -> Path:
+    """The house styles and one more, ``justified``: the house style with justified body text
+    (the house sets running text ragged right; justification is where word spaces can stretch)."""
+    styles = root / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    (styles / "justified.yaml").write_text("name: House style, justified\nextends: house\n"
+                                           "styles:\n  body: {alignment: justify}\n", encoding="utf-8")
+    return styles
+
+
+def build_justified(sources: Path, out: Path, styles: Path) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from book.cli import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
+        code = main(["pdf", "--sources", str(sources), "--out", str(out), "--styles", str(styles),
+                     "--style", "justified", "-q"])
+    return code, buffer.getvalue()
+
+
 @pytest.fixture(scope="module")
 def hj_build(tmp_path_factory):
-    """The edition built twice into two folders: (first pdf, second pdf)."""
+    """The edition, in the justified house style, built twice into two folders: (first pdf, second pdf)."""
     root = tmp_path_factory.mktemp("hj")
     sources = minimal_edition(root, body())
+    styles = justified_styles(root)
     pdfs = []
     for name in ("one", "two"):
-        code, printed = run_cli("pdf", "--sources", str(sources), "--out", str(root / name), "-q")
+        code, printed = build_justified(sources, root / name, styles)
         assert code == 0, printed
         pdfs.append(root / name / "compendium.pdf")
     return pdfs
@@ -156,7 +180,9 @@ def test_the_breaker_refuses_the_third_hyphen_that_reportlab_alone_would_set(hou
 
 
 def test_a_loose_line_is_rebroken_or_set_ragged(house):
-    style = house.paragraph_style("body")
+    from reportlab.lib.enums import TA_JUSTIFY
+
+    style = house.paragraph_style("body", alignment=TA_JUSTIFY)
     para = Paragraph(LOOSE, style)
     para.wrap(200, 10_000)
     space = linebreak.paragraph.stringWidth(" ", style.fontName, style.fontSize)
@@ -231,7 +257,7 @@ def test_the_sample_keeps_the_limits(sample_pdf):
 @pytest.mark.skipif(not ARCHIVE.is_dir(), reason="the archive edition (60 long case studies) is not here")
 def test_the_archive_keeps_the_limits(tmp_path):
     # before issue 16: runs of 4 hyphens, 163 fragments under 3 letters, word spaces 2.7x normal
-    code, printed = run_cli("pdf", "--sources", str(ARCHIVE), "--out", str(tmp_path / "dist"), "-q")
+    code, printed = build_justified(ARCHIVE, tmp_path / "dist", justified_styles(tmp_path))
     assert code == 0, printed
     m = assert_typographers_limits(tmp_path / "dist" / "compendium.pdf")
     assert m.hyphenated > 100 and m.justified > 1000, "the archive is hyphenated and justified"

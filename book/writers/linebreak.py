@@ -60,6 +60,17 @@ def install() -> None:
     original = paragraph.Paragraph.breakLines
 
     def break_lines(self, width):
+        known = self.__dict__.get("blPara")
+        if self.__dict__.get("_splitpara") and known is not None and getattr(known, "aW", None) == self.width and known.lines:
+            # the first piece of a paragraph split over a page: its lines are the ones the whole
+            # paragraph was broken into (broken again, a cure could make it a line longer than
+            # the room the split measured, and the page could not take it)
+            if not isinstance(known.lines[0], tuple):
+                return known
+            simple = original(self, width)       # a one-font paragraph's lines: (extra space, words)
+            if simple.kind == 0:
+                simple.lines = known.lines
+                return simple
         return _Breaker(self, width, original).run()
 
     break_lines.__wrapped_original__ = original      # for the tests
