@@ -80,6 +80,7 @@ class ImageChecker:
                         raise PILImage.DecompressionBombError("too many pixels")
                     img.verify()
                     dpi = float((img.info.get("dpi") or (0, 0))[0] or 0)
+                _decode_fully(path)
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
             ctx.problems.add(f"{shown} is too large (over {MAX_PIXELS // 1_000_000} megapixels): resize it", label)
             return None
@@ -90,6 +91,13 @@ class ImageChecker:
             ctx.problems.add(f"{shown} is {fmt}: convert it to PNG or JPEG", label)
             return None
         return ImageInfo(path, width, height, FORMATS[fmt], dpi)
+
+
+def _decode_fully(path: Path) -> None:
+    """Decode every pixel: ``verify`` reads only the structure, so a truncated progressive JPEG
+    passes it and fails later, in the writer, as a crash instead of a message naming the file."""
+    with PILImage.open(path) as img:
+        img.load()
 
 
 def _shown(src: str, image, ctx) -> str:

@@ -158,6 +158,8 @@ class BlockRenderer:
         return [box]
 
     def r_list(self, block: ast.BulletList, context: str):
+        if not block.items:
+            return []       # an empty list (`<ol></ol>`) has nothing to print; ReportLab cannot set one
         self._list_depth = getattr(self, "_list_depth", 0) + 1
         try:
             contents = [self.blocks(item_blocks, "item") for item_blocks in block.items]
@@ -187,9 +189,7 @@ class BlockRenderer:
             out.append(label)
             body = []
             for blocks in definitions:
-                for flow in self.blocks(blocks, "item"):
-                    flow.style = ParagraphStyle("dd", parent=flow.style, leftIndent=18) if isinstance(flow, Paragraph) else flow.style
-                    body.append(flow)
+                body += [_indented(flow, 18) for flow in self.blocks(blocks, "item")]
             out += body
             lst.add(Node("LI", label, Node("LBody", body)))
         return out
@@ -235,6 +235,17 @@ class BlockRenderer:
 
     def r_table(self, block: ast.Table, context: str):
         return TableRenderer(self).render(block)
+
+
+def _indented(flow, indent: float):
+    """A definition's block set in from its term: a paragraph (text or code) by its style, a
+    list by its own indent; a table, quote or figure stays at the margin (moving those would
+    need a wrapper the structure tree does not know)."""
+    if isinstance(flow, Paragraph):
+        flow.style = ParagraphStyle("dd", parent=flow.style, leftIndent=flow.style.leftIndent + indent)
+    elif isinstance(flow, ListFlowable):
+        flow._leftIndent = getattr(flow, "_leftIndent", 0) + indent
+    return flow
 
 
 def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:
