@@ -20,7 +20,7 @@ import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import ast
+from . import ast, docxstate
 from .assemble import chapter_text
 from .cache import digest, long_lived
 from .errors import Problem, Problems, Reporter, Warning_
@@ -97,8 +97,13 @@ class TextMaker:
         ctx = Context(chapter.id, chapter.source, path.parent, self.sources_root, self.converter.media_dir,
                       reporter, problems, images)
         raw = self.converter.raw(chapter.source)
+        word = docxstate.read_state(path) if path.suffix.lower() == ".docx" else None
+        if word is not None:
+            word_state_warnings(word, path.name, chapter.source, reporter, self.converter.accept_changes)
         with long_lived():
             doc = ast.document_from_json(self.converter.parse(raw), chapter.source)
+            if word is not None:
+                docxstate.restore_caption_labels(doc.blocks, word.captions)
             blocks, notes = prepare(doc, ctx)
         if problems:
             return None, None, problems.items
@@ -117,6 +122,12 @@ class TextMaker:
         if problems:
             raise RuntimeError(f"chapter {chapter.id!r} was checked but cannot be made now: {problems[0]}")
         return text
+
+
+def word_state_warnings(state, name: str, label: str, reporter: Reporter, accept_changes: bool) -> None:
+    """Comments, tracked changes, headers and footers the printed text leaves out: said, never lost silently."""
+    for kind, message in docxstate.warnings(state, name, accept_changes):
+        reporter.warn(kind, message, label)
 
 
 # ------------------------------------------------------------------ the work on chapters
