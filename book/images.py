@@ -13,11 +13,12 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from . import ast
+from . import ast, svgimage
 
 # Refuse decompression bombs before decoding: a 40-megapixel photo is already far more than print needs.
 MAX_PIXELS = 40_000_000
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+SVG_MIME = "image/svg+xml"
 CONVERTED = {"WEBP": "PNG"}          # formats converted (losslessly) to one every output takes
 MIN_SIDE = 4                         # pixels: thinner than this prints as a hairline or nothing
 MAX_ASPECT = 100                     # 1 x 20000 px would be drawn 0 pt wide
@@ -81,6 +82,8 @@ class ImageChecker:
             if path.stat().st_size == 0:
                 ctx.problems.add(f"{shown} is an empty file: export it again", label)
                 return None
+            if path.suffix.lower() == ".svg" or svgimage.looks_like_svg(path.read_bytes()[:4096]):
+                return _inspect_svg(path, shown, ctx)
             with warnings.catch_warnings():
                 warnings.simplefilter("error", PILImage.DecompressionBombWarning)
                 with PILImage.open(path) as img:
@@ -110,6 +113,40 @@ class ImageChecker:
         if upright is None and fmt in FORMATS:
             return ImageInfo(path, width, height, FORMATS[fmt], dpi)
         return _normalised_copy(path, upright, fmt, dpi, ctx.media_root)
+
+
+def _inspect_svg(path: Path, shown: str, ctx) -> ImageInfo | None:
+    """An SVG picture: its sanitised copy (what every output shows) and its size in points."""
+    import hashlib
+
+    label = ctx.source_label
+    data = path.read_bytes()
+    try:
+        clean, removed = svgimage.sanitise(data)
+        target = Path(ctx.media_root) / f"{hashlib.sha256(data).hexdigest()[:32]}-shown.svg"
+        if not target.exists():
+            _write_once(target, clean)
+        width, height = svgimage.size(target)
+    except ValueError as exc:
+        ctx.problems.add(f"{shown} is an SVG picture that cannot be used ({exc}): export it again, or as PNG", label)
+        return None
+    if removed:
+        ctx.reporter.warn("svg-sanitised", f"{shown}: {removed} part{'s' if removed != 1 else ''} of the SVG picture removed"
+                          " (scripts, event handlers, references to other files): a picture in a book must not act or fetch", label)
+    if min(width, height) < MIN_SIDE or max(width, height) > MAX_ASPECT * min(width, height):
+        ctx.problems.add(f"{shown} is {width:g} x {height:g} points: too thin to print; crop it or export it again", label)
+        return None
+    return ImageInfo(target, round(width), round(height), SVG_MIME, 72.0)
+
+
+def _write_once(target: Path, data: bytes) -> None:
+    """Write through a temporary file: two workers checking the same picture write the same bytes."""
+    import os
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, target)
 
 
 def _upright(img) -> "PILImage.Image | None":

@@ -68,3 +68,46 @@ def test_a_picture_too_thin_to_print_is_refused_with_its_size(tmp_path):
     sources = edition_with(tmp_path, "Text.\n\n![A line](line.png)\n", files={"case-studies/line.png": buffer.getvalue()})
     code, text, _out = build(sources)
     assert_user_error(code, text, "case-studies/only.md", "image 'line.png' is 1 x 2000 pixels: too thin to print")
+
+
+HOSTILE_SVG = b"""<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="400" height="200"
+     viewBox="0 0 400 200" onload="alert(1)" inkscape:version="1.2">
+  <script>fetch('https://example.org/steal')</script>
+  <style>@import url(https://example.org/font.css);</style>
+  <rect x="10" y="10" width="120" height="180" fill="#005EB8" onclick="steal()"/>
+  <rect x="150" y="60" width="120" height="130" fill="url(#shade)"/>
+  <linearGradient id="shade"><stop offset="0" stop-color="#003087"/><stop offset="1" stop-color="#41B6E6"/></linearGradient>
+  <image xlink:href="https://example.org/track.png" x="0" y="0" width="1" height="1"/>
+  <a href="javascript:alert(2)"><text x="290" y="100" font-family="Comic Sans MS" font-size="20">Uptake</text></a>
+  <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">html</div></foreignObject>
+</svg>
+"""
+
+
+def test_an_svg_is_drawn_as_vectors_in_the_pdf_and_sanitised_in_the_epub(tmp_path):
+    from test_epub import epubcheck
+    from test_tagged_pdf import marked_content_problems, ua1_failures
+
+    import page
+
+    sources = edition_with(tmp_path, "Text.\n\n![A bar chart of uptake](chart.svg)\n",
+                           files={"case-studies/chart.svg": HOSTILE_SVG})
+    code, text, out = build(sources)
+    assert code == 0, text
+    assert "8 parts of the SVG picture removed (scripts, event handlers, references to other files)" in text, text
+    pdf = out / "compendium.pdf"
+    with pdfplumber.open(pdf) as doc:
+        [chart_page] = [p for p in doc.pages if "Uptake" in (p.extract_text() or "")]
+        assert not chart_page.images                  # vectors, not a picture of them
+        assert len(chart_page.rects) >= 1
+        assert {c["fontname"].split("+")[-1] for c in chart_page.chars if c["text"] in "Uptake"} == {"LiberationSans"}
+    assert marked_content_problems(pdf) == []
+    assert ua1_failures(page.validate_pdf(str(pdf), profile="ua1")) == []
+    [(name, data)] = epub_images(out / "compendium.epub").items()
+    assert name.endswith(".svg")
+    for gone in (b"script", b"onload", b"onclick", b"example.org", b"javascript", b"foreignObject", b"inkscape", b"@import"):
+        assert gone not in data, gone
+    assert b"url(#shade)" in data and b"Uptake" in data
+    assert epubcheck(out / "compendium.epub") == []

@@ -17,7 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from .. import ast
+from .. import ast, svgimage
+from ..images import SVG_MIME
 from .pdfinline import INLINE_IMAGE_LINES, InlineMarkup
 from .pdftags import Node, set_node
 
@@ -228,7 +229,10 @@ class BlockRenderer:
         scale = min(1.0, max_w / natural_w, max_h / (info.height * natural_w / info.width))
         w = natural_w * scale
         h = w * info.height / info.width
-        flow = Image(str(info.path), width=w, height=h)
+        if info.mime == SVG_MIME:
+            flow = svgimage.flowable(info.path, w, h, self.style.paragraph_style("body").fontName)   # vectors
+        else:
+            flow = Image(str(info.path), width=w, height=h)
         flow.hAlign = "LEFT"
         flow._alt = image.alt
         return tag(flow, block, "Figure")

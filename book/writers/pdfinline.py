@@ -12,6 +12,7 @@ import re
 from xml.sax.saxutils import escape as _xml_escape
 
 from .. import ast
+from ..images import SVG_MIME
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _TAGS = {
@@ -143,8 +144,8 @@ class InlineMarkup:
         when there is no file to show."""
         alt = f"<i>{self.text(node.alt)}</i>" if node.alt else ""
         info = self.images.get(node.src) if node.src else None
-        if info is None or not self.image_box or not info.width or not info.height:
-            return alt
+        if info is None or not self.image_box or not info.width or not info.height or info.mime == SVG_MIME:
+            return alt      # a paragraph's line can hold only pixels: an SVG within text is named by its alt text
         max_w, max_h = self.image_box
         natural_w = info.width * 72.0 / (info.dpi or 150)
         natural_h = natural_w * info.height / info.width
