@@ -133,3 +133,13 @@ def test_a_bug_in_the_toolkit_says_so_and_exits_3(tmp_path, monkeypatch):
 
     code, text, _out = build(edition_with(tmp_path / "verbose", "Text.\n"), "-v")
     assert code == 3 and "Traceback" in text and "KeyError" in text
+
+
+def test_glyph_messages_are_one_per_file_and_name_fonts_as_editors_know_them(tmp_path):
+    sources = edition_with(tmp_path, "Done ✓ and ★.\n\n职业健康 is occupational health, 中文 Chinese.\n")
+    code, text, _out = build(sources)
+    assert "Fallback" not in text and "Traceback" not in text
+    [warning] = [line for line in text.splitlines() if line.startswith("warning:")]
+    assert "2 characters not in" in warning and "are drawn with DejaVu Sans: '★' U+2605 BLACK STAR, '✓' U+2713 CHECK MARK" in warning
+    assert_user_error(code, text, "case-studies/only.md", "6 characters are in no house or fallback font",
+                      "'业' U+4E1A", "'职' U+804C", "Fonts for other scripts")
