@@ -61,6 +61,7 @@ class Code(Inline):
 @dataclass(eq=False, slots=True)
 class Math(Inline):
     text: str
+    display: bool = False     # DisplayMath (a formula set apart) or InlineMath (within the line)
 
 
 @dataclass(eq=False, slots=True)
@@ -372,8 +373,12 @@ def stringify(nodes) -> str:
 
 def _stringify_into(nodes, parts: list[str]) -> None:
     for node in nodes:
-        if isinstance(node, (Str, Code, Math)):
+        if isinstance(node, (Str, Code)):
             parts.append(node.text)
+        elif isinstance(node, Math):
+            from .maths import plain      # a formula reads as text ('mλ/a'), not as its LaTeX
+
+            parts.append(plain(node.text))
         elif isinstance(node, (Space, SoftBreak, LineBreak)):
             parts.append(" ")
         elif isinstance(node, Quoted):
@@ -506,7 +511,7 @@ _INLINES = {
     "SoftBreak": lambda c: _SOFTBREAK,
     "LineBreak": lambda c: LineBreak(),
     "Code": lambda c: Code(c[1]),
-    "Math": lambda c: Math(c[1]),
+    "Math": lambda c: Math(c[1], c[0]["t"] == "DisplayMath"),
     "RawInline": lambda c: RawInline(c[0], c[1]),
     "Quoted": lambda c: Quoted(c[0]["t"] == "DoubleQuote", inlines_from_json(c[1])),
     "Cite": lambda c: Cite(inlines_from_json(c[1])),

@@ -90,7 +90,7 @@ def size(path) -> tuple[float, float]:
     return float(drawing.width), float(drawing.height)
 
 
-def flowable(path, width: float, height: float, font_name: str):
+def flowable(path, width: float, height: float, font_name: str):  # path: a file or SVG bytes
     """The picture as a ReportLab flowable of the given size in points: vectors, not pixels. Its
     text is set in ``font_name`` (the house font, embedded), whatever font the SVG names: a PDF
     may only use embedded fonts (PDF/UA), and the SVG's fonts are not ours to embed."""
@@ -112,13 +112,15 @@ def _shapes(group):
 
 
 def _drawing(path):
+    """``path``: a file, or the SVG's bytes."""
+    import io
     import logging
 
     from svglib.svglib import svg2rlg
 
     logging.getLogger("svglib.svglib").setLevel(logging.ERROR)   # its notes on unsupported features are not the editor's
     try:
-        drawing = svg2rlg(str(path))
+        drawing = svg2rlg(io.BytesIO(path) if isinstance(path, bytes) else str(path))
     except Exception as exc:      # svglib raises many kinds on malformed input: each is a picture that cannot be used
         raise ValueError(f"svglib cannot draw it ({type(exc).__name__})") from exc
     if drawing is None or not drawing.width or not drawing.height:

@@ -87,7 +87,6 @@ HOSTILE_SVG = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_an_svg_is_drawn_as_vectors_in_the_pdf_and_sanitised_in_the_epub(tmp_path):
-    from test_epub import epubcheck
     from test_tagged_pdf import marked_content_problems, ua1_failures
 
     import page
@@ -109,5 +108,4 @@ def test_an_svg_is_drawn_as_vectors_in_the_pdf_and_sanitised_in_the_epub(tmp_pat
     assert name.endswith(".svg")
     for gone in (b"script", b"onload", b"onclick", b"example.org", b"javascript", b"foreignObject", b"inkscape", b"@import"):
         assert gone not in data, gone
-    assert b"url(#shade)" in data and b"Uptake" in data
-    assert epubcheck(out / "compendium.epub") == []
+    assert b"url(#shade)" in data and b"Uptake" in data      # EPUBCheck reads it in test_maths (one Java start)

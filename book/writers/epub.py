@@ -468,6 +468,8 @@ def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore
         item = epub.EpubItem(uid="x-" + Path(doc.name).stem, file_name=doc.name, media_type=XHTML, content=b"")
         if doc.kind == "toc":
             item.properties = ["nav"]
+        elif html.MATHML_NAMESPACE in doc.xhtml:
+            item.properties = ["mathml"]      # EPUB 3: a document with MathML says so
         book.add_item(item)
         spine.append(item)
     book.add_item(cover_item)

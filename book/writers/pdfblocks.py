@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from .. import ast, svgimage
+from .. import ast, maths, svgimage
 from ..images import SVG_MIME
 from .pdfinline import INLINE_IMAGE_LINES, InlineMarkup
 from .pdftags import Node, set_node
@@ -127,6 +127,11 @@ class BlockRenderer:
 
     # ---------------------------------------------------------------- renderers
     def r_para(self, block: ast.Para, context: str):
+        formula = _displayed_formula(block.content)
+        if formula is not None:
+            drawn = self.formula(formula, block)
+            if drawn is not None:
+                return [drawn]
         style = {"body": "body", "quote": "blockquote", "cell": "table_cell", "note": "footnote", "item": "list_item"}[context]
         # lists and quote boxes indent their contents themselves: the styles' own indents would double it
         flat = {"leftIndent": 0, "firstLineIndent": 0} if context in ("item", "quote") else {}
@@ -240,6 +245,21 @@ class BlockRenderer:
     def r_table(self, block: ast.Table, context: str):
         return TableRenderer(self).render(block)
 
+    def formula(self, math: ast.Math, block):
+        """A displayed formula drawn as vectors, no wider than the measure, tagged Formula with
+        its LaTeX as alternative text; None when it cannot be typeset (it is then set as text)."""
+        data = maths.svg(math.text, True)
+        if data is None:
+            return None
+        try:
+            width, height = svgimage.size(data)
+        except ValueError:
+            return None
+        scale = min(1.0, self.width / width) * self.style.paragraph_style("body").fontSize / maths.FORMULA_SIZE
+        flow = svgimage.flowable(data, width * scale, height * scale, self.style.paragraph_style("body").fontName)
+        flow.hAlign = "CENTER"
+        return tag(flow, block, "Formula", alt=math.text)
+
 
 def _indented(flow, indent: float):
     """A definition's block set in from its term: a paragraph (text or code) by its style, a
@@ -250,6 +270,14 @@ def _indented(flow, indent: float):
     elif isinstance(flow, ListFlowable):
         flow._leftIndent = getattr(flow, "_leftIndent", 0) + indent
     return flow
+
+
+def _displayed_formula(inlines: list[ast.Inline]) -> ast.Math | None:
+    """The formula of a paragraph that is one displayed formula and nothing else."""
+    found = [node for node in inlines if not isinstance(node, (ast.Space, ast.SoftBreak, ast.LineBreak))]
+    if len(found) == 1 and isinstance(found[0], ast.Math) and found[0].display:
+        return found[0]
+    return None
 
 
 def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape as _xml_escape
 
-from .. import ast
+from .. import ast, maths
 from ..images import SVG_MIME
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -117,7 +117,7 @@ class InlineMarkup:
         if isinstance(node, ast.Code):
             return self.code(node.text)
         if isinstance(node, ast.Math):
-            return self.text(node.text)
+            return maths.markup(node.text, self.text)     # a displayed formula alone is drawn (pdfblocks)
         if isinstance(node, ast.Quoted):
             open_, close = ("\u201c", "\u201d") if node.double else ("\u2018", "\u2019")
             return open_ + self.render(node.content) + close
