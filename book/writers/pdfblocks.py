@@ -159,6 +159,8 @@ class BlockRenderer:
 
     def r_quote(self, block: ast.BlockQuote, context: str):
         inner = self.blocks(block.blocks, "quote")
+        if not inner:
+            return []       # an empty quote (`<blockquote></blockquote>`): a box around nothing cannot be set
         box = tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)
         box._struct.add(inner)
         return [box]
