@@ -42,79 +42,6 @@ local function extract_media(doc)
   }
 end
 
--- Lists, quotes, tables and inline markup nested deeper than this are refused before anything
--- else looks at the document: no trust writes them on purpose, and the Python side and ReportLab
--- recurse once per level. Reported as 'N<tab>' + the start of the text where the limit is passed.
-local MAX_NESTING = 30
-
-local too_deep   -- the element at which the limit was passed, or nil
-
-local block_depth, inline_depth
-
-inline_depth = function(inlines, depth)
-  for _, el in ipairs(inlines) do
-    if too_deep then return end
-    if el.tag == 'Note' then
-      block_depth(el.content, depth + 1, el)
-    elseif el.tag == 'Image' then
-      inline_depth(el.caption, depth + 1)
-    elseif el.content and type(el.content) ~= 'string' then
-      if depth + 1 > MAX_NESTING then too_deep = el; return end
-      inline_depth(el.content, depth + 1)
-    end
-  end
-end
-
-local function rows_depth(rows, depth)
-  for _, row in ipairs(rows) do
-    for _, cell in ipairs(row.cells) do block_depth(cell.contents, depth) end
-  end
-end
-
-local function table_depth(el, depth)
-  rows_depth(el.head.rows, depth)
-  for _, body in ipairs(el.bodies) do
-    rows_depth(body.head, depth)
-    rows_depth(body.body, depth)
-  end
-  rows_depth(el.foot.rows, depth)
-end
-
-block_depth = function(blocks, depth, owner)
-  if depth > MAX_NESTING then too_deep = owner; return end
-  for _, el in ipairs(blocks) do
-    if too_deep then return end
-    local tag = el.tag
-    if tag == 'Para' or tag == 'Plain' or tag == 'Header' then
-      inline_depth(el.content, depth)
-    elseif tag == 'LineBlock' then
-      for _, line in ipairs(el.content) do inline_depth(line, depth) end
-    elseif tag == 'BlockQuote' or tag == 'Div' or tag == 'Figure' then
-      block_depth(el.content, depth + 1, el)
-    elseif tag == 'BulletList' or tag == 'OrderedList' then
-      for _, item in ipairs(el.content) do block_depth(item, depth + 1, el) end
-    elseif tag == 'DefinitionList' then
-      for _, item in ipairs(el.content) do
-        inline_depth(item[1], depth + 1)
-        for _, definition in ipairs(item[2]) do block_depth(definition, depth + 1, el) end
-      end
-    elseif tag == 'Table' then
-      table_depth(el, depth + 1)
-    end
-  end
-end
-
--- '' when the document is nested within the limit, else the start of the text nested too deep
-local function nesting_problem(doc)
-  too_deep = nil
-  block_depth(doc.blocks, 0, nil)
-  if not too_deep then return '' end
-  local words = {}
-  local holder = pandoc.utils.type(too_deep) == 'Inline' and pandoc.Plain({too_deep}) or too_deep
-  pandoc.Div({holder}):walk { Str = function(s) if #words < 6 then words[#words + 1] = s.text end end }
-  return pandoc.text.sub(table.concat(words, ' '), 1, 40)
-end
-
 local function convert(format, path)
   local f = assert(io.open(path, 'rb'))
   local content = f:read('a')
@@ -126,10 +53,7 @@ end
 for line in io.stdin:lines() do
   local format, path, label = line:match('^([^\t]*)\t([^\t]*)\t(.*)$')
   local ok, result = pcall(convert, format, path)
-  local deep = ok and nesting_problem(result) or ''
-  if deep ~= '' then
-    io.write('N\t', pandoc.json.encode(label), '\t', pandoc.json.encode(deep), '\n')
-  elseif ok then
+  if ok then
     io.write('D\t', pandoc.json.encode(label), '\t', pandoc.write(result, 'json'), '\n')
   else
     io.write('E\t', pandoc.json.encode(label), '\t', pandoc.json.encode(tostring(result)), '\n')

@@ -81,11 +81,13 @@ def test_empty_lists_and_tables_are_left_out_without_a_crash(tmp_path):
 
 
 @pytest.mark.parametrize("name, body, where", [
-    ("only.md", "".join("  " * depth + f"- level {depth}\n" for depth in range(300)), "level"),
-    ("only.md", "> " * 400 + "deep inside\n", "deep inside"),
-    ("only.html", "<em>" * 400 + "styled" + "</em>" * 400, "styled"),
+    ("only.md", "".join("  " * depth + f"- level {depth}\n" for depth in range(300)), ""),
+    ("only.md", "> " * 400 + "deep inside\n", ""),
+    ("only.html", "<em>" * 400 + "styled" + "</em>" * 400, ""),
+    ("only.md", "Intro.\n\n" + "> " * 40 + "deep inside\n", "(at 'deep inside')"),
+    ("only.html", "<p>" + "<em>" * 45 + "styled words" + "</em>" * 45 + "</p>", "(at 'styled words')"),
 ])
-def test_nesting_hundreds_deep_is_one_message_naming_the_file(tmp_path, name, body, where):
+def test_nesting_too_deep_is_one_message_naming_the_file(tmp_path, name, body, where):
     code, text, out = build(edition_with(tmp_path, body, name))
     assert_user_error(code, text, f"case-studies/{name}", "more than 30 levels deep", where)
     assert not (out / "compendium.pdf").exists()
