@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import ast, docxstate
 from .assemble import chapter_text
+from .editorial import check_repeats, check_resolution
 from .cache import digest, long_lived
 from .errors import Problem, Problems, Reporter, Warning_
 from .images import ImageChecker, ImageInfo
@@ -84,9 +85,11 @@ def apply(chapter: Chapter, source_key: str, facts: Facts) -> None:
 class TextMaker:
     """Makes chapters' texts from their converted sources (in whichever process it runs)."""
 
-    def __init__(self, converter, sources_root: Path, index):
+    def __init__(self, converter, sources_root: Path, index, page=None):
         self.converter = converter
+        self.page = page                 # the book's page geometry: figures' printed sizes
         self.sources_root = sources_root
+        self.index_label = index.label
         self.paths = {fm.source.label: fm.source.path for fm in index.edition.front_matter}
         self.paths.update({cs.source.label: cs.source.path for cs in index.case_studies})
 
@@ -110,6 +113,9 @@ class TextMaker:
         if problems:
             return None, None, problems.items
         text = chapter_text(chapter.case_study, blocks, notes)
+        check_repeats(chapter.case_study, blocks, reporter, self.index_label)
+        if self.page is not None:
+            check_resolution(blocks, images.infos, self.page.text_column, self.page.text_height, reporter, chapter.source)
         shown = []
         for image in ctx.used_images:
             stat = os.stat(image)
@@ -155,11 +161,12 @@ class Job:
     typeset pages (``spec``, when not cached) and its EPUB document (``epub``, with the page cuts
     of its cached pages when those are not typeset now)."""
 
-    chapter: str = ""               # the chapter's id ('' for the cover, part openers, indexes)
+    chapter: str = ""               # the chapter's id ('' for the cover, parts, indexes)
     spec: object = None             # compendium_content.ChunkSpec, when its pages are to be typeset
     facts: bool = False
     epub: bool = False
     cuts: tuple = ()
+    members: tuple = ()             # a part's chapters, typeset with it: (id, facts wanted, EPUB wanted)
 
 
 @dataclass
@@ -174,6 +181,7 @@ class Result:
     chunk_bytes: bytes | None = None    # compendium.ChunkResult's summary, pickled (as the cache keeps it)
     body_bytes: bytes | None = None     # and its body
     epub: tuple[str, list[str]] | None = None     # (XHTML with place holders, image files it shows)
+    members: list = field(default_factory=list)   # a part's: the Results of its chapters
     _chunk: object = None
 
     @property
@@ -186,12 +194,25 @@ class Result:
         return {**self.__dict__, "_chunk": None}
 
 
-def cuts_of(page_map) -> dict[str, list[int]]:
-    """block id -> the word counts at which print pages begin inside it (for the EPUB's markers)."""
+def cuts_of(page_map, chapter: Chapter | None = None) -> dict[str, list[int]]:
+    """block id -> the word counts at which print pages begin inside it (for the EPUB's markers);
+    of one chapter's blocks, when a chunk holds several chapters (a part)."""
     cuts: dict[str, list[int]] = {}
     for block_id, words in sorted(page_map.page_continuation.values()):
-        cuts.setdefault(block_id, []).append(words)
+        if chapter is None or block_id in chapter.block_ids:
+            cuts.setdefault(block_id, []).append(words)
     return cuts
+
+
+def flatten(results: list) -> list:
+    """Each Result, and the Results of a part's chapters after it (each knowing its part's chunk)."""
+    flat = []
+    for result in results:
+        flat.append(result)
+        for member in result.members:
+            member._chunk = result.chunk
+            flat.append(member)
+    return flat
 
 
 class Workbench:
@@ -214,36 +235,75 @@ class Workbench:
         return self._typesetter
 
     def do(self, job: Job) -> Result:
+        if job.members:
+            return self.do_part(job)
         result = Result(job.chapter, job.spec.key if job.spec is not None else "")
         chapter = self.chapters.get(job.chapter)
         if chapter is not None and (job.facts or (chapter._text is None and (job.spec is not None or job.epub))):
-            text, facts, problems = self.maker.make(chapter)
-            if problems:
-                result.problems = problems
+            if not self.make_text(chapter, result, job.facts):
                 return result
-            chapter.set_text(text)
-            facts.apply_to(chapter)
-            if job.facts:
-                result.facts = facts
-            # the images it shows, for its pages (the typesetter sizes them from these)
-            self.loaded.publication.images.update(facts.infos)
         chunk = None
         if job.spec is not None:
-            chunk = self.typesetter().typeset(job.spec)
-            if chunk.problem is not None:
-                result.problems = [chunk.problem]
+            chunk = self.typeset(job.spec, result)
+            if chunk is None:
                 return result
-            result.chunk_bytes, result.body_bytes = chunk.pickled()
-            result._chunk = chunk
         if job.epub and chapter is not None:
-            from .writers.epub import ImageStore
-            from .writers.html import chapter_document
-
-            cuts = cuts_of(chunk.page_map) if chunk is not None else {k: list(v) for k, v in job.cuts}
-            images = ImageStore()
-            xhtml = chapter_document(chapter, self.loaded.publication.edition.language, images.href, cuts)
-            result.epub = (xhtml, images.sources())
+            cuts = cuts_of(chunk.page_map, chapter) if chunk is not None else {k: list(v) for k, v in job.cuts}
+            result.epub = self.epub_document(chapter, cuts)
         return result
+
+    def do_part(self, job: Job) -> Result:
+        """A part's pages: its chapters' texts made first (and checked, where asked), then the
+        part typeset, then its chapters' EPUB documents, with the pages' cuts."""
+        result = Result("", job.spec.key)
+        for chapter_id, facts, _epub in job.members:
+            member = Result(chapter_id, job.spec.key)
+            chapter = self.chapters[chapter_id]
+            if facts or chapter._text is None:
+                self.make_text(chapter, member, facts)
+            result.members.append(member)
+            result.problems += member.problems
+        if result.problems:
+            result.members = []
+            return result
+        chunk = self.typeset(job.spec, result)
+        if chunk is None:
+            return result
+        for member, (chapter_id, _facts, epub) in zip(result.members, job.members):
+            if epub:
+                chapter = self.chapters[chapter_id]
+                member.epub = self.epub_document(chapter, cuts_of(chunk.page_map, chapter))
+        return result
+
+    def make_text(self, chapter: Chapter, result: Result, keep_facts: bool) -> bool:
+        text, facts, problems = self.maker.make(chapter)
+        if problems:
+            result.problems = problems
+            return False
+        chapter.set_text(text)
+        facts.apply_to(chapter)
+        if keep_facts:
+            result.facts = facts
+        # the images it shows, for its pages (the typesetter sizes them from these)
+        self.loaded.publication.images.update(facts.infos)
+        return True
+
+    def typeset(self, spec, result: Result):
+        chunk = self.typesetter().typeset(spec)
+        if chunk.problem is not None:
+            result.problems = [chunk.problem]
+            return None
+        result.chunk_bytes, result.body_bytes = chunk.pickled()
+        result._chunk = chunk
+        return chunk
+
+    def epub_document(self, chapter: Chapter, cuts: dict) -> tuple[str, list[str]]:
+        from .writers.epub import ImageStore
+        from .writers.html import chapter_document
+
+        images = ImageStore()
+        xhtml = chapter_document(chapter, self.loaded.publication.edition.language, images.href, cuts)
+        return xhtml, images.sources()
 
 
 def do_jobs(jobs: list[Job], bench: Workbench) -> list[Result]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import manifest
 from .assemble import assemble, case_chapter, front_chapter
 from .cache import BuildCache, long_lived
-from .chapters import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, inputs_key
+from .chapters import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
 from .convert import Converter, SourceFile
 from .errors import Reporter, UserError
 from .fsutil import atomic_write_all, build_lock, check_writable, remove_stale_parts
@@ -124,7 +124,7 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
                     problems += error.problems       # every problem at once, the style's first
                 if problems:
                     raise UserError(problems)
-            maker = TextMaker(converter, options.sources, index)
+            maker = TextMaker(converter, options.sources, index, style.page)
             front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
             chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
             publication = assemble(index, front, chapters, {})
@@ -170,7 +170,8 @@ def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool =
     """The chapters' work, begun on all cores (forked workers start with everything read so far);
     meanwhile this process keeps what was converted."""
     bench = Workbench(loaded, options, loaded.maker, tagged)
-    weights = [40 if job.spec is not None and not job.chapter else 3 + 2 * job.facts for job in jobs]
+    weights = [6 * len(job.members) if job.members else 40 if job.spec is not None and not job.chapter
+               else 3 + 2 * job.facts for job in jobs]
     running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
     loaded.converter.keep()
     return running
@@ -194,7 +195,7 @@ class Intake:
 
     def keep(self, results: list) -> None:
         loaded, facts, documents = self.loaded, {}, {}
-        for result in results:
+        for result in flatten(results):
             if result.problems:
                 continue
             chapter = self.by_id.get(result.chapter)
@@ -203,7 +204,7 @@ class Intake:
             if result.epub is not None and self.book is not None and chapter.fingerprint:
                 chunk = result.chunk or self.book.cached_chunk(result.key)
                 if chunk is not None:
-                    documents[epub_key(chapter, cuts_of(chunk.page_map))] = result.epub
+                    documents[epub_key(chapter, cuts_of(chunk.page_map, chapter))] = result.epub
         loaded.cache.store("facts", facts)
         if self.book is not None:
             self.book.store(results)
@@ -277,7 +278,10 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
     documents = book_documents(loaded, book, chunks) if want_epub else {}
     jobs = []
     for spec in book.specs:
-        chapter = spec.ref if spec.kind in ("chapter", "front-chapter") else ""
+        if spec.kind == "part":
+            jobs += part_jobs(loaded, book, spec, chunks, documents, want_epub)
+            continue
+        chapter = spec.ref if spec.kind == "front-chapter" else ""
         facts = bool(chapter) and chapter not in loaded.facts
         typeset = spec.key not in chunks
         epub = want_epub and bool(chapter) and chapter not in documents
@@ -285,7 +289,7 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
             cuts = () if typeset else tuple(sorted(cuts_of(chunks[spec.key].page_map).items()))
             jobs.append(Job(chapter, spec if typeset else None, facts, epub, cuts))
     book.found = chunks
-    results = Intake(loaded, book).take(start_jobs(loaded, options, jobs), len(jobs))
+    results = flatten(Intake(loaded, book).take(start_jobs(loaded, options, jobs), len(jobs)))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}
     chunks.update(made)
@@ -296,6 +300,22 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
     return documents, remade
 
 
+def part_jobs(loaded: Loaded, book: Compendium, spec, chunks: dict, documents: dict, want_epub: bool) -> list[Job]:
+    """A part's work: typeset with its chapters (checked and written for the EPUB in the same
+    job) when its pages are not cached; else each chapter's own checking and EPUB document."""
+    chapters = book.part_chapters(spec.ref)
+    if spec.key not in chunks:
+        members = tuple((c.id, c.id not in loaded.facts, want_epub and c.id not in documents) for c in chapters)
+        return [Job("", spec, members=members)]
+    jobs = []
+    for chapter in chapters:
+        facts, epub = chapter.id not in loaded.facts, want_epub and chapter.id not in documents
+        if facts or epub:
+            cuts = tuple(sorted(cuts_of(chunks[spec.key].page_map, chapter).items()))
+            jobs.append(Job(chapter.id, None, facts, epub, cuts))
+    return jobs
+
+
 def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, tuple]:
     """The EPUB documents the cache holds for chapters whose pages it holds too (a document's
     page markers fall where its pages begin)."""
@@ -303,7 +323,7 @@ def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, 
     for chapter in loaded.publication.chapters:
         chunk = chunks.get(book.spec_of(chapter.id))
         if chunk is not None and chapter.fingerprint:
-            wanted[chapter.id] = epub_key(chapter, cuts_of(chunk.page_map))
+            wanted[chapter.id] = epub_key(chapter, cuts_of(chunk.page_map, chapter))
     found = loaded.cache.load("epub", list(wanted.values()))
     return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}
 
@@ -336,6 +356,10 @@ def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress
     if "pdf" in options.targets:
         with progress.step("assembling the compendium"):
             outputs[options.out / "compendium.pdf"] = book.assemble()
+            if options.print_marks and loaded.style.page.print_cover:
+                from .writers.printcover import print_cover
+
+                outputs[options.out / "compendium-cover.pdf"] = print_cover(loaded, book.total)
         result.remade["compendium segments written"] = book.segments_written
     if epub is not None:
         with progress.step("writing the EPUB"):

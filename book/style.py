@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from .errors import did_you_mean
 from .fonts import FontSet, file_digest
-from .stylecheck import COLOUR_KEYS, RL_KEYS, STYLE_FORMAT, PageGeometry, _Bad, check_style, parse_colour
+from .stylecheck import COLOUR_KEYS, HYPHENATION_LIMITS, RL_KEYS, STYLE_FORMAT, PageGeometry, _Bad, check_style, parse_colour
 from .stylecheck import REQUIRED_STYLES, contrast_problem, contrast_ratio, is_large_text, parse_length, relative_luminance
 
 __all__ = [
@@ -40,39 +40,92 @@ def pyphen_language(language: str) -> str:
     return next((lang for lang in sorted(pyphen.LANGUAGES) if lang.split("_")[0] == base), "")
 
 
+@dataclass(frozen=True)
+class LineLimits:
+    """What ``book.writers.linebreak`` holds a paragraph style's lines to (``hyphenation_limits``)."""
+
+    consecutive: int = 2            # hyphenated line ends in a row, at most
+    max_word_space: float = 2.0     # a justified line's word space, at most, in normal spaces
+
+    def __reduce__(self):
+        # a style unpickled in a worker process brings the line breaker with it
+        return (line_limits, (self.consecutive, self.max_word_space))
+
+
+def line_limits(consecutive: int, max_word_space: float) -> LineLimits:
+    from .writers import linebreak
+
+    linebreak.install()
+    return LineLimits(consecutive, max_word_space)
+
+
 class Hyphenator:
     """pyphen's break points, except that a word with a hyphen breaks after it, not before:
     pyphen offers 'under' + '-resourced', which ReportLab would print as 'under-' / '-resourced'.
+    Within the house's limits: at least ``left`` letters before a break and ``right`` after it,
+    words of ``min_word`` letters or more, capitalised words (names) only if ``capitalised``
+    (or, through ``names_too``, where the line breaker finds no other cure for a loose line).
     A class, not a closure, so paragraph styles pickle into one-pager worker processes."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, left: int = 2, right: int = 2, min_word: int = 5, capitalised: bool = True):
         self.lang = lang
+        self.left, self.right, self.min_word, self.capitalised = left, right, min_word, capitalised
         self._dictionary = None
         self._splits: dict[str, tuple] = {}     # the line breaker asks again for every line a word ends
 
     def __reduce__(self):
-        return (hyphenator, (self.lang,))
+        return (hyphenator, (self.lang, self.left, self.right, self.min_word, self.capitalised))
 
     def __call__(self, word: str):
-        splits = self._splits.get(word)
+        return iter(self._points(word, self.capitalised))
+
+    def names_too(self, word: str):
+        """The break points even inside a capitalised word: the line breaker breaks a name only
+        where keeping it whole would leave a loose line."""
+        return iter(self._points(word, True))
+
+    def _points(self, word: str, names: bool) -> tuple:
+        key = (word, names)
+        splits = self._splits.get(key)
         if splits is None:
             if len(self._splits) > 200_000:
                 self._splits.clear()
-            splits = self._splits[word] = tuple(self._break_points(word))
-        return iter(splits)
+            splits = self._splits[key] = self._break_points(word, names)
+        return splits
 
-    def _break_points(self, word: str):
-        if self._dictionary is None:
-            import pyphen
+    def _break_points(self, word: str, names: bool) -> tuple:
+        """(head, tail) pairs, longest head first (ReportLab takes the first that fits)."""
+        if len(word) < self.min_word:
+            return ()
+        # after the word's own hyphens, even in a name: nothing is split that was not already
+        points = {word[:i + 1]: word[i + 1:] for i, c in enumerate(word) if c == "-" and 0 < i < len(word) - 1}
+        if names or not word[:1].isupper():
+            if self._dictionary is None:
+                import pyphen
 
-            self._dictionary = pyphen.Pyphen(lang=self.lang)
-        for head, tail in self._dictionary.iterate(word):
-            yield (head + "-", tail[1:]) if tail.startswith("-") else (head, tail)
+                self._dictionary = pyphen.Pyphen(lang=self.lang, left=self.left, right=self.right)
+            for head, tail in self._dictionary.iterate(word):
+                # pyphen counts the word's own hyphen as a letter: 'co-' + 'production' is too short
+                if tail.startswith("-"):
+                    head, tail = head + "-", tail[1:]
+                points.setdefault(head, tail)
+        return tuple(sorted(((h, t) for h, t in points.items() if self._long_enough(h, t)),
+                            key=lambda pair: -len(pair[0])))
+
+    def _long_enough(self, head: str, tail: str) -> bool:
+        """At least ``left`` letters before the break and ``right`` after it, each part of a
+        compound counted alone: not 'MSK-re-' / 'lated', nor 'need-' / 's-based'."""
+        left = head[:-1].rsplit("-", 1)[-1] if head.endswith("-") else head.rsplit("-", 1)[-1]
+        return _letters(left) >= self.left and _letters(tail.split("-", 1)[0]) >= self.right
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 @functools.lru_cache(maxsize=None)
-def hyphenator(lang: str) -> Hyphenator:
-    return Hyphenator(lang)
+def hyphenator(lang: str, left: int = 2, right: int = 2, min_word: int = 5, capitalised: bool = True) -> Hyphenator:
+    return Hyphenator(lang, left, right, min_word, capitalised)
 
 
 def preload_hyphenation(language: str, cache) -> None:
@@ -115,6 +168,7 @@ class HouseStyle:
     onepager: dict
     hyphenate: bool
     min_text_size: float | None = None
+    hyphenation_limits: dict = field(default_factory=dict)   # see stylecheck.HYPHENATION_LIMITS
     surfaces: dict[str, str] = field(default_factory=dict)   # cover, part opener... -> '#RRGGBB'
     _cache: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -144,13 +198,28 @@ class HouseStyle:
         self.fonts.register()
         style = self.styles[name]
         values = {k: v for k, v in style.items() if k in RL_KEYS}
+        # a web or e-mail address breaks at its punctuation whenever the line would be left short
+        # (ReportLab's default, 0, breaks one only when it is wider than the whole line)
+        values["uriWasteReduce"] = values.get("uriWasteReduce") or 0.001
         values.update(overrides)
         for key in COLOUR_KEYS & values.keys():
             if isinstance(values[key], str):
                 values[key] = colors.HexColor(self.color(values[key]))
         tag = pyphen_language(lang) if self.hyphenate and style["hyphenate"] and lang else ""
-        values["hyphenationLang"] = hyphenator(tag) if tag else ""
-        return ParagraphStyle(name, **values)
+        values["hyphenationLang"] = self._hyphenator(tag) if tag else ""
+        result = ParagraphStyle(name, **values)
+        # read by book.writers.linebreak; inherited by styles made from this one
+        limits = {**HYPHENATION_LIMITS, **self.hyphenation_limits}
+        result.lineLimits = line_limits(limits["consecutive"], limits["max_word_space"])
+        # a word no line holds, in a style that does not hyphenate, is hyphenated all the same
+        # rather than cut without a hyphen (a table header in a narrow column)
+        fallback = pyphen_language(lang) if lang and not tag else ""
+        result.lastResortHyphenation = self._hyphenator(fallback) if fallback else None
+        return result
+
+    def _hyphenator(self, tag: str) -> Hyphenator:
+        limits = {**HYPHENATION_LIMITS, **self.hyphenation_limits}
+        return hyphenator(tag, limits["min_left"], limits["min_right"], limits["min_word"], limits["capitalised"])
 
     def css(self) -> str:
         """The EPUB style sheet, derived from the same data as the PDF styles."""

@@ -22,7 +22,10 @@ from .yamlload import load_yaml
 STYLE_FORMAT = "1"
 
 SECTIONS = ("name", "extends", "palette", "fonts", "page", "hyphenation", "min_text_size",
-            "styles", "onepager", "surfaces", "contrast")
+            "styles", "onepager", "surfaces", "contrast", "hyphenation_limits")
+# a typographer's limits on breaking lines (book.writers.linebreak), each optional in the YAML
+HYPHENATION_LIMITS = {"consecutive": 2, "min_left": 3, "min_right": 3, "min_word": 6, "capitalised": True,
+                      "max_word_space": 2.0}
 REQUIRED_SECTIONS = ("name", "palette", "fonts", "page", "styles", "onepager")
 
 REQUIRED_STYLES = (
@@ -31,7 +34,7 @@ REQUIRED_STYLES = (
     "attribution", "list_item", "table_header", "table_cell", "caption", "code", "footnote",
     "running_head", "footer", "toc_title", "toc_part", "toc_entry", "toc_organisation", "cover_title",
     "cover_subtitle", "cover_edition", "cover_publisher", "part_label", "part_title",
-    "opener_org", "opener_meta", "part_entry", "imprint", "index_title", "index_entry", "band_title",
+    "opener_org", "opener_meta", "facts_label", "facts_text", "part_entry", "imprint", "index_title", "index_entry", "band_title",
     "band_meta", "onepager_title", "onepager_body", "onepager_meta", "onepager_footer",
 )
 BAND_PREFIX = "band_"  # styles printed on the one-pager's coloured band (onepager.band_color)
@@ -127,6 +130,12 @@ def _parse_count(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _Bad(f"{value!r} is not a whole number of 1 or more")
     return value
+
+
+def _parse_space_ratio(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
+        raise _Bad(f"{value!r} is not a number of normal spaces of 1 or more, e.g. 2")
+    return float(value)
 
 
 def _parse_names(value) -> list[str]:
@@ -339,14 +348,19 @@ class _Checker:
     def page_section(self) -> PageGeometry | None:
         margins = {k: parse_length for k in ("top", "bottom", "inner", "outer")}
         spec = {"size": _parse_page_size, "margins": margins, "bleed": parse_length,
-                "columns": _parse_count, "column_gap": parse_length}
+                "columns": _parse_count, "column_gap": parse_length, "side_column": parse_length,
+                "part_pages": _parse_bool, "case_study_space": parse_length,
+                "print_cover": _parse_bool, "caliper": parse_length}
         page = self.fields(("page",), spec, required=("size", "margins"))
         if "size" not in page or len(page.get("margins", {})) < 4:
             return None
         (width, height), m = page["size"], page["margins"]
         geometry = PageGeometry(width, height, m["top"], m["bottom"], m["inner"], m["outer"],
-                                page.get("bleed", 0.0), page.get("columns", 1), page.get("column_gap", 12.0))
-        if geometry.column_width <= 0 or geometry.text_height <= 0:
+                                page.get("bleed", 0.0), page.get("columns", 1), page.get("column_gap", 12.0),
+                                page.get("side_column", 0.0), page.get("part_pages", False),
+                                page.get("case_study_space", 0.0), page.get("print_cover", False),
+                                page.get("caliper", 0.1 * 72 / 25.4))
+        if geometry.column_width <= 0 or geometry.text_height <= 0 or geometry.text_column < 72:
             self.bad(("page",), "page: the margins (and column gaps) leave no room for text; make them smaller")
         return geometry
 
@@ -360,6 +374,11 @@ class _Checker:
                 "allow_drop": _parse_bool, "size": _parse_page_size}
         # `size` is optional: the one-pagers default to the book's page size
         return self.fields(("onepager",), spec, required=tuple(k for k in spec if k != "size"))
+
+    def hyphenation_limits_section(self) -> dict:
+        spec = {key: _parse_count for key in ("consecutive", "min_left", "min_right", "min_word")}
+        spec.update(capitalised=_parse_bool, max_word_space=_parse_space_ratio)
+        return {**HYPHENATION_LIMITS, **self.fields(("hyphenation_limits",), spec, required=())}
 
     def contrast_section(self) -> None:
         pairs = self.data.get("contrast") or []
@@ -619,6 +638,11 @@ class PageGeometry:
     bleed: float
     columns: int
     column_gap: float
+    side_column: float = 0.0        # the side column (facts, notes) on the outer edge; 0: none
+    part_pages: bool = False        # a part opens on a page of its own (else with a band above its text)
+    case_study_space: float = 0.0   # room a case study needs left on a page to start there (0: its opening)
+    print_cover: bool = False       # --print also writes the cover: back, spine and front in one spread
+    caliper: float = 0.1 * 72 / 25.4   # the paper's thickness: the spine is a leaf's for every two pages
 
     @property
     def text_width(self) -> float:
@@ -631,6 +655,11 @@ class PageGeometry:
     @property
     def column_width(self) -> float:
         return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
+
+    @property
+    def text_column(self) -> float:
+        """The measure of running text: the type area less the side column and its gap."""
+        return self.text_width - (self.side_column + self.column_gap if self.side_column else 0.0)
 
 def check_style(styles_dir: Path, name: str) -> dict:
     """Read ``styles_dir/<name>.yaml`` (following ``extends``) and check it; UserError lists every
@@ -645,6 +674,7 @@ def check_style(styles_dir: Path, name: str) -> dict:
     check.fonts_section()
     page = check.page_section()
     hyphenate = check.convert(("hyphenation",), "hyphenation", _parse_bool, data.get("hyphenation", True))
+    limits = check.hyphenation_limits_section()
     min_text = data.get("min_text_size")
     min_text = None if min_text is None else check.convert(("min_text_size",), "min_text_size", parse_length, min_text)
     onepager = check.onepager_section()
@@ -656,7 +686,7 @@ def check_style(styles_dir: Path, name: str) -> dict:
     fonts = FontSet(families=check.families, fallback=tuple(check.fallback), css_stacks=check.css_stacks)
     return dict(name=name.removesuffix(".yaml"), title=str(data["name"]), files=tuple(files), palette=check.palette,
                 surfaces=dict(check.surfaces), page=page, fonts=fonts, styles=_concrete_fonts(styles, fonts),
-                onepager=onepager, hyphenate=hyphenate, min_text_size=min_text)
+                onepager=onepager, hyphenate=hyphenate, min_text_size=min_text, hyphenation_limits=limits)
 
 
 def _check_copy_fit(check: _Checker, onepager: dict, styles: dict, page) -> None:

@@ -41,6 +41,7 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
     shift_headings([n for n in nodes if isinstance(n, ast.Header)], top=2)
     mark_attributions([n for n in nodes if isinstance(n, ast.BlockQuote)], ctx.source_label)
     check_images(nodes, ctx)
+    number_captions(nodes)
     notes = number_notes(nodes, ctx)
     renamed = assign_ids(nodes, ctx.chapter_id, ctx.source_label)
     ctx.block_ids = {n.id for n in nodes if isinstance(n, ast.Block) and n.id} | {n.id for n in notes}
@@ -123,6 +124,25 @@ def promote_figures(blocks: list[ast.Block]) -> list[ast.Block]:
                 block = ast.Figure(caption=[], blocks=[ast.Plain([visible[0]])], id=visible[0].id)
         out.append(block)
     return out
+
+
+_LABELLED = re.compile(r"^\s*(figure|fig\.?|table|chart|graph|diagram|photo)\s*[\dIVX]", re.IGNORECASE)
+
+
+def number_captions(nodes: list[ast.Node]) -> None:
+    """Figures and tables with a caption numbered alike, in the order they come, within their
+    case study ('Figure 2.', 'Table 1.'): a caption that has its own number ('Table 3: ...',
+    as Word writes them) keeps it."""
+    counts = {"Figure": 0, "Table": 0}
+    for node in nodes:
+        kind = "Figure" if isinstance(node, ast.Figure) else "Table" if isinstance(node, ast.Table) else None
+        first = next((b for b in node.caption if isinstance(b, ast.Para)), None) if kind else None
+        if first is None or not ast.stringify(first.content).strip():
+            continue
+        counts[kind] += 1
+        if not _LABELLED.match(ast.stringify(first.content)):
+            label = ast.Strong([ast.Str(kind), ast.Space(), ast.Str(f"{counts[kind]}.")])
+            first.content[:0] = [label, ast.Space()]
 
 
 def shift_headings(headers: list[ast.Header], top: int) -> None:

@@ -32,8 +32,18 @@ def edition(tmp_path_factory):
     sources = root / "sources"
     shutil.copytree(ROOT / "sources", sources)
     first = run(sources, root / "dist")
-    assert first.remade["chunks typeset"] > 10
+    assert first.remade["chunks typeset"] >= 9        # cover and contents, foreword, 7 parts, indexes
     return sources, root / "dist"
+
+
+def chapters_of_part(sources: Path, case_study: str) -> list[str]:
+    """The case studies typeset with ``case_study``: those of its region (the sample's parts)."""
+    from book.errors import Reporter
+    from book.index import load_index
+
+    index = load_index(sources, Reporter(quiet=True))
+    region = {cs.id: index.organisations[cs.lead].region for cs in index.case_studies}
+    return [cs for cs, r in region.items() if r == region[case_study]]
 
 
 def cold(sources: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -54,7 +64,9 @@ def test_a_correction_typesets_one_case_study_and_gives_the_cold_build(edition, 
     result = run(sources, out)
     assert result.remade["sources converted"] == 1
     assert result.remade["chapters checked"] == 1 and result.remade["chunks typeset"] == 1
-    assert result.remade["EPUB chapters written"] == 1
+    # a case study is typeset with its part (case studies run on), and the part's chapters'
+    # EPUB documents are written again with it (their page markers may move)
+    assert result.remade["EPUB chapters written"] == len(chapters_of_part(sources, "manchester-msk-services"))
     assert result.remade["compendium segments written"] == 1        # the rest of the file as it was
     # no one-pager shows the correction: their files are not made, read or written again
     assert result.remade["one-pager files assembled"] == 0
@@ -99,7 +111,7 @@ def test_a_changed_style_typesets_everything_again(edition, tmp_path):
     house.write_text(house.read_text(encoding="utf-8").replace("#005EB8", "#005EB9", 1), encoding="utf-8")
     with source_date_epoch():
         result = build(Options(sources=sources, styles=styles, out=out, quiet=True))
-    assert result.remade["chunks typeset"] > 10
+    assert result.remade["chunks typeset"] >= 9
 
 
 def test_an_edit_that_keeps_the_length_is_seen(edition, tmp_path):

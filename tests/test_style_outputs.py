@@ -99,11 +99,11 @@ def test_one_size_changes_pdf_and_epub(two_builds):
     assert h2_rule(before) != h2_rule(after)
 
 
-def test_large_print_edition_builds_with_body_text_at_least_14pt(tmp_path):
+def test_large_print_edition_builds_with_body_text_at_least_16pt(tmp_path):
     build(ROOT / "sources", ROOT / "styles", tmp_path / "large", "--style", "large-print", "-q")
     with pdfplumber.open(tmp_path / "large" / "compendium.pdf") as pdf:
         sizes = {round(c["size"], 1) for page in pdf.pages[4:12] for c in page.chars if c["text"].strip()}
-    assert sizes and min(sizes) >= 14, sorted(sizes)
+    assert sizes and min(sizes) >= 16, sorted(sizes)     # UKAAF and RNIB guidance: 16pt and up
     assert (tmp_path / "large" / "compendium.epub").exists()
     assert len(list((tmp_path / "large" / "one-pagers").glob("*.pdf"))) == 18
 

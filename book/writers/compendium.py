@@ -166,15 +166,26 @@ class ChunkDoc(BaseDocTemplate):
         self._make_templates(first_template)
 
     def _make_templates(self, first: str):
-        frame = dict(x1=self.leftMargin, y1=self.bottomMargin, width=self.width, height=self.height,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         d = self.decorator
         backgrounds = {"cover": d.cover, "part": d.part}
-        templates = [PageTemplate(kind, [TrackingFrame(id=kind, **frame)], onPage=backgrounds.get(kind, _nothing),
-                                  onPageEnd=self._page_ended(kind))
-                     for kind in ("cover", "front", "part", "body", "index")]
+        templates = [PageTemplate(name, [self._frame(name)], onPage=backgrounds.get(name, _nothing),
+                                  onPageEnd=self._page_ended(name.split("-")[0]))
+                     for name in TEMPLATES]
         templates.sort(key=lambda t: t.id != first)       # a document starts with its first template
         self.addPageTemplates(templates)
+
+    def _frame(self, name: str) -> "TrackingFrame":
+        """The text column of a page template: mirrored on facing pages (inner margin at the
+        spine), the side column on the outer edge; the cover takes the whole type area."""
+        page = self.style.page
+        if name == "cover":
+            x, width = page.margin_inner, page.text_width
+        elif name.endswith("-v"):
+            x, width = page.margin_outer + page.text_width - page.text_column, page.text_column
+        else:
+            x, width = page.margin_inner, page.text_column
+        return TrackingFrame(x, self.bottomMargin, width, self.height, id=name,
+                             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
     def _page_ended(self, kind: str):
         def note(canv, doc):
@@ -210,8 +221,8 @@ class ChunkDoc(BaseDocTemplate):
         self.anchors.append(PlacedAnchor(anchor, page, top))
         if anchor.running_head:
             self.running_org = anchor.running_head
-        if anchor.kind in ("chapter", "index", "part"):
-            self.suppress_head_on.add(page)
+        if anchor.kind in ("index", "part"):
+            self.suppress_head_on.add(page)      # a page that opens with a band or a title of its own
         if anchor.kind in ("chapter", "front"):
             self.chapter_source = self.sources.get(anchor.name or anchor.key, "")
         if anchor.outline_level is not None:
@@ -220,6 +231,10 @@ class ChunkDoc(BaseDocTemplate):
 
 def _nothing(canv, doc):
     pass
+
+
+# the page templates: a chunk starts on a recto (its first template), then its pages alternate
+TEMPLATES = ("cover", "front-r", "front-v", "part", "body-r", "body-v", "index-r", "index-v")
 
 
 class Typesetter:
@@ -232,8 +247,7 @@ class Typesetter:
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
         self.sources = {c.id: c.source for c in loaded.publication.chapters}
         page = loaded.style.page
-        self.content = ContentBuilder(loaded, page.width - page.margin_inner - page.margin_outer,
-                                      page.height - page.margin_top - page.margin_bottom)
+        self.content = ContentBuilder(loaded, page.text_column, page.text_height)
 
     def typeset(self, spec: ChunkSpec) -> ChunkResult:
         decorator = PageDecorator(self.loaded.style, self.loaded.publication.edition, self.print_marks)
@@ -264,7 +278,10 @@ class Compendium:
         self.specs = chunk_specs(loaded.publication)
         pub = loaded.publication
         self._chapters, self._parts = {c.id: c for c in pub.chapters}, {p.id: p for p in pub.parts}
-        self._chapter_spec = {spec.ref: spec.key for spec in self.specs if spec.kind in ("chapter", "front-chapter")}
+        self._chapter_spec = {spec.ref: spec.key for spec in self.specs if spec.kind == "front-chapter"}
+        for spec in self.specs:          # a case study is typeset with its part
+            if spec.kind == "part":
+                self._chapter_spec.update({c.id: spec.key for c in self._parts[spec.ref].chapters})
         self._specs = {spec.key: spec for spec in self.specs}
         self.found: dict[str, ChunkResult] = {}       # the chunks the cache held
         self.print_marks = pdfcommon.print_marks(loaded.style) if options.print_marks else None
@@ -274,6 +291,7 @@ class Compendium:
         self.body_start: int | None = None
         self.places: dict[str, int] = {}          # the PDF's names of places (Anchor.key) -> page index
         self.firsts: list[int] = []                # each chunk's first page in the book
+        self.blanks: list[int] = []                # blank pages put before each chunk (it starts on a recto)
 
     # ------------------------------------------------------------ typesetting
     def key(self, spec: ChunkSpec) -> str | None:
@@ -291,6 +309,9 @@ class Compendium:
 
     def cached_chunk(self, spec_key: str):
         return self.found.get(spec_key)
+
+    def part_chapters(self, part_id: str) -> list:
+        return self._parts[part_id].chapters
 
     def spec_of(self, chapter_id: str) -> str:
         return self._chapter_spec[chapter_id]
@@ -327,7 +348,7 @@ class Compendium:
 
         chunks = self.cached()
         todo = [spec for spec in self.specs if spec.key not in chunks]
-        jobs_ = [Job(spec.ref if spec.kind in ("chapter", "front-chapter") else "", spec) for spec in todo]
+        jobs_ = [Job(spec.ref if spec.kind == "front-chapter" else "", spec) for spec in todo]
         bench = Workbench(self.loaded, self.options, self.loaded.maker, self.tagged)
         results = run_parallel(do_jobs, jobs_, context=bench, jobs=jobs, weights=[_weight(spec) for spec in todo])
         problems = [p for r in results for p in r.problems]
@@ -341,6 +362,8 @@ class Compendium:
         """Where each chunk falls; the page map, the names of places and the page labels."""
         pm, page = self.page_map, 0
         for chunk in self.chunks:
+            self.blanks.append(page % 2)        # every chunk starts on a right-hand page
+            page += page % 2
             self.firsts.append(page)
             local = chunk.page_map
             for block_id, n in local.block_pages.items():
@@ -380,31 +403,19 @@ class Compendium:
         decorator = PageDecorator(loaded.style, edition, self.print_marks)
         overlays = Overlays(self, decorator)
         refs, link_labels, note_targets = set(), {}, set()
-        part = None          # the run of the part whose case studies follow
-        for chunk, first in zip(self.chunks, self.firsts):
+        for chunk, first, blanks in zip(self.chunks, self.firsts, self.blanks):
             refs |= chunk.page_refs
             link_labels.update(chunk.link_labels)
             note_targets |= chunk.note_targets
-            inside, opens = None, ""
-            if chunk.key.startswith("part:"):
-                opens = "Part"            # a case study is a section of its part
-            elif chunk.key.startswith("chapter:"):
-                inside = part
-            elif chunk.key == "indexes":
-                part = None
+            if blanks:
+                self._add_blank_pages(assembler, blanks)
             key = self.key_of(chunk.key)
             whole = self._whole(chunk, key)
             tree = (lambda whole=whole: whole().structure()) if self.tagged else None
             contents = lambda whole=whole: [r.content for r in whole().recording.pages]  # noqa: E731
-            run = assembler.add_run(chunk.recording, [overlays.get(info, first + n) for n, info in enumerate(chunk.pages)],
-                                    tree, inside, opens, key, contents=contents)
-            if opens:
-                part = run
-        record = self.chunks[-1].recording.pages[-1]
-        blank = self.total - assembler.page_count
-        if blank:
-            pages = [PageRecord(record.width, record.height, _EMPTY, ()) for _ in range(blank)]
-            assembler.add_run(Recording(pages, {}, {}), key=digest("blank pages", blank, record.width, record.height))
+            assembler.add_run(chunk.recording, [overlays.get(info, first + n) for n, info in enumerate(chunk.pages)],
+                              tree, None, "", key, contents=contents)
+        self._add_blank_pages(assembler, self.total - assembler.page_count)
         assembler.use_fonts(overlays.fonts())
         overlays.save()
         labels = {key: self._label(key) for key in refs}
@@ -415,6 +426,15 @@ class Compendium:
         pdf = assembler.finish(link_labels, frozenset(note_targets), segments=SegmentCache(self.cache))
         self.segments_written = len(assembler.runs) - assembler.reused
         return pdf
+
+    def _add_blank_pages(self, assembler: Assembler, count: int) -> None:
+        """Blank pages, without folios: before a chunk that would start on a left-hand page, and
+        at the end of a book printed in signatures of four."""
+        if count <= 0:
+            return
+        record = self.chunks[0].recording.pages[0]
+        pages = [PageRecord(record.width, record.height, _EMPTY, ()) for _ in range(count)]
+        assembler.add_run(Recording(pages, {}, {}), key=digest("blank pages", count, record.width, record.height))
 
     def _whole(self, chunk: ChunkResult, key: str | None):
         """A function giving the chunk with its body, for when its segment of the file is written:
@@ -440,7 +460,9 @@ class Compendium:
     def _label(self, ref: str) -> str:
         """The printed page numbers of a page reference (its keys joined by ';')."""
         pages = [self.places.get(key) for key in ref.split(";")]
-        return ", ".join("?" if page is None else self.page_map.label(page) for page in pages)
+        # case studies run on, so two of an index line's may start on one page: named once
+        labels = ["?" if page is None else self.page_map.label(page) for page in pages]
+        return ", ".join(dict.fromkeys(labels))
 
     def _outline(self) -> list[OutlineEntry]:
         entries, last = [], -1
@@ -501,9 +523,7 @@ class Overlays:
         if not self.decorator.decorated(info, page):
             return b""
         book = self.book
-        # sides are counted from the cover in the front matter and from the first part in the body
-        start = book.body_start if book.body_start is not None and page >= book.body_start else 0
-        verso = (page - start) % 2 == 1
+        verso = page % 2 == 1        # by its physical side: the cover is a right-hand page
         label = book.page_map.label(page)
         key = (info, page == 0, label, verso)
         found = self.used.get(key) or self.known.get(key)
@@ -529,11 +549,12 @@ class Overlays:
 
 def chunk_inputs(spec: ChunkSpec, pub, chapters: dict, parts: dict) -> str:
     """What a chunk's pages are made from (besides the style and the code): its cache key."""
-    if spec.kind in ("chapter", "front-chapter"):
+    if spec.kind == "front-chapter":
         return chapters[spec.ref].fingerprint       # '' until the chapter has been checked
     if spec.kind == "part":
         part = parts[spec.ref]
-        return repr((part.number, part.title, [c.title for c in part.chapters]))
+        prints = [c.fingerprint for c in part.chapters]
+        return repr((part.number, part.title, prints)) if all(prints) else ""
     edition = pub.edition
     front = (edition.title, edition.subtitle, edition.edition, edition.publisher, edition.long_date, edition.rights,
              edition.identifier, edition.cover_image and edition.cover_image.path)
@@ -556,7 +577,7 @@ def one_per_cause(problems: list[Problem], style_file: str) -> list[Problem]:
     return style[:1] + unique
 
 
-def _weight(spec: ChunkSpec) -> int:
+def _weight(spec: ChunkSpec, publication=None) -> int:
     return 40 if spec.kind in ("front", "indexes") else 3
 
 

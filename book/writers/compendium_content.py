@@ -19,10 +19,11 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
+from ..editorial import kicker_is_redundant
 from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, chapter_key, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
-from .pdfpages import PageRefParagraph, ref_slot
+from .pdfpages import NO_LEADERS, PageRefParagraph, ref_slot
 from .pdftags import Node
 
 
@@ -61,6 +62,159 @@ class BottomAligned(Flowable):
             y -= f.getSpaceAfter()
 
 
+# a chunk's pages after its first alternate verso, recto, ...: every chunk starts on a recto
+BODY_CYCLE = ("body-v", "body-r")
+FRONT_CYCLE = ("front-v", "front-r")
+INDEX_CYCLE = ("index-v", "index-r")
+
+
+def on_verso(canv) -> bool:
+    """Whether the page being drawn is a left-hand page (its frame says: see ``ChunkDoc``)."""
+    doc = getattr(canv, "_doctemplate", None)
+    frame = getattr(doc, "frame", None)
+    return bool(frame is not None and frame.id.endswith("-v"))
+
+
+def part_band_height(style) -> float:
+    """The part's band, from the head of the page: a third of the page less the margin's share."""
+    return style.page.height * 0.2
+
+
+class Span(Flowable):
+    """A flowable set across the text column and the side column (on the outer edge: to the
+    right of the text on a recto, to the left on a verso)."""
+
+    def __init__(self, flowable, extra: float):
+        super().__init__()
+        self.flowable, self.extra = flowable, extra
+        for name in ("_anchors", "_block_id", "_role", "_source", "_what", "_continues", "_words_before"):
+            if hasattr(flowable, name):
+                setattr(self, name, getattr(flowable, name))
+        # its element is its flowable's (adopted by the section), marked as that flowable draws
+        self._struct, self._struct_container = getattr(flowable, "_struct", None), True
+
+    def wrap(self, aw, ah):
+        self._clear = self._below_side_note()
+        w, h = self.flowable.wrap(aw + self.extra, ah - self._clear)
+        self.width, self.height = aw, h + self._clear
+        return aw, self.height
+
+    def _below_side_note(self) -> float:
+        """How far down it must start to pass the side note beside the text above it, if any:
+        a side note takes no room in the text column, so the frame does not know it is there."""
+        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
+        frame = getattr(doc, "frame", None)
+        below = getattr(doc, "side_note_bottom", None)
+        if frame is None or below is None or below[0] != doc.page:
+            return 0.0
+        return max(0.0, frame._y - self.flowable.getSpaceBefore() - below[1])
+
+    def getSpaceBefore(self):
+        return self.flowable.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.flowable.getSpaceAfter()
+
+    def split(self, aw, ah):
+        return [Span(piece, self.extra) for piece in self.flowable.split(aw + self.extra, ah)]
+
+    def draw(self):
+        self.flowable.drawOn(self.canv, -self.extra if on_verso(self.canv) else 0, 0)
+
+
+class SideNote(Flowable):
+    """Flowables set in the side column, level with what follows in the text column; it takes no
+    room in the text column (``RoomFor`` before the case study keeps it on its page)."""
+
+    def __init__(self, flowables, column: float, extra: float):
+        super().__init__()
+        self.flowables, self.column, self.extra = flowables, column, extra
+        self.width = self.height = 0
+        self._aw = 0.0
+        self._struct, self._struct_container = Node("Aside", flowables), True
+
+    def measure(self, ah: float) -> float:
+        self._sizes = [f.wrap(self.column, ah) for f in self.flowables]
+        return sum(h + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self._sizes))
+
+    def wrap(self, aw, ah):
+        self._aw = aw
+        needed = self.measure(ah)
+        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
+        frame = getattr(doc, "frame", None)
+        if frame is not None:       # what a spanning flowable that follows must clear (``Span``)
+            doc.side_note_bottom = (doc.page, frame._y - needed)
+        return 0, 0
+
+    def draw(self):
+        # the side column is on the outer edge: right of the text on a recto, left on a verso
+        x = -self.extra if on_verso(self.canv) else self._aw + self.extra - self.column
+        y = 0
+        for f, (_, h) in zip(self.flowables, self._sizes):
+            y -= h
+            f.drawOn(self.canv, x, y)
+            y -= f.getSpaceAfter()
+
+
+class RoomFor(CondPageBreak):
+    """A conditional page break whose height is measured when it is laid out (a case study's
+    opening: its kicker and title, its side note, the first lines of its text), never more than
+    most of a page (a break at the head of a page would only move it to the next)."""
+
+    def __init__(self, needed):
+        super().__init__(0)
+        self.needed = needed
+
+    def wrap(self, aw, ah):
+        frame = self._doctemplateAttr("frame")
+        full = frame._height if frame is not None else ah
+        self.height = min(self.needed(aw, full), full * 0.8)
+        return super().wrap(aw, ah)
+
+
+class SeparatorRule(Flowable):
+    """The short rule above a case study that runs on after another (none at the head of a page)."""
+
+    def __init__(self, width: float, color: str):
+        super().__init__()
+        self.rule_width, self.color = width, color
+        self.width, self.height = 0, 0
+
+    def wrap(self, aw, ah):
+        return aw, 14
+
+    def draw(self):
+        from .pdftags import artifact
+
+        with artifact(self.canv):
+            self.canv.saveState()
+            self.canv.setStrokeColor(colors.HexColor(self.color))
+            self.canv.setLineWidth(2)
+            self.canv.line(0, 12, 36, 12)
+            self.canv.restoreState()
+
+
+class FixedHeight(Flowable):
+    """Flowables set at the foot of a box of a fixed height (the part's band), in reading order."""
+
+    def __init__(self, flowables, height: float, width: float):
+        super().__init__()
+        self.flowables, self.box_height, self.box_width = flowables, height, width
+
+    def wrap(self, aw, ah):
+        self._sizes = [f.wrap(self.box_width, ah) for f in self.flowables]
+        self.width, self.height = aw, self.box_height
+        return aw, self.box_height
+
+    def draw(self):
+        pad = 18
+        y = pad + sum(h + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self._sizes)) - self.flowables[-1].getSpaceAfter()
+        for f, (_, h) in zip(self.flowables, self._sizes):
+            y -= h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()
+
+
 @dataclass(frozen=True)
 class ChunkSpec:
     """A run of pages typeset on its own: it starts on a new page and nothing in it depends on
@@ -76,12 +230,13 @@ class ChunkSpec:
 def chunk_specs(pub) -> list[ChunkSpec]:
     """The book's chunks, in order."""
     specs = [ChunkSpec("front", "front", "cover")]
-    specs += [ChunkSpec(f"front:{c.id}", "front-chapter", "front", c.id) for c in pub.front]
+    specs += [ChunkSpec(f"front:{c.id}", "front-chapter", "front-r", c.id) for c in pub.front]
     for n, part in enumerate(pub.parts):
+        # a part and its case studies are one run of pages: the case studies run on, one after
+        # another, so that a short one does not take a page to itself
         specs.append(ChunkSpec(f"part:{part.id}", "part", "part", part.id, first=n == 0))
-        specs += [ChunkSpec(f"chapter:{c.id}", "chapter", "body", c.id) for c in part.chapters]
     if ContentBuilder.indexes_of(pub):
-        specs.append(ChunkSpec("indexes", "indexes", "index"))
+        specs.append(ChunkSpec("indexes", "indexes", "index-r"))
     return specs
 
 
@@ -93,8 +248,12 @@ class ContentBuilder:
         self.pub = loaded.publication
         self.style = loaded.style
         self.width, self.height = width, height
+        self.full_width = loaded.style.page.text_width
+        self.span_extra = self.full_width - width       # the side column and its gap (0: none)
         self.blocks = BlockRenderer(loaded.style, width, height, language=self.pub.edition.language)
         self.blocks.style_images = self.pub.images
+        if self.span_extra:
+            self.blocks.span, self.blocks.span_extra = (lambda flow: Span(flow, self.span_extra)), self.span_extra
         self.link = loaded.style.color("nhs-blue")
         self.chapters = {c.id: c for c in self.pub.chapters}
         self.parts = {p.id: p for p in self.pub.parts}
@@ -114,9 +273,7 @@ class ContentBuilder:
         elif spec.kind == "front-chapter":
             flows = self.front_chapter(self.chapters[spec.ref])
         elif spec.kind == "part":
-            flows = self.part_opener(self.parts[spec.ref], spec.first)
-        elif spec.kind == "chapter":
-            flows = self.case_study(self.chapters[spec.ref])
+            flows = self.part(self.parts[spec.ref], spec.first)
         else:
             flows = self.index_pages()
         while flows and isinstance(flows[0], (PageBreak, NextPageTemplate)):
@@ -130,15 +287,27 @@ class ContentBuilder:
     def _markup(self, text: str, style: str) -> str:
         return InlineMarkup(self.style, self.style.paragraph_style(style).fontName, self.link).text(text)
 
-    def page_ref_line(self, markup: str, style: str, keys: list[str], href: str | None = None):
+    def page_ref_line(self, markup: str, style: str, keys: list[str], href: str | None = None, leaders: bool = True):
         """A contents or index line: live link, dotted leaders, page number(s) at the right."""
-        label = f"{self.width}|{style}|{';'.join(keys)}"
+        label = f"{self.width}|{style}{'' if leaders else NO_LEADERS}|{';'.join(keys)}"
         if href:
             markup = f'<a href="#{href}">{markup}</a>'
         base = self.style.paragraph_style(style)
         ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
         para = PageRefParagraph(f'{markup}<onDraw name="notePosition" label="{escape(label)}"/>', ps, self.decorator)
         return tag(para, None, "Link")     # the whole line is the link: text and page numbers
+
+    def index_lines(self, term: str, keys: list[str]) -> list:
+        """An index entry: its term, leaders and page numbers; an entry with more numbers than
+        fit beside it (an organisation that leads twenty case studies) continues them on lines
+        of their own, without leaders."""
+        base = self.style.paragraph_style("index_entry")
+        per_line = max(1, int((self.width * 0.45 - 12) // ref_slot(base.fontName, base.fontSize)))
+        rows = [keys[n:n + per_line] for n in range(0, len(keys), per_line)]
+        lines = [self.page_ref_line(self._markup(term, "index_entry"), "index_entry", rows[0], rows[0][0])]
+        for row in rows[1:]:
+            lines.append(self.page_ref_line("\u00a0", "index_entry", row, row[0], leaders=False))
+        return lines
 
     def section(self, flows: list, role: str = "Sect", parent: Node | None = None) -> list:
         """Put the elements of ``flows`` in a new section of the structure tree; returns ``flows``."""
@@ -150,11 +319,22 @@ class ContentBuilder:
         e = self.pub.edition
         flows = [Marker(Anchor("cover", "front", e.title, 0)), Spacer(0, self.height * 0.16)]
         flows.append(self.p(e.edition, "cover_edition"))
-        flows.append(self.p(e.title, "cover_title", role="Title"))
+        flows.append(self.balanced(e.title, "cover_title", role="Title"))
         if e.subtitle:
-            flows.append(self.p(e.subtitle, "cover_subtitle"))
+            flows.append(self.balanced(e.subtitle, "cover_subtitle"))
         flows.append(TopPadder(self.p(e.publisher, "cover_publisher")))
-        return flows + [NextPageTemplate("front"), PageBreak()]
+        return flows + [NextPageTemplate(list(FRONT_CYCLE)), PageBreak()]
+
+    def balanced(self, text: str, style: str, role: str = "P"):
+        """A display paragraph broken into lines of even length (no word alone on the last line):
+        the narrowest measure that keeps the number of lines the full measure gives."""
+        width = self.full_width
+        lines = lambda w: len(self.p(text, style, role=role).breakLines([w]).lines)  # noqa: E731
+        count, low, high = lines(width), width * 0.4, width
+        for _ in range(12):
+            middle = (low + high) / 2
+            low, high = (low, middle) if lines(middle) <= count else (middle, high)
+        return self.p(text, style, role=role, rightIndent=max(0.0, width - high - 1))
 
     def imprint(self) -> list:
         e = self.pub.edition
@@ -207,47 +387,124 @@ class ContentBuilder:
     def front_chapter(self, chapter) -> list:
         head = with_anchor(self.p(chapter.title, "h1", role="H1"),
                            Anchor(chapter_key(chapter.id), "front", chapter.title, 0, name=chapter.id))
-        return self.section([PageBreak(), head] + self.blocks.blocks(chapter.blocks) + self.endnotes(chapter))
+        flows = [PageBreak(), head, NextPageTemplate(list(FRONT_CYCLE))]
+        return self.section(flows + self.blocks.blocks(chapter.blocks) + self.endnotes(chapter))
+
+    def part(self, part, first: bool) -> list:
+        """A part: its opening, then its case studies, running on one after another."""
+        flows = self.part_opener(part, first)
+        node = Node("Part", [getattr(flow, "flowables", flow) for flow in flows])    # the band's label and title
+        for n, chapter in enumerate(part.chapters):
+            studied = self.case_study(chapter, first=n == 0)
+            node.add(Node("Sect", studied))
+            flows += studied
+        self.root.add(node)
+        return flows
 
     def part_opener(self, part, first: bool) -> list:
+        """A band across the head of the part's first page (label and title on the part's
+        colour), or, when the style asks for part pages, a page of its own."""
         anchors = [Anchor(part.id, "part", f"Part {part.number}: {part.title}", 0)]
         if first:
             anchors.insert(0, Anchor("body", "body-start"))
-        flows = [NextPageTemplate("part"), PageBreak(), Marker(*anchors), Spacer(0, self.height * 0.22)]
-        flows.append(self.p(f"Part {part.number}", "part_label"))
-        flows.append(self.p(part.title, "part_title", role="H1"))
-        for chapter in part.chapters:
-            flows.append(self.p(chapter.title, "part_entry"))
-        self.root.add(Node("Part", flows))     # the part's case studies are put in it as its sections
-        return flows + [NextPageTemplate("body")]
+        label = self.p(f"Part {part.number}", "part_label")
+        title = self.p(part.title, "part_title", role="H1")
+        page = self.style.page
+        if page.part_pages:
+            flows = [Marker(*anchors), Spacer(0, self.height * 0.22), label, title]
+            flows += [self.p(chapter.title, "part_entry") for chapter in part.chapters]
+            return flows + [NextPageTemplate(list(BODY_CYCLE)), PageBreak()]
+        band = FixedHeight([label, title], part_band_height(self.style) - page.margin_top, self.full_width)
+        return [Marker(*anchors), band, NextPageTemplate(list(BODY_CYCLE))]
 
     # ---------------------------------------------------------------- a case study
-    def case_study(self, chapter) -> list:
+    def case_study(self, chapter, first: bool = False) -> list:
+        """A case study: it runs on after the last one (after a short rule) when the page has
+        room for its opening; else it starts at the head of the next page."""
         cs = chapter.case_study
         anchor = Anchor(chapter_key(chapter.id), "chapter", cs.title, 1, running_head=chapter.lead.name, name=chapter.id)
-        flows = [PageBreak(), Marker(anchor)]
-        flows += self.opener(chapter)
-        flows += self.blocks.blocks(chapter.blocks)
+        opening = self.opener(chapter)
+        flows = [RoomFor(self._room_for(opening))]
+        if not first:
+            flows.append(Span(SeparatorRule(self.full_width, self.style.color("nhs-warm-yellow")), self.span_extra))
+        flows += [Marker(anchor)] + opening
+        if chapter.blocks:
+            flows += self.blocks.blocks(chapter.blocks)
         flows += self.endnotes(chapter)
-        return self.section(flows)
+        return flows
+
+    def _room_for(self, opening: list):
+        """What a case study's opening needs on its page: kicker and title, then its side note or
+        the first lines of its text, whichever is taller."""
+        leading = self.style.paragraph_style("standfirst").leading
+
+        def needed(aw: float, full: float) -> float:
+            height = 0.0
+            for flow in opening[:2]:
+                height += flow.wrap(aw, full)[1] + flow.getSpaceAfter()
+            side = max((f.measure(full) for f in opening if isinstance(f, SideNote)), default=0.0)
+            return height + max(side, 4 * leading)
+        return needed
 
     def opener(self, chapter) -> list:
+        """Title across the page (the side column too), then the facts in the side column beside
+        the standfirst (or above it, when the style has no side column); highlights and quote."""
         cs = chapter.case_study
-        orgs = chapter.lead.name
-        if chapter.partners:
-            orgs += " with " + _and_list([p.name for p in chapter.partners])
-        flows = [self.p(orgs, "opener_org"), self.p(cs.title, "h1", role="H1")]
-        meta = [x for x in (cs.award, chapter.lead.region, ", ".join(cs.themes)) if x]
-        if meta:
-            flows.append(self.p("  \u00b7  ".join(meta), "opener_meta"))
-        if chapter.summary_block is not None:
-            flows.append(self.blocks.para(chapter.summary_block.content, "standfirst", chapter.summary_block))
+        kicker = self.p(_organisations(chapter), "opener_org")
+        flows = [] if kicker_is_redundant(chapter) else [Span(kicker, self.span_extra)]
+        flows.append(Span(self.p(cs.title, "h1", role="H1", **self.spanning("h1")), self.span_extra))
+        facts = self.facts(chapter)
+        if self.span_extra:
+            flows.append(SideNote(facts, self.style.page.side_column, self.span_extra))
         else:
-            flows.append(self.p(cs.summary, "standfirst"))
+            flows += facts
+        if not chapter.blocks:
+            # a case study with no text of its own: its summary is its text, set as body text
+            flows.append(self.summary(chapter, "body"))
+        else:
+            flows.append(self.summary(chapter, "standfirst"))
         if cs.highlights:
-            flows += self.from_index(self.highlights(cs.highlights), f"the highlights of case study '{cs.id}'")
+            box = self.from_index(self.highlights(cs.highlights), f"the highlights of case study '{cs.id}'")
+            flows += self.boxed(box, f"{chapter.id}--highlights")
         if cs.quote:
-            flows += self.from_index([self.pull_quote(cs.quote)], f"the quote of case study '{cs.id}'")
+            box = self.from_index([self.pull_quote(cs.quote)], f"the quote of case study '{cs.id}'")
+            flows += self.boxed(box, f"{chapter.id}--quote")
+        return flows
+
+    def summary(self, chapter, style: str):
+        cs = chapter.case_study
+        if chapter.summary_block is not None:
+            return self.blocks.para(chapter.summary_block.content, style, chapter.summary_block)
+        return self.p(cs.summary, style)
+
+    def facts(self, chapter) -> list:
+        """Who, where and what: the lead organisation and partners, region and ICS, award, themes."""
+        cs, lead = chapter.case_study, chapter.lead
+        rows = []           # the organisations are named above the title (or open it)
+        rows.append(("Region", lead.region + (f" · {lead.ics}" if lead.ics else "")))
+        if cs.award:
+            rows.append(("Award", cs.award))
+        if cs.themes:
+            rows.append(("Themes", ", ".join(cs.themes)))
+        if not self.span_extra:
+            meta = [x for x in (cs.award, lead.region, ", ".join(cs.themes)) if x]
+            return [self.p("  \u00b7  ".join(meta), "opener_meta")] if meta else []
+        flows = []
+        for label, text in rows:
+            flows.append(self.p(label, "facts_label"))
+            flows.append(self.p(text, "facts_text"))
+        return flows
+
+    def spanning(self, style: str) -> dict:
+        """Overrides for a paragraph set across the text and side columns."""
+        return {}
+
+    @staticmethod
+    def boxed(flows: list, key: str) -> list:
+        """The highlights box or pull quote, known to the page map by a name of its own (the
+        EPUB's page markers stand before it when a print page opens with it)."""
+        if flows:
+            flows[0]._block_id = key
         return flows
 
     def from_index(self, flows: list, what: str) -> list:
@@ -285,6 +542,10 @@ class ContentBuilder:
         listing = Node("L", [Node("LI", para) for para in paras], attrs={"O": "List", "ListNumbering": "Square"})
         aside = Node("Aside", rows[0], listing)
         if self._surely_fits(items, "highlight_item") or self._rows_fit(table):
+            # a box is not broken over a page turn: it goes whole to the next page if it must
+            # (a box taller than a page would be set as the plain list below)
+            if table.wrap(self.width, self.height)[1] < self.height * 0.6:
+                table.splitByRow = 0
             return [tag(table, None, "Aside", node=aside)]
         title = rows[0][0]
         plain = ListFlowable(
@@ -358,10 +619,10 @@ class ContentBuilder:
 
     # ---------------------------------------------------------------- back matter
     def index_pages(self) -> list:
-        flows = [NextPageTemplate("index")]
+        flows = []
         for key, title, entries in self.indexes():
             head = with_anchor(self.p(title, "index_title", role="H1"), Anchor(key, "index", title, 0, running_head="Index"))
-            section = [PageBreak(), head]
+            section = [PageBreak(), head] + ([] if flows else [NextPageTemplate(list(INDEX_CYCLE))])
             letter = ""
             group = None      # the entries under one letter: a list in the structure tree
             for entry in entries:
@@ -372,12 +633,18 @@ class ContentBuilder:
                     section.append(self.p(letter, "h4", role="H2"))
                 if new_letter or group is None:
                     group = Node("L", attrs={"O": "List", "ListNumbering": "None"})
-                keys = [chapter_key(c.id) for c in entry.chapters]
-                line = self.page_ref_line(self._markup(entry.term, "index_entry"), "index_entry", keys, keys[0])
-                group.add(Node("LI", Node("LBody", line)))
-                section.append(line)
+                lines = self.index_lines(entry.term, [chapter_key(c.id) for c in entry.chapters])
+                group.add(Node("LI", Node("LBody", lines)))
+                section += lines
             flows += self.section(section)
         return flows
+
+
+def _organisations(chapter) -> str:
+    names = chapter.lead.name
+    if chapter.partners:
+        names += " with " + _and_list([p.name for p in chapter.partners])
+    return names
 
 
 def _and_list(names: list[str]) -> str:

@@ -129,7 +129,7 @@ def build_documents(loaded, images: ImageStore, page_map: PageMap,
         toc.append(entry)
     for part in pub.parts:
         href = name[("part", part.id)]
-        docs.append(Doc(part.id, href, "part", html.part_document(part, lang, chapter_href)))
+        docs.append(Doc(part.id, href, "part", html.part_document(part, lang, chapter_href, loaded.style.page.part_pages)))
         toc.append(Toc(f"Part {part.number}: {part.title}", href, css="toc-part"))
         for chapter in part.chapters:
             doc, entry = chapter_doc(chapter)
@@ -259,7 +259,9 @@ def _assign(events, page_map: PageMap, doc_names: list[str]) -> tuple[dict[int, 
     at: dict[int, list[PageMark]] = {}
     marks, last, used = [], 0, set()
     for page in range(len(page_map.labels) if events else 0):
-        opening = [starts.get(page), mids.get(page), before.get(page_map.page_first_block.get(page))]
+        # a page that opens inside a block opens there, even if a chapter starts lower down it
+        # (case studies run on); else where a document, or the first block, starts on it
+        opening = [mids.get(page), starts.get(page), before.get(page_map.page_first_block.get(page))]
         last = _choose(page, last, events, page_of, opening)
         label = page_map.label(page)
         mark = PageMark(label, unique_id(f"page-{_id_safe(label)}", used), doc_names[last])

@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote
 
 from .. import ast, maths
+from ..editorial import kicker_is_redundant
 from ..model import highlight_parts, toc_headings
 
 MATHML_NAMESPACE = maths.MATHML     # documents with formulae carry MathML (epub.py marks them)
@@ -379,7 +380,8 @@ def case_opener(chapter, r: Renderer, title_id: str) -> tuple[str, list[ast.Bloc
     cs, blocks = chapter.case_study, chapter.blocks
     # the same lines, in the same words, as the printed opener
     names = " and ".join(p.name for p in chapter.partners)
-    parts = [el("p", text(chapter.lead.name + (f" with {names}" if names else "")), class_="opener-org")]
+    parts = [] if kicker_is_redundant(chapter) else [el("p", text(chapter.lead.name + (f" with {names}" if names else "")),
+                                                         class_="opener-org")]
     parts.append(el("h1", text(chapter.title), id=title_id))
     meta = [cs.award, chapter.lead.region, ", ".join(cs.themes)]
     parts.append(el("p", text(" \u00b7 ".join(m for m in meta if m)), class_="opener-meta"))
@@ -388,8 +390,10 @@ def case_opener(chapter, r: Renderer, title_id: str) -> tuple[str, list[ast.Bloc
         parts.append(held(block, r.para(block, cls="standfirst")))
     elif cs.summary:
         parts.append(el("p", text(cs.summary), class_="standfirst"))
-    parts.append(highlights(cs.highlights))
-    parts.append(pull_quote(cs.quote))
+    # place holders around the boxes, as around blocks: a print page may open with one
+    box = lambda key, markup: hold("before", f"{chapter.id}--{key}") + markup + hold("after", f"{chapter.id}--{key}") if markup else ""  # noqa: E731
+    parts.append(box("highlights", highlights(cs.highlights)))
+    parts.append(box("quote", pull_quote(cs.quote)))
     return el("header", "\n".join(p for p in parts if p), class_="opener"), blocks
 
 
@@ -416,11 +420,15 @@ def pull_quote(quote) -> str:
     return el("aside", body, class_="pullquote", epub_type="pullquote", role="doc-pullquote")
 
 
-def part_document(part, lang: str, href_of) -> str:
+def part_document(part, lang: str, href_of, list_studies: bool = True) -> str:
+    """A part's opening: its label and title, and the list of its case studies where the printed
+    part has a page of its own that lists them (else print opens the part with a band over its
+    first case study, and the EPUB follows it, so that page markers fall on the same text)."""
     title_id = f"{part.id}--title"
     studies = "".join(el("li", el("a", text(c.title), href=href_of(c.id))) for c in part.chapters)
-    body = (el("p", text(f"Part {part.number}"), class_="part-label") + el("h1", text(part.title), id=title_id, class_="part-title")
-            + el("ul", studies, class_="part-contents", aria_label=f"Case studies in {part.title}"))
+    body = el("p", text(f"Part {part.number}"), class_="part-label") + el("h1", text(part.title), id=title_id, class_="part-title")
+    if list_studies:
+        body += el("ul", studies, class_="part-contents", aria_label=f"Case studies in {part.title}")
     section = el("section", body, id=part.id, epub_type="part", role="doc-part", aria_labelledby=title_id)
     return document(f"Part {part.number}: {part.title}", framed(part.id, section), lang)
 

@@ -22,7 +22,7 @@ from ..images import SVG_MIME
 from .pdfinline import INLINE_IMAGE_LINES, InlineMarkup
 from .pdftags import Node, set_node
 
-MAX_FIGURE_HEIGHT = 0.55   # of the frame height: a tall image never takes a page on its own
+MAX_FIGURE_HEIGHT = 0.8    # of the frame height: a tall image leaves room for its caption
 _ALIGN = {"AlignLeft": 0, "AlignCenter": 1, "AlignRight": 2}   # pandoc's column alignment -> ReportLab's
 ORDERED_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 LIST_NUMBERING = {"Decimal": "Decimal", "LowerAlpha": "LowerAlpha", "UpperAlpha": "UpperAlpha",
@@ -73,6 +73,8 @@ class BlockRenderer:
         self.link_color = style.color("nhs-blue")
         self.style_images: dict = {}             # the publication's images: src -> ImageInfo
         self.rendered: dict[str, ast.Block] = {}  # block id -> block, for error messages
+        self.span = None                          # sets a flowable across the side column too (wide tables)
+        self.span_extra = 0.0
 
     # ---------------------------------------------------------------- styles and text
     def pstyle_from(self, base: ParagraphStyle, **overrides) -> ParagraphStyle:
@@ -231,21 +233,43 @@ class BlockRenderer:
         if info is None:
             # no usable file: its description stands in its place, never an empty box
             return self.text_para(f"[Image: {image.alt or 'not available'}]", "caption", role="Figure", block=block)
-        max_w, max_h = self.width, self.height * MAX_FIGURE_HEIGHT
-        natural_w = info.width * 72.0 / (info.dpi or 150)
-        scale = min(1.0, max_w / natural_w, max_h / (info.height * natural_w / info.width))
-        w = natural_w * scale
-        h = w * info.height / info.width
+        w, h = figure_size(info.width, info.height, self.width, self.height)
         if info.mime == SVG_MIME:
             flow = svgimage.flowable(info.path, w, h, self.style.paragraph_style("body").fontName)   # vectors
         else:
             flow = Image(str(info.path), width=w, height=h)
-        flow.hAlign = "LEFT"
+        flow.hAlign = "CENTER"
         flow._alt = image.alt
         return tag(flow, block, "Figure")
 
     def r_table(self, block: ast.Table, context: str):
-        return TableRenderer(self).render(block)
+        if self.span is None or block.columns * TableRenderer.MIN_COLUMN * 1.5 <= self.width:
+            return TableRenderer(self).render(block)
+        # a wide table takes the side column too (headings and figures keep to the text)
+        narrow, self.width = self.width, self.width + self.span_extra
+        try:
+            flows = TableRenderer(self).render(block)
+        finally:
+            self.width = narrow
+        return [self.span(flow) for flow in flows]
+
+
+def figure_size(pixels_wide: int, pixels_high: int, measure: float, frame_height: float) -> tuple[float, float]:
+    """A figure's printed size: the full measure, by its aspect ratio; a tall one as tall as
+    most of the page allows (so never narrower than it must be), centred by its flowable."""
+    aspect = pixels_high / max(pixels_wide, 1)
+    w = measure
+    h = w * aspect
+    if h > frame_height * MAX_FIGURE_HEIGHT:
+        h = frame_height * MAX_FIGURE_HEIGHT
+        w = h / aspect
+    return w, h
+
+
+def _continued(caption: list[ast.Block]) -> list[ast.Block]:
+    """The caption of a table's later column group: the table's, marked as continued."""
+    text = ast.stringify(caption).strip()
+    return [ast.Plain([ast.Str(f"{text} (continued)")])] if text else []
 
     def formula(self, math: ast.Math, block):
         """A displayed formula drawn as vectors, no wider than the measure, tagged Formula with
@@ -338,7 +362,7 @@ class TableRenderer:
         for start in range(0, len(rest), step):
             columns = [0] + rest[start:start + step]
             part = _column_subset(block, columns)
-            part.caption = block.caption if start == 0 else []
+            part.caption = block.caption if start == 0 else _continued(block.caption)
             flows += self.render_one(part, continued=start > 0)
         return flows
 

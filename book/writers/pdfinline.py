@@ -36,6 +36,7 @@ def safe_url(url: str) -> bool:
 
 
 _LONG_WORD = re.compile(r"[^\s/]{31,}")
+_LONG_TOKEN = re.compile(r"\S*[^\s/]{31,}\S*")
 SOFT_HYPHEN = "\u00ad"
 
 
@@ -43,9 +44,19 @@ def breakable(text: str) -> str:
     """Offer a soft hyphen every 12 characters inside words longer than 30 characters.
 
     ReportLab can split an over-long word, but after hyphenating its first piece it lets the rest
-    run past the margin; explicit break points keep every piece inside the measure.
+    run past the margin; explicit break points keep every piece inside the measure. Not in a web
+    or e-mail address: it breaks after its own / . - @, with no hyphen (``linebreak``).
     """
-    return _LONG_WORD.sub(lambda m: SOFT_HYPHEN.join(m.group(0)[i:i + 12] for i in range(0, len(m.group(0)), 12)), text)
+    return _LONG_TOKEN.sub(_soft_hyphens, text)
+
+
+def _soft_hyphens(match) -> str:
+    from .linebreak import url_break_pairs
+
+    token = match.group(0)
+    if url_break_pairs(token.strip("\"'()[]<>.,;:!?\u2018\u2019\u201c\u201d")) is not None:
+        return token
+    return _LONG_WORD.sub(lambda m: SOFT_HYPHEN.join(m.group(0)[i:i + 12] for i in range(0, len(m.group(0)), 12)), token)
 
 
 def clean(text: str) -> str:

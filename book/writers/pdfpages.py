@@ -15,6 +15,7 @@ from .pdfpage import Sketch
 from .pdftags import artifact, content
 
 PAGE_REF_WIDTH = 28       # room kept at the right of a contents line for its page number
+NO_LEADERS = "!"          # after a page reference's style name: its line has no dotted leaders
 LEADER_GAP = 5
 
 
@@ -99,11 +100,23 @@ class PageDecorator:
         canv.restoreState()
 
     def part(self, canv, doc):
+        """A part's first page: a band of the part's colour across its head (into the bleed), or
+        the whole page when the style gives parts pages of their own."""
+        from .compendium_content import part_band_height
+
         canv.saveState()
-        self._fill_page(canv, "nhs-dark-blue")
         w, h = self.pagesize
-        canv.setFillColor(self._color("nhs-blue"))
-        canv.rect(0, h * 0.62, w * 0.09, h * 0.2, stroke=0, fill=1)
+        b = self._bleed()
+        if self.style.page.part_pages:
+            self._fill_page(canv, "nhs-dark-blue")
+            canv.setFillColor(self._color("nhs-blue"))
+            canv.rect(0, h * 0.62, w * 0.09, h * 0.2, stroke=0, fill=1)
+        else:
+            band = part_band_height(self.style)
+            canv.setFillColor(self._color("nhs-dark-blue"))
+            canv.rect(-b, h - band, w + 2 * b, band + b, stroke=0, fill=1)
+            canv.setFillColor(self._color("nhs-warm-yellow"))
+            canv.rect(-b, h - band, w + 2 * b, 3, stroke=0, fill=1)
         canv.restoreState()
 
     # ---------------------------------------------------------------- running heads and folios (when assembled)
@@ -111,19 +124,25 @@ class PageDecorator:
         """What goes around the text of page ``page`` (0-based), whose printed number is ``label``."""
         if info.kind == "front" and page > 0:      # the cover has no folio
             self._folio(canv, label, verso, with_edition=True)
-        elif info.kind in ("body", "index"):
+        elif info.kind in ("body", "index", "part"):
             self._folio(canv, label, verso, with_edition=not info.suppressed)
             if not info.suppressed:
                 self._running_head(canv, info.running_head, verso)
 
     def decorated(self, info: PageInfo, page: int) -> bool:
-        return (info.kind == "front" and page > 0) or info.kind in ("body", "index")
+        return (info.kind == "front" and page > 0) or info.kind in ("body", "index", "part")
+
+    def type_area(self, verso: bool) -> tuple[float, float]:
+        """The left and right edges of a page's type area: the inner margin is at the spine, on
+        the right of a left-hand page and on the left of a right-hand one."""
+        w = self.pagesize[0]
+        return (self.right, w - self.left) if verso else (self.left, w - self.right)
 
     def _running_head(self, canv, running_head: str, verso: bool) -> None:
         canv.saveState()
         w, h = self.pagesize
         y = h - self.top + 18
-        left, right = self.left, w - self.right
+        left, right = self.type_area(verso)
         text = self.edition.title if verso else running_head
         self._text(canv, "running_head", left if verso else right, y,
                    _fit(text, self._font("running_head"), right - left, self.style.fonts), "left" if verso else "right")
@@ -134,13 +153,14 @@ class PageDecorator:
 
     def _folio(self, canv, label: str, verso: bool, with_edition: bool) -> None:
         canv.saveState()
-        w = self.pagesize[0]
         y = self.bottom - 28
-        x = self.left if verso else w - self.right
-        self._text(canv, "footer", x, y, label, "left" if verso else "right")
+        left, right = self.type_area(verso)
+        # the folio on the outer edge, where a thumb finds it, and the edition's name beside it
+        self._text(canv, "footer", left if verso else right, y, label, "left" if verso else "right")
         if with_edition:
-            other = self.left if not verso else w - self.right
-            self._text(canv, "footer", other, y, f"{self.edition.publisher} \u00b7 {self.edition.edition}", "left" if not verso else "right")
+            gap = stringWidth(label + "    ", *self._font("footer")[:2])
+            self._text(canv, "footer", left + gap if verso else right - gap, y,
+                       f"{self.edition.publisher} \u00b7 {self.edition.edition}", "left" if verso else "right")
         canv.restoreState()
 
     # ---------------------------------------------------------------- deferred page numbers
@@ -148,6 +168,8 @@ class PageDecorator:
         """Leaders (decoration) and page numbers (content of ``element``, the line's element)."""
         width_text, style_name, ref = label.split("|", 2)     # ref: the keys whose pages it gives, joined by ';'
         width = float(width_text)
+        leaders = not style_name.endswith(NO_LEADERS)
+        style_name = style_name.removesuffix(NO_LEADERS)
         font, size, _ = self._font(style_name)
         slots = ref_slot(font, size) * (ref.count(";") + 1)     # the room kept for the numbers
         canv.saveState()
@@ -156,7 +178,7 @@ class PageDecorator:
         # one run of dots on a fixed grid: they line up down the page and extract as one word
         step = 4.5
         dot_x = (int((x + LEADER_GAP) / step) + 1) * step
-        count = int((width - slots - LEADER_GAP - dot_x) / step)
+        count = int((width - slots - LEADER_GAP - dot_x) / step) if leaders else 0
         if count > 0:
             with artifact(canv):
                 text = canv.beginText(dot_x, y)
