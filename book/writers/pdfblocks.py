@@ -27,6 +27,7 @@ _ALIGN = {"AlignLeft": 0, "AlignCenter": 1, "AlignRight": 2}   # pandoc's column
 ORDERED_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 LIST_NUMBERING = {"Decimal": "Decimal", "LowerAlpha": "LowerAlpha", "UpperAlpha": "UpperAlpha",
                   "LowerRoman": "LowerRoman", "UpperRoman": "UpperRoman"}
+FULL_INDENT_LEVELS = 6     # lists nested deeper than this step in by a few points, not a full indent
 HEADER_SCOPE = {"TH": {"attrs": {"O": "Table", "Scope": "Column"}}}
 
 
@@ -160,10 +161,16 @@ class BlockRenderer:
                                spaceBefore=6, spaceAfter=6), block, "Artifact")]
 
     def r_quote(self, block: ast.BlockQuote, context: str):
-        inner = self.blocks(block.blocks, "quote")
+        self._quote_depth = getattr(self, "_quote_depth", 0) + 1
+        try:
+            inner = self.blocks(block.blocks, "quote")
+        finally:
+            self._quote_depth -= 1
         if not inner:
             return []       # an empty quote (`<blockquote></blockquote>`): a box around nothing cannot be set
-        box = tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)
+        # quotes in quotes past a few levels step in by a little only (as lists do)
+        padding = 3 if self._quote_depth >= FULL_INDENT_LEVELS else 12
+        box = tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName, padding), block)
         box._struct.add(inner)
         return [box]
 
@@ -177,11 +184,14 @@ class BlockRenderer:
             self._list_depth -= 1
         items = [ListItem(flows or [Spacer(0, 0)]) for flows in contents]
         ps = self.style.paragraph_style("list_item")
-        kwargs = dict(leftIndent=14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
+        # past a few levels each list steps in by a little only: thirty full indents would leave
+        # the innermost items no width at all (nesting beyond 30 levels is refused: ast.too_deep)
+        deep = getattr(self, "_list_depth", 0) >= FULL_INDENT_LEVELS
+        kwargs = dict(leftIndent=5 if deep else 14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
                       bulletColor=colors.HexColor(self.style.color("nhs-blue")), spaceBefore=0, spaceAfter=4)
         if isinstance(block, ast.OrderedList):
             lst = ListFlowable(items, bulletType=ORDERED_TYPES.get(block.style, "1"), start=block.start,
-                               bulletFormat="%s.", leftIndent=18, **{k: v for k, v in kwargs.items() if k != "leftIndent"})
+                               bulletFormat="%s.", leftIndent=7 if deep else 18, **{k: v for k, v in kwargs.items() if k != "leftIndent"})
         else:
             marker = "\u2022" if getattr(self, "_list_depth", 0) % 2 == 0 else "\u2013"
             lst = ListFlowable(items, bulletType="bullet", start=marker, **kwargs)
@@ -253,6 +263,21 @@ class BlockRenderer:
             self.width = narrow
         return [self.span(flow) for flow in flows]
 
+    def formula(self, math: ast.Math, block):
+        """A displayed formula drawn as vectors, no wider than the measure, tagged Formula with
+        its LaTeX as alternative text; None when it cannot be typeset (it is then set as text)."""
+        data = maths.svg(math.text, True)
+        if data is None:
+            return None
+        try:
+            width, height = svgimage.size(data)
+        except ValueError:
+            return None
+        scale = min(1.0, self.width / width) * self.style.paragraph_style("body").fontSize / maths.FORMULA_SIZE
+        flow = svgimage.flowable(data, width * scale, height * scale, self.style.paragraph_style("body").fontName)
+        flow.hAlign = "CENTER"
+        return tag(flow, block, "Formula", alt=math.text)
+
 
 def figure_size(pixels_wide: int, pixels_high: int, measure: float, frame_height: float) -> tuple[float, float]:
     """A figure's printed size: the full measure, by its aspect ratio; a tall one as tall as
@@ -270,22 +295,6 @@ def _continued(caption: list[ast.Block]) -> list[ast.Block]:
     """The caption of a table's later column group: the table's, marked as continued."""
     text = ast.stringify(caption).strip()
     return [ast.Plain([ast.Str(f"{text} (continued)")])] if text else []
-
-    def formula(self, math: ast.Math, block):
-        """A displayed formula drawn as vectors, no wider than the measure, tagged Formula with
-        its LaTeX as alternative text; None when it cannot be typeset (it is then set as text)."""
-        data = maths.svg(math.text, True)
-        if data is None:
-            return None
-        try:
-            width, height = svgimage.size(data)
-        except ValueError:
-            return None
-        scale = min(1.0, self.width / width) * self.style.paragraph_style("body").fontSize / maths.FORMULA_SIZE
-        flow = svgimage.flowable(data, width * scale, height * scale, self.style.paragraph_style("body").fontName)
-        flow.hAlign = "CENTER"
-        return tag(flow, block, "Formula", alt=math.text)
-
 
 def _indented(flow, indent: float):
     """A definition's block set in from its term: a paragraph (text or code) by its style, a
@@ -323,7 +332,7 @@ def _caption_inlines(block: ast.Figure) -> list[ast.Inline]:
     return out
 
 
-def quote_box(flowables, rule_color: str, font_name: str) -> Table:
+def quote_box(flowables, rule_color: str, font_name: str, padding: float = 12) -> Table:
     """A block quote: indented, with a rule in the house colour down its left side. A one-column
     table with one row per inner flowable, so it can split between paragraphs across pages, and
     inside a paragraph taller than a page (ReportLab cannot split other flowables inside a row)."""
@@ -332,7 +341,7 @@ def quote_box(flowables, rule_color: str, font_name: str) -> Table:
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font_name),
         ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 12),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
