@@ -61,6 +61,7 @@ class Code(Inline):
 @dataclass(eq=False, slots=True)
 class Math(Inline):
     text: str
+    display: bool = False     # DisplayMath (a formula set apart) or InlineMath (within the line)
 
 
 @dataclass(eq=False, slots=True)
@@ -344,6 +345,45 @@ def walk(nodes) -> Iterator[Node]:
 _LEAVES = {Str, Space, SoftBreak, LineBreak, Code, Math, RawInline}
 
 
+MAX_NESTING = 30     # levels of lists, quotes, tables, notes and text styles a document may nest
+
+
+def too_deep(blocks: list[Block], limit: int = MAX_NESTING) -> Node | None:
+    """The first node nested more than ``limit`` containers deep, or None. Iterative, and done
+    before any writer recurses through the document: no trust nests 30 levels on purpose, and
+    the outputs (ReportLab's lists and tables among them) recurse once per level."""
+    stack = [(node, 1) for node in reversed(blocks)]
+    while stack:
+        node, depth = stack.pop()
+        if type(node) in _LEAVES:
+            continue
+        kids = list(node.children())
+        if not kids:
+            continue
+        if _is_container(node):
+            if depth > limit:
+                return node
+            depth += 1
+        stack.extend((kid, depth) for kid in reversed(kids))
+    return None
+
+
+def _is_container(node: Node) -> bool:
+    """A node whose children are a level deeper: not a paragraph, heading or line of text."""
+    return not isinstance(node, (Para, Header, LineBlock))
+
+
+def first_words(node: Node, count: int = 6) -> str:
+    """The first few words under ``node``, to say where something is."""
+    words = []
+    for kid in walk(node):
+        if isinstance(kid, Str):
+            words.append(kid.text)
+            if len(words) >= count:
+                break
+    return " ".join(words)
+
+
 def word_runs(inlines: list[Inline]):
     """The inlines with each run of plain words and spaces given as one string: writers escape
     and check a run as a whole, not word by word (an inline of another kind comes as it is)."""
@@ -372,8 +412,12 @@ def stringify(nodes) -> str:
 
 def _stringify_into(nodes, parts: list[str]) -> None:
     for node in nodes:
-        if isinstance(node, (Str, Code, Math)):
+        if isinstance(node, (Str, Code)):
             parts.append(node.text)
+        elif isinstance(node, Math):
+            from .maths import plain      # a formula reads as text ('mλ/a'), not as its LaTeX
+
+            parts.append(plain(node.text))
         elif isinstance(node, (Space, SoftBreak, LineBreak)):
             parts.append(" ")
         elif isinstance(node, Quoted):
@@ -506,7 +550,7 @@ _INLINES = {
     "SoftBreak": lambda c: _SOFTBREAK,
     "LineBreak": lambda c: LineBreak(),
     "Code": lambda c: Code(c[1]),
-    "Math": lambda c: Math(c[1]),
+    "Math": lambda c: Math(c[1], c[0]["t"] == "DisplayMath"),
     "RawInline": lambda c: RawInline(c[0], c[1]),
     "Quoted": lambda c: Quoted(c[0]["t"] == "DoubleQuote", inlines_from_json(c[1])),
     "Cite": lambda c: Cite(inlines_from_json(c[1])),

@@ -20,7 +20,7 @@ import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import ast
+from . import ast, docxstate
 from .assemble import chapter_text
 from .editorial import check_repeats, check_resolution
 from .cache import digest, long_lived
@@ -100,8 +100,15 @@ class TextMaker:
         ctx = Context(chapter.id, chapter.source, path.parent, self.sources_root, self.converter.media_dir,
                       reporter, problems, images)
         raw = self.converter.raw(chapter.source)
+        word = docxstate.read_state(path) if path.suffix.lower() == ".docx" else None
+        if word is not None:
+            word_state_warnings(word, path.name, chapter.source, reporter, self.converter.accept_changes)
         with long_lived():
-            doc = ast.document_from_json(self.converter.parse(raw), chapter.source)
+            doc = read_document(self.converter, raw, chapter.source)
+            if isinstance(doc, Problem):
+                return None, None, [doc]
+            if word is not None:
+                docxstate.restore_caption_labels(doc.blocks, word.captions)
             blocks, notes = prepare(doc, ctx)
         if problems:
             return None, None, problems.items
@@ -123,6 +130,28 @@ class TextMaker:
         if problems:
             raise RuntimeError(f"chapter {chapter.id!r} was checked but cannot be made now: {problems[0]}")
         return text
+
+
+def read_document(converter, raw: bytes, label: str) -> ast.Document | Problem:
+    """The source's document, or the problem that it nests too deep to be set: checked before
+    anything recurses through it (a few hundred levels would exhaust Python's stack)."""
+    try:
+        doc = ast.document_from_json(converter.parse(raw), label)
+        deep = ast.too_deep(doc.blocks)
+    except RecursionError:        # hundreds of levels: the JSON parser itself gives up, safely
+        doc, deep = None, ast.Div([])
+    if deep is None:
+        return doc
+    words = ast.first_words(deep)
+    where = f" (at '{words[:40]}')" if words else ""
+    return Problem(f"lists, quotes, tables or text styles are nested more than {ast.MAX_NESTING} levels deep{where}:"
+                   " flatten the nesting in the source", label)
+
+
+def word_state_warnings(state, name: str, label: str, reporter: Reporter, accept_changes: bool) -> None:
+    """Comments, tracked changes, headers and footers the printed text leaves out: said, never lost silently."""
+    for kind, message in docxstate.warnings(state, name, accept_changes):
+        reporter.warn(kind, message, label)
 
 
 # ------------------------------------------------------------------ the work on chapters

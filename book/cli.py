@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError
+from .errors import EXIT_BUG, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError, bug_report
 from .pipeline import TARGETS, Options, build, check
 
 COMMANDS = ("all", "check", *TARGETS)
@@ -16,7 +16,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build.py",
         description="Build the case-study compendium (PDF), its EPUB and one page per organisation.",
-        epilog="Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage.",
+        epilog="Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage,"
+               " 3 a bug in the toolkit (please report it).",
     )
     p.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                    help="all (default), check (validate only), or one output: pdf, epub, onepagers")
@@ -26,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR", help="output folder (default: dist)")
     p.add_argument("--only", nargs="+", default=[], metavar="KEY", help="organisation keys or case-study ids: a subset edition")
     p.add_argument("--strict", action="store_true", help="warnings fail the build")
+    p.add_argument("--accept-changes", action="store_true",
+                   help="print Word's tracked changes as if accepted (default: as the text was before them)")
     p.add_argument("--print", dest="print_marks", action="store_true", help="crop marks and 3 mm bleed for the printer")
     p.add_argument("--watch", action="store_true", help="rebuild whenever a source or style changes")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -38,6 +41,7 @@ def options_from(args) -> Options:
     return Options(
         sources=args.sources, styles=args.styles, out=args.out, style=args.style, only=args.only,
         strict=args.strict, quiet=args.quiet, verbose=args.verbose, print_marks=args.print_marks, targets=targets,
+        accept_changes=args.accept_changes,
     )
 
 
@@ -57,6 +61,10 @@ def run(options: Options, command: str, summary: bool = False) -> int:
         count = len(error.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_USER_ERROR
+    except Exception as error:       # anything else is our bug: never shown as the editor's mistake
+        for line in bug_report(error, options.out, options.verbose):
+            print(line, file=sys.stderr)
+        return EXIT_BUG
     if not options.quiet and result.up_to_date:
         print(f"{options.out}: up to date (no source, style or option changed since the last build)")
     elif not options.quiet:

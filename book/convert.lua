@@ -1,5 +1,5 @@
 -- Runs inside one `pandoc lua` process and converts every source listed on standard input.
--- Argument: MEDIA_DIR. Standard input: one line per source, FORMAT<tab>PATH<tab>LABEL (not
+-- Arguments: MEDIA_DIR [TRACK_CHANGES]. Standard input: one line per source, FORMAT<tab>PATH<tab>LABEL (not
 -- arguments: `pandoc lua` 3.9 crashes when given about a hundred of them). Writes one line per
 -- source as soon as it is read, so the caller can work on it while the next is read:
 -- D<tab>LABEL-JSON<tab>DOCUMENT-JSON, or E<tab>LABEL-JSON<tab>MESSAGE-JSON.
@@ -10,6 +10,9 @@
 -- or read files outside itself.
 
 local media_dir = arg[1]
+-- What Word's tracked changes not yet accepted or rejected become: 'reject-changes' (the text as
+-- it was before them, the default) or 'accept-changes' (`build.py --accept-changes`).
+local track_changes = arg[2] or 'reject-changes'
 
 local function extension_for(mime, path)
   local ext = path:match('%.([%w]+)$')
@@ -43,7 +46,7 @@ local function convert(format, path)
   local f = assert(io.open(path, 'rb'))
   local content = f:read('a')
   f:close()
-  local doc = pandoc.read(content, format, {}, {})
+  local doc = pandoc.read(content, format, {track_changes = track_changes}, {})
   return extract_media(doc)
 end
 

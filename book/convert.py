@@ -121,12 +121,17 @@ def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
 
 
 class Converter:
-    def __init__(self, cache_dir: Path, jobs: int | None = None, cache: BuildCache | None = None):
+    def __init__(self, cache_dir: Path, jobs: int | None = None, cache: BuildCache | None = None,
+                 accept_changes: bool = False):
         self.cache = cache if cache is not None else BuildCache(cache_dir.parent)
         self.media_dir = cache_dir / "media"
         self.binary = pandoc_binary()
         self.jobs = jobs or os.cpu_count() or 1
-        self._salt = f"{CONVERTER_REVISION}:{_pandoc_fingerprint(self.binary)}:{LUA_SCRIPT.read_bytes().hex()[:64]}"
+        # Word's tracked changes: rejected unless the build says otherwise (see the README)
+        self.accept_changes = accept_changes
+        self.track_changes = "accept-changes" if accept_changes else "reject-changes"
+        self._salt = (f"{CONVERTER_REVISION}:{_pandoc_fingerprint(self.binary)}:{LUA_SCRIPT.read_bytes().hex()[:64]}"
+                      f":{self.track_changes}")
         self.converted = 0   # how many sources pandoc actually read this run (for -v and the benchmark)
         self._raw: dict[str, bytes] = {}       # key -> document, for the sources converted this build
         self._kept: set[str] = set()
@@ -204,7 +209,7 @@ class Converter:
         """Images extracted from Word files live beside the cache: if one is gone, convert again."""
         try:
             doc = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):     # nested too deep: the chapter's check says so
             return False
         return all(not node.startswith(str(self.media_dir)) or Path(node).exists()
                    for node in _json_images(doc.get("blocks", [])))
@@ -224,7 +229,7 @@ class Converter:
     def _run_chunk(self, chunk):
         """One ``pandoc lua`` process for ``chunk``; each document is taken in as it comes, while
         pandoc reads the next."""
-        args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve())]
+        args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve()), self.track_changes]
         manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env())
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)

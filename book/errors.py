@@ -1,8 +1,9 @@
 """User-facing problems, warnings and exit codes: the one place messages are shaped.
 
 A *user error* is something an editor or designer can fix in their input (the index, a source,
-the style). It never shows a traceback. Anything else that escapes is a bug in the toolkit and
-keeps its traceback (see ``book.cli``).
+the style). It never shows a traceback. Anything else that escapes is a bug in the toolkit: it is
+reported as one (``bug_report``), never as a mistake in the input, with its own exit status, and
+its traceback is kept in a file (or printed with ``-v``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
+EXIT_BUG = 3
+REPORT_BUGS_TO = "the toolkit's maintainers (the project's issue tracker)"
 
 
 @dataclass(frozen=True)
@@ -109,3 +112,43 @@ def did_you_mean(word: str, choices) -> str:
 
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def bug_report(error: BaseException, out_dir, verbose: bool = False) -> list[str]:
+    """The lines that tell an editor a build stopped on a bug in the toolkit, not in their input:
+    what broke, where to report it, and where its traceback is (printed with ``verbose``)."""
+    import traceback
+
+    trace = "".join(traceback.format_exception(error))
+    lines = [f"error: the build stopped on a bug in the toolkit, not a problem in your input ({type(error).__name__}: {_one_line(error)})."]
+    if verbose:
+        lines.insert(0, trace.rstrip())
+        lines.append(f"Please report it, with the traceback above, to {REPORT_BUGS_TO}.")
+        return lines
+    saved = _save_trace(trace, out_dir)
+    where = f"the details are in {saved}" if saved else "run again with -v for the details"
+    lines.append(f"Please report it to {REPORT_BUGS_TO}: {where}.")
+    return lines
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:160] + ("..." if len(text) > 160 else "")
+
+
+def _save_trace(trace: str, out_dir) -> str:
+    """The file the traceback was written to ('' when none could be): beside the outputs' cache,
+    or in the temporary folder when the output folder cannot be written."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    for folder in (Path(out_dir) / ".cache", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"ohwb-book-bug-{os.getpid()}.txt"
+            path.write_text(trace, encoding="utf-8")
+            return str(path)
+        except OSError:
+            continue
+    return ""

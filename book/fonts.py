@@ -147,6 +147,11 @@ class FontSet:
         """face -> registered name for all four faces (missing ones use the nearest face)."""
         return {face: self.font_name(family, face) for face in FACES}
 
+    def family_name(self, font_name: str) -> str:
+        """The family name the font file gives itself ('DejaVu Sans'), for messages: the
+        registered names ('Fallback1') are the toolkit's own."""
+        return family_name(font_name)
+
     def main_font_names(self) -> list[str]:
         return sorted({name for fam in self.families for name in self.face_names(fam).values()})
 
@@ -273,6 +278,13 @@ def _drawable_in(font_name: str, text: str) -> bool:
         glyphs |= found
         missing -= found
     return not missing or (text[0] not in missing and all(_ignorable(c) for c in missing))
+
+
+def family_name(font_name: str) -> str:
+    path, _digest = _name_to_file[font_name]
+    name = load_ttf(font_name, path).face.familyName
+    name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name or "")
+    return name.strip() or path.stem
 
 
 def has_glyph(font_name: str, char: str) -> bool:

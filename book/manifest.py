@@ -38,7 +38,8 @@ def fingerprint(options, build_time: str) -> str:
     for root in (options.sources, options.styles, PACKAGE):
         h.update(f"[{root}]".encode())
         _tree_state(Path(root), h, skip=Path(options.out).resolve())
-    settings = [options.style, sorted(options.only), options.print_marks, list(options.targets), options.strict, build_time]
+    settings = [options.style, sorted(options.only), options.print_marks, list(options.targets), options.strict, build_time,
+                options.accept_changes]
     h.update(json.dumps(settings, default=str).encode())
     return h.hexdigest()
 

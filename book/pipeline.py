@@ -42,6 +42,7 @@ class Options:
     quiet: bool = False
     verbose: bool = False
     print_marks: bool = False
+    accept_changes: bool = False      # Word's tracked changes taken as accepted (default: rejected)
     targets: tuple[str, ...] = TARGETS
 
 
@@ -102,7 +103,7 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
             index = load_index(options.sources, reporter, cache)
             if options.only:
                 index = index.subset(options.only)
-        converter = Converter(options.out / ".cache" / "pandoc", cache=cache)
+        converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes)
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
         with progress.step(f"converting {len(sources)} sources, reading the style"):

@@ -302,7 +302,7 @@ def test_case_study_ids_named_like_built_in_pages_get_their_own_page_numbers(tmp
     texts = [p.extract_text() or "" for p in reader.pages]
     labels = reader.page_labels
     # case studies run on: one may start anywhere on its page, its organisation above its title
-    opens = {title: next(n for n, t in enumerate(texts) if re.search(rf"(^|\n)\s*{org}\s+{title}", t))
+    opens = {title: next(n for n, t in enumerate(texts) if re.search(rf"(^|\n)\s*{org}\s+{title}", t, re.IGNORECASE))
              for title, org in (("First study", "Org Alpha"), ("Second study", "Org Beta"))}
     assert page_map.chapter_pages == {"contents": opens["First study"], "index-themes": opens["Second study"]}
     assert {"contents", "index-themes"} <= set(page_map.anchors)     # the page map keeps the model's ids

@@ -68,7 +68,7 @@ def test_every_required_style_exists(which):
 
 def test_house_design(house):
     body, h2 = house.styles["body"], house.styles["h2"]
-    assert (body["fontSize"], body["leading"], body["alignment"]) == (10.5, 15, 4)  # justified
+    assert (body["fontSize"], body["leading"], body["alignment"]) == (10.5, 15, 0)  # ragged right (left)
     assert h2["fontName"] == "Sans-Bold" and h2["textColor"] == "#003087" and h2["keepWithNext"]
     assert house.styles["code"]["fontName"] == "Mono"
     assert house.styles["h6"]["fontName"] == "Sans-BoldItalic"
@@ -90,7 +90,7 @@ def test_css_from_the_same_data(house):
     css = house.css()
     assert "#005EB8" in css and "10.5pt" in css
     assert re.search(r"body \{[^}]*font-size: 1em;", css)
-    assert re.search(r"h1 \{[^}]*font-size: 2.286em;", css)  # 24pt / 10.5pt
+    assert re.search(r"h1 \{[^}]*font-size: 1.905em;", css)  # 20pt / 10.5pt
     assert re.search(r"body \{[^}]*line-height: 1.429;", css)  # 15 / 10.5, unitless
     for selector in ("aside.pullquote .attribution", ".highlights h2", "section.endnotes", "a.noteref",
                      "nav#toc", ".part-title", ".index-entry", ".cover-title", ".title-page",
@@ -178,7 +178,7 @@ def test_bad_lengths_and_every_problem_at_once(styles_dir):
     assert "page.margins.top: '20 millimetres' is not a length" in message
     assert "style 'body': spaceAfter: '2 lines' is not a length" in message
     assert "'middle' is not one of: left, centre" in message
-    assert "leading 10pt is less than fontSize 24pt" in message
+    assert "leading 10pt is less than fontSize 20pt" in message
     assert len(message.splitlines()) >= 4
 
 

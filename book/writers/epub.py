@@ -23,6 +23,7 @@ from ebooklib import epub
 from lxml import etree
 from PIL import Image as PILImage
 
+from .. import svgimage
 from ..cache import digest
 from ..chapters import cuts_of
 from ..transforms import unique_id
@@ -78,6 +79,8 @@ class ImageStore:
 
 
 def _image_type(data: bytes) -> tuple[str, str]:
+    if svgimage.looks_like_svg(data):
+        return "image/svg+xml", "svg"       # already sanitised when it was checked (book/svgimage.py)
     try:
         with PILImage.open(io.BytesIO(data)) as img:
             fmt = img.format
@@ -467,6 +470,8 @@ def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore
         item = epub.EpubItem(uid="x-" + Path(doc.name).stem, file_name=doc.name, media_type=XHTML, content=b"")
         if doc.kind == "toc":
             item.properties = ["nav"]
+        elif html.MATHML_NAMESPACE in doc.xhtml:
+            item.properties = ["mathml"]      # EPUB 3: a document with MathML says so
         book.add_item(item)
         spine.append(item)
     book.add_item(cover_item)

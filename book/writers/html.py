@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from .. import ast
+from .. import ast, maths
 from ..model import highlight_parts, toc_headings
+
+MATHML_NAMESPACE = maths.MATHML     # documents with formulae carry MathML (epub.py marks them)
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -308,7 +310,7 @@ INLINES = {
     ast.SoftBreak: Renderer.space,
     ast.LineBreak: Renderer.space,
     ast.Code: lambda r, n: el("code", text(n.text)),
-    ast.Math: lambda r, n: el("span", text(n.text), class_="math"),
+    ast.Math: lambda r, n: maths.mathml(n.text, n.display) or el("span", text(n.text), class_="math"),
     ast.RawInline: lambda r, n: "",
     ast.Span: lambda r, n: r.inlines(n.content),
     ast.SmallCaps: Renderer.small_caps,

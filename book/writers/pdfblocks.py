@@ -17,7 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from .. import ast
+from .. import ast, maths, svgimage
+from ..images import SVG_MIME
 from .pdfinline import INLINE_IMAGE_LINES, InlineMarkup
 from .pdftags import Node, set_node
 
@@ -26,6 +27,7 @@ _ALIGN = {"AlignLeft": 0, "AlignCenter": 1, "AlignRight": 2}   # pandoc's column
 ORDERED_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 LIST_NUMBERING = {"Decimal": "Decimal", "LowerAlpha": "LowerAlpha", "UpperAlpha": "UpperAlpha",
                   "LowerRoman": "LowerRoman", "UpperRoman": "UpperRoman"}
+FULL_INDENT_LEVELS = 6     # lists nested deeper than this step in by a few points, not a full indent
 HEADER_SCOPE = {"TH": {"attrs": {"O": "Table", "Scope": "Column"}}}
 
 
@@ -128,6 +130,11 @@ class BlockRenderer:
 
     # ---------------------------------------------------------------- renderers
     def r_para(self, block: ast.Para, context: str):
+        formula = _displayed_formula(block.content)
+        if formula is not None:
+            drawn = self.formula(formula, block)
+            if drawn is not None:
+                return [drawn]
         style = {"body": "body", "quote": "blockquote", "cell": "table_cell", "note": "footnote", "item": "list_item"}[context]
         # lists and quote boxes indent their contents themselves: the styles' own indents would double it
         flat = {"leftIndent": 0, "firstLineIndent": 0} if context in ("item", "quote") else {}
@@ -154,12 +161,22 @@ class BlockRenderer:
                                spaceBefore=6, spaceAfter=6), block, "Artifact")]
 
     def r_quote(self, block: ast.BlockQuote, context: str):
-        inner = self.blocks(block.blocks, "quote")
-        box = tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName), block)
+        self._quote_depth = getattr(self, "_quote_depth", 0) + 1
+        try:
+            inner = self.blocks(block.blocks, "quote")
+        finally:
+            self._quote_depth -= 1
+        if not inner:
+            return []       # an empty quote (`<blockquote></blockquote>`): a box around nothing cannot be set
+        # quotes in quotes past a few levels step in by a little only (as lists do)
+        padding = 3 if self._quote_depth >= FULL_INDENT_LEVELS else 12
+        box = tag(quote_box(inner, self.style.color("nhs-blue"), self.style.paragraph_style("body").fontName, padding), block)
         box._struct.add(inner)
         return [box]
 
     def r_list(self, block: ast.BulletList, context: str):
+        if not block.items:
+            return []       # an empty list (`<ol></ol>`) has nothing to print; ReportLab cannot set one
         self._list_depth = getattr(self, "_list_depth", 0) + 1
         try:
             contents = [self.blocks(item_blocks, "item") for item_blocks in block.items]
@@ -167,11 +184,14 @@ class BlockRenderer:
             self._list_depth -= 1
         items = [ListItem(flows or [Spacer(0, 0)]) for flows in contents]
         ps = self.style.paragraph_style("list_item")
-        kwargs = dict(leftIndent=14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
+        # past a few levels each list steps in by a little only: thirty full indents would leave
+        # the innermost items no width at all (nesting beyond 30 levels is refused: ast.too_deep)
+        deep = getattr(self, "_list_depth", 0) >= FULL_INDENT_LEVELS
+        kwargs = dict(leftIndent=5 if deep else 14, bulletFontName=ps.fontName, bulletFontSize=ps.fontSize,
                       bulletColor=colors.HexColor(self.style.color("nhs-blue")), spaceBefore=0, spaceAfter=4)
         if isinstance(block, ast.OrderedList):
             lst = ListFlowable(items, bulletType=ORDERED_TYPES.get(block.style, "1"), start=block.start,
-                               bulletFormat="%s.", leftIndent=18, **{k: v for k, v in kwargs.items() if k != "leftIndent"})
+                               bulletFormat="%s.", leftIndent=7 if deep else 18, **{k: v for k, v in kwargs.items() if k != "leftIndent"})
         else:
             marker = "\u2022" if getattr(self, "_list_depth", 0) % 2 == 0 else "\u2013"
             lst = ListFlowable(items, bulletType="bullet", start=marker, **kwargs)
@@ -189,9 +209,7 @@ class BlockRenderer:
             out.append(label)
             body = []
             for blocks in definitions:
-                for flow in self.blocks(blocks, "item"):
-                    flow.style = ParagraphStyle("dd", parent=flow.style, leftIndent=18) if isinstance(flow, Paragraph) else flow.style
-                    body.append(flow)
+                body += [_indented(flow, 18) for flow in self.blocks(blocks, "item")]
             out += body
             lst.add(Node("LI", label, Node("LBody", body)))
         return out
@@ -226,7 +244,10 @@ class BlockRenderer:
             # no usable file: its description stands in its place, never an empty box
             return self.text_para(f"[Image: {image.alt or 'not available'}]", "caption", role="Figure", block=block)
         w, h = figure_size(info.width, info.height, self.width, self.height)
-        flow = Image(str(info.path), width=w, height=h)
+        if info.mime == SVG_MIME:
+            flow = svgimage.flowable(info.path, w, h, self.style.paragraph_style("body").fontName)   # vectors
+        else:
+            flow = Image(str(info.path), width=w, height=h)
         flow.hAlign = "CENTER"
         flow._alt = image.alt
         return tag(flow, block, "Figure")
@@ -241,6 +262,21 @@ class BlockRenderer:
         finally:
             self.width = narrow
         return [self.span(flow) for flow in flows]
+
+    def formula(self, math: ast.Math, block):
+        """A displayed formula drawn as vectors, no wider than the measure, tagged Formula with
+        its LaTeX as alternative text; None when it cannot be typeset (it is then set as text)."""
+        data = maths.svg(math.text, True)
+        if data is None:
+            return None
+        try:
+            width, height = svgimage.size(data)
+        except ValueError:
+            return None
+        scale = min(1.0, self.width / width) * self.style.paragraph_style("body").fontSize / maths.FORMULA_SIZE
+        flow = svgimage.flowable(data, width * scale, height * scale, self.style.paragraph_style("body").fontName)
+        flow.hAlign = "CENTER"
+        return tag(flow, block, "Formula", alt=math.text)
 
 
 def figure_size(pixels_wide: int, pixels_high: int, measure: float, frame_height: float) -> tuple[float, float]:
@@ -260,6 +296,24 @@ def _continued(caption: list[ast.Block]) -> list[ast.Block]:
     text = ast.stringify(caption).strip()
     return [ast.Plain([ast.Str(f"{text} (continued)")])] if text else []
 
+def _indented(flow, indent: float):
+    """A definition's block set in from its term: a paragraph (text or code) by its style, a
+    list by its own indent; a table, quote or figure stays at the margin (moving those would
+    need a wrapper the structure tree does not know)."""
+    if isinstance(flow, Paragraph):
+        flow.style = ParagraphStyle("dd", parent=flow.style, leftIndent=flow.style.leftIndent + indent)
+    elif isinstance(flow, ListFlowable):
+        flow._leftIndent = getattr(flow, "_leftIndent", 0) + indent
+    return flow
+
+
+def _displayed_formula(inlines: list[ast.Inline]) -> ast.Math | None:
+    """The formula of a paragraph that is one displayed formula and nothing else."""
+    found = [node for node in inlines if not isinstance(node, (ast.Space, ast.SoftBreak, ast.LineBreak))]
+    if len(found) == 1 and isinstance(found[0], ast.Math) and found[0].display:
+        return found[0]
+    return None
+
 
 def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:
     """A paragraph ending in a colon introduces what follows ("Debbie Wheddon added:"): never
@@ -278,7 +332,7 @@ def _caption_inlines(block: ast.Figure) -> list[ast.Inline]:
     return out
 
 
-def quote_box(flowables, rule_color: str, font_name: str) -> Table:
+def quote_box(flowables, rule_color: str, font_name: str, padding: float = 12) -> Table:
     """A block quote: indented, with a rule in the house colour down its left side. A one-column
     table with one row per inner flowable, so it can split between paragraphs across pages, and
     inside a paragraph taller than a page (ReportLab cannot split other flowables inside a row)."""
@@ -287,7 +341,7 @@ def quote_box(flowables, rule_color: str, font_name: str) -> Table:
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font_name),
         ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(rule_color)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 12),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),

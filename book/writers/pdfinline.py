@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape as _xml_escape
 
-from .. import ast
+from .. import ast, maths
+from ..images import SVG_MIME
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _TAGS = {
@@ -127,7 +128,7 @@ class InlineMarkup:
         if isinstance(node, ast.Code):
             return self.code(node.text)
         if isinstance(node, ast.Math):
-            return self.text(node.text)
+            return maths.markup(node.text, self.text)     # a displayed formula alone is drawn (pdfblocks)
         if isinstance(node, ast.Quoted):
             open_, close = ("\u201c", "\u201d") if node.double else ("\u2018", "\u2019")
             return open_ + self.render(node.content) + close
@@ -154,8 +155,8 @@ class InlineMarkup:
         when there is no file to show."""
         alt = f"<i>{self.text(node.alt)}</i>" if node.alt else ""
         info = self.images.get(node.src) if node.src else None
-        if info is None or not self.image_box or not info.width or not info.height:
-            return alt
+        if info is None or not self.image_box or not info.width or not info.height or info.mime == SVG_MIME:
+            return alt      # a paragraph's line can hold only pixels: an SVG within text is named by its alt text
         max_w, max_h = self.image_box
         natural_w = info.width * 72.0 / (info.dpi or 150)
         natural_h = natural_w * info.height / info.width
