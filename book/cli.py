@@ -27,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", default=[], metavar="KEY", help="organisation keys or case-study ids: a subset edition")
     p.add_argument("--strict", action="store_true", help="warnings fail the build")
     p.add_argument("--print", dest="print_marks", action="store_true", help="crop marks and 3 mm bleed for the printer")
+    p.add_argument("--force", action="store_true",
+                   help="build into an output folder that holds files the toolkit did not make (they are left alone)")
     p.add_argument("--watch", action="store_true", help="rebuild whenever a source or style changes")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("-v", "--verbose", action="store_true", help="say what was built and how long it took")
@@ -38,6 +40,7 @@ def options_from(args) -> Options:
     return Options(
         sources=args.sources, styles=args.styles, out=args.out, style=args.style, only=args.only,
         strict=args.strict, quiet=args.quiet, verbose=args.verbose, print_marks=args.print_marks, targets=targets,
+        force=args.force,
     )
 
 

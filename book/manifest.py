@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from .fsutil import atomic_write_bytes
@@ -83,13 +84,36 @@ class Previous:
         return isinstance(entry, dict) and entry.get("key") == key and _state(path) == entry.get("state")
 
 
-def record(out: Path, key: str, outputs: list[Path], keys: dict[Path, str] | None = None) -> None:
-    """The build's outputs as they are now; ``keys``: what some of them were made from."""
-    keys = keys or {}
-    entries = {}
-    for path in sorted(outputs):
-        entry = {"state": _state(path)}
-        if path in keys:
-            entry["key"] = keys[path]
-        entries[path.relative_to(out).as_posix()] = entry
-    atomic_write_bytes(out / ".cache" / MANIFEST, json.dumps({"fingerprint": key, "outputs": entries}, indent=1).encode())
+def previous_entries(out: Path) -> dict[str, dict]:
+    """The last build's outputs (relative path -> entry), as its manifest names them."""
+    return {name: entry for name, entry in _load(out).get("outputs", {}).items() if isinstance(entry, dict)}
+
+
+def previous_outputs(out: Path) -> list[str]:
+    return list(previous_entries(out))
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a plain file (not a link) holding exactly ``data``."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.path.getsize(path) != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def entry(path: Path, key: str | None = None) -> dict:
+    """An output's entry: its state now and, where it has one, what it was made from."""
+    made = {"state": _state(path)}
+    if key is not None:
+        made["key"] = key
+    return made
+
+
+def content(key: str, entries: dict[str, dict]) -> dict:
+    return {"fingerprint": key, "outputs": dict(sorted(entries.items()))}
+
+
+def write(out: Path, content: dict) -> None:
+    atomic_write_bytes(out / ".cache" / MANIFEST, json.dumps(content, indent=1).encode())
