@@ -131,6 +131,7 @@ class Converter:
         self._raw: dict[str, bytes] = {}       # key -> document, for the sources converted this build
         self._kept: set[str] = set()
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
+        self._todo: dict[str, tuple] = {}   # label -> (source, reader, key): to convert again if its entry is lost
 
     def _key(self, data: bytes, reader: str) -> str:
         h = hashlib.sha256(self._salt.encode())
@@ -161,6 +162,7 @@ class Converter:
                     continue
                 key = self._key(data, reader)
             self.keys[source.label] = key
+            self._todo[source.label] = (source, reader, key)
             checked.append((source, reader, key))
             if state is not None:
                 states[path] = (*state, key)
@@ -189,9 +191,14 @@ class Converter:
         if key in self._raw:
             return self._raw[key]
         found = self.cache.get_many("pandoc", [key])
-        if key not in found:
-            raise RuntimeError(f"the conversion of {label} is neither in memory nor in the cache")
-        return found[key]
+        if key in found:
+            return found[key]
+        # found damaged (or evicted by another build) since convert_all saw it: converted again
+        source, message = self._run_pandoc([self._todo[label]])[0]
+        if message is not None or key not in self._raw:
+            raise RuntimeError(f"the conversion of {label} is neither in memory nor in the cache, and failed again: {message}")
+        self.cache.put_many("pandoc", {key: self._raw[key]})
+        return self._raw[key]
 
     @staticmethod
     def parse(raw: bytes) -> dict:

@@ -159,3 +159,78 @@ def test_one_output_built_alone_keeps_the_others(copy):
     after = snapshot(out)
     assert set(after) == set(before)
     assert after["one-pagers.pdf"] == before["one-pagers.pdf"] and after["compendium.pdf"] != before["compendium.pdf"]
+
+
+# ------------------------------------------------------------------ a damaged cache
+def cache_file(out: Path) -> Path:
+    return out / ".cache" / "build-cache.sqlite"
+
+
+def change_rows(out: Path, sql: str, *params) -> int:
+    import sqlite3
+
+    with sqlite3.connect(cache_file(out)) as db:
+        changed = db.execute(sql, params).rowcount
+    return changed
+
+
+def flip_bytes(value: bytes) -> bytes:
+    """The same length and type, other bytes: what a bad disk or a stray write leaves."""
+    return value.replace(b"paragraph", b"DAMAGED!!")
+
+
+def rebuild_after_damage(sources: Path, out: Path) -> tuple[int, str]:
+    """A build that must read the cache: the source touched (same bytes, new time)."""
+    source = sources / "case-studies" / "only.md"
+    os.utime(source, ns=(source.stat().st_mtime_ns + 10**9,) * 2)
+    return build(sources, out)
+
+
+@pytest.mark.parametrize("damage", ["changed values", "values of the wrong type", "wrong checksums",
+                                    "the build counter", "not a database"])
+def test_a_damaged_cache_is_rebuilt_with_one_warning(copy, damage):
+    import sqlite3
+
+    sources, out = copy
+    before = snapshot(out)
+    if damage == "changed values":
+        with sqlite3.connect(cache_file(out)) as db:
+            db.create_function("flip", 1, flip_bytes)
+            assert db.execute("UPDATE entry SET value = flip(value) WHERE instr(value, 'paragraph')").rowcount
+    elif damage == "values of the wrong type":
+        assert change_rows(out, "UPDATE entry SET value = 42, used = 'soon'")
+    elif damage == "wrong checksums":
+        change_rows(out, "UPDATE entry SET checksum = 'x' WHERE kind = 'pandoc'")
+        change_rows(out, "UPDATE entry SET checksum = zeroblob(16) WHERE kind != 'pandoc'")
+    elif damage == "the build counter":
+        change_rows(out, "UPDATE build SET n = 'many'")
+    else:
+        for suffix in ("-wal", "-shm"):
+            Path(str(cache_file(out)) + suffix).unlink(missing_ok=True)
+        cache_file(out).write_bytes(b"SQLite format 3\0" + b"\xff" * 5000)
+    code, text = rebuild_after_damage(sources, out)
+    assert code == 0 and "Traceback" not in text, text
+    if damage != "the build counter":
+        assert text.count("the build cache was damaged and has been rebuilt") == 1, text
+    assert snapshot(out) == before           # the outputs a sound cache gives, nothing of the damage in them
+    code, text = rebuild_after_damage(sources, out)
+    assert code == 0 and "damaged" not in text, text      # rebuilt: the next build finds it sound
+
+
+def test_a_cache_folder_made_a_file_gets_a_message(copy):
+    sources, out = copy
+    shutil.rmtree(out / ".cache")
+    (out / ".cache").write_text("not a folder")
+    code, text = build(sources, out)
+    assert code == 1 and "Traceback" not in text
+    assert f"{out}/.cache: is not a folder (the build keeps its cache there): remove it" in text
+
+
+def test_a_lock_made_a_folder_gets_a_message(copy):
+    sources, out = copy
+    (out / ".cache" / "build.lock").unlink()
+    (out / ".cache" / "build.lock").mkdir()
+    edit(sources)
+    code, text = build(sources, out)
+    assert code == 1 and "Traceback" not in text
+    assert f"{out}/.cache/build.lock: the build's lock file cannot be opened (Is a directory): remove it" in text
