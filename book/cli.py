@@ -2,12 +2,28 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import signal
 import sys
 import time
 from pathlib import Path
 
+from . import commit
+from .convert import PandocStopped
 from .errors import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError
 from .pipeline import TARGETS, Options, build, check
+from .writers.workers import stop_all
+
+EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
+# failures of the machine, not of the input or the toolkit: one line each, what to do
+MACHINE_FAILURES = {
+    errno.ENOSPC: "the disk is full: free some space and build again",
+    errno.EDQUOT: "the disk quota is used up: free some space and build again",
+    errno.EROFS: "the folder is on a read-only disk: choose another with --out",
+    errno.EACCES: "permission denied: check the folder's permissions, or choose another with --out",
+    errno.EPERM: "not permitted: check the folder's permissions, or choose another with --out",
+    errno.EIO: "the disk reported an input/output error: check the disk and build again",
+}
 
 COMMANDS = ("all", "check", *TARGETS)
 
@@ -48,18 +64,51 @@ def run(options: Options, command: str, summary: bool = False) -> int:
     """One build (or check); ``summary``: end with a line of what was made anew (watch mode)."""
     started = time.perf_counter()
     try:
-        if command == "check":
-            reporter = check(options)
-            if not options.quiet:
-                print(f"{options.sources}: no problems found" + (f" ({len(reporter.warnings)} warnings)" if reporter.warnings else ""))
-            return EXIT_OK
-        result = build(options)
+        return _run(options, command, summary, started)
     except UserError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return _report(error)
+    except KeyboardInterrupt:
+        return _interrupted()
+    except PandocStopped as stopped:
+        if stopped.signal == signal.SIGINT:
+            return _interrupted()
+        print(f"error: {stopped}; the previous outputs are unchanged", file=sys.stderr)
         return EXIT_USER_ERROR
+    except OSError as exc:
+        if exc.errno not in MACHINE_FAILURES:
+            raise           # not the machine's: a bug, with its traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{MACHINE_FAILURES[exc.errno]} ({exc.strerror}); {_outputs_now()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    finally:
+        stop_all()          # no worker outlives a failed build
+
+
+def _outputs_now() -> str:
+    return "the new outputs were written" if commit.COMMITTED else "the previous outputs are unchanged"
+
+
+def _interrupted() -> int:
+    print(f"interrupted: {_outputs_now()}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _report(error: UserError) -> int:
+    for problem in error.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    count = len(error.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def _run(options: Options, command: str, summary: bool, started: float) -> int:
+    commit.COMMITTED.clear()
+    if command == "check":
+        reporter = check(options)
+        if not options.quiet:
+            print(f"{options.sources}: no problems found" + (f" ({len(reporter.warnings)} warnings)" if reporter.warnings else ""))
+        return EXIT_OK
+    result = build(options)
     if not options.quiet and result.up_to_date:
         print(f"{options.out}: up to date (no source, style or option changed since the last build)")
     elif not options.quiet:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import stat
-from contextlib import suppress
+import threading
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from . import manifest
@@ -28,6 +30,7 @@ from .fsutil import atomic_write_bytes, sync_all
 JOURNAL = "commit-journal.json"
 LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}     # what file browsers leave in any folder they show
 MAX_FOREIGN_SHOWN = 10
+COMMITTED: list[Path] = []     # output folders whose new set this process has put in place (for the CLI's last word)
 FIXED_NAMES = {"compendium.pdf", "compendium.epub", "one-pagers.pdf", "one-pagers"}     # what every build may write
 
 
@@ -212,25 +215,51 @@ def commit(out: Path, key: str, outputs: dict[Path, bytes], kept: list[Path], ke
     parts = {path: path.parent / f".{path.name}.{token}.part" for path in changed}
     rel = lambda path: path.relative_to(out).as_posix()  # noqa: E731
     _write_journal(out, {"state": "staging", "parts": [rel(p) for p in parts.values()]})
+    committed = False
     try:
         _write_parts(changed, parts)
+        current = {rel(path) for path in [*changed, *unchanged]}
+        stale = [name for name in previous if family(name) in targets and name not in current]
+        entries = {name: entry for name, entry in previous.items() if family(name) not in targets and name not in current}
+        for path in [*changed, *unchanged]:
+            entries[rel(path)] = manifest.entry(parts.get(path, path), keys.get(path))
+        content = {"state": "commit", "renames": [[rel(parts[p]), rel(p)] for p in changed], "remove": stale,
+                   "manifest": manifest.content(key, entries)}
+        with _signals_held():
+            _write_journal(out, content)
+            committed = True
+            _apply(out, content)
+            _journal_path(out).unlink(missing_ok=True)
+            COMMITTED.append(out)
     except BaseException:
-        for part in parts.values():
-            with suppress(OSError):
-                part.unlink()
-        _journal_path(out).unlink(missing_ok=True)
+        if not committed:      # a failure before the journal said "commit": undone
+            for part in parts.values():
+                with suppress(OSError):
+                    part.unlink()
+            _journal_path(out).unlink(missing_ok=True)
         raise
-    current = {rel(path) for path in [*changed, *unchanged]}
-    stale = [name for name in previous if family(name) in targets and name not in current]
-    entries = {name: entry for name, entry in previous.items() if family(name) not in targets and name not in current}
-    for path in [*changed, *unchanged]:
-        entries[rel(path)] = manifest.entry(parts.get(path, path), keys.get(path))
-    content = {"state": "commit", "renames": [[rel(parts[p]), rel(p)] for p in changed], "remove": stale,
-               "manifest": manifest.content(key, entries)}
-    _write_journal(out, content)
-    _apply(out, content)
-    _journal_path(out).unlink(missing_ok=True)
     return list(changed), unchanged
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C (or SIGTERM) during the renames is answered once they are done: an interrupted
+    build leaves the old set or the new one, and says which. (A SIGKILL is finished by the next
+    build, from the journal.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = {signal.SIGINT: signal.getsignal(signal.SIGINT), signal.SIGTERM: signal.getsignal(signal.SIGTERM)}
+    for number in held:
+        signal.signal(number, lambda n, _frame: caught.append(n))
+    try:
+        yield
+    finally:
+        for number, handler in held.items():
+            signal.signal(number, handler)
+        if caught:
+            raise KeyboardInterrupt
 
 
 def _write_parts(changed: dict[Path, bytes], parts: dict[Path, Path]) -> None:
@@ -238,18 +267,34 @@ def _write_parts(changed: dict[Path, bytes], parts: dict[Path, Path]) -> None:
     handles = []
     try:
         for path, data in changed.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # O_EXCL | O_NOFOLLOW: never through a link, never over a file that is already there
-            fd = os.open(parts[path], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-            handle = os.fdopen(fd, "wb")
-            handles.append(handle)
-            handle.write(data)
-            handle.flush()
-            os.fchmod(fd, mode)
-        sync_all([h.fileno() for h in handles])
+            with _naming(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = _create_part(parts[path], mode)
+                handles.append(handle)
+                handle.write(data)
+                handle.flush()
+                os.fchmod(handle.fileno(), mode)
+        with _naming(next(iter(changed), None)):
+            sync_all([h.fileno() for h in handles])
     finally:
         for handle in handles:
             handle.close()
+
+
+@contextmanager
+def _naming(path: Path | None):
+    """An OSError of a write (a full disk) names no file: it is given the output's."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and path is not None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
+def _create_part(part: Path, mode: int):
+    # O_EXCL | O_NOFOLLOW: never through a link, never over a file that is already there
+    return os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode), "wb")
 
 
 def _umask() -> int:

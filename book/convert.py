@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import threading
@@ -21,6 +22,7 @@ from pathlib import Path
 from . import ast
 from .errors import Problems
 from .cache import BuildCache, digest
+from .writers.workers import die_with_parent
 
 # Markdown: raw HTML and TeX off, so `<NHS Trust>` and `A&E` stay text.
 READERS = {
@@ -39,6 +41,20 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # encrypted Office files and o
 LUA_SCRIPT = Path(__file__).with_name("convert.lua")
 # Bump when the conversion itself changes, so old cache entries are not reused.
 CONVERTER_REVISION = "1"
+
+
+class PandocStopped(RuntimeError):
+    """pandoc ended by a signal (killed by the system short of memory, by hand, or Ctrl-C): not
+    a problem in the sources, nor a bug of ours."""
+
+    def __init__(self, number: int):
+        self.signal = number
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        super().__init__(f"pandoc was stopped by {name} while reading the sources (by hand, or by the system when"
+                         " memory ran short): build again")
 
 
 @dataclass(frozen=True)
@@ -233,7 +249,8 @@ class Converter:
         pandoc reads the next."""
         args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve())]
         manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env())
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env(),
+                                preexec_fn=die_with_parent if die_with_parent.available else None)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
         feeder.start()
         errors = []
@@ -242,7 +259,10 @@ class Converter:
         results = []
         try:
             for (source, _reader, key), line in zip(chunk, proc.stdout):
-                kind, _label, payload = line.rstrip(b"\n").split(b"\t", 2)
+                fields = line.rstrip(b"\n").split(b"\t", 2)
+                if len(fields) != 3 or not line.endswith(b"\n"):
+                    break           # a line cut short: pandoc was stopped (its exit status says how)
+                kind, _label, payload = fields
                 if kind == b"E":
                     results.append((key, json.loads(payload)))
                     continue
@@ -252,6 +272,8 @@ class Converter:
             proc.stdout.close()
             code = proc.wait(timeout=600)
             drain.join()
+        if code < 0:
+            raise PandocStopped(-code)
         if code != 0 or len(results) != len(chunk):
             raise RuntimeError(f"pandoc lua failed ({code}): {b''.join(errors).decode(errors='replace')}")
         return results

@@ -234,3 +234,83 @@ def test_a_lock_made_a_folder_gets_a_message(copy):
     code, text = build(sources, out)
     assert code == 1 and "Traceback" not in text
     assert f"{out}/.cache/build.lock: the build's lock file cannot be opened (Is a directory): remove it" in text
+
+
+# ------------------------------------------------------------------ failures of the machine
+def test_a_full_disk_at_the_write_is_one_line_and_changes_nothing(copy, monkeypatch):
+    import errno
+
+    from book import commit
+
+    sources, out = copy
+    before = snapshot(out)
+    real = commit._create_part
+
+    class FillsUp:
+        """A part file on a disk that fills up half-way through the first write."""
+
+        def __init__(self, part, mode):
+            self.handle = real(part, mode)
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))      # (a failed write names no file)
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(commit, "_create_part", FillsUp)
+    edit(sources)
+    code, text = build(sources, out)
+    assert code == 1 and "Traceback" not in text
+    lines = text.strip().splitlines()
+    assert len(lines) == 1 and "the disk is full: free some space and build again" in lines[0], text
+    assert "the previous outputs are unchanged" in lines[0] and lines[0].startswith(f"error: {out}/")
+    assert snapshot(out) == before
+    assert not (out / ".cache" / "commit-journal.json").exists()
+    monkeypatch.setattr(commit, "_create_part", real)
+    code, text = build(sources, out)
+    assert code == 0, text
+
+
+def _namespace_available() -> bool:
+    import subprocess
+
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _namespace_available(), reason="no user and mount namespaces here: the injected full disk covers it")
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+def test_a_real_full_or_read_only_disk(built, tmp_path, fault):
+    """A small tmpfs in a mount namespace of its own: filled up, or remounted read-only, between
+    a good build and the next."""
+    import subprocess
+    import sys
+
+    from util import ROOT
+
+    sources, _ = built
+    mine = tmp_path / "sources"
+    shutil.copytree(sources, mine)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    out = disk / "dist"
+    python = [sys.executable, str(ROOT / "build.py"), "--sources", str(mine), "--out", str(out), "--styles",
+              str(ROOT / "styles"), "-q"]
+    cmd = " ".join(f"'{a}'" for a in python)
+    damage = (f"cat /dev/zero > {disk}/filler 2>/dev/null; " if fault == "full" else f"mount -o remount,ro {disk}; ")
+    script = (f"mount -t tmpfs -o size=12m tmpfs {disk} && {cmd} && "
+              f"sha256sum {out}/compendium.pdf > {tmp_path}/before && echo 'Changed text, longer than before.' > "
+              f"{mine}/case-studies/only.md && {damage} {cmd}; echo \"exit $?\"; sha256sum {out}/compendium.pdf; "
+              f"ls -a {out} {out}/one-pagers")
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, SOURCE_DATE_EPOCH="1"))
+    text = done.stdout + done.stderr
+    assert "exit 1" in text and "Traceback" not in text, text
+    expected = "the disk is full" if fault == "full" else "cannot write to the output folder (Read-only file system)"
+    assert expected in text, text
+    assert (tmp_path / "before").read_text().split()[0] in done.stdout        # the compendium as it was
+    assert ".part" not in done.stdout
