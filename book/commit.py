@@ -125,6 +125,9 @@ def _remove_own_parts(cache: Path) -> None:
                     os.unlink(entry.path)
 
 
+_rename = os.replace       # (a test kills the build between two renames through it)
+
+
 def _apply(out: Path, content: dict) -> None:
     """The renames, removals and manifest a committed journal names; each step may already be
     done (a build killed during the commit, or a recovery killed in turn)."""
@@ -133,7 +136,7 @@ def _apply(out: Path, content: dict) -> None:
             continue
         part, target = (inside(out, rel) for rel in pair)
         if part is not None and target is not None and family(pair[1]) and _is_plain_file(part):
-            os.replace(part, target)
+            _rename(part, target)
     for rel in content.get("remove", []):
         _unlink_ours(out, rel)
     if isinstance(content.get("manifest"), dict):

@@ -15,7 +15,7 @@ import signal
 import stat
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +147,7 @@ class Converter:
         self._raw: dict[str, bytes] = {}       # key -> document, for the sources converted this build
         self._kept: set[str] = set()
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
+        self._pandocs: set = set()          # the pandoc processes running now
         self._todo: dict[str, tuple] = {}   # label -> (source, reader, key): to convert again if its entry is lost
 
     def _key(self, data: bytes, reader: str) -> str:
@@ -239,10 +240,24 @@ class Converter:
             return []
         self.media_dir.mkdir(parents=True, exist_ok=True)
         chunks = [todo[i :: self.jobs] for i in range(min(self.jobs, len(todo)))]
+        results = {}
         with ThreadPoolExecutor(len(chunks)) as pool:
-            results = dict(item for chunk in pool.map(self._run_chunk, chunks) for item in chunk)
+            running = [pool.submit(self._run_chunk, chunk) for chunk in chunks]
+            try:
+                for done in as_completed(running):
+                    results.update(done.result())
+            except BaseException:
+                self._stop_pandoc()         # one failed (pandoc killed, Ctrl-C): the others stop now too
+                raise
         self.converted += len(todo)
         return [(source, results[key]) for source, _reader, key in todo]
+
+    def _stop_pandoc(self) -> None:
+        for proc in list(self._pandocs):
+            try:
+                proc.kill()
+            except OSError:
+                pass
 
     def _run_chunk(self, chunk):
         """One ``pandoc lua`` process for ``chunk``; each document is taken in as it comes, while
@@ -251,6 +266,7 @@ class Converter:
         manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env(),
                                 preexec_fn=die_with_parent if die_with_parent.available else None)
+        self._pandocs.add(proc)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
         feeder.start()
         errors = []
@@ -272,6 +288,7 @@ class Converter:
             proc.stdout.close()
             code = proc.wait(timeout=600)
             drain.join()
+            self._pandocs.discard(proc)
         if code < 0:
             raise PandocStopped(-code)
         if code != 0 or len(results) != len(chunk):

@@ -314,3 +314,220 @@ def test_a_real_full_or_read_only_disk(built, tmp_path, fault):
     assert expected in text, text
     assert (tmp_path / "before").read_text().split()[0] in done.stdout        # the compendium as it was
     assert ".part" not in done.stdout
+
+
+# ------------------------------------------------------------------ killed and interrupted builds
+CASES = 4
+
+
+def several_case_studies(root: Path, words: int) -> Path:
+    """An edition of CASES case studies, enough for the build to use its workers."""
+    extra = "".join(f"""  - id: case-{n}
+    title: Case study {n}
+    lead: one
+    source: case-studies/case-{n}.md
+    summary: Summary {n}.
+""" for n in range(CASES))
+    sources = minimal_edition(root, BODY, extra_case=extra)
+    for n in range(CASES):
+        set_case_text(sources, n, words)
+    return sources
+
+
+def set_case_text(sources: Path, n: int, words: int, word: str = "words") -> None:
+    paragraphs = [f"Paragraph {p} of case {n}: " + f"{word} and more {word} " * 40 for p in range(words // 160)]
+    (sources / "case-studies" / f"case-{n}.md").write_text("\n\n".join(paragraphs) + "\n")
+
+
+def start_build(sources: Path, out: Path):
+    import subprocess
+    import sys
+
+    from util import ROOT
+
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--sources", str(sources), "--out", str(out),
+                             "--styles", str(ROOT / "styles"), "-q"], cwd=ROOT, env=dict(os.environ, SOURCE_DATE_EPOCH="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def processes_of(out: Path) -> list[int]:
+    """Live processes (not zombies) whose command line names the output folder: the build, its
+    workers (forked with its command line) and pandoc (given a folder in the cache)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(out).encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(out: Path, seconds: float = 5.0) -> list[int]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while (left := processes_of(out)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+@pytest.fixture(scope="module")
+def two_sets(tmp_path_factory):
+    """A built edition (the old set), its sources edited, and the set a finished build of the
+    edit gives (the new set); and how long that build takes."""
+    import time
+
+    root = tmp_path_factory.mktemp("kills")
+    sources = several_case_studies(root, 480)
+    old = root / "old"
+    assert start_build(sources, old).wait() == 0
+    for n in range(CASES):
+        set_case_text(sources, n, 480, "changed")
+    index = sources / "index.yaml"          # and every one-pager changed too
+    index.write_text(index.read_text().replace("summary: Summary", "summary: A new summary"))
+    new = root / "new"
+    shutil.copytree(old, new)
+    started = time.monotonic()
+    assert start_build(sources, new).wait() == 0
+    return sources, old, new, time.monotonic() - started
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc to find the build's processes")
+@pytest.mark.parametrize("half", [0, 1])       # twenty moments in two tests of ten (each under 20 s)
+def test_a_build_killed_at_twenty_moments_leaves_one_whole_set_and_no_process(two_sets, tmp_path, half):
+    import signal
+    import time
+
+    from book.commit import recover
+
+    sources, old, new, duration = two_sets
+    old_set, new_set = snapshot(old), snapshot(new)
+    assert old_set != new_set and set(old_set) == set(new_set)
+    seen = {"old": 0, "new": 0, "finished before the kill": 0}
+    for moment in range(1 + half, 21, 2):
+        out = tmp_path / f"dist-{moment}"
+        shutil.copytree(old, out)
+        proc = start_build(sources, out)
+        time.sleep(duration * 1.1 * moment / 20)     # from start-up to the end (the late ones may finish)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        else:
+            seen["finished before the kill"] += 1
+        proc.wait()
+        proc.stdout.close()
+        assert wait_until_gone(out) == [], f"killed at {moment}/20: processes of the build left"
+        recover(out)            # what the next build does first
+        after = snapshot(out)
+        assert after in (old_set, new_set), f"killed at {moment}/20: a mix of old and new outputs"
+        seen["old" if after == old_set else "new"] += 1
+        assert not [p for p in out.rglob("*.part")], f"killed at {moment}/20: temporary files left"
+        shutil.rmtree(out)
+    assert seen["old"], seen
+
+
+def _killed_inside_the_commit(sources: Path, out: Path, where: str, after: int) -> None:
+    """A build that kills itself (SIGKILL) inside its commit: before its ``after``-th rename, or
+    as it writes its ``after``-th temporary file."""
+    import subprocess
+    import sys
+
+    from util import ROOT
+
+    script = f"""
+import os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+from book import commit
+calls = [0]
+real = commit.{where}
+def fault(*args):
+    if calls[0] == {after}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    calls[0] += 1
+    return real(*args)
+commit.{where} = fault
+from book.cli import main
+sys.exit(main(["--sources", {str(sources)!r}, "--out", {str(out)!r}, "--styles", {str(ROOT / "styles")!r}, "-q"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, SOURCE_DATE_EPOCH="1"), timeout=120)
+    assert done.returncode == -signal_number("SIGKILL")
+
+
+def signal_number(name: str) -> int:
+    import signal
+
+    return int(getattr(signal, name))
+
+
+@pytest.mark.parametrize("renamed", [1, 2, 3])
+def test_a_build_killed_between_two_renames_is_completed_by_the_next(two_sets, tmp_path, renamed):
+    from book.commit import recover
+
+    sources, old, new, _duration = two_sets
+    out = tmp_path / "dist"
+    shutil.copytree(old, out)
+    _killed_inside_the_commit(sources, out, "_rename", renamed)
+    mixed = snapshot(out)
+    assert mixed not in (snapshot(old), snapshot(new))      # what the journal is for
+    assert recover(out) == "completed"
+    assert snapshot(out) == snapshot(new)
+    assert not list(out.rglob("*.part")) and not (out / ".cache" / "commit-journal.json").exists()
+
+
+def test_a_build_killed_while_writing_its_outputs_is_rolled_back(two_sets, tmp_path):
+    from book.commit import recover
+
+    sources, old, _new, _duration = two_sets
+    out = tmp_path / "dist"
+    shutil.copytree(old, out)
+    _killed_inside_the_commit(sources, out, "_create_part", 2)
+    assert list(out.rglob("*.part"))        # two temporary files written, a third begun
+    assert recover(out) == "rolled back"
+    assert snapshot(out) == snapshot(old) and not list(out.rglob("*.part"))
+
+
+def test_ctrl_c_ends_with_130_and_one_line(two_sets, tmp_path):
+    import signal
+    import time
+
+    sources, old, new, duration = two_sets
+    out = tmp_path / "dist"
+    shutil.copytree(old, out)
+    proc = start_build(sources, out)
+    while len(processes_of(out)) < 2 and proc.poll() is None:      # at work: pandoc or the workers started
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    text = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 130, text
+    assert text.strip().splitlines() == ["interrupted: the previous outputs are unchanged"], text
+    assert snapshot(out) == snapshot(old)
+    assert wait_until_gone(out) == []
+
+
+def test_pandoc_killed_is_one_line(two_sets, tmp_path):
+    import signal
+    import time
+
+    sources, old, _new, _duration = two_sets
+    mine = tmp_path / "sources"
+    shutil.copytree(sources, mine)
+    set_case_text(mine, 0, 600_000, "slow")        # long enough to find pandoc at work
+    out = tmp_path / "dist"
+    shutil.copytree(old, out)
+    proc = start_build(mine, out)
+    deadline = time.monotonic() + 30
+    pandoc = []
+    while not pandoc and time.monotonic() < deadline and proc.poll() is None:
+        pandoc = [pid for pid in processes_of(out) if b"pandoc" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]]
+        time.sleep(0.02)
+    assert pandoc, "pandoc was not seen at work"
+    os.kill(pandoc[0], signal.SIGKILL)
+    text = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 1 and "Traceback" not in text, text
+    assert text.strip().splitlines() == ["error: pandoc was stopped by SIGKILL while reading the sources (by hand, or by"
+                                         " the system when memory ran short): build again; the previous outputs are unchanged"]
+    assert snapshot(out) == snapshot(old)
