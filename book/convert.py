@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ast
+from . import ast, limits
 from .errors import Problems
 from .cache import BuildCache, digest
 from .writers.workers import die_with_parent
@@ -36,7 +36,7 @@ READERS = {
 }
 MEDIA_READERS = {"docx", "odt"}   # formats that carry their images inside
 TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".rst"}
-MAX_SOURCE_BYTES = 50 * 1024 * 1024
+MAX_SOURCE_BYTES = limits.MAX_SOURCE_BYTES
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # encrypted Office files and old .doc are OLE, not zip
 LUA_SCRIPT = Path(__file__).with_name("convert.lua")
 # Bump when the conversion itself changes, so old cache entries are not reused.
@@ -105,6 +105,10 @@ def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
         if size > MAX_SOURCE_BYTES:
             problems.add(f"is {size // (1024 * 1024)} MB; sources are limited to 50 MB: split it or compress its images", label)
             return None
+        if suffix in TEXT_SUFFIXES and size > limits.MAX_TEXT_SOURCE_BYTES:
+            problems.add(f"is {limits.size_words(size)}; a text source is limited to"
+                         f" {limits.size_words(limits.MAX_TEXT_SOURCE_BYTES)}: split it", label)
+            return None
         data = path.read_bytes()
     except FileNotFoundError:
         problems.add("file not found: check the `source` path (it is relative to the sources folder)", label)
@@ -122,6 +126,12 @@ def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
         else:
             problems.add(f"is not a real {suffix} file (it is not a zip package): open it in its editor and save it as {suffix}", label)
         return None
+    if suffix in (".docx", ".odt"):
+        # before pandoc: a small file can unpack to gigabytes, and pandoc's memory pays for them
+        problem = limits.package_problem(data)
+        if problem:
+            problems.add(problem, label)
+            return None
     if suffix in TEXT_SUFFIXES:
         try:
             data.decode("utf-8")
@@ -192,7 +202,9 @@ class Converter:
                 present.discard(key)
         todo = [item for item in checked if item[2] not in present]
         for source, message in self._run_pandoc(todo):
-            if message is not None:
+            if isinstance(message, Limit):
+                problems.add(str(message), source.label)
+            elif message is not None:
                 problems.add(f"pandoc cannot read it: {_first_line(message)}; open it in its editor and save it again", source.label)
         problems.raise_if_any()
 
@@ -282,6 +294,10 @@ class Converter:
                 if kind == b"E":
                     results.append((key, json.loads(payload)))
                     continue
+                over = _over_limits(payload)
+                if over:
+                    results.append((key, Limit(over)))
+                    continue
                 self._raw[key] = payload
                 results.append((key, None))
         finally:
@@ -294,6 +310,23 @@ class Converter:
         if code != 0 or len(results) != len(chunk):
             raise RuntimeError(f"pandoc lua failed ({code}): {b''.join(errors).decode(errors='replace')}")
         return results
+
+
+class Limit(str):
+    """A source over one of the limits on its document (``limits``): said as it is."""
+
+
+def _over_limits(payload: bytes) -> str | None:
+    """Counted in pandoc's JSON before it is parsed into objects (``"t":`` begins every element;
+    pandoc writes its JSON without spaces)."""
+    notes = payload.count(b'"t":"Note"')
+    if notes > limits.MAX_NOTES:
+        return f"has {notes} footnotes; a source is limited to {limits.MAX_NOTES}: split it"
+    nodes = payload.count(b'"t":')
+    if nodes > limits.MAX_NODES:
+        return (f"is {nodes} elements long (words, spaces, paragraphs...); a source is limited to {limits.MAX_NODES}:"
+                " split it")
+    return None
 
 
 def _feed(stream, data: bytes) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
+from . import limits
 from .errors import Problem, UserError
 
 # Bounds an "alias bomb" (a billion laughs): a real index uses a handful of aliases at most.
@@ -225,6 +226,10 @@ def load_yaml(path: Path, shown_as: str | None = None):
     """Load one YAML file; every problem becomes a UserError naming the file and line."""
     shown = shown_as or str(path)
     try:
+        size = path.stat().st_size
+        if size > limits.MAX_YAML_BYTES and path.is_file():
+            raise UserError(Problem(f"is {limits.size_words(size)}; a YAML file is limited to"
+                                    f" {limits.size_words(limits.MAX_YAML_BYTES)}: is it the right file?", shown))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(Problem("file not found: create it, or point to the right folder", shown))
