@@ -207,7 +207,7 @@ def _entries(out: Path):
 
 # ------------------------------------------------------------------ the commit
 def commit(out: Path, key: str, outputs: dict[Path, bytes], kept: list[Path], keys: dict[Path, str],
-           targets: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
+           targets: tuple[str, ...], settled: int = 0) -> tuple[list[Path], list[Path]]:
     """Put this build's outputs in place as one set; the last build's outputs of ``targets`` that
     this one did not make are removed. Returns (written, unchanged)."""
     previous = manifest.previous_entries(out)
@@ -227,7 +227,7 @@ def commit(out: Path, key: str, outputs: dict[Path, bytes], kept: list[Path], ke
         for path in [*changed, *unchanged]:
             entries[rel(path)] = manifest.entry(parts.get(path, path), keys.get(path))
         content = {"state": "commit", "renames": [[rel(parts[p]), rel(p)] for p in changed], "remove": stale,
-                   "manifest": manifest.content(key, entries)}
+                   "manifest": manifest.content(key, entries, settled)}
         with _signals_held():
             _write_journal(out, content)
             committed = True

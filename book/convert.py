@@ -15,6 +15,7 @@ import signal
 import stat
 import subprocess
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,15 @@ def _state(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
+RACY_NS = 2_000_000_000     # the coarsest file times in use (FAT's two seconds): later than this is not settled
+
+
+def settled_time() -> int:
+    """Files modified before this moment, looked at from now on, cannot be edited again without
+    their time changing (the clock of file times has moved on by more than a tick since)."""
+    return time.time_ns() - RACY_NS
 
 
 def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
@@ -172,16 +182,20 @@ class Converter:
         is needed (``raw``, ``document``): a build that needs none reads none."""
         problems = Problems()
         checked = []
-        state_key = digest("source states", self._salt)
-        known = self.cache.load("source-state", [state_key])[0] or {}
-        states = {}
+        state_key = digest("source states with their time", self._salt)
+        recorded = self.cache.load("source-state", [state_key])[0] or (0, {})
+        settled_before, known = recorded          # states of files older than this are trusted
+        states, racy, now_settled = {}, False, settled_time()       # (taken before any file is looked at)
         for source in sources:
             # a file the last build read, with the same size and modification time, is taken to
-            # hold the same bytes (as make does): a thousand sources need not be read and hashed
+            # hold the same bytes (as make does): a thousand sources need not be read and hashed.
+            # Not one modified as late as those states were written: an edit in the same tick of
+            # the clock keeps the time (and often the size), so it is read again (git's "racy
+            # clean" entries)
             state = _state(source.path)
             path = str(source.path)
             reader = READERS.get(source.path.suffix.lower())      # None: read_checked says so
-            if state is not None and known.get(path, (None,))[:2] == state:
+            if state is not None and known.get(path, (None,))[:2] == state and state[1] < settled_before:
                 key = known[path][2]
             else:
                 data = read_checked(source, problems)
@@ -193,8 +207,9 @@ class Converter:
             checked.append((source, reader, key))
             if state is not None:
                 states[path] = (*state, key)
-        if states != known:
-            self.cache.store("source-state", {state_key: states})
+                racy = racy or state[1] >= settled_before
+        if states != known or racy:
+            self.cache.store("source-state", {state_key: (now_settled, states)})
         present = self.cache.present("pandoc", [key for _, _, key in checked])
         with_media = [key for _, reader, key in checked if reader in MEDIA_READERS and key in present]
         for key, text in self.cache.get_many("pandoc", with_media).items():

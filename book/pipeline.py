@@ -17,7 +17,7 @@ from . import manifest
 from .assemble import assemble, case_chapter, front_chapter
 from .cache import BuildCache, long_lived
 from .chapters import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, inputs_key
-from .convert import Converter, SourceFile
+from .convert import Converter, SourceFile, settled_time
 from .errors import Reporter, UserError
 from .commit import check_folder, commit, recover
 from .fsutil import build_lock, check_writable
@@ -238,6 +238,7 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
     check_writable(options.out, str(options.out))
     with build_lock(options.out, str(options.out)):
         recover(options.out)        # a killed build's commit finished, or its temporary files removed
+        settled = settled_time()        # before any input is looked at
         key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
         outputs = manifest.up_to_date(options.out, key)
         if outputs is not None:
@@ -261,7 +262,7 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
             # as one set; the last build's outputs this one no longer makes (an organisation
             # renamed, or left out with --only) are removed, and nothing else
             result.written, result.unchanged = commit(options.out, key, result.outputs, result.kept, result.keys,
-                                                      options.targets)
+                                                      options.targets, settled)
             result.outputs = {}
             loaded.cache.evict()
         result.timings, result.cpu = progress.timings, progress.cpu

@@ -531,3 +531,27 @@ def test_pandoc_killed_is_one_line(two_sets, tmp_path):
     assert text.strip().splitlines() == ["error: pandoc was stopped by SIGKILL while reading the sources (by hand, or by"
                                          " the system when memory ran short): build again; the previous outputs are unchanged"]
     assert snapshot(out) == snapshot(old)
+
+
+# ------------------------------------------------------------------ an edit that keeps size and time
+def test_an_edit_of_the_same_size_in_the_same_second_is_seen(tmp_path):
+    """Written just before a build, then edited to the same size and given back the same time (an
+    editor saving twice in one tick of a coarse clock): the next build reads it again."""
+    sources = minimal_edition(tmp_path, "The first version of the text.\n")
+    out = tmp_path / "dist"
+    source = sources / "case-studies" / "only.md"
+    code, text = build(sources, out)
+    assert code == 0, text
+    then = source.stat().st_mtime_ns
+    source.write_text("The other version of the text.\n")
+    assert source.stat().st_size == len("The first version of the text.\n")
+    os.utime(source, ns=(then, then))
+    code, text = build(sources, out)
+    assert code == 0 and "up to date" not in text, text
+    assert "other version" in pdf_text(out / "compendium.pdf") and "first version" not in pdf_text(out / "compendium.pdf")
+
+
+def pdf_text(path: Path) -> str:
+    import pypdf
+
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
