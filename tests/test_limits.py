@@ -202,3 +202,14 @@ def test_long_paragraphs_are_set_as_reportlab_sets_them(markup, monkeypatch):
     fast = typeset()
     monkeypatch.setattr(rlspeed, "LONG", 10 ** 9)      # ReportLab's own paths
     assert typeset() == fast
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x85", "\x1b"])
+def test_a_control_character_in_the_index_is_named_with_its_line(tmp_path, character):
+    sources = minimal_edition(tmp_path, "Text.\n")
+    index = sources / "index.yaml"
+    index.write_text(index.read_text().replace("summary: Summary.", f"summary: Sum{character}mary."))
+    line = next(n for n, t in enumerate(index.read_text().split("\n"), 1) if "summary:" in t)
+    code, text = run_cli("check", "--sources", str(sources), "--out", str(tmp_path / "dist"))
+    assert code == 1 and "Traceback" not in text
+    assert f"index.yaml:{line}:" in text and f"control character (U+{ord(character):04X}): delete it" in text
