@@ -50,7 +50,11 @@ def package_problem(data: bytes) -> str | None:
     and never further, since a crafted directory can understate a part (its real size is what
     pandoc's memory pays for)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError):
+        return None         # not a zip pandoc can read either: pandoc's own message says so
+    try:
+        with package:
             parts = package.infolist()
             if len(parts) > MAX_PACKAGE_PARTS:
                 return f"holds {len(parts)} files; a document is limited to {MAX_PACKAGE_PARTS}"
