@@ -15,12 +15,13 @@ MiB = 1024 * 1024
 # ------------------------------------------------------------------ the index (and any YAML file)
 MAX_YAML_BYTES = 4 * MiB            # a thousand case studies' index is about 0.6 MB
 FIELD_CHARS = {                     # the longest text of each field of the index, in characters
-    "summary": 3000,
-    "rights": 3000,
-    "text": 1500,                   # a quote
-    "url": 2000,
+    "summary": 20_000,              # (a one-pager says by how much a long one overflows its page)
+    "highlights": 20_000,
+    "text": 20_000,                 # a quote (one of 1,200 words runs over pages in the book)
+    "rights": 20_000,
+    "url": 2_000,
 }
-DEFAULT_FIELD_CHARS = 500           # titles, names, highlights, themes and every other field
+DEFAULT_FIELD_CHARS = 1_000         # titles, names, themes and every other field
 
 # ------------------------------------------------------------------ sources
 MAX_SOURCE_BYTES = 50 * MiB         # a Word or OpenDocument file, its images inside it

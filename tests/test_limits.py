@@ -144,13 +144,13 @@ def test_a_huge_field_is_refused_cheaply_with_its_line(tmp_path):
     sources = minimal_edition(tmp_path, "Text.\n")
     index = sources / "index.yaml"
     text = index.read_text().replace("title: Only case study", "title: " + "A long title " * 250_000)
-    index.write_text(text.replace("summary: Summary.", "summary: " + "words " * 600))
+    index.write_text(text.replace("summary: Summary.", "summary: " + "words " * 4000))
     assert 3_000_000 < index.stat().st_size < limits.MAX_YAML_BYTES
     line = next(n for n, t in enumerate(index.read_text().splitlines(), 1) if "A long title" in t)
     printed = assert_refused_cheaply(sources, tmp_path / "dist", f"index.yaml:{line}: `title` is 3249999 characters"
-                                     " long; it is limited to 500: shorten it")
+                                     " long; it is limited to 1000: shorten it")
     summary_line = line + 3
-    assert f"index.yaml:{summary_line}: `summary` is 3599 characters long; it is limited to 3000" in printed
+    assert f"index.yaml:{summary_line}: `summary` is 23999 characters long; it is limited to 20000" in printed
 
 
 def test_a_text_source_over_its_limit_is_refused(tmp_path):
