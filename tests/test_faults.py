@@ -555,3 +555,32 @@ def pdf_text(path: Path) -> str:
     import pypdf
 
     return " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+# ------------------------------------------------------------------ workers stopped after a failure
+def _slow(batch, context):
+    import time
+
+    time.sleep(30)
+    return batch
+
+
+def test_workers_left_running_by_a_failed_build_are_stopped_before_exit():
+    """A build that fails while workers run (a mistake found while the one-pagers are drawn)
+    stops them itself: left to the interpreter's exit, its wake-up of each pool raced the pool's
+    thread closing its pipe ('OSError: [Errno 9] Bad file descriptor' after the user's message)."""
+    import time
+    from concurrent.futures import process as futures_process
+
+    from book.writers import workers
+
+    running = workers.start_parallel(_slow, list(range(4)), jobs=2, weights=[10] * 4)
+    assert running.pool is not None
+    pids = list(running.pool._processes)
+    started = time.monotonic()
+    workers.stop_all()
+    assert time.monotonic() - started < 10
+    for thread, wakeup in list(futures_process._threads_wakeups.items()):
+        assert not thread.is_alive() and wakeup._closed      # nothing left for the exit to wake
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]

@@ -75,20 +75,22 @@ def _shut(pool: ProcessPoolExecutor) -> None:
 
 def stop_all() -> None:
     """End every worker still running (a build that failed, or was interrupted, while they
-    worked): their pools shut down here, not by the interpreter at exit, which printed an
-    'OSError: [Errno 9] Bad file descriptor' traceback after the build's own message."""
+    worked), and wait for each pool's manager thread to finish. Left to the interpreter's exit,
+    its wake-up raced the thread closing its pipe: 'OSError: [Errno 9] Bad file descriptor' was
+    printed, one exit in five, after the build's own message."""
     while _LIVE:
         pool = _LIVE.pop()
+        # (read before shutdown, which lets go of them)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        for process in processes:
             try:
                 process.kill()
-            except (OSError, AttributeError):
+            except (OSError, AttributeError, ValueError):
                 pass
-        try:
-            pool.shutdown(wait=True)
-        except Exception:       # a pool whose workers were killed is broken: that is the point
-            pass
+        if manager is not None:
+            manager.join(timeout=30)
 
 
 def jobs_available() -> int:
