@@ -46,6 +46,15 @@ def family(rel: str) -> str | None:
     return None
 
 
+def _is_part_name(rel) -> bool:
+    """A temporary file of ours: ``.NAME.TOKEN.part`` beside an output's place."""
+    if not isinstance(rel, str):
+        return False
+    folder, _, name = rel.rpartition("/")
+    stem = name[1:].rsplit(".", 2)[0] if name.startswith(".") and name.endswith(".part") and name.count(".") >= 3 else ""
+    return bool(stem) and family(f"{folder}/{stem}" if folder else stem) is not None
+
+
 def inside(out: Path, rel: str) -> Path | None:
     """``out / rel`` when ``rel`` is a plain relative path whose folders are real folders inside
     ``out`` (no '..', no link on the way), else None."""
@@ -111,7 +120,8 @@ def recover(out: Path) -> str | None:
         outcome = "completed"
     else:
         for rel in content.get("parts", []):
-            _unlink_ours(out, rel)
+            if _is_part_name(rel):
+                _unlink_ours(out, rel)
     _journal_path(out).unlink(missing_ok=True)
     return outcome
 
@@ -138,7 +148,8 @@ def _apply(out: Path, content: dict) -> None:
         if part is not None and target is not None and family(pair[1]) and _is_plain_file(part):
             _rename(part, target)
     for rel in content.get("remove", []):
-        _unlink_ours(out, rel)
+        if family(rel):             # only ever an output's name, whatever the journal says
+            _unlink_ours(out, rel)
     if isinstance(content.get("manifest"), dict):
         manifest.write(out, content["manifest"])
 

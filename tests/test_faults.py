@@ -584,3 +584,17 @@ def test_workers_left_running_by_a_failed_build_are_stopped_before_exit():
         assert not thread.is_alive() and wakeup._closed      # nothing left for the exit to wake
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
+
+
+@pytest.mark.parametrize("state", ["staging", "commit"])
+def test_a_journal_names_only_outputs_and_their_temporary_files(copy, state):
+    from book.commit import recover
+
+    _sources, out = copy
+    (out / "notes.txt").write_text("mine")
+    (out / ".notes.txt.12345678.part").write_text("mine too")
+    journal = {"state": state, "parts": ["notes.txt", ".notes.txt.12345678.part"],
+               "renames": [[".notes.txt.12345678.part", "notes.txt"]], "remove": ["notes.txt"]}
+    (out / ".cache" / "commit-journal.json").write_text(json.dumps(journal))
+    recover(out)
+    assert (out / "notes.txt").read_text() == "mine" and (out / ".notes.txt.12345678.part").read_text() == "mine too"
