@@ -183,6 +183,8 @@ def _install_long_paragraphs() -> None:
         self._broken_at = _widths(width)
         return fast_break_lines(self, width)
 
+    # ReportLab's own breaker, for tests that compare with it (whichever wrapper came first)
+    remember_widths.__wrapped_original__ = getattr(break_lines, "__wrapped_original__", break_lines)
     paragraph.Paragraph.breakLines = remember_widths
     paragraph.Paragraph.split = fast_split
     paragraph.Paragraph._split_blParaProcessed = _split_processed
