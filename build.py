@@ -2,7 +2,10 @@
 """Build the compendium PDF, the EPUB and the one-pagers: `python build.py --help`."""
 import sys
 
-from book.cli import main
-
 if __name__ == "__main__":
+    try:
+        from book.cli import main
+    except KeyboardInterrupt:       # Ctrl-C while the toolkit loads: nothing was begun
+        print("interrupted: the previous outputs are unchanged", file=sys.stderr)
+        sys.exit(130)
     sys.exit(main())

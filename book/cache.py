@@ -9,6 +9,11 @@ files cost more to create than to compute here (half a millisecond each), while 
 whole build's entries in one transaction and survives a build killed mid-write. Entries no build
 has used in the last ``KEEP_BUILDS`` builds are dropped, a few at a time. A cache that cannot be read or written
 only makes builds slower: it is never an error.
+
+Every entry carries a checksum of its kind, key and value, checked whenever the value is read: an
+entry changed on disk, a row of the wrong type or a file that is no longer a database is damage,
+treated as a miss (the result is made again) and dropped, and the build says once that the cache
+was damaged and has been rebuilt. A wrong result is never taken from it.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import gc
 import hashlib
 import pickle
 import sqlite3
+import sys
 from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +30,7 @@ PACKAGE = Path(__file__).resolve().parent
 KEEP_BUILDS = 20
 EVICT_AT_LEAST = 200     # entries dropped by a build (at least; see ``BuildCache.evict``)
 FILE_NAME = "build-cache.sqlite"
-SCHEMA = 2               # PRAGMA user_version of the cache's file; a file of another version is emptied
+SCHEMA = 3               # PRAGMA user_version of the cache's file; a file of another version is emptied
 
 
 @contextmanager
@@ -72,11 +78,24 @@ def _create_tables(conn) -> None:
     conn.execute("BEGIN")
     conn.execute("DROP TABLE IF EXISTS entry")
     conn.execute("DROP TABLE IF EXISTS build")
-    conn.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, used INTEGER, UNIQUE (kind, key))")
+    conn.execute("CREATE TABLE entry (kind TEXT, key TEXT, value BLOB, checksum BLOB, used INTEGER, UNIQUE (kind, key))")
     conn.execute("CREATE TABLE build (n INTEGER)")
     conn.execute("CREATE INDEX entry_used ON entry (used)")     # eviction finds its rows
     conn.execute(f"PRAGMA user_version = {SCHEMA}")
     conn.execute("COMMIT")
+
+
+def checksum(kind: str, key: str, value: bytes) -> bytes:
+    """What an entry's value is checked against when read: a value changed on disk, or moved to
+    another key, does not match."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (kind.encode(), key.encode(), value):
+        h.update(b"%d:" % len(part))
+        h.update(part)
+    return h.digest()
+
+
+DAMAGED = "the build cache was damaged and has been rebuilt (the results it lost are made again)"
 
 
 class BuildCache:
@@ -87,6 +106,7 @@ class BuildCache:
         self.path = folder / FILE_NAME if folder is not None else None
         self.build = 0
         self.written = 0          # entries this build put
+        self.damaged = 0          # damaged entries (or files) found and dropped by this process
         if self.path is not None:
             self._start_build()
 
@@ -107,13 +127,24 @@ class BuildCache:
                 conn.execute("PRAGMA synchronous=NORMAL")     # a lost entry is made again, never wrong
                 if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
                     _create_tables(conn)
+            except sqlite3.OperationalError:
+                yield None          # busy or unreadable now: a miss, not damage
+                return
             except sqlite3.DatabaseError:
                 yield self._recreate(conn)
                 return
             yield conn
 
+    def _found_damage(self, count: int = 1) -> None:
+        """Said once per build, however many entries were damaged (not a warning --strict
+        counts: the outputs are right, only slower to make)."""
+        if not self.damaged:
+            print(f"warning: {DAMAGED}", file=sys.stderr)
+        self.damaged += count
+
     def _recreate(self, conn):
         """A damaged cache file is thrown away and started again."""
+        self._found_damage()
         conn.close()
         try:
             for suffix in ("", "-wal", "-shm"):
@@ -130,6 +161,9 @@ class BuildCache:
                 return
             try:
                 row = db.execute("SELECT n FROM build").fetchone()
+                if row is not None and not isinstance(row[0], int):
+                    self._found_damage()
+                    row = None
                 self.build = (row[0] if row else 0) + 1
                 db.execute("DELETE FROM build")
                 db.execute("INSERT INTO build VALUES (?)", (self.build,))
@@ -141,12 +175,14 @@ class BuildCache:
         return self._lookup(kind, keys, "value")
 
     def present(self, kind: str, keys: list[str]) -> set[str]:
-        """Which of ``keys`` the cache holds (without reading their values)."""
+        """Which of ``keys`` the cache holds (without reading their values: they are checked when
+        they are read, and one found damaged then is made again by its reader)."""
         return set(self._lookup(kind, keys, "NULL"))
 
     def _lookup(self, kind: str, keys: list[str], column: str) -> dict:
         """key -> ``column`` of each entry of ``kind`` among ``keys`` (in batches: SQLite limits a
-        query's parameters); the entries found are marked used by this build."""
+        query's parameters); the entries found are marked used by this build, the damaged ones
+        dropped."""
         found: dict = {}
         if not keys:
             return found
@@ -154,19 +190,38 @@ class BuildCache:
             if db is None:
                 return found
             try:
-                stale = []
+                stale, damaged = [], []
                 for start in range(0, len(keys), 500):
                     batch = keys[start:start + 500]
                     marks = ",".join("?" * len(batch))
-                    for key, value, used in db.execute(f"SELECT key, {column}, used FROM entry WHERE kind = ? AND key IN ({marks})",
-                                                       (kind, *batch)):
+                    query = f"SELECT key, {column}, checksum, used FROM entry WHERE kind = ? AND key IN ({marks})"
+                    for key, value, check, used in db.execute(query, (kind, *batch)):
+                        if not _sound(kind, key, value, check, column != "NULL"):
+                            damaged.append(key)
+                            continue
                         found[key] = value
-                        if used < self._fresh:
+                        if not isinstance(used, int) or used < self._fresh:
                             stale.append(key)
                 self._touch(db, kind, stale)
-            except sqlite3.Error:
+                self._drop(db, kind, damaged)
+            except sqlite3.OperationalError:
                 pass
+            except sqlite3.DatabaseError:         # the file itself is damaged
+                found = {}
+                self._discard(db)
         return found
+
+    def _drop(self, db, kind: str, keys: list) -> None:
+        if keys:
+            self._found_damage(len(keys))
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM entry WHERE kind = ? AND key = ?", [(kind, k) for k in keys])
+            db.execute("COMMIT")
+
+    def _discard(self, db) -> None:
+        fresh = self._recreate(db)
+        if fresh is not None:
+            fresh.close()
 
     @property
     def _fresh(self) -> int:
@@ -188,8 +243,8 @@ class BuildCache:
                 return
             try:
                 db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)",
-                               [(kind, key, value, self.build) for key, value in items.items()])
+                db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?)",
+                               [(kind, key, value, checksum(kind, key, value), self.build) for key, value in items.items()])
                 db.execute("COMMIT")
                 self.written += len(items)
             except sqlite3.Error:
@@ -230,3 +285,10 @@ class BuildCache:
     def store(self, kind: str, items: dict[str, object]) -> None:
         self.put_many(kind, {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in items.items()})
 
+
+def _sound(kind: str, key, value, check, read_value: bool) -> bool:
+    """Whether a row is as this code wrote it: a text key, a 16-byte checksum and, when the value
+    is read, bytes that match it."""
+    if not isinstance(key, str) or not isinstance(check, bytes) or len(check) != 16:
+        return False
+    return not read_value or (isinstance(value, bytes) and checksum(kind, key, value) == check)

@@ -39,7 +39,7 @@ def atomic_write_all(outputs: dict[Path, bytes]) -> tuple[list[Path], list[Path]
             handle.write(data)
             handle.flush()
             os.fchmod(fd, mode)
-        _sync([handle.fileno() for handle, _tmp, _path in staged])
+        sync_all([handle.fileno() for handle, _tmp, _path in staged])
         for handle, _tmp, _path in staged:
             handle.close()
         while staged:
@@ -63,7 +63,7 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _sync(fds: list[int]) -> None:
+def sync_all(fds: list[int]) -> None:
     if len(fds) == 1:
         os.fdatasync(fds[0])
     elif fds:
@@ -78,9 +78,19 @@ def _umask() -> int:
 
 
 def check_writable(folder: Path, shown: str) -> None:
+    """The output folder, and the cache folder in it, exist and can be written (the probe goes
+    in the cache folder: a probe left by a killed build is never taken for the user's file)."""
+    cache = folder / ".cache"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe.", delete=True)
+    except OSError as exc:
+        raise UserError(Problem(f"cannot write to the output folder ({exc.strerror}): choose another with --out", shown))
+    if os.path.lexists(cache) and not cache.is_dir() or cache.is_symlink():
+        raise UserError(Problem("is not a folder (the build keeps its cache there): remove it, or choose another --out",
+                                f"{shown}/.cache"))
+    try:
+        cache.mkdir(exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=cache, prefix=".probe.", suffix=".part", delete=True)
         probe.close()
     except OSError as exc:
         raise UserError(Problem(f"cannot write to the output folder ({exc.strerror}): choose another with --out", shown))
@@ -93,7 +103,11 @@ def build_lock(folder: Path, shown: str):
 
     (folder / ".cache").mkdir(parents=True, exist_ok=True)
     lock_path = folder / ".cache" / "build.lock"
-    handle = open(lock_path, "a+")
+    try:
+        handle = open(lock_path, "a+")
+    except OSError as exc:
+        raise UserError(Problem(f"the build's lock file cannot be opened ({exc.strerror}): remove it (no build is"
+                                " running while it cannot be opened)", f"{shown}/.cache/build.lock"))
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -125,13 +139,3 @@ def _let_go_of_locks_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_let_go_of_locks_in_child)
-
-
-def remove_stale_parts(folder: Path) -> None:
-    """Temporary files left by a build that was killed mid-write: never outputs, always safe to drop."""
-    for part in folder.rglob(".*.part"):
-        if ".cache" not in part.parts:
-            try:
-                part.unlink()
-            except OSError:
-                pass

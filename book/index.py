@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 
+from . import limits
 from .errors import Problems, Reporter, UserError, Problem, did_you_mean
 from .transforms import slug
 from .yamlload import load_yaml
@@ -175,6 +176,7 @@ def _checked_yaml(path: Path, label: str, reporter: Reporter, cache):
                 reporter.warn(w.kind, w.message, w.file, w.line)
             return data
     data = load_yaml(path, label)
+    _check_field_sizes(data, label)         # before anything reads them (a 10 MB title never finished)
     problems, heard = Problems(), Reporter(quiet=True)
     _check_schema(data, label, problems, heard)
     for w in heard.warnings:
@@ -183,6 +185,23 @@ def _checked_yaml(path: Path, label: str, reporter: Reporter, cache):
     if key is not None:
         cache.store("index", {key: (data, heard.warnings)})
     return data
+
+
+def _check_field_sizes(data, label: str) -> None:
+    """Every text of the index within its limit (``limits.field_limit``), all over it at once."""
+    problems = Problems()
+    stack = [(data, None, None)]
+    while stack:
+        node, name, line = stack.pop()
+        if isinstance(node, dict):
+            stack += [(value, key, node.line_of(key) if hasattr(node, "line_of") else line) for key, value in node.items()]
+        elif isinstance(node, list):
+            stack += [(item, name, node.line_of(n) if hasattr(node, "line_of") else line) for n, item in enumerate(node)]
+        elif isinstance(node, str) and len(node) > limits.field_limit(str(name)):
+            problems.add(f"`{name}` is {len(node)} characters long; it is limited to {limits.field_limit(str(name))}:"
+                         " shorten it", label, line)
+    problems.items.sort(key=lambda p: p.line or 0)
+    problems.raise_if_any()
 
 
 def _label(sources_dir: Path, relative: str) -> str:

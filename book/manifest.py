@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from .fsutil import atomic_write_bytes
@@ -20,7 +21,13 @@ MANIFEST = "build-manifest.json"
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _tree_state(root: Path, h, skip: Path | None = None) -> None:
+class Fingerprint(str):
+    """The fingerprint of a build's inputs, knowing the newest modification time among them."""
+
+    newest: int = 0
+
+
+def _tree_state(root: Path, h, skip: Path | None = None, newest: list | None = None) -> None:
     for folder, dirs, files in os.walk(root):
         # hidden folders, and the output folder when it sits inside the sources, are not inputs
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or Path(folder, d).resolve() != skip))
@@ -31,17 +38,22 @@ def _tree_state(root: Path, h, skip: Path | None = None) -> None:
             except OSError:
                 continue
             h.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            if newest is not None:
+                newest[0] = max(newest[0], st.st_mtime_ns)
 
 
 def fingerprint(options, build_time: str) -> str:
     h = hashlib.sha256()
+    newest = [0]
     for root in (options.sources, options.styles, PACKAGE):
         h.update(f"[{root}]".encode())
-        _tree_state(Path(root), h, skip=Path(options.out).resolve())
+        _tree_state(Path(root), h, skip=Path(options.out).resolve(), newest=newest)
     settings = [options.style, sorted(options.only), options.print_marks, list(options.targets), options.strict, build_time,
                 options.accept_changes]
     h.update(json.dumps(settings, default=str).encode())
-    return h.hexdigest()
+    key = Fingerprint(h.hexdigest())
+    key.newest = newest[0]
+    return key
 
 
 def _state(path: Path) -> list[int] | None:
@@ -65,6 +77,9 @@ def up_to_date(out: Path, key: str) -> list[Path] | None:
     recorded = _load(out)
     if recorded.get("fingerprint") != key:
         return None
+    settled = recorded.get("settled")
+    if not isinstance(settled, int) or getattr(key, "newest", 0) >= settled:
+        return None     # an input modified as late as the last build looked: its time may hide an edit
     outputs = {out / name: entry for name, entry in recorded["outputs"].items()}
     if not outputs or any(not isinstance(e, dict) or _state(p) != e.get("state") for p, e in outputs.items()):
         return None
@@ -84,13 +99,37 @@ class Previous:
         return isinstance(entry, dict) and entry.get("key") == key and _state(path) == entry.get("state")
 
 
-def record(out: Path, key: str, outputs: list[Path], keys: dict[Path, str] | None = None) -> None:
-    """The build's outputs as they are now; ``keys``: what some of them were made from."""
-    keys = keys or {}
-    entries = {}
-    for path in sorted(outputs):
-        entry = {"state": _state(path)}
-        if path in keys:
-            entry["key"] = keys[path]
-        entries[path.relative_to(out).as_posix()] = entry
-    atomic_write_bytes(out / ".cache" / MANIFEST, json.dumps({"fingerprint": key, "outputs": entries}, indent=1).encode())
+def previous_entries(out: Path) -> dict[str, dict]:
+    """The last build's outputs (relative path -> entry), as its manifest names them."""
+    return {name: entry for name, entry in _load(out).get("outputs", {}).items() if isinstance(entry, dict)}
+
+
+def previous_outputs(out: Path) -> list[str]:
+    return list(previous_entries(out))
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a plain file (not a link) holding exactly ``data``."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.path.getsize(path) != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def entry(path: Path, key: str | None = None) -> dict:
+    """An output's entry: its state now and, where it has one, what it was made from."""
+    made = {"state": _state(path)}
+    if key is not None:
+        made["key"] = key
+    return made
+
+
+def content(key: str, entries: dict[str, dict], settled: int = 0) -> dict:
+    """The manifest: ``settled``: inputs modified before this time had their last edit seen."""
+    return {"fingerprint": key, "settled": settled, "outputs": dict(sorted(entries.items()))}
+
+
+def write(out: Path, content: dict) -> None:
+    atomic_write_bytes(out / ".cache" / MANIFEST, json.dumps(content, indent=1).encode())

@@ -17,9 +17,10 @@ from . import manifest
 from .assemble import assemble, case_chapter, front_chapter
 from .cache import BuildCache, long_lived
 from .chapters import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
-from .convert import Converter, SourceFile
+from .convert import Converter, SourceFile, settled_time
 from .errors import Reporter, UserError
-from .fsutil import atomic_write_all, build_lock, check_writable, remove_stale_parts
+from .commit import check_folder, commit, recover
+from .fsutil import build_lock, check_writable
 from .glyphs import audit_publication
 from .index import Index, load_index
 from .model import Chapter, PageMap, Publication
@@ -44,6 +45,7 @@ class Options:
     print_marks: bool = False
     accept_changes: bool = False      # Word's tracked changes taken as accepted (default: rejected)
     targets: tuple[str, ...] = TARGETS
+    force: bool = False         # build into a folder that holds files the toolkit did not make (left alone)
 
 
 @dataclass
@@ -237,11 +239,13 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
     progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
     with build_lock(options.out, str(options.out)):
-        remove_stale_parts(options.out)
+        recover(options.out)        # a killed build's commit finished, or its temporary files removed
+        settled = settled_time()        # before any input is looked at
         key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
         outputs = manifest.up_to_date(options.out, key)
         if outputs is not None:
             return BuildResult(unchanged=outputs, up_to_date=True)
+        check_folder(options.out, str(options.out), options.force)
         loaded = read(options, reporter, progress)
         with progress.step("checking and typesetting"):
             book = Compendium(loaded, options, loaded.cache)
@@ -257,13 +261,12 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         result = _make_outputs(loaded, options, reporter, progress, book, documents, onepagers)
         result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
         with progress.step("writing the files"):
-            result.written, result.unchanged = atomic_write_all(result.outputs)
-            result.unchanged += result.kept
-            if onepagers is not None:
-                _remove_stale_onepagers(options.out / "one-pagers", set(result.outputs) | set(result.kept))
+            # as one set; the last build's outputs this one no longer makes (an organisation
+            # renamed, or left out with --only) are removed, and nothing else
+            result.written, result.unchanged = commit(options.out, key, result.outputs, result.kept, result.keys,
+                                                      options.targets, settled)
             result.outputs = {}
             loaded.cache.evict()
-            manifest.record(options.out, key, result.written + result.unchanged, result.keys)
         result.timings, result.cpu = progress.timings, progress.cpu
         return result
 
@@ -379,10 +382,3 @@ def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress
     result.outputs = outputs
     return result
 
-
-def _remove_stale_onepagers(folder: Path, current: set[Path]) -> None:
-    """A one-pager this build did not make (an organisation renamed, or left out with --only)
-    must not go to the printer with the others."""
-    for path in folder.glob("*.pdf"):
-        if path not in current:
-            path.unlink()

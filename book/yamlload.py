@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
+from . import limits
 from .errors import Problem, UserError
 
 # Bounds an "alias bomb" (a billion laughs): a real index uses a handful of aliases at most.
@@ -221,10 +222,28 @@ def _misaligned_line_above(lines: list[str], line: int) -> int | None:
     return None
 
 
+# C0 and C1 control characters but tab and the line ends: YAML refuses most of them without a line,
+# and reads U+0085 (a Windows "..." decoded as Latin-1) as a line break no editor shows
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_characters(text: str, shown: str) -> list[Problem]:
+    problems = []
+    for number, line_text in enumerate(text.split("\n"), 1):
+        for found in _CONTROL.finditer(line_text):
+            problems.append(Problem(f"holds an invisible control character (U+{ord(found.group()):04X}): delete it"
+                                    " (retype the text around it)", shown, number, found.start() + 1))
+    return problems
+
+
 def load_yaml(path: Path, shown_as: str | None = None):
     """Load one YAML file; every problem becomes a UserError naming the file and line."""
     shown = shown_as or str(path)
     try:
+        size = path.stat().st_size
+        if size > limits.MAX_YAML_BYTES and path.is_file():
+            raise UserError(Problem(f"is {limits.size_words(size)}; a YAML file is limited to"
+                                    f" {limits.size_words(limits.MAX_YAML_BYTES)}: is it the right file?", shown))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(Problem("file not found: create it, or point to the right folder", shown))
@@ -239,8 +258,8 @@ def load_yaml(path: Path, shown_as: str | None = None):
         raise UserError(Problem(f"is not UTF-8 text (byte {exc.start}): save it as UTF-8", shown, line))
     if not text.strip():
         raise UserError(Problem("is empty: it needs at least the required sections", shown))
-    problems = []
-    for number, line_text in enumerate(text.splitlines(), 1):
+    problems = _control_characters(text, shown)
+    for number, line_text in enumerate(text.split("\n"), 1):
         indent = line_text[: len(line_text) - len(line_text.lstrip())]
         if "\t" in indent:
             problems.append(Problem("indented with a tab: YAML needs spaces", shown, number))

@@ -207,10 +207,17 @@ def test_two_case_studies_may_share_one_source(tmp_path):
 
 
 def test_one_pagers_a_build_no_longer_makes_are_removed(good, tmp_path):
+    # an organisation renamed: the last build's one-pager of the old key is stale (the manifest
+    # names it), while a PDF the build never made is left alone (--force lets the build go on)
     sources, out = _copy(good, tmp_path)
-    stale = out / "one-pagers" / "renamed-organisation.pdf"
-    stale.write_bytes((out / "one-pagers" / "one.pdf").read_bytes())
-    (sources / "case-studies" / "only.md").write_text("Changed text.\n")
+    stale = out / "one-pagers" / "one.pdf"
+    theirs = out / "one-pagers" / "their-own.pdf"
+    theirs.write_bytes(b"%PDF-1.4 not ours")
+    index = sources / "index.yaml"
+    index.write_text(index.read_text().replace("  one: {", "  renamed: {").replace("lead: one", "lead: renamed"))
     code, text = run_cli("--sources", str(sources), "--out", str(out), "-q")
+    assert code == 1 and "their-own.pdf: was not made by this toolkit" in text and stale.exists()
+    code, text = run_cli("--sources", str(sources), "--out", str(out), "-q", "--force")
     assert code == 0, text
-    assert not stale.exists() and (out / "one-pagers" / "one.pdf").exists()
+    assert not stale.exists() and (out / "one-pagers" / "renamed.pdf").exists()
+    assert theirs.read_bytes() == b"%PDF-1.4 not ours"

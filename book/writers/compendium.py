@@ -73,7 +73,8 @@ class TrackingFrame(Frame):
                 else:
                     piece._continues = block_id
                     piece._words_before = words
-                words += words_in(piece)
+                if n < len(pieces) - 1:     # (the last piece's count is not needed: counting the
+                    words += words_in(piece)    # rest of a long paragraph on every page was quadratic)
         return pieces
 
     def __deepcopy__(self, memo):

@@ -16,6 +16,13 @@ Installed once per process (``install``), like the tagging hooks in ``pdftags``:
   one-pagers of the sample and benchmark editions come out byte for byte as without it.)
 * The widths of words: a paragraph's line breaker asks ``stringWidth`` for every word, and the
   same few thousand words recur on every page. Widths are a pure function of (text, font, size).
+* Long paragraphs (``_install_long_paragraphs``): ReportLab's line breaker takes each word off
+  the front of a list (``pop(0)``, which moves every word after it), and a paragraph split over
+  a page is broken again from its first remaining word on every page: both are quadratic in the
+  paragraph's length (a 200,000-word paragraph took 156 s). The words are given to it in a list
+  that takes from the front in constant time, and the part of a split paragraph that goes on to
+  the next page, set at the same width, takes the lines the whole paragraph was broken into
+  (line breaking is greedy: a line's break depends only on where the line starts and its width).
 """
 from __future__ import annotations
 
@@ -73,6 +80,154 @@ def install() -> None:
 
     paragraph.Paragraph.wrap = wrap_once
     _install_plain_paragraphs()
+    _install_long_paragraphs()
+
+
+LONG = 400          # words (or lines) from which a paragraph takes the long-paragraph paths
+
+
+class FrontQueue:
+    """The word list ``Paragraph.breakLines`` works through, taken from the front in constant
+    time: kept reversed. It does what breakLines does to its list and nothing more (``pop(0)``,
+    ``[0:0] = words``, ``insert(1, word)``, iteration, truth)."""
+
+    __slots__ = ("_reversed",)
+
+    def __init__(self, items):
+        self._reversed = list(items)
+        self._reversed.reverse()
+
+    def __bool__(self) -> bool:
+        return bool(self._reversed)
+
+    def __len__(self) -> int:
+        return len(self._reversed)
+
+    def __iter__(self):
+        return reversed(self._reversed)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def __getitem__(self, index):
+        if isinstance(index, int) and 0 <= index < len(self._reversed):
+            return self._reversed[-1 - index]
+        return list(self)[index]
+
+    def pop(self, index: int = -1):
+        if index != 0:
+            raise NotImplementedError("FrontQueue gives words from the front only")
+        return self._reversed.pop()
+
+    def __setitem__(self, key, words) -> None:
+        if not (isinstance(key, slice) and key.start == 0 and key.stop == 0 and key.step is None):
+            raise NotImplementedError("FrontQueue puts words back at the front only")
+        self._reversed.extend(reversed(list(words)))
+
+    def insert(self, index: int, word) -> None:
+        self._reversed.insert(len(self._reversed) - index, word)
+
+
+class _Copied(list):
+    """A word list whose copy (``[:]``) is a FrontQueue."""
+
+    def __getitem__(self, index):
+        if index == slice(None):
+            return FrontQueue(self)
+        return list.__getitem__(self, index)
+
+
+def _install_long_paragraphs() -> None:
+    break_lines = paragraph.Paragraph.breakLines
+    split_paragraph = paragraph.Paragraph.split
+    real_split, real_frag_words = paragraph.split, paragraph._getFragWords
+
+    def queued_split(text, delim=None):
+        words = real_split(text, delim)
+        return FrontQueue(words) if delim is None and len(words) > LONG else words
+
+    def queued_frag_words(frags, maxWidth=None):
+        paragraph.split = real_split        # (it splits fragments' texts itself)
+        try:
+            words = real_frag_words(frags, maxWidth)
+        finally:
+            paragraph.split = queued_split
+        return FrontQueue(words) if len(words) > LONG else words
+
+    def fast_break_lines(self, width):
+        # (kept after use: a remainder tried in the little room left on a page loses its lines)
+        tail = self.__dict__.get("_tail_of")
+        if tail is not None and _continues(_widths(width), tail[0]):
+            return _tail_lines(tail[1], tail[2])
+        frags = self.frags
+        words = getattr(frags[0], "words", None) if len(frags) == 1 else None
+        if words is not None and len(words) > LONG:
+            frags[0].words = _Copied(words)     # breakLines copies it (``[:]``) and works on the copy
+        paragraph.split, paragraph._getFragWords = queued_split, queued_frag_words
+        try:
+            return break_lines(self, width)
+        finally:
+            paragraph.split, paragraph._getFragWords = real_split, real_frag_words
+            if words is not None:
+                frags[0].words = words
+
+    def fast_split(self, availWidth, availHeight):
+        parts = split_paragraph(self, availWidth, availHeight)
+        blPara = self.__dict__.get("blPara")
+        if len(parts) == 2 and blPara is not None and len(blPara.lines) > LONG // 10 and "_broken_at" in self.__dict__:
+            first, rest = parts
+            rest._tail_of = (self._broken_at, blPara, len(first.blPara.lines))
+        return parts
+
+    def remember_widths(self, width):
+        self._broken_at = _widths(width)
+        return fast_break_lines(self, width)
+
+    # ReportLab's own breaker, for tests that compare with it (whichever wrapper came first)
+    remember_widths.__wrapped_original__ = getattr(break_lines, "__wrapped_original__", break_lines)
+    paragraph.Paragraph.breakLines = remember_widths
+    paragraph.Paragraph.split = fast_split
+    paragraph.Paragraph._split_blParaProcessed = _split_processed
+
+
+def _widths(width) -> tuple:
+    return tuple(width) if isinstance(width, (list, tuple)) else (width,)
+
+
+def _continues(widths: tuple, broken_at: tuple) -> bool:
+    """Whether a paragraph's remainder broken to ``widths`` breaks as the whole did after its
+    first line: every line of both at one width (ReportLab takes the remainder's first-line
+    indent away)."""
+    later = set(broken_at[1:] or broken_at)
+    return len(later) == 1 and set(widths) == later
+
+
+def _tail_lines(blPara, start: int):
+    """The lines from ``start`` on, as the remainder's own breaking would give them. Lines of
+    several fragments say where they start in the word list the whole was broken into (``sFW``);
+    the remainder's list is that list from its first line's word on (``_split_blParaProcessed``),
+    so they are read less that offset (not copied: a copy per page was quadratic again)."""
+    rest = copy.copy(blPara)
+    rest.lines = blPara.lines[start:]
+    if blPara.kind == 1:
+        rest.sFW_offset = blPara.lines[start].sFW
+    return rest
+
+
+def _split_processed(self, blPara, start, stop):
+    """``Paragraph._split_blParaProcessed``, reading the lines of a remainder less their offset."""
+    if not stop:
+        return []
+    lines, offset = blPara.lines, getattr(blPara, "sFW_offset", 0)
+    first = lines[start].sFW - offset
+    last = lines[stop].sFW - offset if stop != len(lines) else len(self.frags)
+    fragments = self.frags[first:last]
+    while fragments and isinstance(fragments[-1], paragraph._InjectedFrag):
+        del fragments[-1]
+    if isinstance(fragments[-1], paragraph._SplitFragHY):
+        fragments[-1].__class__ = (paragraph._SHYWordHS if isinstance(fragments[-1], paragraph._SHYWord)
+                                   else paragraph._SplitFragLL)
+    return fragments
 
 
 def _install_plain_paragraphs() -> None:

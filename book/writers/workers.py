@@ -10,12 +10,87 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 MIN_WEIGHT = 8          # less work than this (about a case study's worth each) is done in-process
 MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
+_LIVE: list[ProcessPoolExecutor] = []     # the pools this process has started and not yet shut down
+PR_SET_PDEATHSIG = 1
+
+
+def _prctl():
+    """Linux's prctl, looked up in this process (a forked worker only calls it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this (just forked) process when the thread that forked it ends: pandoc
+    and the workers do not outlive a build killed outright."""
+    _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+die_with_parent.available = _PRCTL is not None
+
+
+def _start_worker(parent: int, main_thread: bool) -> None:
+    """A worker ignores Ctrl-C (the terminal sends it to every process of the build: the build
+    answers it, once) and, on Linux, is killed when the build dies, even by SIGKILL: a killed
+    build's workers ran on for a minute. The signal comes when the thread that forked the worker
+    ends, so it is asked for only when that thread is the main one."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if main_thread and _PRCTL is not None:
+        die_with_parent()
+        if os.getppid() != parent:       # the build died before the request was made
+            os._exit(1)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    main = threading.current_thread() is threading.main_thread()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(), main))
+    _LIVE.append(pool)
+    return pool
+
+
+def _shut(pool: ProcessPoolExecutor) -> None:
+    pool.shutdown()
+    if pool in _LIVE:
+        _LIVE.remove(pool)
+
+
+def stop_all() -> None:
+    """End every worker still running (a build that failed, or was interrupted, while they
+    worked), and wait for each pool's manager thread to finish. Left to the interpreter's exit,
+    its wake-up raced the thread closing its pipe: 'OSError: [Errno 9] Bad file descriptor' was
+    printed, one exit in five, after the build's own message."""
+    while _LIVE:
+        pool = _LIVE.pop()
+        # (read before shutdown, which lets go of them)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            try:
+                process.kill()
+            except (OSError, AttributeError, ValueError):
+                pass
+        if manager is not None:
+            manager.join(timeout=30)
 
 
 def jobs_available() -> int:
@@ -45,7 +120,7 @@ class Running:
         self.run = id(self)
         _RUNS[self.run] = (work, context)
         # forked now, before this process goes on: the workers see the build as it is here
-        self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        self.pool = _pool(jobs)
         self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
 
     def results(self) -> list:
@@ -66,7 +141,7 @@ class Running:
             for future in as_completed(self.futures):
                 yield batch_of[future], future.result()
         finally:
-            self.pool.shutdown()
+            _shut(self.pool)
             _RUNS.pop(self.run, None)
 
 
@@ -118,7 +193,7 @@ class Background:
         if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1:
             self.run = id(self)
             _RUNS[self.run] = (lambda batch, context: [function(*args)], None)
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self.pool = _pool(1)
             self.future = self.pool.submit(_run_batch, self.run, [None])
 
     def result(self):
@@ -127,5 +202,5 @@ class Background:
         try:
             return self.future.result()[0]
         finally:
-            self.pool.shutdown()
+            _shut(self.pool)
             _RUNS.pop(self.run, None)
