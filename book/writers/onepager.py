@@ -371,24 +371,35 @@ class Blocks:
         return [rule, kicker, title, summary, where], Node("Sect", [kicker, title, summary, where])
 
     def listed(self, cases: tuple[CaseContent, ...]) -> tuple[list, Node]:
-        """The case studies without room for their summaries: title, web address, page."""
+        """The case studies without room for their summaries: title, web address, page. When
+        three or more addresses share a beginning, it is printed once, above them."""
         rule = layout.Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        count = len(self.page.cases)
-        heading = set_node(self.para("onepager_heading", f"All {count} case studies: the others in brief"
-                                     if count - len(cases) == 1 else "More case studies", spaceBefore=0), Node("H3"))
-        entries, items = [], []
+        heading = set_node(self.para("onepager_heading", "More case studies", spaceBefore=0), Node("H3"))
+        prefix = shared_prefix([c.url for c in cases if c.url])
+        flowables, kids = [rule, heading], [heading]
+        if prefix:
+            note = set_node(self.para("onepager_list", f"Web addresses below begin {layout.display_url(prefix)}",
+                                      textColor="nhs-dark-grey"), Node("P"))
+            flowables.append(note)
+            kids.append(note)
+        items = []
         for case in cases:
-            entry = self.list_entry(case)
-            entries.append(entry)
-            items.append(Node("LI", set_node(entry, Node("LBody"))))
-        return [rule, heading, *entries], Node("Sect", [heading, Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
+            entry = set_node(self.list_entry(case, prefix), Node("LBody"))
+            flowables.append(entry)
+            items.append(Node("LI", entry))
+        return flowables, Node("Sect", kids + [Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
 
-    def list_entry(self, case: CaseContent) -> Paragraph:
+    def list_entry(self, case: CaseContent, prefix: str = "") -> Paragraph:
         ps = self.ts("onepager_list")
         markup = InlineMarkup(self.style, ps.fontName)
-        width = self.ctx.grid.box("story").width - stringWidth(" \u00b7 page 0000", ps.fontName, ps.fontSize)
-        address = layout.url_markup(self.style, ps, case.url, width) + " \u00b7 " if case.url else ""
-        text = f"<b>{markup.text(case.title)}</b><br/>{address}{markup.text('page')}"
+        if case.url and prefix and case.url.startswith(prefix):
+            rest = markup.text("\u2026/" + case.url[len(prefix):], wrap_long=False)
+            text = f"<b>{markup.text(case.title)}</b> \u00b7 {rest} \u00b7 {markup.text('page')}"
+        elif case.url:
+            width = self.ctx.grid.box("story").width - stringWidth(" \u00b7 page 0000", ps.fontName, ps.fontSize)
+            text = f"<b>{markup.text(case.title)}</b><br/>{layout.url_markup(self.style, ps, case.url, width)} \u00b7 {markup.text('page')}"
+        else:
+            text = f"<b>{markup.text(case.title)}</b> \u00b7 {markup.text('page')}"
         return layout.page_number_paragraph(self.style, ps, text, case.id)
 
     # the title area ---------------------------------------------------------------------------
@@ -446,6 +457,19 @@ class Blocks:
         number = set_node(layout.page_number_paragraph(self.style, ps, InlineMarkup(self.style, ps.fontName).text("page"),
                                                        case.id), Node("P"))
         return [lead, where, number]
+
+
+def shared_prefix(urls: list[str]) -> str:
+    """The beginning (up to a '/') that three or more addresses share, when it is long enough to
+    be worth printing once; else ''."""
+    if len(urls) < 3:
+        return ""
+    first, last = min(urls), max(urls)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    prefix = first[:first.rfind("/", 0, n) + 1] if "/" in first[:n] else ""
+    return prefix if len(layout.display_url(prefix)) >= 15 else ""
 
 
 def unique(values) -> list[str]:
@@ -774,7 +798,7 @@ def draw_qr_block(canv, box: layout.Box, ctx: Context, url: str, figure: Node | 
     quiet = layout.QUIET_MODULES * layout.qr_module(size, url)
     x, y = box.x + quiet, box.top - quiet - size
     with layout.marked(canv, figure, {url: f"Full case study online ({url})"}):
-        layout.draw_qr(canv, url, x, y, size, style.color("nhs-dark-blue"), links=not ctx.print_marks)
+        layout.draw_qr(canv, url, x, y, size, style.color("nhs-dark-blue"), link=not ctx.print_marks)
     caption_x = x + size + quiet
     if box.x + box.width - caption_x >= 12 * MM:
         caption = layout.paragraph(style, style.paragraph_style("onepager_meta", lang=None), "Scan to read the case study online")
