@@ -204,3 +204,31 @@ def test_large_print_one_pagers_are_a4_at_16_pt_or_more(tmp_path):
                 assert (round(page.width / MM), round(page.height / MM)) == (210, 297), f"{path.stem}: not A4"
                 small = sorted({round(c["size"], 1) for c in page.chars if c["text"].strip() and c["size"] < 15.99})
                 assert not small, f"{path.stem}: text at {small} pt"
+
+
+# ------------------------------------------------------------------ the archive again: bytes, --strict
+def test_the_archives_one_pagers_are_the_same_bytes_when_built_again(archive_build, tmp_path):
+    """Only the one-pagers this time, in another folder: the same SOURCE_DATE_EPOCH, the same bytes."""
+    first = archive_build[0]
+    with source_date_epoch():
+        code, output = run_cli("onepagers", "--sources", str(ARCHIVE), "--out", str(tmp_path), "-q")
+    assert code == 0, output
+    again = sorted((tmp_path / "one-pagers").glob("*.pdf"))
+    assert [p.name for p in again] == sorted(p.name for p in (first / "one-pagers").glob("*.pdf"))
+    for path in again:
+        assert path.read_bytes() == (first / "one-pagers" / path.name).read_bytes(), path.name
+    assert (tmp_path / "one-pagers.pdf").read_bytes() == (first / "one-pagers.pdf").read_bytes()
+
+
+def test_with_strict_what_copy_fitting_leaves_out_is_an_error_and_nothing_is_written(archive_build, tmp_path):
+    _, _, warnings = archive_build
+    onepager_warnings = [w for w in warnings if "one-pager" in w.message]
+    assert onepager_warnings, "the archive's big trusts need copy-fitting"
+    with source_date_epoch():
+        code, output = run_cli("--strict", "--sources", str(ARCHIVE), "--out", str(tmp_path), "-q")
+    assert code == 1, output
+    errors = [line for line in output.splitlines() if line.startswith("error:")]
+    for warning in onepager_warnings:
+        assert any(warning.message in line for line in errors), f"not an error with --strict: {warning.message}"
+    assert "Traceback" not in output
+    assert not (tmp_path / "one-pagers.pdf").exists() and not (tmp_path / "compendium.pdf").exists()
