@@ -81,20 +81,28 @@ def read_codes(path: Path, box: tuple, dpi: int = 300) -> list[tuple[object, tup
 
 
 @pytest.fixture(scope="module")
-def codes(files, grid) -> dict[str, dict]:
-    """'edition/key' -> what its QR code is: text, place, module size, and what the page draws."""
+def drawn(files) -> dict[str, dict]:
+    """'edition/key' -> what the first page of its one-pager draws (read once: pdfplumber is slow)."""
     found = {}
     for where, path in files.items():
         with pdfplumber.open(path) as pdf:
             page = pdf.pages[0]
-            qr = edges(grid.box("qr"), page.height)
-            if not [r for r in page.rects if within(r, qr) and r["width"] < 3 * MM]:
-                continue        # no code on this page
-            read = read_codes(path, qr)
-            assert len(read) == 1, f"{where}: {len(read)} QR codes read"
-            code, place = read[0]
-            found[where] = {"text": code.text, "place": place, "modules": 17 + 4 * int(code.extra["Version"]),
-                            "chars": page.chars, "rects": page.rects, "lines": page.lines, "height": page.height}
+            found[where] = {"chars": page.chars, "rects": page.rects, "lines": page.lines, "height": page.height}
+    return found
+
+
+@pytest.fixture(scope="module")
+def codes(files, drawn, grid) -> dict[str, dict]:
+    """'edition/key' -> what its QR code is (text, place, modules a side) and what its page draws."""
+    found = {}
+    for where, page in drawn.items():
+        qr = edges(grid.box("qr"), page["height"])
+        if not [r for r in page["rects"] if within(r, qr) and r["width"] < 3 * MM]:
+            continue        # no code on this page
+        read = read_codes(files[where], qr)
+        assert len(read) == 1, f"{where}: {len(read)} QR codes read"
+        code, place = read[0]
+        found[where] = {"text": code.text, "place": place, "modules": 17 + 4 * int(code.extra["Version"]), **page}
     return found
 
 
@@ -162,15 +170,13 @@ def largest_gap(chars: list[dict], box: tuple) -> float:
     return max(gaps)
 
 
-def test_no_text_block_has_a_gap_of_more_than_a_sixth_of_its_height(files, grid):
-    for where, path in files.items():
-        with pdfplumber.open(path) as pdf:
-            page = pdf.pages[0]
-            for box in grid.text_boxes:
-                if getattr(box, "page", 1) != 1:
-                    continue
-                gap = largest_gap(page.chars, edges(box, page.height))
-                assert gap <= box.height / 6, f"{where}: a gap of {gap / MM:.0f} mm in the {box.name} block"
+def test_no_text_block_has_a_gap_of_more_than_a_sixth_of_its_height(drawn, grid):
+    for where, page in drawn.items():
+        for box in grid.text_boxes:
+            if getattr(box, "page", 1) != 1:
+                continue
+            gap = largest_gap(page["chars"], edges(box, page["height"]))
+            assert gap <= box.height / 6, f"{where}: a gap of {gap / MM:.0f} mm in the {box.name} block"
 
 
 # ------------------------------------------------------------------ warnings
