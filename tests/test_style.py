@@ -54,8 +54,10 @@ def test_house_and_large_print_load(house, large):
     assert house.page.width == pytest.approx(595.28, abs=0.01)  # A4
     assert house.page.margin_top == pytest.approx(20 / 25.4 * 72)
     assert house.page.columns == 1 and house.hyphenate is True and large.hyphenate is False
-    assert house.onepager["min_font_size"] == 7.5 and house.onepager["allow_drop"] is False
-    assert house.onepager["drop_order"] == ["quote", "highlights"]
+    assert house.onepager["min_font_size"] == 7.5 and house.onepager["allow_drop"] is True
+    assert house.onepager["drop_order"] == ["quote", "highlights", "themes", "partners"]
+    assert house.onepager["pages"] == 1 and large.onepager["pages"] == 2
+    assert large.onepager["size"] == pytest.approx((595.28, 841.89), abs=0.01)  # A4, not A3
 
 
 @pytest.mark.parametrize("which", ["house", "large-print"])

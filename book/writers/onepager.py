@@ -849,8 +849,12 @@ def report(results: list[Rendered], pages: list[PageContent], index_label: str, 
                           f"by title and page only, without their summaries, to fit the page ({', '.join(result.listed)})",
                           index_label, page.line)
         for case_id, element in result.dropped:
-            reporter.warn("onepager-drop", f"{who}: left out the {element} of case study '{case_id}' to fit the page",
-                          index_label, lines[case_id] if element in STORY_DROPS else page.line)
+            if element in STORY_DROPS:
+                reporter.warn("onepager-drop", f"{who}: left out the {element} of case study '{case_id}' to fit the page",
+                              index_label, lines[case_id])
+            else:
+                reporter.warn("onepager-drop", f"{who}: left out the {element} from the facts panel to fit the page",
+                              index_label, page.line)
         if result.overflow is not None:
             problem = overflow_problem(who, page, result.overflow, index_label)
             reporter.warn("onepager-overflow", problem.message, problem.file, problem.line)
