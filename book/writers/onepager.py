@@ -79,7 +79,10 @@ class CaseContent:
     partners: tuple[str, ...]   # the other partners' names
     themes: tuple[str, ...]
     url: str
-    excerpt: tuple[str, ...] = ()   # the opening paragraphs of its full text (the featured one's only)
+    # the featured one's full text: what it is made from (``text_key``), and its opening
+    # paragraphs, read when the page is drawn (in a worker: ``with_excerpt``)
+    text_key: str = ""
+    excerpt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def page_content(summary: OrganisationSummary, page_map: PageMap | None = None, 
     ``publication``: the edition, for the case studies of others worth reading next."""
     org = summary.organisation
     chapters = featured_order(summary.chapters, org.featured)
-    cases = tuple(case_content(chapter, org.key, excerpt=(n == 0)) for n, chapter in enumerate(chapters))
+    cases = tuple(case_content(chapter, org.key, featured=(n == 0)) for n, chapter in enumerate(chapters))
     related = related_cases(summary, publication) if publication is not None else ()
     return PageContent(org.key, org.name, org.region, org.ics, org.line, cases, org.url, related)
 
@@ -157,15 +160,39 @@ def featured_order(chapters: list, featured: tuple[str, ...]) -> list:
     return listed + [c for c in rest if c.case_study.award] + [c for c in rest if not c.case_study.award]
 
 
-def case_content(chapter, org_key: str, excerpt: bool = False) -> CaseContent:
+def case_content(chapter, org_key: str, featured: bool = False) -> CaseContent:
     cs = chapter.case_study
     return CaseContent(
         id=cs.id, line=cs.line, title=cs.title, award=cs.award, summary=cs.summary,
         highlights=cs.highlights, quote=cs.quote,
         lead=chapter.lead.name if chapter.lead.key != org_key else "",
         partners=tuple(p.name for p in chapter.partners if p.key != org_key),
-        themes=cs.themes, url=cs.url, excerpt=opening_paragraphs(chapter) if excerpt else (),
+        themes=cs.themes, url=cs.url, text_key=text_key(chapter) if featured else "",
     )
+
+
+_CHAPTERS: dict = {}     # case study id -> its chapter: the texts workers read (forked, they inherit it)
+
+
+def text_key(chapter) -> str:
+    """What the chapter's text is made from (its converted source), so that a page drawn from it
+    is drawn again when it changes; '' when it has no text to read."""
+    if chapter.loader is None and chapter._text is None:
+        return ""
+    _CHAPTERS[chapter.id] = chapter
+    source = getattr(getattr(chapter.loader, "__self__", None), "converter", None)
+    return f"{chapter.id}:{(source.keys.get(chapter.source, '') if source is not None else '') or chapter.fingerprint}"
+
+
+def with_excerpt(page: PageContent) -> PageContent:
+    """The page with the opening of its featured case study's full text: read here (in the
+    worker that draws the page), not while the build is starting, where it would take a source
+    at a time."""
+    featured = page.cases[0]
+    chapter = _CHAPTERS.get(featured.id)
+    if not featured.text_key or featured.excerpt or chapter is None:
+        return page
+    return replace(page, cases=(replace(featured, excerpt=opening_paragraphs(chapter)),) + page.cases[1:])
 
 
 def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, ...]:
@@ -174,8 +201,13 @@ def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, .
     if chapter.loader is None and chapter._text is None:
         return ()
     loaded_here = chapter._text is None
+    try:
+        blocks = chapter.blocks
+    except RuntimeError:
+        # a source with a problem (a missing image): its checking, which follows, reports it
+        return ()
     paragraphs, total = [], 0
-    for block in chapter.blocks:
+    for block in blocks:
         if total >= limit:
             break
         if type(block) in (ast.Para, ast.Plain):
@@ -188,6 +220,7 @@ def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, .
     return tuple(paragraphs)
 
 
+@lru_cache(maxsize=256)
 def sentences(paragraphs: tuple[str, ...]) -> list[tuple[int, str]]:
     """(paragraph number, sentence) of every sentence, in order."""
     found = []
@@ -249,9 +282,20 @@ class Blocks:
     """The flowables of one page's blocks at one type scale. Each method makes fresh flowables
     (a flowable is drawn once), with their structure elements."""
 
-    def __init__(self, page: PageContent, ctx: Context, steps: int = 0):
+    def __init__(self, page: PageContent, ctx: Context, steps: int = 0, memo: dict | None = None):
         self.page, self.ctx, self.style = page, ctx, ctx.style
         self.ts = layout.TypeScale(ctx.style, steps, ctx.lang)
+        self.memo = memo
+
+    def once(self, key, make):
+        """``make()``, or, while copy-fitting (``memo``), what it made for ``key`` before: the
+        arrangements tried share their paragraphs, each broken into lines once. (A page is drawn
+        from fresh flowables: a flowable is drawn once.)"""
+        if self.memo is None:
+            return make()
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     def para(self, style_name: str, text: str, label: str = "", bold: bool = False, **overrides) -> Paragraph:
         return layout.paragraph(self.style, self.ts(style_name, **overrides), text, label, bold)
@@ -272,11 +316,11 @@ class Blocks:
         featured, others = cases[0], cases[1:]
         flowables, nodes = self.featured(featured, excerpt, len(cases))
         for n, case in enumerate(others[:shown], 2):
-            more, sect = self.other(case, n, len(cases))
+            more, sect = self.once(("other", case.id, n), lambda case=case, n=n: self.other(case, n, len(cases)))
             flowables += more
             nodes.append(sect)
         if others[shown:]:
-            more, sect = self.listed(others[shown:])
+            more, sect = self.once(("listed", shown), lambda: self.listed(others[shown:]))
             flowables += more
             nodes.append(sect)
         if related:
@@ -291,25 +335,28 @@ class Blocks:
         heading = set_node(self.para("onepager_heading", "Also in this edition", spaceBefore=0), Node("H3"))
         entries, items = [], []
         for case_id, title, lead in related:
-            ps = self.ts("onepager_list")
-            markup = InlineMarkup(self.style, ps.fontName)
-            text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
-            entry = set_node(layout.page_number_paragraph(self.style, ps, text, case_id), Node("LBody"))
+            entry = self.once(("also", case_id), lambda case_id=case_id, title=title, lead=lead: self.also_entry(case_id, title, lead))
             entries.append(entry)
             items.append(Node("LI", entry))
         return [rule, heading, *entries], Node("Sect", [heading, Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
 
+    def also_entry(self, case_id: str, title: str, lead: str) -> Paragraph:
+        ps = self.ts("onepager_list")
+        markup = InlineMarkup(self.style, ps.fontName)
+        text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
+        return set_node(layout.page_number_paragraph(self.style, ps, text, case_id), Node("LBody"))
+
     def featured(self, case: CaseContent, excerpt: int, count: int) -> tuple[list, list[Node]]:
         sect = Node("Sect")
         self.sect = sect        # the title block's elements join it (``title``)
-        summary = set_node(self.para("onepager_body", case.summary), Node("P"))
+        summary = self.once(("summary", case.id), lambda: set_node(self.para("onepager_body", case.summary), Node("P")))
         flowables, kids = [summary], [summary]
         if case.highlights:
-            panel = self.highlights(case)
+            panel = self.once(("highlights", case.id), lambda: self.highlights(case))
             flowables.append(panel)
             kids += panel.nodes
         if case.quote:
-            quote = self.pull_quote(case)
+            quote = self.once(("quote", case.id), lambda: self.pull_quote(case))
             flowables.append(quote)
             kids += quote.nodes
         chosen = sentences(case.excerpt)[:excerpt]
@@ -321,10 +368,11 @@ class Blocks:
                 text = " ".join(s for number, s in chosen if number == n)
                 if n == chosen[-1][0] and len(chosen) < len(sentences(case.excerpt)):
                     text += " \u2026"
-                p = set_node(self.para("onepager_body", text, textColor="nhs-dark-grey"), Node("P"))
+                p = self.once(("excerpt", text), lambda text=text: set_node(self.para("onepager_body", text, textColor="nhs-dark-grey"), Node("P")))
                 flowables.append(p)
                 kids.append(p)
-        where = set_node(self.where_to_read(case, lead="Continues in" if chosen else "Full case study:"), Node("P"))
+        lead = "Continues in" if chosen else "Full case study:"
+        where = self.once(("where", case.id, lead), lambda: set_node(self.where_to_read(case, lead=lead), Node("P")))
         flowables.append(where)
         kids.append(where)
         self.featured_kids = kids
@@ -554,8 +602,11 @@ def fit_story(page: PageContent, ctx: Context) -> Fit:
     frames = ctx.grid.story_frames
     others = len(page.cases) - 1
 
+    memos: dict[tuple, dict] = {}
+
     def fits(cases, shown: int, steps: int, excerpt: int = 0, related: int = 0) -> float | None:
-        flowables, _ = Blocks(page, ctx, steps).story(cases, shown, excerpt, related)
+        memo = memos.setdefault((steps, cases), {})
+        flowables, _ = Blocks(page, ctx, steps, memo).story(cases, shown, excerpt, related)
         return layout.flow_height(flowables, frames)
 
     cases = page.cases
@@ -590,8 +641,12 @@ def fit_story(page: PageContent, ctx: Context) -> Fit:
 
 
 def most(fits, limit: int) -> int:
-    """The largest n <= limit with ``fits(n)`` (``fits(0)`` holds; more only gets longer)."""
-    low, high = 0, limit
+    """The largest n <= limit with ``fits(n)`` (``fits(0)`` holds; more only gets longer): by
+    doubling, then halving, so that no more is made and measured than twice what fits."""
+    low, high = 0, 1
+    while high <= limit and fits(high):
+        low, high = high, high * 2
+    high = min(high - 1, limit)
     while low < high:
         middle = (low + high + 1) // 2
         if fits(middle):
@@ -642,6 +697,7 @@ class Rendered:
 def render(page: PageContent, ctx: Context, tagged: bool = True) -> Rendered:
     """The page drawn, or why it cannot be. ``tagged=False`` leaves the structure out (only to
     show that tagging changes nothing on the page)."""
+    page = with_excerpt(page)
     band = layout.make_band(ctx.style, ctx.grid, page.name, page.meta)
     fit = fit_page(page, ctx)
     if fit.overflow is not None:
