@@ -387,3 +387,27 @@ def test_what_goes_to_a_worker_pickles_for_platforms_without_fork(sample):
     pages = [page_content(s, sample.page_map) for s in sample.loaded.publication.summaries()]
     assert pickle.loads(pickle.dumps(pages)) == pages
     assert pickle.loads(pickle.dumps(ctx)).grid == ctx.grid
+
+
+def test_the_index_sets_the_featured_case_study_and_the_organisations_web_page(tmp_path):
+    """``featured`` puts a case study first; an organisation's ``url`` is its QR code when the
+    featured case study has none; a featured id the organisation has no part in is an error."""
+    sources = copy_sources(tmp_path)
+
+    def change(data):
+        case(data, "north-central-london-consolidated-oh")["partners"] = ["imperial"]
+        data["organisations"]["imperial"]["url"] = "https://example.org/imperial"
+        data["organisations"]["imperial"]["featured"] = ["north-central-london-consolidated-oh"]
+
+    edit_index(sources, change)
+    built = build(sources, tmp_path / "dist", only=["imperial"])
+    pdf = built.pages["imperial"]
+    featured = next(c for c in built.loaded.publication.case_studies if c.id == "north-central-london-consolidated-oh")
+    assert squash(featured.case_study.title) in squash(block_text(pdf, "title"))
+    assert "Featured case study · 1 of 2" in block_text(pdf, "title")
+    links = [a.get_object()["/A"]["/URI"] for a in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].get("/Annots", [])]
+    assert links == ["https://example.org/imperial"]
+    edit_index(sources, lambda data: data["organisations"]["imperial"].update(featured=["leeds-financial-wellbeing"]))
+    code, out = run_cli("check", "--sources", str(sources), "--out", str(tmp_path / "check"))
+    assert code == 1
+    assert "organisation 'imperial': featured case study 'leeds-financial-wellbeing' is not one it leads or takes part in" in out

@@ -348,7 +348,6 @@ class Blocks:
 
     def featured(self, case: CaseContent, excerpt: int, count: int) -> tuple[list, list[Node]]:
         sect = Node("Sect")
-        self.sect = sect        # the title block's elements join it (``title``)
         summary = self.once(("summary", case.id), lambda: set_node(self.para("onepager_body", case.summary), Node("P")))
         flowables, kids = [summary], [summary]
         if case.highlights:
