@@ -326,8 +326,15 @@ def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:
 def _check_featured(organisations: dict[str, Organisation], case_studies: list[CaseStudy], label: str,
                     problems: Problems) -> None:
     """An organisation's ``featured`` names case studies it leads or takes part in."""
-    for org in organisations.values():
-        own = [cs.id for cs in case_studies if org.key in cs.organisations]
+    featuring = [org for org in organisations.values() if org.featured]
+    if not featuring:
+        return
+    taking_part: dict[str, list[str]] = {}
+    for cs in case_studies:
+        for key in cs.organisations:
+            taking_part.setdefault(key, []).append(cs.id)
+    for org in featuring:
+        own = taking_part.get(org.key, [])
         for case_id in org.featured:
             if case_id not in own:
                 problems.add(f"organisation '{org.key}': featured case study '{case_id}' is not one it leads or takes part "

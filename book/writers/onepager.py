@@ -61,6 +61,7 @@ DROPPABLE = ("quote", "highlights", "themes", "partners")
 STORY_DROPS = ("quote", "highlights")       # of the featured case study, in the story
 FACT_DROPS = ("themes", "partners")         # of the facts panel
 EXCERPT_CHARACTERS = 4000                   # of the full text: more than any story block holds
+WIDE_FACTS = 100 * MM                       # a facts panel this wide sets each label beside its value
 
 
 # ------------------------------------------------------------------ what goes on a page
@@ -486,10 +487,12 @@ class Blocks:
                                         spaceAfter=designed.spaceAfter * ratio, backColor=None)
         label = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, textColor="nhs-dark-blue", backColor=None)
         flowables = []
+        # a label above its value in a narrow panel; beside it in a wide one (large print's)
+        between = "<br/>" if self.ctx.grid.box("facts").width < WIDE_FACTS else ": "
         for name, value in facts:
             markup = InlineMarkup(self.style, label.fontName)
             p = Paragraph(f"<font color='{label.textColor.hexval().replace('0x', '#')}'><b>{markup.text(name)}</b></font>"
-                          f"<br/>{InlineMarkup(self.style, ps.fontName).text(value)}", ps)
+                          f"{between}{InlineMarkup(self.style, ps.fontName).text(value)}", ps)
             flowables.append(set_node(p, Node("P")))
         return flowables
 
@@ -499,7 +502,7 @@ class Blocks:
         lead = set_node(layout.paragraph(self.style, self.style.paragraph_style(
             "onepager_meta", lang=None, textColor="nhs-dark-blue", spaceAfter=2), "Read the full case study", bold=True), Node("P"))
         where = set_node(layout.paragraph(self.style, self.style.paragraph_style("onepager_meta", lang=None, spaceAfter=4),
-                                          f"{self.ctx.edition.title} {self.ctx.edition.edition}"), Node("P"))
+                                          f"{self.ctx.edition.title} \u00b7 {self.ctx.edition.edition}"), Node("P"))
         ps = self.style.paragraph_style("onepager_callout", lang=None)
         number = set_node(layout.page_number_paragraph(self.style, ps, InlineMarkup(self.style, ps.fontName).text("page"),
                                                        case.id), Node("P"))
