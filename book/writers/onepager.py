@@ -573,10 +573,9 @@ def fit_title(page: PageContent, ctx: Context) -> float | None:
     """The largest size of the featured title at which it fits the title area."""
     box = ctx.grid.box("title")
     blocks = Blocks(page, ctx)
-    for size in layout.fitted_size(ctx.style, "onepager_title", ctx.style.onepager["min_font_size"]):
-        if layout.stack_height(blocks.title(page.cases[0], len(page.cases), size), box.width) <= box.height:
-            return size
-    return None
+    sizes = layout.fitted_size(ctx.style, "onepager_title", ctx.style.onepager["min_font_size"])
+    return largest(sizes, lambda size: layout.stack_height(blocks.title(page.cases[0], len(page.cases), size), box.width)
+                   <= box.height)
 
 
 def fit_facts(page: PageContent, ctx: Context) -> tuple[float | None, tuple[str, ...]]:
@@ -586,11 +585,30 @@ def fit_facts(page: PageContent, ctx: Context) -> tuple[float | None, tuple[str,
     pad = facts_padding(ctx)
     blocks = Blocks(page, ctx)
     drops = [e for e in ctx.drop_order if e in FACT_DROPS] if ctx.allow_drop else []
+    sizes = layout.fitted_size(ctx.style, "onepager_facts", ctx.style.onepager["min_font_size"], grow=2)
     for n in range(len(drops) + 1):
-        for size in layout.fitted_size(ctx.style, "onepager_facts", ctx.style.onepager["min_font_size"], grow=2):
-            if layout.stack_height(blocks.facts(page.cases, size, tuple(drops[:n])), box.width - 2 * pad) <= box.height - 2 * pad:
-                return size, tuple(drops[:n])
+        size = largest(sizes, lambda size: layout.stack_height(blocks.facts(page.cases, size, tuple(drops[:n])),
+                                                                box.width - 2 * pad) <= box.height - 2 * pad)
+        if size is not None:
+            return size, tuple(drops[:n])
     return None, ()
+
+
+def largest(sizes: list[float], fits) -> float | None:
+    """The first of ``sizes`` (largest first) at which ``fits``, by halving (text only gets
+    shorter as its type gets smaller); None if not even the last."""
+    if fits(sizes[0]):
+        return sizes[0]
+    if not fits(sizes[-1]):
+        return None
+    low, high = 1, len(sizes) - 1       # sizes[high] fits
+    while low < high:
+        middle = (low + high) // 2
+        if fits(sizes[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return sizes[high]
 
 
 def facts_padding(ctx: Context) -> float:
