@@ -11,7 +11,6 @@ trusts lead 20, 10, 6 and 4 case studies), read back from the built files.
 """
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 

@@ -35,7 +35,7 @@ import hashlib
 import math
 import pickle
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 

@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from .pdfinline import InlineMarkup
 from .pdfpages import DeferredDrawParagraph, form_name
-from .pdftags import Node, content, set_node
+from .pdftags import Node, content
 
 TALL = 100_000           # "as much height as you like" when measuring
 QUIET_MODULES = 4        # a QR code's quiet zone, in modules, on each side (ISO/IEC 18004)
