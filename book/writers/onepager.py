@@ -333,7 +333,7 @@ class Blocks:
     def also(self, related) -> tuple[list, Node]:
         """'Also in this edition': other organisations' case studies, by title, lead and page."""
         rule = layout.Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        heading = set_node(self.para("onepager_heading", "Also in this edition", spaceBefore=0), Node("H3"))
+        heading = layout.keep_with_next(set_node(self.para("onepager_heading", "Also in this edition", spaceBefore=0), Node("H3")))
         entries, items = [], []
         for case_id, title, lead in related:
             entry = self.once(("also", case_id), lambda case_id=case_id, title=title, lead=lead: self.also_entry(case_id, title, lead))
@@ -361,7 +361,7 @@ class Blocks:
             kids += quote.nodes
         chosen = sentences(case.excerpt)[:excerpt]
         if chosen:
-            heading = set_node(self.para("onepager_heading", "From the full case study"), Node("H3"))
+            heading = layout.keep_with_next(set_node(self.para("onepager_heading", "From the full case study"), Node("H3")))
             flowables.append(heading)
             kids.append(heading)
             for n in sorted({number for number, _ in chosen}):
@@ -411,9 +411,9 @@ class Blocks:
     def other(self, case: CaseContent, number: int, count: int) -> tuple[list, Node]:
         """Another case study with its summary, under a hairline."""
         rule = layout.Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        kicker = set_node(self.para("onepager_meta", f"Case study {number} of {count}", bold=True, textColor="nhs-blue",
-                                    spaceBefore=0), Node("P"))
-        title = set_node(self.para("onepager_heading", case.title, spaceBefore=0), Node("H2"))
+        kicker = layout.keep_with_next(set_node(self.para("onepager_meta", f"Case study {number} of {count}", bold=True,
+                                                          textColor="nhs-blue", spaceBefore=0), Node("P")))
+        title = layout.keep_with_next(set_node(self.para("onepager_heading", case.title, spaceBefore=0), Node("H2")))
         summary = set_node(self.para("onepager_body", case.summary), Node("P"))
         where = set_node(self.where_to_read(case), Node("P"))
         return [rule, kicker, title, summary, where], Node("Sect", [kicker, title, summary, where])
@@ -422,12 +422,12 @@ class Blocks:
         """The case studies without room for their summaries: title, web address, page. When
         three or more addresses share a beginning, it is printed once, above them."""
         rule = layout.Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        heading = set_node(self.para("onepager_heading", "More case studies", spaceBefore=0), Node("H3"))
+        heading = layout.keep_with_next(set_node(self.para("onepager_heading", "More case studies", spaceBefore=0), Node("H3")))
         prefix = shared_prefix([c.url for c in cases if c.url])
         flowables, kids = [rule, heading], [heading]
         if prefix:
-            note = set_node(self.para("onepager_list", f"Web addresses below begin {layout.display_url(prefix)}",
-                                      textColor="nhs-dark-grey"), Node("P"))
+            note = layout.keep_with_next(set_node(self.para(
+                "onepager_list", f"Web addresses below begin {layout.display_url(prefix)}", textColor="nhs-dark-grey"), Node("P")))
             flowables.append(note)
             kids.append(note)
         items = []

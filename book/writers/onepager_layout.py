@@ -136,17 +136,27 @@ def draw_stack(canv, flowables: list[Flowable], x: float, top: float, width: flo
     return y
 
 
+def keep_with_next(flowable: Flowable) -> Flowable:
+    """Mark a flowable (a heading, a rule over a heading) to stand in the same frame as the one
+    after it: a heading never ends a frame alone."""
+    flowable._keep_with_next = True
+    return flowable
+
+
 def flow(flowables: list[Flowable], frames: list[Box]) -> list[list[Flowable]] | None:
     """The flowables poured into the frames in order, whole (a flowable that does not fit what is
-    left of a frame starts the next one); None when they do not all fit."""
+    left of a frame starts the next one, and so does one kept with the next when the two do not
+    fit together); None when they do not all fit."""
     placed: list[list[Flowable]] = [[] for _ in frames]
     frame, used = 0, 0.0
-    for f in flowables:
+    for n, f in enumerate(flowables):
         while frame < len(frames):
             width, room = frames[frame].width, frames[frame].height
             gap = (placed[frame][-1].getSpaceAfter() + f.getSpaceBefore()) if placed[frame] else 0.0
             height = measured_height(f, width)
-            if used + gap + height <= room + 0.01:
+            kept = kept_height(flowables, n, width)
+            fits_here = used + gap + height + kept <= room + 0.01
+            if fits_here or (not placed[frame] and used + gap + height <= room + 0.01):
                 placed[frame].append(f)
                 used += gap + height
                 break
@@ -154,6 +164,17 @@ def flow(flowables: list[Flowable], frames: list[Box]) -> list[list[Flowable]] |
         else:
             return None
     return placed
+
+
+def kept_height(flowables: list[Flowable], n: int, width: float) -> float:
+    """The height the flowables after the n-th that it is kept with need beside it."""
+    total, previous = 0.0, flowables[n]
+    for f in flowables[n + 1:]:
+        if not getattr(previous, "_keep_with_next", False):
+            break
+        total += previous.getSpaceAfter() + f.getSpaceBefore() + measured_height(f, width)
+        previous = f
+    return total
 
 
 def flow_height(flowables: list[Flowable], frames: list[Box]) -> float | None:
@@ -345,6 +366,7 @@ class Rule(Flowable):
     def __init__(self, color: str, space: float):
         super().__init__()
         self.color, self.spaceBefore, self.spaceAfter = colors.HexColor(color), space, space
+        self._keep_with_next = True         # never a rule at the foot of a frame
 
     def wrap(self, avail_width, avail_height):
         self.width, self.height = avail_width, 0.5
