@@ -944,8 +944,13 @@ def overflow_problem(who: str, page: PageContent, overflow: Overflow, index_labe
         return Problem(f"{who}: its facts (partners, awards, themes) do not fit the facts panel even at the smallest "
                        "type: shorten them; the one-pager is not made", index_label, page.line)
     mm = max(1, math.ceil(overflow.points / MM))
-    among = f" (the first of the {len(page.cases)} on this page)" if len(page.cases) > 1 else ""
-    return Problem(f"{who}: case study '{overflow.case_id}'{among} is {mm} mm too long for the page even at "
+    if len(page.cases) > 1:
+        # the others are already down to a line or two each: the list itself is what is too long
+        return Problem(f"{who}: case study '{overflow.case_id}' in full and the list of the other "
+                       f"{len(page.cases) - 1} are {mm} mm too long for the page even at {overflow.body_size:g} pt: "
+                       "shorten its summary, or give the style's one-pagers more room (onepager.pages and blocks); "
+                       "the one-pager is not made", index_label, overflow.line)
+    return Problem(f"{who}: case study '{overflow.case_id}' is {mm} mm too long for the page even at "
                    f"{overflow.body_size:g} pt: shorten its summary or highlights; the one-pager is not made",
                    index_label, overflow.line)
 
