@@ -50,6 +50,8 @@ class Organisation:
     region: str
     ics: str = ""
     line: int | None = None
+    url: str = ""                       # its web page (a QR code on its one-pager)
+    featured: tuple[str, ...] = ()      # case-study ids its one-pager shows first, in this order
 
 
 @dataclass(frozen=True)
@@ -330,12 +332,32 @@ def _resolved(folder: Path) -> Path:
 
 def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:
     organisations = {
-        key: Organisation(key, org["name"].strip(), org["region"].strip(), org.get("ics", "").strip(), data["organisations"].line_of(key))
+        key: Organisation(key, org["name"].strip(), org["region"].strip(), org.get("ics", "").strip(),
+                          data["organisations"].line_of(key), org.get("url", ""), tuple(org.get("featured", [])))
         for key, org in data["organisations"].items()
     }
     case_studies = _case_studies(data, sources_dir, label, organisations, problems)
+    _check_featured(organisations, case_studies, label, problems)
     edition = _edition(data, sources_dir, label, {cs.id for cs in case_studies}, problems)
     return Index(edition, organisations, tuple(case_studies), sources_dir / INDEX_NAME, sources_dir, label)
+
+
+def _check_featured(organisations: dict[str, Organisation], case_studies: list[CaseStudy], label: str,
+                    problems: Problems) -> None:
+    """An organisation's ``featured`` names case studies it leads or takes part in."""
+    featuring = [org for org in organisations.values() if org.featured]
+    if not featuring:
+        return
+    taking_part: dict[str, list[str]] = {}
+    for cs in case_studies:
+        for key in cs.organisations:
+            taking_part.setdefault(key, []).append(cs.id)
+    for org in featuring:
+        own = taking_part.get(org.key, [])
+        for case_id in org.featured:
+            if case_id not in own:
+                problems.add(f"organisation '{org.key}': featured case study '{case_id}' is not one it leads or takes part "
+                             f"in{did_you_mean(case_id, own)} (its case studies: {', '.join(own) or 'none'})", label, org.line)
 
 
 def _case_studies(data, sources_dir, label, organisations, problems) -> list[CaseStudy]:

@@ -19,7 +19,7 @@ from .fonts import FACES, FontSet, base_name, check_font_file
 from .yamlload import load_yaml
 
 # Part of fingerprint(): bump when the meaning of the YAML changes, so cached output is redone.
-STYLE_FORMAT = "1"
+STYLE_FORMAT = "2"
 
 SECTIONS = ("name", "extends", "palette", "fonts", "page", "hyphenation", "min_text_size",
             "styles", "onepager", "surfaces", "contrast", "hyphenation_limits")
@@ -142,6 +142,31 @@ def _parse_names(value) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _Bad(f"{value!r} is not a list of names, e.g. [quote, highlights]")
     return list(value)
+
+
+ONEPAGER_BLOCKS = ("title", "story", "facts", "qr")     # every one-pager grid has these
+ONEPAGER_OPTIONAL_BLOCKS = ("more",)                    # the story continued (a second page)
+MIN_QR_SIZE = 20 * mm                                   # phones need about 20 mm to scan from print
+
+
+def _parse_blocks(value) -> dict[str, dict]:
+    """onepager.blocks: name -> {page, x, y, width, height} (lengths; y from the top of the page)."""
+    names = ONEPAGER_BLOCKS + ONEPAGER_OPTIONAL_BLOCKS
+    how = "write each block as {x: 15mm, y: 42mm, width: 180mm, height: 26mm} (and page: 2 on a second page)"
+    if not isinstance(value, dict):
+        raise _Bad(f"onepager.blocks must be a mapping of blocks ({', '.join(names)}): {how}")
+    blocks = {}
+    for name, box in value.items():
+        if name not in names:
+            raise _Bad(f"there is no one-pager block '{name}'{did_you_mean(str(name), names)}; the blocks are: {', '.join(names)}")
+        if not isinstance(box, dict) or set(box) - {"page", "x", "y", "width", "height"} or not {"x", "y", "width", "height"} <= set(box):
+            raise _Bad(f"block '{name}': {how}")
+        blocks[name] = {"page": _parse_count(box.get("page", 1)),
+                        **{k: parse_length(box[k]) for k in ("x", "y", "width", "height")}}
+    missing = [n for n in ONEPAGER_BLOCKS if n not in blocks]
+    if missing:
+        raise _Bad(f"the grid has no block {', '.join(missing)}: every one-pager grid has {', '.join(ONEPAGER_BLOCKS)}")
+    return blocks
 
 
 def _parse_page_size(value) -> tuple[float, float]:
@@ -369,11 +394,16 @@ class _Checker:
         positive = lambda v: _positive(parse_length(v))  # noqa: E731
         spec = {"band_height": parse_length, "band_color": colour,
                 "margins": {k: parse_length for k in ("top", "bottom", "left", "right")},
-                "footer_height": parse_length, "gutter": parse_length, "columns": _parse_count,
+                "footer_height": parse_length, "gutter": parse_length,
                 "min_font_size": positive, "shrink_step": positive, "drop_order": _parse_names,
-                "allow_drop": _parse_bool, "size": _parse_page_size}
+                "allow_drop": _parse_bool, "size": _parse_page_size, "pages": _parse_count,
+                "name_lines": _parse_count, "qr_size": positive, "blocks": _parse_blocks}
         # `size` is optional: the one-pagers default to the book's page size
-        return self.fields(("onepager",), spec, required=tuple(k for k in spec if k != "size"))
+        optional = ("size", "pages", "name_lines")
+        onepager = self.fields(("onepager",), spec, required=tuple(k for k in spec if k not in optional))
+        onepager.setdefault("pages", 1)
+        onepager.setdefault("name_lines", 2)
+        return onepager
 
     def hyphenation_limits_section(self) -> dict:
         spec = {key: _parse_count for key in ("consecutive", "min_left", "min_right", "min_word")}
@@ -690,18 +720,46 @@ def check_style(styles_dir: Path, name: str) -> dict:
 
 
 def _check_copy_fit(check: _Checker, onepager: dict, styles: dict, page) -> None:
-    columns, gutter, margins = onepager.get("columns"), onepager.get("gutter", 0), onepager.get("margins", {})
-    width = (onepager.get("size") or (page.width, page.height))[0] if page else 0
-    if columns and width and "left" in margins and "right" in margins:
-        column = (width - margins["left"] - margins["right"] - (columns - 1) * gutter) / columns
-        if column < 72:
-            check.bad(("onepager", "columns"), f"onepager: {columns} columns leave {max(column, 0) / 2.835:.0f} mm for each"
-                      " on the page: use fewer columns or a smaller gutter")
     body = styles.get("onepager_body")
     floor = onepager.get("min_font_size")
     if body and floor and floor > body["fontSize"]:
         check.bad(("onepager", "min_font_size"),
                   f"onepager.min_font_size {floor:g}pt is larger than style 'onepager_body' fontSize {body['fontSize']:g}pt")
+    size = onepager.get("size") or ((page.width, page.height) if page else None)
+    if size and isinstance(onepager.get("blocks"), dict):
+        _check_grid(check, onepager, size)
+
+
+def _check_grid(check: _Checker, onepager: dict, size: tuple[float, float]) -> None:
+    """Every block on a page of the grid, between the band and the footer, none over another,
+    and the QR block large enough for its code and quiet zone."""
+    width, height = size
+    top = onepager.get("band_height", 0)
+    bottom = height - onepager.get("footer_height", 0) - onepager.get("margins", {}).get("bottom", 0)
+    blocks, pages = onepager["blocks"], onepager.get("pages", 1)
+    where = ("onepager", "blocks")
+    for name, b in blocks.items():
+        if b["page"] > pages:
+            check.bad(where + (name,), f"onepager.blocks.{name} is on page {b['page']}, but onepager.pages is {pages}")
+        if b["x"] < 0 or b["x"] + b["width"] > width + 0.01 or b["y"] < top - 0.01 or b["y"] + b["height"] > bottom + 0.01:
+            check.bad(where + (name,), f"onepager.blocks.{name} does not lie between the band ({top / mm:.0f} mm) and the "
+                      f"footer ({bottom / mm:.0f} mm from the top) inside the page's {width / mm:.0f} mm: move or shrink it")
+    names = list(blocks)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if _overlap(blocks[a], blocks[b]):
+                check.bad(where + (b,), f"onepager.blocks.{b} lies over block {a}: blocks of the grid must not overlap")
+    qr, qr_size = blocks.get("qr"), onepager.get("qr_size", 0)
+    if qr_size and qr_size < MIN_QR_SIZE - 0.01:
+        check.bad(("onepager", "qr_size"), f"onepager.qr_size {qr_size / mm:.0f} mm is too small to scan from print: make it 20mm or more")
+    if qr and qr_size and min(qr["width"], qr["height"]) < qr_size * 1.35:
+        check.bad(where + ("qr",), f"onepager.blocks.qr is too small for a {qr_size / mm:.0f} mm code and its quiet zone: "
+                  f"make it {qr_size * 1.35 / mm:.0f} mm or more each way")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (a["page"] == b["page"] and a["x"] < b["x"] + b["width"] - 0.01 and b["x"] < a["x"] + a["width"] - 0.01
+            and a["y"] < b["y"] + b["height"] - 0.01 and b["y"] < a["y"] + a["height"] - 0.01)
 
 
 def _concrete_fonts(styles: dict[str, dict], fonts: FontSet) -> dict[str, dict]:

@@ -1,6 +1,9 @@
 """Regenerate the README's pictures from a fresh build of the sample edition.
 
-    python docs/make_images.py        (needs pdftoppm, from Debian's poppler-utils)
+    python docs/make_images.py              every picture (needs pdftoppm, from poppler-utils)
+    python docs/make_images.py onepagers    only the one-pagers' contact sheets: the sample
+                                            edition's and the archive edition's
+                                            (../shared/editions/archive, beside the clone)
 """
 from __future__ import annotations
 
@@ -40,9 +43,43 @@ def page_of(pdf: Path, needle: str, within: int = 300) -> int:
     raise SystemExit(f"'{needle}' not found in {pdf}")
 
 
+ARCHIVE = ROOT.parent / "shared" / "editions" / "archive"
+
+
+def small_png(image: Image.Image, path: Path, colours: int = 96) -> None:
+    """A contact sheet as a palette PNG: a tenth of the bytes of full colour, and as legible."""
+    image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
+def onepager_sheet(combined: Path, columns: int, dpi: int) -> Image.Image:
+    """Every page of a series' combined file, in the edition's order."""
+    import pypdf
+
+    count = len(pypdf.PdfReader(combined).pages)
+    return sheet([render(combined, n, dpi) for n in range(1, count + 1)], columns, gap=10)
+
+
+def onepager_sheets(out: Path, env: dict) -> None:
+    """The sample series (built into ``out``) and the archive's: 19 organisations, 1 to 20 case
+    studies each, half of them with web addresses (QR codes)."""
+    small_png(onepager_sheet(out / "one-pagers.pdf", 6, 36), IMAGES / "onepagers-contact-sheet.png")
+    if not (ARCHIVE / "index.yaml").is_file():
+        print(f"no archive edition at {ARCHIVE}: its contact sheet is left as it was")
+        return
+    archive = out / "archive"
+    subprocess.run([sys.executable, "build.py", "--sources", str(ARCHIVE), "--out", str(archive), "-q"],
+                   cwd=ROOT, env=env, check=True)
+    small_png(onepager_sheet(archive / "one-pagers.pdf", 7, 30), IMAGES / "onepagers-archive-contact-sheet.png")
+
+
 def main() -> None:
     out = Path(tempfile.mkdtemp())
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764460800")
+    if sys.argv[1:] == ["onepagers"]:
+        subprocess.run([sys.executable, "build.py", "onepagers", "--out", str(out), "-q"], cwd=ROOT, env=env, check=True)
+        onepager_sheets(out, env)
+        print(f"wrote the one-pagers' contact sheets in {IMAGES}")
+        return
     subprocess.run([sys.executable, "build.py", "--out", str(out), "-q"], cwd=ROOT, env=env, check=True)
     pdf = out / "compendium.pdf"
     pages = [1, 3, page_of(pdf, "PART 4"), page_of(pdf, "Imperial College Healthcare NHS Trust"),
@@ -57,8 +94,7 @@ def main() -> None:
     full_pdf = out / "full" / "compendium.pdf"
     first = page_of(full_pdf, "Nested lists", within=10**6)
     sheet([render(full_pdf, first), render(full_pdf, first + 1)], 2).save(IMAGES / "compendium-constructs.png")
-    onepagers = sorted((out / "one-pagers").glob("*.pdf"), key=lambda p: p.name)
-    sheet([render(p, 1, 40) for p in onepagers], 6).save(IMAGES / "onepagers-contact-sheet.png")
+    onepager_sheets(out, env)
     print(f"wrote the pictures in {IMAGES}")
 
 

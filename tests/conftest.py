@@ -72,3 +72,22 @@ def edition(tmp_path):
     target = tmp_path / "sources"
     shutil.copytree(ROOT / "sources", target)
     return target
+
+
+ARCHIVE = ROOT / ".." / "shared" / "editions" / "archive"     # beside the clone, in CI as here
+
+
+@pytest.fixture(scope="session")
+def archive_build(tmp_path_factory):
+    """The archive edition (60 case studies; trusts leading 20, 10, 6 and 4 of them), all three
+    outputs built once per test session: (output folder, page map, the build's warnings)."""
+    from book.errors import Reporter
+    from book.pipeline import Options, build
+
+    if not (ARCHIVE / "index.yaml").is_file():
+        pytest.skip("the archive edition is not beside the clone (../shared/editions/archive)")
+    out = tmp_path_factory.mktemp("archive-dist")
+    reporter = Reporter(quiet=True)
+    with source_date_epoch(EPOCH):
+        result = build(Options(sources=ARCHIVE, styles=ROOT / "styles", out=out, quiet=True), reporter)
+    return out, result.page_map, reporter.warnings

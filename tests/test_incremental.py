@@ -68,9 +68,11 @@ def test_a_correction_typesets_one_case_study_and_gives_the_cold_build(edition, 
     # EPUB documents are written again with it (their page markers may move)
     assert result.remade["EPUB chapters written"] == len(chapters_of_part(sources, "manchester-msk-services"))
     assert result.remade["compendium segments written"] == 1        # the rest of the file as it was
-    # no one-pager shows the correction: their files are not made, read or written again
-    assert result.remade["one-pager files assembled"] == 0
-    assert {p: p.stat().st_mtime_ns for p in (out / "one-pagers").glob("*.pdf")} == onepagers
+    # only the one-pager that shows the opening of the corrected text (its organisation's, whose
+    # featured case study it is) is drawn and made again; no other file is made, read or written
+    assert result.remade["one-pagers drawn"] <= 1 and result.remade["one-pager files assembled"] <= 1
+    changed = [p for p, mtime in onepagers.items() if p.stat().st_mtime_ns != mtime]
+    assert len(changed) <= result.remade["one-pager files assembled"]
     assert outputs(out) == cold(sources, tmp_path)
 
 
@@ -86,7 +88,8 @@ def test_an_edit_that_moves_every_later_page_is_still_one_case_study(edition, tm
     after = outputs(out)
     assert after == cold(sources, tmp_path)
     # pages moved: the case studies after it are on other pages now, so their one-pagers changed
-    assert result.remade["one-pagers drawn"] == 0 and result.remade["one-pager files assembled"] > 1
+    # (the edited case study's own one-pager is drawn again: it shows the opening of its text)
+    assert result.remade["one-pagers drawn"] <= 1 and result.remade["one-pager files assembled"] > 1
     assert after["compendium.pdf"] != before["compendium.pdf"]
 
 

@@ -142,11 +142,19 @@ def test_the_sample_has_a_page_with_highlights_and_a_quote(sample):
     assert "\u201cThe restructuring of the Occupational Health" in text
 
 
+def block_text(pdf: bytes, name: str) -> str:
+    """The text of one block of the grid (the page's columns read apart)."""
+    box = Grid.from_style(load_style(ROOT / "styles")).box(name)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        return flat(page.crop((box.x, page.height - box.top, box.x + box.width, page.height - box.y)).extract_text())
+
+
 def test_partner_pages_name_the_lead_and_the_other_partners(sample):
-    swast = flat(text_of(sample.pages["swast"]))
-    assert "Lead: Gloucestershire Health and Care NHS Foundation Trust" in swast
-    lead = flat(text_of(sample.pages["gloucestershire-health-and-care"]))
-    assert "Partner: South Western Ambulance Service NHS Foundation Trust" in lead
+    # the facts panel: a label above each value (was 'Lead: ...' on one line beside the story)
+    assert "Led by Gloucestershire Health and Care NHS Foundation Trust" in block_text(sample.pages["swast"], "facts")
+    lead = block_text(sample.pages["gloucestershire-health-and-care"], "facts")
+    assert "Partner South Western Ambulance Service NHS Foundation Trust" in lead
 
 
 def test_metadata_and_language(sample):
@@ -171,9 +179,8 @@ def page_layout(page, grid: Grid) -> dict:
         "footer rule": [tuple(round(line[k], 2) for k in ("x0", "top", "x1")) for line in page.lines
                         if abs(line["top"] - footer_edge) < 1],
         "footer text": [(w["text"], round(w["x0"], 2), round(w["top"], 2)) for w in words if w["top"] > footer_edge],
-        # the series' words close the band's last line, after the region and ICS
-        "series": sorted(((w["text"], round(w["x0"], 2), round(w["top"], 2)) for w in words
-                          if band_edge - grid.gutter - 14 < w["top"] < band_edge), key=lambda w: w[1])[-5:],
+        # the meta line stands on the band's bottom (the series' title is in the footer only now)
+        "meta line": round(min(w["top"] for w in words if band_edge - grid.gutter - 14 < w["top"] < band_edge), 2),
     }
 
 
@@ -184,7 +191,6 @@ def test_band_footer_and_series_sit_at_identical_coordinates_on_every_page(sampl
     assert first["band"] == [(0.0, 0.0, round(grid.width, 2), round(grid.band_height, 2))]
     assert len(first["footer rule"]) == 1
     assert " ".join(w[0] for w in first["footer text"]).startswith("Growing OHWB Case Studies")
-    assert " ".join(w[0] for w in first["series"]) == "Growing OHWB Case Studies 2025"
     for n, layout in enumerate(layouts[1:], 2):
         assert layout == first, f"page {n}"
 
@@ -214,69 +220,83 @@ def test_page_references_match_the_compendium(sample):
 
 
 # ------------------------------------------------------------------ copy-fitting
-def test_an_overlong_case_study_fails_naming_organisation_case_study_and_excess(tmp_path):
+def test_an_overlong_case_study_is_a_warning_and_the_other_outputs_are_made(tmp_path):
+    """A one-pager that does not fit even at the floor with everything droppable left out is
+    not made, with a warning naming the trust, the case study and the excess; the compendium,
+    the EPUB and the other one-pagers are made. With --strict it is an error."""
     sources = copy_sources(tmp_path)
     edit_index(sources, lambda data: case(data, "imperial-oh-transformation").update(
-        summary=" ".join([case(data, "imperial-oh-transformation")["summary"]] * 12)))
+        summary=" ".join([case(data, "imperial-oh-transformation")["summary"]] * 30)))
     line = next(cs.line for cs in load_index(sources, Reporter(quiet=True)).case_studies if cs.id == "imperial-oh-transformation")
-    code, out = run_cli("onepagers", "--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
-    assert code == 1
+    code, out = run_cli("--sources", str(sources), "--out", str(tmp_path / "dist"))
+    assert code == 0, out
     message = re.search(
         rf"{re.escape(str(sources / 'index.yaml'))}:{line}: one-pager for 'imperial' \(Imperial College Healthcare NHS "
         r"Trust\): case study 'imperial-oh-transformation' is (\d+) mm too long for the page even at 7\.5 pt: "
-        r"shorten its summary or highlights", out)
+        r"shorten its summary or highlights; the one-pager is not made", out)
     assert message, out
     assert int(message[1]) > 20
-    assert not (tmp_path / "dist" / "one-pagers.pdf").exists()
+    dist = tmp_path / "dist"
+    assert not (dist / "one-pagers" / "imperial.pdf").exists()
+    assert (dist / "compendium.pdf").exists() and (dist / "compendium.epub").exists()
+    assert len(list((dist / "one-pagers").glob("*.pdf"))) == 17
+    assert len(pypdf.PdfReader(dist / "one-pagers.pdf").pages) == 17
+    code, out = run_cli("--sources", str(sources), "--out", str(tmp_path / "strict"), "--strict")
+    assert code == 1 and "mm too long for the page" in out and "--strict makes warnings errors" in out
 
 
 def test_three_case_studies_fit_one_page(variant):
     pdf = variant.pages["imperial"]
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
-    text = text_of(pdf)
+    text = squash(block_text(pdf, "title") + block_text(pdf, "story"))
     summary = next(s for s in variant.loaded.publication.summaries() if s.organisation.key == "imperial")
     assert len(summary.chapters) == 3
+    featured = next(c for c in summary.chapters if c.case_study.award)     # awarded: shown first, in full
+    assert squash(featured.case_study.summary) in text
     for chapter in summary.chapters:
-        assert squash(chapter.case_study.summary) in squash(text)
-    assert "Case study 3 of 3" in flat(text)
-    assert "Lead: North West London Integrated Care System" in flat(text)
+        title = squash(chapter.case_study.title)
+        assert title in text
+        assert re.search(r"page(\d+)", text[text.index(title) + len(title):])[1] == variant.page_map.chapter_label(chapter.id)
+    assert "Featured case study · 1 of 3" in block_text(pdf, "title")
+    assert "Led by North West London Integrated Care System" in block_text(pdf, "facts")
 
 
-def test_a_200_character_name_wraps_inside_the_band(variant, grid):
+def test_a_200_character_name_is_shortened_in_the_band_and_given_whole_in_the_facts(variant, grid):
     pdf = variant.pages["barnsley"]
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         page = doc.pages[0]
         band_chars = [c for c in page.chars if c["top"] < grid.band_height]
-        band_text = "".join(c["text"] for c in band_chars)
-        assert squash(LONG_NAME) in squash(band_text)
         for c in band_chars:
             assert c["bottom"] <= grid.band_height and grid.margin_left - 0.5 <= c["x0"]
             assert c["x1"] <= grid.width - grid.margin_right + 0.5
-        name_lines = {round(c["top"]) for c in band_chars if c["top"] < grid.band_height / 2 + 12}
-        assert len(name_lines) >= 2, "a long name wraps"
+        name = [c for c in band_chars if c["size"] >= 12]
+        assert {round(c["size"], 2) for c in name} == {20.0}, "the band's one size"
+        assert len({round(c["top"]) for c in name}) == 2
+        assert "".join(c["text"] for c in name).endswith("\u2026")
+    assert squash(LONG_NAME) in squash(block_text(pdf, "facts"))
+    assert any(w.kind == "onepager-name" and "'barnsley'" in w.message for w in variant.reporter.warnings)
 
 
 def test_a_case_study_with_a_web_page_gets_a_linked_qr_code(variant, grid):
     page = pypdf.PdfReader(io.BytesIO(variant.pages["imperial"])).pages[0]
     links = [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", [])]
     assert links == ["https://example.org/case-studies/imperial-oh-transformation"]
+    box = grid.box("qr")
     with pdfplumber.open(io.BytesIO(variant.pages["imperial"])) as doc:
-        footer = [r for r in doc.pages[0].rects if r["top"] > doc.pages[0].height - grid.footer_top]
-    assert len(footer) > 50, "the QR code's modules are drawn in the footer"
-    assert "Read" in flat(text_of(variant.pages["imperial"]))
+        height = doc.pages[0].height
+        modules = [r for r in doc.pages[0].rects if box.x <= r["x0"] and r["x1"] <= box.x + box.width
+                   and height - box.top <= r["top"] and r["bottom"] <= height - box.y]
+    assert len(modules) > 50, "the QR code's modules are drawn in the QR block"
+    assert "example.org/case-studies/imperial-oh-transformation" in block_text(variant.pages["imperial"], "qr").replace(" ", "")
 
 
-def test_with_drops_allowed_the_quote_then_the_highlights_are_left_out_with_a_warning(tmp_path):
-    styles = tmp_path / "styles"
-    shutil.copytree(ROOT / "styles", styles)
-    house = styles / "house.yaml"
-    house.write_text(house.read_text(encoding="utf-8").replace("allow_drop: false", "allow_drop: true"), encoding="utf-8")
+def test_the_quote_then_the_highlights_are_left_out_with_a_warning(tmp_path):
     sources = copy_sources(tmp_path)
     edit_index(sources, lambda data: case(data, "imperial-oh-transformation").update(
         highlights=case(data, "imperial-oh-transformation")["highlights"] * 4,
         summary=" ".join([case(data, "imperial-oh-transformation")["summary"]] * 3)))
-    built = build(sources, tmp_path / "dist", styles=styles)
+    built = build(sources, tmp_path / "dist")
     warnings = [w.message for w in built.reporter.warnings if w.kind == "onepager-drop"]
     assert warnings == [
         "one-pager for 'imperial' (Imperial College Healthcare NHS Trust): left out the quote of case study 'imperial-oh-transformation' to fit the page",
@@ -285,8 +305,9 @@ def test_with_drops_allowed_the_quote_then_the_highlights_are_left_out_with_a_wa
     text = squash(text_of(built.pages["imperial"]))
     assert squash("The restructuring of the Occupational Health team") not in text
     assert len(pypdf.PdfReader(io.BytesIO(built.pages["imperial"])).pages) == 1
-    with pytest.raises(UserError, match="imperial-oh-transformation' is \\d+ mm too long"):
-        build(sources, tmp_path / "strict", styles=styles, strict=True)
+    strict = build(sources, tmp_path / "strict", strict=True)
+    with pytest.raises(UserError, match="left out the quote of case study 'imperial-oh-transformation'"):
+        strict.reporter.raise_if_strict()
 
 
 # ------------------------------------------------------------------ print, bytes, fonts
@@ -345,15 +366,17 @@ def test_every_font_is_embedded(sample):
             assert "/FontFile2" in descriptor.get_object(), f"{font['/BaseFont']} is not embedded"
 
 
-def test_large_print_sets_everything_on_the_page_in_one_column(tmp_path):
+def test_large_print_is_a4_at_16pt_or_more_on_at_most_two_pages(tmp_path):
     built = build(ROOT / "sources", tmp_path / "dist", style="large-print", only=["leeds"])
     pdf = built.pages["leeds"]
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        page = doc.pages[0]
-        assert len(doc.pages) == 1
-        assert all(0 <= c["x0"] and c["x1"] <= page.width and 0 <= c["top"] and c["bottom"] <= page.height for c in page.chars)
-        sizes = {round(c["size"], 1) for c in page.chars}
-    assert min(sizes) >= 14, "large print never shrinks below its floor"
+        assert len(doc.pages) == 2, "the large-print style gives two pages"
+        sizes = set()
+        for page in doc.pages:
+            assert (round(page.width), round(page.height)) == (595, 842), "A4, not A3"
+            assert all(0 <= c["x0"] and c["x1"] <= page.width and 0 <= c["top"] and c["bottom"] <= page.height for c in page.chars)
+            sizes |= {round(c["size"], 1) for c in page.chars}
+    assert min(sizes) >= 16, "large print never shrinks below its floor"
     assert squash(next(c for c in built.loaded.publication.case_studies).case_study.summary) in squash(text_of(pdf))
 
 
@@ -364,3 +387,27 @@ def test_what_goes_to_a_worker_pickles_for_platforms_without_fork(sample):
     pages = [page_content(s, sample.page_map) for s in sample.loaded.publication.summaries()]
     assert pickle.loads(pickle.dumps(pages)) == pages
     assert pickle.loads(pickle.dumps(ctx)).grid == ctx.grid
+
+
+def test_the_index_sets_the_featured_case_study_and_the_organisations_web_page(tmp_path):
+    """``featured`` puts a case study first; an organisation's ``url`` is its QR code when the
+    featured case study has none; a featured id the organisation has no part in is an error."""
+    sources = copy_sources(tmp_path)
+
+    def change(data):
+        case(data, "north-central-london-consolidated-oh")["partners"] = ["imperial"]
+        data["organisations"]["imperial"]["url"] = "https://example.org/imperial"
+        data["organisations"]["imperial"]["featured"] = ["north-central-london-consolidated-oh"]
+
+    edit_index(sources, change)
+    built = build(sources, tmp_path / "dist", only=["imperial"])
+    pdf = built.pages["imperial"]
+    featured = next(c for c in built.loaded.publication.case_studies if c.id == "north-central-london-consolidated-oh")
+    assert squash(featured.case_study.title) in squash(block_text(pdf, "title"))
+    assert "Featured case study · 1 of 2" in block_text(pdf, "title")
+    links = [a.get_object()["/A"]["/URI"] for a in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].get("/Annots", [])]
+    assert links == ["https://example.org/imperial"]
+    edit_index(sources, lambda data: data["organisations"]["imperial"].update(featured=["leeds-financial-wellbeing"]))
+    code, out = run_cli("check", "--sources", str(sources), "--out", str(tmp_path / "check"))
+    assert code == 1
+    assert "organisation 'imperial': featured case study 'leeds-financial-wellbeing' is not one it leads or takes part in" in out

@@ -165,62 +165,64 @@ def test_combined_file_is_a_sect_per_organisation_with_its_name_and_case_study_t
         assert sect.kids[0].role == "H1"
         assert squash(combined_tagged.text(sect.kids[0])) == squash(summary.organisation.name)
         assert headings(combined_tagged, sect, "H1") == [squash(summary.organisation.name)]
-        assert headings(combined_tagged, sect, "H2") == [squash(c.case_study.title) for c in summary.chapters]
-        cases = [k for k in sect.kids if k.role == "Sect"]
-        assert len(cases) == len(summary.chapters)
+        # the featured case study (and the others with room for their summaries) under an H2,
+        # the rest in the list: every case study of the organisation is named
+        titles = [squash(c.case_study.title) for c in summary.chapters]
+        shown = headings(combined_tagged, sect, "H2")
+        assert shown and set(shown) <= set(titles)
+        assert all(title in squash(combined_tagged.text(sect)) for title in titles)
 
 
-def test_a_page_reads_band_then_case_studies_in_order_then_footer(three_tagged, three):
+def test_a_page_reads_band_then_case_studies_then_facts_code_and_footer(three_tagged, three):
     tagged, summary = three_tagged, three_summary(three)
     doc = tagged.root
-    assert [k.role for k in doc.kids] == ["H1", "P", "P", "Sect", "Sect", "Sect", "P", "P", "P"]
+    roles = [k.role for k in doc.kids]
+    assert roles[:3] == ["H1", "P", "Sect"] and roles[-4:] == ["Figure", "P", "P", "P"]
     assert squash(tagged.text(doc.kids[0])) == squash(summary.organisation.name)
     assert squash(tagged.text(doc.kids[1])) == squash("London region · North West London ICS")
-    assert squash(tagged.text(doc.kids[-1])) == squash("Read the case studies online")
-    sects = doc.kids[3:6]
-    assert [squash(tagged.text(s.kids[1])) for s in sects] == [squash(c.case_study.title) for c in summary.chapters]
-    for n, (sect, chapter) in enumerate(zip(sects, summary.chapters), 1):
-        cs = chapter.case_study
-        roles = [k.role for k in sect.kids]
-        assert roles[:2] == ["P", "H2"] and squash(tagged.text(sect.kids[0])) == squash(f"Case study {n} of 3")
-        texts = [squash(tagged.text(k)) for k in sect.kids]
-        assert squash(cs.summary) in texts
-        assert texts[-2 if cs.url else -1].startswith(squash("Full case study: Growing OHWB Case Studies, page"))
-        if cs.url:
-            assert roles[-1] == "Figure"
-    # the case study with everything: award, summary, highlights, quote, facts, QR code, in that
-    # order, though the quote and the highlights stand in columns side by side
-    full = sects[2]
-    cs = summary.chapters[2].case_study
-    assert [k.role for k in full.kids] == ["P", "H2", "P", "P", "H3", "L", "BlockQuote", "P", "P", "Figure"]
-    assert squash(tagged.text(full.kids[2])) == squash(cs.award)
-    items = full.kids[5].kids
+    assert squash(tagged.text(doc.kids[-3])) == squash("example.org/case-studies/imperial-oh-transformation")
+    assert squash(tagged.text(doc.kids[-1])).startswith(squash("Published by"))
+    facts = doc.kids[-5]
+    assert facts.role == "Sect" and squash(tagged.text(facts.kids[0])) == squash("Organisation" + summary.organisation.name)
+    # the featured case study, the awarded one: title, summary, highlights, quote, where to read on,
+    # in that order, though the title is drawn in the title area above the story
+    full = doc.kids[2]
+    cs = next(c.case_study for c in summary.chapters if c.case_study.award)
+    assert [k.role for k in full.kids][:7] == ["P", "H2", "P", "H3", "L", "BlockQuote", "P"]
+    assert squash(tagged.text(full.kids[0])) == squash("Featured case study · 1 of 3")
+    assert squash(tagged.text(full.kids[1])) == squash(cs.title)
+    assert squash(tagged.text(full.kids[2])) == squash(cs.summary)
+    items = full.kids[4].kids
     assert [i.role for i in items] == ["LI"] * len(cs.highlights)
     assert all([k.role for k in item.kids] == ["Lbl", "LBody"] for item in items)
     assert [tagged.text(item.kids[0]) for item in items] == ["\u2022"] * len(cs.highlights)
     assert [squash(tagged.text(item.kids[1])) for item in items] == [squash(h) for h in cs.highlights]
-    quote = full.kids[6]
+    quote = full.kids[5]
     assert [k.role for k in quote.kids] == ["P", "P"]
     assert squash(cs.quote.text) in squash(tagged.text(quote.kids[0]))
     assert squash(tagged.text(quote.kids[1])) == squash(cs.quote.name + cs.quote.role)
+    assert squash(tagged.text(full.kids[-1])).startswith(squash("Full case study: Growing OHWB Case Studies, page"))
+    # the other two: in Sects of their own, or listed by title and page
+    for chapter in summary.chapters:
+        assert squash(chapter.case_study.title) in squash(tagged.text(doc))
 
 
-def test_qr_codes_are_figures_with_alt_text_and_their_links(three_tagged, three):
+def test_the_qr_code_is_a_figure_with_alt_text_and_its_link(three_tagged, three):
     tagged = three_tagged
     figures = tagged.root.elements("Figure")
-    urls = [URLS["north-west-london-shared-service"], URLS["imperial-oh-transformation"]]
-    assert [f.alt for f in figures] == [f"QR code: {url}" for url in urls]
+    url = URLS["imperial-oh-transformation"]        # the featured case study's
+    assert [f.alt for f in figures] == [f"QR code: {url}"]
     with pikepdf.open(three.page) as pdf:
         annots = {a.objgen: a for a in pdf.pages[0].Annots}
-        for figure, url in zip(figures, urls):
-            assert figure.mcrs(), "the code's modules and label are the figure's content"
-            links = [k for k in figure.kids if isinstance(k, Elem)]
-            assert [k.role for k in links] == ["Link"]
-            objrs = [k[1] for k in links[0].kids if k[0] == "objr"]
-            assert len(objrs) == 1
-            annot = annots.pop(objrs[0])
-            assert str(annot.A.URI) == url
-            assert str(annot.Contents).endswith(f"({url})") and "online" in str(annot.Contents)
+        figure = figures[0]
+        assert figure.mcrs(), "the code's modules are the figure's content"
+        links = [k for k in figure.kids if isinstance(k, Elem) and k.role == "Link"]
+        assert len(links) == 1
+        objrs = [k[1] for k in links[0].kids if k[0] == "objr"]
+        assert len(objrs) == 1
+        annot = annots.pop(objrs[0])
+        assert str(annot.A.URI) == url
+        assert str(annot.Contents).endswith(f"({url})") and "online" in str(annot.Contents)
         assert annots == {}, "every link annotation is in a Link element"
 
 

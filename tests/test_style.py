@@ -54,8 +54,10 @@ def test_house_and_large_print_load(house, large):
     assert house.page.width == pytest.approx(595.28, abs=0.01)  # A4
     assert house.page.margin_top == pytest.approx(20 / 25.4 * 72)
     assert house.page.columns == 1 and house.hyphenate is True and large.hyphenate is False
-    assert house.onepager["min_font_size"] == 7.5 and house.onepager["allow_drop"] is False
-    assert house.onepager["drop_order"] == ["quote", "highlights"]
+    assert house.onepager["min_font_size"] == 7.5 and house.onepager["allow_drop"] is True
+    assert house.onepager["drop_order"] == ["quote", "highlights", "themes", "partners"]
+    assert house.onepager["pages"] == 1 and large.onepager["pages"] == 2
+    assert large.onepager["size"] == pytest.approx((595.28, 841.89), abs=0.01)  # A4, not A3
 
 
 @pytest.mark.parametrize("which", ["house", "large-print"])
@@ -286,3 +288,26 @@ def test_text_on_a_surface_keeps_its_ground_in_the_epub(house):
     css = house.css()
     rule = css[css.index('section[epub|type~="part"] {'):]
     assert f"background-color: {house.surfaces['part']}" in rule[:rule.index("}")]
+
+
+def test_the_onepager_grid_is_checked(styles_dir):
+    """A block over another, off its page, on a page the style does not have, a QR code under
+    20 mm or a QR block too small for its code: each an error naming the block."""
+    message = problems_of(styles_dir, """\
+onepager:
+  qr_size: 15mm
+  blocks:
+    facts: {x: 120mm, y: 72mm, width: 58mm, height: 124mm}
+    qr: {page: 2, x: 137mm, y: 202mm, width: 20mm, height: 67mm}
+    title: {x: 15mm, y: 10mm, width: 180mm, height: 26mm}
+""")
+    assert "onepager.blocks.facts lies over block story" in message
+    assert "onepager.blocks.qr is on page 2, but onepager.pages is 1" in message
+    assert "onepager.blocks.title does not lie between the band" in message
+    assert "onepager.qr_size 15 mm is too small to scan from print" in message
+    assert "onepager.blocks.qr is too small for a 15 mm code and its quiet zone" in message
+    assert "there is no one-pager block 'sidebar'" in problems_of(styles_dir, """\
+onepager:
+  blocks:
+    sidebar: {x: 15mm, y: 42mm, width: 180mm, height: 26mm}
+""")
