@@ -118,15 +118,19 @@ class Index:
     sources_dir: Path
     label: str = field(default="sources/index.yaml")
 
+    def keys_hint(self) -> str:
+        """The keys --only takes, for a message when a key is not one of them."""
+        return (f"; the organisation keys are {', '.join(sorted(self.organisations))}; "
+                "'ohwb-book list' shows the case studies' ids too")
+
     def subset(self, keys: list[str]) -> "Index":
         """The edition limited to some organisations or case studies (``--only``)."""
         ids = {cs.id for cs in self.case_studies}
         unknown = [k for k in keys if k not in ids and k not in self.organisations]
         if unknown:
             choices = list(ids) + list(self.organisations)
-            raise UserError(
-                [Problem(f"--only {k}: no organisation or case study has this key{did_you_mean(k, choices)}") for k in unknown]
-            )
+            raise UserError([Problem(f"--only {k}: no organisation or case study has this key"
+                                     + (did_you_mean(k, choices) or self.keys_hint())) for k in unknown])
         wanted = set(keys)
         kept = tuple(cs for cs in self.case_studies if cs.id in wanted or wanted & set(cs.organisations))
         if not kept:

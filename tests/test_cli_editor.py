@@ -1,0 +1,101 @@
+"""The command line as an editor meets it: variants that never overwrite the edition, the
+grammar of targets and --only, --version, --help, list, and the project file (ohwb.yaml)."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import source_date_epoch
+from util import ROOT, run_cli
+
+
+@pytest.fixture
+def edition_folder(tmp_path, monkeypatch):
+    """A copy of the repository's layout (sources/ beside dist/), the command run from its top."""
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def snapshot(folder, skip=()):
+    """Every file of a folder with its bytes and modification time, variant folders left out."""
+    return {p.relative_to(folder): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).parts[0] not in skip}
+
+
+def test_variants_never_overwrite_the_full_edition(edition_folder):
+    dist = edition_folder / "dist"
+    with source_date_epoch():
+        code, out = run_cli("-q")
+        assert code == 0, out
+        before = snapshot(dist)
+        assert (dist / "compendium.pdf").exists() and len(list((dist / "one-pagers").glob("*.pdf"))) == 18
+        code, out = run_cli("--only", "imperial", "pdf", "onepagers", "-q")
+        assert code == 0, out
+        code, out = run_cli("--print", "pdf", "-q")
+        assert code == 0, out
+    variants = {"only-imperial", "print"}
+    assert snapshot(dist, skip=variants) == before
+    assert (dist / "only-imperial" / "compendium.pdf").exists()
+    assert [p.name for p in (dist / "only-imperial" / "one-pagers").glob("*.pdf")] == ["imperial.pdf"]
+    assert not (dist / "only-imperial" / "compendium.epub").exists()      # `pdf onepagers` only
+    assert (dist / "print" / "compendium.pdf").exists() and (dist / "print" / "compendium-cover.pdf").exists()
+    assert not (dist / "compendium-cover.pdf").exists()
+
+
+def test_variant_folder_names():
+    from book.variants import variant_name
+
+    assert variant_name() == ""
+    assert variant_name(print_marks=True) == "print"
+    assert variant_name(style="large-print") == "large-print"
+    assert variant_name("large-print", True) == "print-large-print"
+    assert variant_name(only=["imperial", "leeds"]) == "only-imperial-leeds"
+    assert variant_name(only=["a", "b", "c", "d", "e"]) == "only-a-b-c-and-2-more"
+
+
+def test_only_takes_keys_and_the_words_after_it_are_outputs(edition_folder):
+    code, out = run_cli("check", "--only", "imperial", "pdf")
+    assert code == 2 and "check builds nothing" in out
+    code, out = run_cli("--only", "imperial", "pfd")
+    assert code == 2 and "'pfd' is not something to build" in out and "did you mean 'pdf'" in out
+    code, out = run_cli("--only", "imperial", "leeds")
+    assert code == 2 and "write --only leeds (several keys: --only a,b)" in out
+    code, out = run_cli("check", "--only", "imperial,leeds")
+    assert code == 0, out
+
+
+def test_only_with_an_unknown_key_lists_the_keys(edition_folder):
+    code, out = run_cli("check", "--only", "nosuch")
+    assert code == 1 and "Traceback" not in out
+    assert "--only nosuch: no organisation or case study has this key; the organisation keys are barnsley, cuh," in out
+
+
+def test_version_and_help(capsys):
+    from book.cli import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("ohwb-book ")
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: ohwb-book") and "examples:" in text and "ohwb-book --only imperial pdf" in text
+
+
+def test_list_shows_keys_ids_and_sources(edition_folder, capsys):
+    from book.cli import main
+
+    assert main(["list"]) == 0
+    text = capsys.readouterr().out
+    assert "organisations (18)" in text and "case studies (17)" in text
+    assert re.search(r"imperial-oh-transformation +imperial +sources/case-studies/imperial-oh-transformation\.md", text)
+
+
+def test_check_counts_one_warning_in_the_singular(edition_folder):
+    index = edition_folder / "sources" / "index.yaml"
+    index.write_text(index.read_text().replace("  - id: imperial-oh-transformation",
+                                               "  - id: imperial-oh-transformation\n    colour: blue", 1))
+    code, out = run_cli("check")
+    assert code == 0, out
+    assert "no problems found (1 warning)" in out
