@@ -211,11 +211,26 @@ def _line_at(data, path) -> int | None:
     return line
 
 
-def _where(path) -> str:
+def _where(path, data=None) -> str:
+    """Where in the index: a case study by its id (as the editor knows it), not its position."""
+    case_id = _case_id(data, path)
+    if case_id:
+        rest = _where(path[2:])
+        return f"case study '{case_id}'" + ("" if rest == "the file" else f" {rest}")
     parts = []
     for step in path:
         parts.append(f"[{step + 1}]" if isinstance(step, int) else ("." if parts else "") + str(step))
     return "".join(parts) or "the file"
+
+
+def _case_id(data, path) -> str:
+    if not (isinstance(data, dict) and len(path) >= 2 and path[0] == "case_studies" and isinstance(path[1], int)):
+        return ""
+    try:
+        found = data["case_studies"][path[1]].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
 
 
 def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> None:
@@ -231,7 +246,7 @@ def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> N
         if error.validator == "additionalProperties":
             _warn_unknown_fields(error, data, path, label, reporter)
         else:
-            problems.add(_describe(error, path), label, line)
+            problems.add(_describe(error, path, data), label, line)
 
 
 def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
@@ -241,22 +256,22 @@ def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
         if key not in known:
             reporter.warn(
                 "unknown-field",
-                f"{_where(path)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
+                f"{_where(path, data)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
                 label,
                 _line_at(data, path + [key]),
             )
 
 
-def _describe(error, path) -> str:
-    where = _where(path)
+def _describe(error, path, data=None) -> str:
+    where = _where(path, data)
     v = error.validator
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where}: '{missing}' is required: add it"
     if v == "type" and error.validator_value == "string" and isinstance(error.instance, dict) and len(error.instance) == 1:
         key, value = next(iter(error.instance.items()))
-        return (f"{where}: the colon in '{key}: {value}' made YAML read it as a key and value: "
-                f"put the whole line in quotes, e.g. \"{key}: {value}\"")
+        return (f"{where}: put the whole line in quotes, e.g. \"{key}: {value}\": a colon followed by a "
+                "space splits a line into a name and a value")
     if v == "type" and path and path[-1] == "quote":
         return f"{where}: write the quote as text, name and role: quote: {{text: ..., name: ..., role: ...}}"
     if v == "type":

@@ -93,9 +93,37 @@ def test_list_shows_keys_ids_and_sources(edition_folder, capsys):
 
 
 def test_check_counts_one_warning_in_the_singular(edition_folder):
+    code, out = run_cli("check")         # the sample edition has one editorial warning
+    assert code == 0 and out.count("warning: ") == 1, out
+    assert "no problems found (1 warning)" in out
+
+
+def add_unknown_field(edition_folder):
     index = edition_folder / "sources" / "index.yaml"
     index.write_text(index.read_text().replace("  - id: imperial-oh-transformation",
                                                "  - id: imperial-oh-transformation\n    colour: blue", 1))
+
+
+def test_a_case_study_is_named_by_its_id(edition_folder):
+    add_unknown_field(edition_folder)
     code, out = run_cli("check")
     assert code == 0, out
-    assert "no problems found (1 warning)" in out
+    assert "case study 'imperial-oh-transformation': unknown field 'colour' is ignored" in out
+    assert "case_studies[" not in out
+
+
+def test_strict_says_each_problem_once_and_not_that_it_is_ignored(edition_folder):
+    add_unknown_field(edition_folder)
+    code, out = run_cli("check", "--strict")
+    assert code == 1
+    assert out.count("unknown field 'colour'") == 1, out
+    assert "is ignored" not in out and "warning:" not in out
+    assert "error: sources/index.yaml:" in out and "(--strict makes warnings errors)" in out
+
+
+def test_an_over_indented_field_is_told_to_move_left(edition_folder):
+    index = edition_folder / "sources" / "index.yaml"
+    index.write_text(index.read_text().replace("      - Accreditation\n    award:", "      - Accreditation\n      award:", 1))
+    code, out = run_cli("check")
+    assert code == 1 and "Traceback" not in out
+    assert "move 'award:' left to line up with 'themes:' above it (4 spaces in, not 6)" in out
