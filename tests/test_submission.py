@@ -1,0 +1,192 @@
+"""The Word submission template: filled in with python-docx (as an author fills it in Word),
+imported, and built: the case study in every output with every field; imported again changed;
+a field left empty named as the author sees it; and one saved through LibreOffice."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from copy import deepcopy
+
+import pdfplumber
+import pytest
+from docx import Document
+from docx.text.paragraph import Paragraph
+
+from book.submission import BY_STYLE, TEXT_PLACEHOLDER, write_template
+from conftest import source_date_epoch
+from textcheck import squash
+from util import ROOT, run_cli
+
+VALUES = {
+    "title": "Walking rounds with Quillfield Community Trust",
+    "organisation": "Quillfield Community NHS Trust",
+    "region": "Midlands",
+    "ics": "Quillshire",
+    "partners": ["Leeds Teaching Hospitals NHS Trust", "Brackenfold Hospice"],
+    "award": "Zephyr Award 2025",
+    "themes": ["Physical activity", "Peer support"],
+    "summary": "Quillfield staff walked forty thousand kilometres together in one winter.",
+    "highlights": ["Walkers: 412 staff", "Sickness absence: down by a tenth"],
+    "quote.text": "The walks gave us back our lunch break.",
+    "quote.name": "Ada Pemberton",
+    "quote.role": "Ward sister",
+    "url": "www.quillfield.example.nhs.uk/walks",
+}
+TEXT = ["The walking rounds began on a wet Monday in November with nine nurses.",
+        "By February every ward had a walking lead and a route of its own."]
+
+
+def command(*args):
+    """Exit status and output of a command that takes no --styles (import, list, ...)."""
+    import contextlib
+
+    from book.cli import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
+        code = main(list(args))
+    return code, buffer.getvalue()
+
+
+def fill(template, out, values, text=TEXT):
+    """The template with each field typed in, as an author would: list fields one item a paragraph
+    (Enter in Word makes another paragraph of the same style)."""
+    doc = Document(str(template))
+    for paragraph in list(doc.paragraphs):
+        field = BY_STYLE.get(paragraph.style.name)
+        if field is not None:
+            value = values.get(field.name)
+            if value is not None:
+                _type(paragraph, value if isinstance(value, list) else [value])
+        elif paragraph.text == TEXT_PLACEHOLDER:
+            _type(paragraph, text)
+    doc.save(str(out))
+    return out
+
+
+def _type(paragraph, items):
+    paragraph.text = items[0] if items else ""
+    for item in reversed(items[1:]):
+        element = deepcopy(paragraph._p)
+        paragraph._p.addnext(element)
+        Paragraph(element, paragraph._parent).text = item
+
+
+@pytest.fixture
+def edition(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    write_template(tmp_path / "template.docx")
+    return tmp_path
+
+
+def pdf_text(path):
+    with pdfplumber.open(path) as pdf:
+        return squash(" ".join(page.extract_text() or "" for page in pdf.pages))
+
+
+def shows(text, value):
+    """The value's words in order in the squashed text; a side column's lines may fall between
+    them (text read back from a two-column page interleaves the columns)."""
+    words = [squash(w) for w in value.split() if squash(w)]
+    return re.search(".{0,120}?".join(map(re.escape, words)), text) is not None
+
+
+def epub_text(path):
+    with zipfile.ZipFile(path) as z:
+        raw = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml"))
+    return squash(re.sub(r"<[^>]+>", " ", raw))
+
+
+def test_template_filled_imported_and_built_shows_every_field(edition):
+    submission = fill(edition / "template.docx", edition / "quillfield-walks.docx", VALUES)
+    code, out = command("import", "quillfield-walks.docx")
+    assert code == 0, out
+    assert "added case study 'quillfield-walks'" in out
+    index = (edition / "sources" / "index.yaml").read_text()
+    assert index.startswith((ROOT / "sources" / "index.yaml").read_text().split("case_studies:")[0]), \
+        "the index's comments, order and other entries are kept"
+    assert "# " in index and "- id: quillfield-walks" in index and "url: https://www.quillfield.example.nhs.uk/walks" in index
+    assert "      - leeds\n" in index, "a partner already in the edition is named by its key"
+    source = Document(str(edition / "sources" / "case-studies" / "quillfield-walks.docx"))
+    assert [p.text for p in source.paragraphs if p.text] == ["Background", *TEXT], "the source is the text only"
+
+    with source_date_epoch():
+        code, out = run_cli("--only", "quillfield-walks", "--out", "out", "-q")
+    assert code == 0, out
+    book, epub = pdf_text(edition / "out" / "compendium.pdf"), epub_text(edition / "out" / "compendium.epub")
+    onepagers = list((edition / "out" / "one-pagers").glob("*.pdf"))
+    lead = [p for p in onepagers if "quillfield" in p.name]
+    assert lead, [p.name for p in onepagers]
+    page = pdf_text(lead[0])
+    shown = [VALUES[k] for k in ("title", "organisation", "region", "ics", "award", "summary",
+                                 "quote.text", "quote.name", "quote.role")] + VALUES["highlights"] + VALUES["themes"]
+    # the EPUB's case-study opener prints the region but not the ICS (as for every case study)
+    for output, text, skip in (("compendium.pdf", book, ()), ("compendium.epub", epub, (VALUES["ics"],))):
+        missing = [v for v in shown + TEXT + ["Leeds Teaching Hospitals"] if not shows(text, v) and v not in skip]
+        assert not missing, f"{output} lacks {missing}"
+    missing = [v for v in ("title", "organisation", "summary", "quote.text") if not shows(page, VALUES[v])]
+    assert not missing, f"the one-pager lacks {missing}"
+    assert shows(page, VALUES["highlights"][0])
+
+
+def test_a_changed_submission_updates_its_entry(edition):
+    fill(edition / "template.docx", edition / "quillfield-walks.docx", VALUES)
+    assert command("import", "quillfield-walks.docx")[0] == 0
+    changed = {**VALUES, "summary": "Quillfield staff walked fifty thousand kilometres.", "award": None,
+               "highlights": ["Walkers: 500 staff"]}
+    fill(edition / "template.docx", edition / "quillfield-walks.docx", changed, text=["A new first paragraph."])
+    code, out = command("import", "quillfield-walks.docx")
+    assert code == 0 and "updated case study 'quillfield-walks'" in out, out
+    index = (edition / "sources" / "index.yaml").read_text()
+    assert index.count("- id: quillfield-walks") == 1 and index.count("name: Quillfield Community NHS Trust") == 1
+    entry = index.split("- id: quillfield-walks")[1]
+    assert "fifty thousand" in entry and "forty thousand" not in entry
+    assert "Zephyr" not in entry, "a field emptied in the submission leaves the entry"
+    assert "500 staff" in entry and "412" not in entry
+    source = Document(str(edition / "sources" / "case-studies" / "quillfield-walks.docx"))
+    assert "A new first paragraph." in [p.text for p in source.paragraphs]
+    assert run_cli("check")[0] == 0
+
+
+def test_a_missing_required_field_is_named_as_the_author_sees_it(edition):
+    before = (edition / "sources" / "index.yaml").read_bytes()
+    fill(edition / "template.docx", edition / "a.docx", {**VALUES, "summary": None})
+    fill(edition / "template.docx", edition / "b.docx", {**VALUES, "region": "", "url": "see our website"})
+    code, out = command("import", "a.docx", "b.docx")
+    assert code == 1 and "Traceback" not in out
+    assert "error: a.docx: the 'Summary' field is empty: type it over the sample text under 'Summary'" in out
+    assert "error: b.docx: the 'Region' field is empty" in out
+    assert "error: b.docx: the 'Web address' field ('see our website') is not a web address" in out
+    assert "3 problems found; nothing was changed." in out
+    assert (edition / "sources" / "index.yaml").read_bytes() == before
+    assert not (edition / "sources" / "case-studies" / "a.docx").exists()
+
+
+def test_not_a_template(edition):
+    (edition / "plain.docx").write_bytes(b"not a zip")
+    doc = Document()
+    doc.add_paragraph("Just some text.")
+    doc.save(str(edition / "other.docx"))
+    code, out = command("import", "plain.docx", "other.docx", "missing.docx")
+    assert code == 1 and "Traceback" not in out
+    assert "plain.docx: not a Word document made from the template" in out
+    assert "other.docx: no template fields found" in out
+    assert "missing.docx: no such file" in out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: the LibreOffice round trip cannot be tested here")
+def test_a_submission_saved_by_libreoffice(edition, tmp_path):
+    filled = fill(edition / "template.docx", tmp_path / "filled.docx", VALUES)
+    converted = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--convert-to", "docx", "--outdir", str(converted), str(filled)],
+                   check=True, capture_output=True, timeout=180)
+    shutil.copy(converted / "filled.docx", edition / "quillfield-walks.docx")
+    code, out = command("import", "quillfield-walks.docx")
+    assert code == 0, out
+    index = (edition / "sources" / "index.yaml").read_text()
+    assert "Quillfield staff walked forty thousand" in index and "Ada Pemberton" in index
