@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:       # the project file
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_USER_ERROR
     if args.watch:
         from .watch import watch

@@ -62,7 +62,8 @@ def load_project(sources: Path) -> Project:
     problems = [p for name, value in data.items() for p in _check(label, lines.get(name), name, value)]
     if problems:
         raise UserError(problems)
-    return Project(path, data)
+    # a list option given one value ("only: imperial") is a list of one
+    return Project(path, {k: [v] if _FIELDS[k] is list and isinstance(v, str) else v for k, v in data.items()})
 
 
 def _check(label: str, line: int | None, name, value) -> list[Problem]:

@@ -127,3 +127,61 @@ def test_an_over_indented_field_is_told_to_move_left(edition_folder):
     code, out = run_cli("check")
     assert code == 1 and "Traceback" not in out
     assert "move 'award:' left to line up with 'themes:' above it (4 spaces in, not 6)" in out
+
+
+def options_for(*argv):
+    from book.cli import options_from, parser
+
+    return options_from(parser().parse_intermixed_args(list(argv)))
+
+
+def test_the_project_file_sets_options_and_the_command_line_wins(edition_folder):
+    from pathlib import Path
+
+    (edition_folder / "sources" / "ohwb.yaml").write_text(
+        "# options for every build\nstyle: large-print\nprint: true\nstrict: true\nout: ../build\ntargets: [pdf]\n")
+    options = options_for()
+    assert (options.style, options.print_marks, options.strict, options.targets) == ("large-print", True, True, ("pdf",))
+    assert options.out == Path("sources/../build/print-large-print")
+    options = options_for("epub", "--style", "house", "--out", "elsewhere")
+    assert (options.style, options.out, options.targets) == ("house", Path("elsewhere"), ("epub",))
+
+
+def test_a_mistake_in_the_project_file_names_its_line(edition_folder):
+    (edition_folder / "sources" / "ohwb.yaml").write_text("style: large-print\nprnt: true\ntargets: [pdf, epbu]\n")
+    code, out = run_cli("check")
+    assert code == 1 and "Traceback" not in out
+    assert "sources/ohwb.yaml:2: unknown option 'prnt' (did you mean 'print'?)" in out
+    assert "sources/ohwb.yaml:3: 'epbu' is not an output: use pdf, epub or onepagers (did you mean 'epub'?)" in out
+
+
+def test_init_makes_an_edition_that_builds_and_new_adds_to_it(tmp_path, monkeypatch, capsys):
+    from book.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "ed"]) == 0
+    monkeypatch.chdir(tmp_path / "ed")
+    index = tmp_path / "ed" / "sources" / "index.yaml"
+    comments = [line for line in index.read_text().splitlines() if line.lstrip().startswith("#")]
+    assert main(["new", "--title", "Walking rounds: a year on", "--lead", "example-trust",
+                 "--summary", "Staff walked: a lot.", "--theme", "Physical activity"]) == 0
+    assert main(["new", "--title", "Quill", "--lead", "quill", "--name", "Quill NHS Trust", "--region", "Midlands"]) == 0
+    capsys.readouterr()
+    text = index.read_text()
+    assert [line for line in text.splitlines() if line.lstrip().startswith("#")] == comments, "comments kept"
+    assert "- id: walking-rounds-a-year-on" in text and "title: 'Walking rounds: a year on'" in text
+    assert (tmp_path / "ed" / "sources" / "case-studies" / "walking-rounds-a-year-on.md").exists()
+    assert main(["new", "--title", "Again", "--lead", "exampel-trust"]) == 1
+    assert "did you mean 'example-trust'" in capsys.readouterr().err
+    with source_date_epoch():
+        code, out = run_cli("-q")
+    assert code == 0, out
+    assert len(list((tmp_path / "ed" / "dist" / "one-pagers").glob("*.pdf"))) == 2
+
+
+def test_completion_script(capsys):
+    from book.cli import main
+
+    assert main(["completion", "bash"]) == 0
+    script = capsys.readouterr().out
+    assert "--only" in script and "import" in script and "onepagers" in script
