@@ -319,7 +319,23 @@ def _source_ref(sources_dir: Path, relative: str, label: str, line, problems: Pr
     if is_folder:
         problems.add(f"{what} '{relative}' is a folder: point it at a file", label, line)
         return None
+    if what != "cover image" and not _readable_kind(candidate, relative, label, line, problems, what):
+        return None
     return SourceRef(resolved, shown)
+
+
+def _readable_kind(candidate: Path, relative: str, label: str, line, problems: Problems, what: str) -> bool:
+    """A text source pandoc can read: said here, with the index's other problems, rather than
+    only once they are all fixed (an old .doc, a .pdf)."""
+    from .convert import READERS
+
+    suffix = candidate.suffix.lower()
+    if suffix in READERS:
+        return True
+    fix = ("open it in Word and save it as .docx (File > Save As > Word Document)" if suffix in (".doc", ".rtf", ".wpd")
+           else f"save it as one of {', '.join(sorted(READERS))}")
+    problems.add(f"{what} '{relative}': cannot read '{suffix or 'no extension'}' files: {fix}", label, line)
+    return False
 
 
 @lru_cache(maxsize=8)

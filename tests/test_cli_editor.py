@@ -185,3 +185,16 @@ def test_completion_script(capsys):
     assert main(["completion", "bash"]) == 0
     script = capsys.readouterr().out
     assert "--only" in script and "import" in script and "onepagers" in script
+
+
+def test_watch_mode_ignores_editors_temporary_files(tmp_path):
+    from watchfiles import Change
+
+    from book.watchfilter import EditorFilesFilter
+
+    keep = EditorFilesFilter()
+    for name in ("~$leeds.docx", ".~lock.leeds.docx#", ".#index.yaml", "index.yaml~", ".index.yaml.swp",
+                 "~WRL0003.tmp", "4913"):
+        assert not keep(Change.added, str(tmp_path / name)), name
+    for name in ("leeds.docx", "index.yaml", "house.yaml", "chart.png", "foreword.md"):
+        assert keep(Change.modified, str(tmp_path / name)), name
