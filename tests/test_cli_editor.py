@@ -198,3 +198,30 @@ def test_watch_mode_ignores_editors_temporary_files(tmp_path):
         assert not keep(Change.added, str(tmp_path / name)), name
     for name in ("leeds.docx", "index.yaml", "house.yaml", "chart.png", "foreword.md"):
         assert keep(Change.modified, str(tmp_path / name)), name
+
+
+def test_an_old_doc_source_is_reported_with_the_key_errors(edition_folder):
+    sources = edition_folder / "sources"
+    shutil.copy(sources / "case-studies" / "leeds-financial-wellbeing.md", sources / "case-studies" / "leeds.doc")
+    index = sources / "index.yaml"
+    index.write_text(index.read_text().replace("case-studies/leeds-financial-wellbeing.md", "case-studies/leeds.doc")
+                     .replace("lead: imperial", "lead: imperail"))
+    code, out = run_cli("check")
+    assert code == 1 and "2 problems found" in out
+    assert "source 'case-studies/leeds.doc': cannot read '.doc' files: open it in Word and save it as .docx" in out
+    assert "lead 'imperail' is not an organisation (did you mean 'imperial'?)" in out
+
+
+def test_a_style_error_names_the_path_as_typed(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "styles", tmp_path / "my" / "styles")
+    house = tmp_path / "my" / "styles" / "house.yaml"
+    house.write_text(house.read_text().replace("palette:\n", 'palette:\n  bogus: "#zz0000"\n', 1))
+    monkeypatch.chdir(tmp_path)
+    from book.cli import main
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
+        code = main(["check", "--sources", str(ROOT / "sources"), "--styles", "my/styles", "--out", str(tmp_path / "o")])
+    assert code == 1 and "error: my/styles/house.yaml:17: palette 'bogus'" in buffer.getvalue()
