@@ -225,3 +225,22 @@ def test_a_style_error_names_the_path_as_typed(tmp_path, monkeypatch):
     with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
         code = main(["check", "--sources", str(ROOT / "sources"), "--styles", "my/styles", "--out", str(tmp_path / "o")])
     assert code == 1 and "error: my/styles/house.yaml:17: palette 'bogus'" in buffer.getvalue()
+
+
+def test_index_and_style_problems_come_in_one_pass(edition_folder):
+    shutil.copytree(ROOT / "styles", edition_folder / "styles")
+    house = edition_folder / "styles" / "house.yaml"
+    house.write_text(house.read_text().replace("palette:\n", 'palette:\n  bogus: "#zz0000"\n', 1))
+    index = edition_folder / "sources" / "index.yaml"
+    index.write_text(index.read_text().replace("lead: imperial", "lead: imperail"))
+    import contextlib
+    import io
+
+    from book.cli import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
+        code = main(["check"])
+    out = buffer.getvalue()
+    assert code == 1 and "2 problems found" in out, out
+    assert "lead 'imperail'" in out and "styles/house.yaml:17: palette 'bogus'" in out
