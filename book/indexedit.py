@@ -112,6 +112,21 @@ class IndexFile:
         _update(entry, fields, CASE_STUDY_ORDER)
         return added
 
+    def place_in_part(self, case_id: str, region: str) -> str | None:
+        """An edition with ``parts:`` must list every case study in one: a new one goes in the
+        part titled as its region, else the last. Returns the part's title when it was placed."""
+        parts = (self.data.get("edition") or {}).get("parts")
+        if not parts or any(case_id in (part.get("case_studies") or []) for part in parts if isinstance(part, dict)):
+            return None
+        named = [part for part in parts if isinstance(part, dict) and _plain(part.get("title", "")) == _plain(region)]
+        part = (named or [parts[-1]])[0]
+        if part.get("case_studies") is None:
+            from ruamel.yaml.comments import CommentedSeq
+
+            part["case_studies"] = CommentedSeq()
+        part["case_studies"].append(case_id)
+        return str(part.get("title", ""))
+
 
 def _update(entry, fields: dict, order: tuple[str, ...]) -> None:
     """Set the given fields in place (an existing key keeps its place and comments); new keys go

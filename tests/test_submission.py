@@ -147,3 +147,19 @@ def test_a_submission_saved_by_libreoffice(edition, tmp_path):
     assert code == 0, out
     index = (edition / "sources" / "index.yaml").read_text()
     assert "Quillfield staff walked forty thousand" in index and "Ada Pemberton" in index
+
+
+def test_an_edition_with_parts_gets_the_case_study_in_its_regions_part(edition):
+    index = edition / "sources" / "index.yaml"
+    text = index.read_text()
+    ids = re.findall(r"^  - id: (\S+)", text, flags=re.M)
+    text = text.replace("  front_matter:", "  parts:\n    - title: Everything\n      case_studies:\n"
+                        + "".join(f"        - {i}\n" for i in ids[:-1])
+                        + "    - title: Midlands\n      case_studies:\n"
+                        + f"        - {ids[-1]}\n  front_matter:", 1)
+    index.write_text(text)
+    fill(edition / "template.docx", edition / "quillfield-walks.docx", VALUES)
+    code, out = command("import", "quillfield-walks.docx")
+    assert code == 0, out
+    assert "added to the part 'Midlands'" in out
+    assert f"        - {ids[-1]}\n        - quillfield-walks\n" in index.read_text()

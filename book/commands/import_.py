@@ -96,6 +96,9 @@ def _enter(index: IndexFile, case_id: str, source: str, sub) -> bool:
         if key != lead:
             partners.append(key)
     quote = {k: sub.value(f"quote.{k}") for k in ("text", "name", "role")}
+    part = index.place_in_part(case_id, sub.value("region"))
+    if part is not None:
+        print(f"note: case study '{case_id}' added to the part '{part}': move it in index.yaml if it belongs elsewhere")
     return index.set_case_study({
         "id": case_id, "title": sub.value("title"), "lead": lead, "partners": partners,
         "themes": sub.value("themes"), "award": sub.value("award"), "source": source,

@@ -59,6 +59,10 @@ def _apply(args, index: IndexFile, case_id: str, source: Path) -> None:
         index.set_organisation(args.lead, {"name": args.name, "region": args.region})
     index.set_case_study({"id": case_id, "title": args.title, "lead": args.lead, "themes": args.themes,
                           "source": source.as_posix(), "summary": args.summary})
+    lead = index.organisations()[args.lead]
+    part = index.place_in_part(case_id, str(lead.get("region", "")))
+    if part is not None:
+        print(f"note: case study '{case_id}' added to the part '{part}': move it in index.yaml if it belongs elsewhere")
     target = args.sources / source
     _write_source(target, args.docx)
     try:
