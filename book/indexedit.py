@@ -86,6 +86,9 @@ class IndexFile:
 
             orgs[key] = CommentedMap()
         _update(orgs[key], fields, ORGANISATION_ORDER)
+        if added and len(orgs) > 1:
+            # the blank line (and comment) that ended the section ends it still, after the new one
+            _set_trailing(orgs[key], _take_trailing(orgs[list(orgs)[-2]]))
         return added
 
     # ---------------------------------------------------------------- case studies
@@ -106,10 +109,18 @@ class IndexFile:
 
         entry = self.case_study(fields["id"])
         added = entry is None
+        seq = self.case_studies()
         if added:
             entry = CommentedMap()
-            self.case_studies().append(entry)
+            seq.append(entry)
         _update(entry, fields, CASE_STUDY_ORDER)
+        if added and len(seq) > 1:
+            # what followed the last entry follows the new one; entries stay a blank line apart
+            # when the others are
+            _set_trailing(entry, _take_trailing(seq[-2]))
+            separator = _trailing(seq[-3]) if len(seq) > 2 else None
+            if separator is not None and not separator.value.strip():
+                _set_trailing(seq[-2], _copy_token(separator))
         return added
 
     def place_in_part(self, case_id: str, region: str) -> str | None:
@@ -140,6 +151,54 @@ def _update(entry, fields: dict, order: tuple[str, ...]) -> None:
             later = [k for k in order[order.index(name) + 1:] if k in entry] if name in order else []
             position = list(entry).index(later[0]) if later else len(entry)
             entry.insert(position, name, _node(value))
+
+
+def _last_leaf(node):
+    """(mapping, key) of the last scalar written in ``node``: ruamel keeps the blank lines and
+    comments that follow an entry on it."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    while isinstance(node, CommentedMap) and node:
+        key = list(node)[-1]
+        value = node[key]
+        if isinstance(value, CommentedMap) and value and value.fa.flow_style() is not True:
+            node = value
+        elif isinstance(value, CommentedSeq) and value and isinstance(value[-1], CommentedMap):
+            node = value[-1]
+        else:
+            return node, key
+    return None, None
+
+
+def _trailing(node):
+    owner, key = _last_leaf(node)
+    if owner is None:
+        return None
+    slots = owner.ca.items.get(key)
+    return slots[2] if slots and len(slots) > 2 else None
+
+
+def _take_trailing(node):
+    owner, key = _last_leaf(node)
+    if owner is None or key not in owner.ca.items:
+        return None
+    token = owner.ca.items[key][2]
+    owner.ca.items[key][2] = None
+    return token
+
+
+def _set_trailing(node, token) -> None:
+    owner, key = _last_leaf(node)
+    if owner is None or token is None:
+        return
+    slots = owner.ca.items.setdefault(key, [None, None, None, None])
+    slots[2] = token
+
+
+def _copy_token(token):
+    from copy import copy
+
+    return copy(token)
 
 
 def _node(value):
