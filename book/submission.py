@@ -82,8 +82,27 @@ def write_template(path: Path) -> None:
     doc.add_paragraph("Everything from here on is printed as your case study's text.", style="OHWB Form guidance")
     doc.add_paragraph("Background", style="Heading 2")
     doc.add_paragraph(TEXT_PLACEHOLDER, style="Normal")
+    save_docx(doc, path)
+
+
+def save_docx(doc, path: Path) -> None:
+    """python-docx's file with its members' times fixed: the same document, the same bytes (a
+    re-imported, unchanged submission leaves its source, and so the build, as it was)."""
+    import io
+    import zipfile
+
+    made = io.BytesIO()
+    doc.save(made)
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(fixed, "w") as out:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            out.writestr(member, source.read(info))
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(fixed.getvalue())
+    tmp.replace(path)
 
 
 def _house_styles(doc) -> None:
@@ -218,7 +237,4 @@ def save_text(source: Path, out: Path) -> None:
         name = _style_name(paragraph)
         if name.startswith("OHWB ") or paragraph.text.strip() == TEXT_PLACEHOLDER:
             body.remove(paragraph._element)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    doc.save(str(tmp))
-    tmp.replace(out)
+    save_docx(doc, out)

@@ -166,3 +166,15 @@ def test_an_edition_with_parts_gets_the_case_study_in_its_regions_part(edition):
     assert code == 0, out
     assert "added to the part 'Midlands'" in out
     assert f"        - {ids[-1]}\n        - quillfield-walks\n" in index.read_text()
+
+
+def test_the_template_and_an_unchanged_reimport_are_byte_identical(edition, tmp_path):
+    write_template(tmp_path / "again.docx")
+    assert (tmp_path / "again.docx").read_bytes() == (edition / "template.docx").read_bytes()
+    fill(edition / "template.docx", edition / "quillfield-walks.docx", VALUES)
+    assert command("import", "quillfield-walks.docx")[0] == 0
+    source = edition / "sources" / "case-studies" / "quillfield-walks.docx"
+    index = edition / "sources" / "index.yaml"
+    first = source.read_bytes(), index.read_bytes()
+    assert command("import", "quillfield-walks.docx")[0] == 0
+    assert (source.read_bytes(), index.read_bytes()) == first
