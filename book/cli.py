@@ -26,26 +26,64 @@ MACHINE_FAILURES = {
 }
 
 COMMANDS = ("all", "check", *TARGETS)
+# the first word of these runs a command of its own (book/commands/); anything else is a build
+SUBCOMMANDS = ("list", "init", "new", "template", "import", "completion")
+EXAMPLES = """\
+examples:
+  ohwb-book                          build everything into dist/
+  ohwb-book check                    check the index, the sources and the style; build nothing
+  ohwb-book pdf epub                 the compendium's PDF and EPUB, not the one-pagers
+  ohwb-book --only imperial pdf      the PDF of one trust's case studies, into dist/only-imperial/
+  ohwb-book --only imperial,leeds    two organisations (keys or case-study ids, comma-separated)
+  ohwb-book --print                  the printer's edition, into dist/print/
+  ohwb-book --style large-print      the large-print edition, into dist/large-print/
+  ohwb-book list                     the organisations' keys and the case studies' ids
+  ohwb-book init my-edition          a new edition folder to start from
+  ohwb-book new --id x --lead KEY --title "..."   a new case study and its source file
+  ohwb-book template                 the Word template for trusts' submissions
+  ohwb-book import a.docx b.docx     add filled-in templates to the edition
+  ohwb-book COMMAND --help           each command's own options
+
+Without --out, a variant (--print, --style, --only) is written to a folder of its own under
+dist/, so it never replaces the full edition. Options you type every time can go in
+ohwb.yaml beside index.yaml (see README.md); the command line wins over it.
+Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage,
+3 a bug in the toolkit (please report it), 130 interrupted."""
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as dist_version
+
+    try:
+        return dist_version("ohwb-book")
+    except PackageNotFoundError:     # run from a checkout that was never installed
+        return "unknown"
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
+        prog="ohwb-book",
+        usage="ohwb-book [build] [check | pdf | epub | onepagers ...] [options]\n"
+              "       ohwb-book {list,init,new,template,import,completion} ...",
         description="Build the case-study compendium (PDF), its EPUB and one page per organisation.",
-        epilog="Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage,"
-               " 3 a bug in the toolkit (please report it).",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("command", nargs="?", default="all", choices=COMMANDS,
-                   help="all (default), check (validate only), or one output: pdf, epub, onepagers")
+    # positional words are only ever what to build; keys go to --only, so `--only x pdf` is clear
+    p.add_argument("command", nargs="*", metavar="WHAT",
+                   help="all (default), check (validate only), or outputs: pdf, epub, onepagers")
+    p.add_argument("--version", action="version", version=f"ohwb-book {version()}")
     p.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR", help="sources folder (default: sources)")
-    p.add_argument("--styles", type=Path, default=Path("styles"), metavar="DIR", help="styles folder (default: styles)")
-    p.add_argument("--style", default="house", metavar="NAME", help="style file in the styles folder, e.g. large-print")
-    p.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR", help="output folder (default: dist)")
-    p.add_argument("--only", nargs="+", default=[], metavar="KEY", help="organisation keys or case-study ids: a subset edition")
-    p.add_argument("--strict", action="store_true", help="warnings fail the build")
+    p.add_argument("--styles", type=Path, default=None, metavar="DIR", help="styles folder (default: styles)")
+    p.add_argument("--style", default=None, metavar="NAME", help="style file in the styles folder, e.g. large-print")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: dist, or dist/<variant>/ for --print, --style, --only)")
+    p.add_argument("--only", action="append", default=None, metavar="KEY[,KEY]",
+                   help="organisation keys or case-study ids, comma-separated: a subset edition")
+    p.add_argument("--strict", action="store_true", default=None, help="warnings fail the build")
+    p.add_argument("--print", dest="print_marks", action="store_true", default=None,
+                   help="crop marks and 3 mm bleed for the printer")
     p.add_argument("--accept-changes", action="store_true",
                    help="print Word's tracked changes as if accepted (default: as the text was before them)")
-    p.add_argument("--print", dest="print_marks", action="store_true", help="crop marks and 3 mm bleed for the printer")
     p.add_argument("--force", action="store_true",
                    help="build into an output folder that holds files the toolkit did not make (they are left alone)")
     p.add_argument("--watch", action="store_true", help="rebuild whenever a source or style changes")
@@ -55,13 +93,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def options_from(args) -> Options:
-    targets = TARGETS if args.command in ("all", "check") else (args.command,)
-    return Options(
-        sources=args.sources, styles=args.styles, out=args.out, style=args.style, only=args.only,
-        strict=args.strict, quiet=args.quiet, verbose=args.verbose, print_marks=args.print_marks, targets=targets,
-        accept_changes=args.accept_changes,
-        force=args.force,
-    )
+    """Options from the command line, then the project file (ohwb.yaml), then the defaults."""
+    from .buildargs import resolve
+
+    return resolve(args)
 
 
 def run(options: Options, command: str, summary: bool = False) -> int:
@@ -118,7 +153,9 @@ def _run(options: Options, command: str, summary: bool, started: float) -> int:
     if command == "check":
         reporter = check(options)
         if not options.quiet:
-            print(f"{options.sources}: no problems found" + (f" ({len(reporter.warnings)} warnings)" if reporter.warnings else ""))
+            count = len(reporter.warnings)
+            print(f"{options.sources}: no problems found"
+                  + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
         return EXIT_OK
     result = build(options)
     if not options.quiet and result.up_to_date:
@@ -144,11 +181,23 @@ def _run(options: Options, command: str, summary: bool, started: float) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        from .commands import run_command
+
+        return run_command(argv)
     try:
-        args = parser().parse_args(argv)
+        # intermixed: `check --only x pdf` sees both words, wherever they stand
+        args = parser().parse_intermixed_args(argv)
+        options = options_from(args)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
-    options = options_from(args)
+    except UserError as error:       # the project file
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return EXIT_USER_ERROR
     if args.watch:
         from .watch import watch
 

@@ -31,13 +31,13 @@ JOURNAL = "commit-journal.json"
 LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}     # what file browsers leave in any folder they show
 MAX_FOREIGN_SHOWN = 10
 COMMITTED: list[Path] = []     # output folders whose new set this process has put in place (for the CLI's last word)
-FIXED_NAMES = {"compendium.pdf", "compendium.epub", "one-pagers.pdf", "one-pagers"}     # what every build may write
+FIXED_NAMES = {"compendium.pdf", "compendium-cover.pdf", "compendium.epub", "one-pagers.pdf", "one-pagers"}     # what every build may write
 
 
 def family(rel: str) -> str | None:
     """The target an output path belongs to ('pdf', 'epub', 'onepagers'), or None for a name the
     build never writes."""
-    if rel == "compendium.pdf":
+    if rel in ("compendium.pdf", "compendium-cover.pdf"):      # the book, and its printer's cover (--print)
         return "pdf"
     if rel == "compendium.epub":
         return "epub"
@@ -207,6 +207,9 @@ def _entries(out: Path):
         prefix = "" if rel_folder == "." else rel_folder + "/"
         if not prefix:
             dirs[:] = [d for d in dirs if d != ".cache"]
+        # a variant's own output folder (dist/print/, dist/only-x/) is the toolkit's: its files
+        # are in its own manifest, and this build neither counts nor touches them
+        dirs[:] = [d for d in dirs if os.path.islink(here / d) or not _is_output_folder(here / d)]
         for name in sorted(dirs):
             if os.path.islink(here / name):
                 dirs.remove(name)
@@ -214,6 +217,10 @@ def _entries(out: Path):
         for name in sorted(files):
             if name not in LITTER:
                 yield prefix + name, os.path.islink(here / name)
+
+
+def _is_output_folder(folder: Path) -> bool:
+    return (folder / ".cache" / manifest.MANIFEST).is_file()
 
 
 # ------------------------------------------------------------------ the commit

@@ -76,14 +76,19 @@ class Reporter:
         if w in self.warnings:
             return
         self.warnings.append(w)
-        if not self.quiet:
+        # under --strict a warning is printed once, as the error it becomes (raise_if_strict)
+        if not self.quiet and not self.strict:
             print(str(w), file=sys.stderr)
 
     def raise_if_strict(self) -> None:
         if self.strict and self.warnings:
-            raise UserError(
-                [Problem(w.message + " (--strict makes warnings errors)", w.file, w.line) for w in self.warnings]
-            )
+            raise UserError([Problem(_as_error(w.message) + " (--strict makes warnings errors)", w.file, w.line)
+                             for w in self.warnings])
+
+
+def _as_error(message: str) -> str:
+    """A warning's words as an error's: what is ignored without --strict stops the build with it."""
+    return message.replace(" is ignored", "")
 
 
 class Problems:

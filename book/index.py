@@ -121,15 +121,19 @@ class Index:
     sources_dir: Path
     label: str = field(default="sources/index.yaml")
 
+    def keys_hint(self) -> str:
+        """The keys --only takes, for a message when a key is not one of them."""
+        return (f"; the organisation keys are {', '.join(sorted(self.organisations))}; "
+                "'ohwb-book list' shows the case studies' ids too")
+
     def subset(self, keys: list[str]) -> "Index":
         """The edition limited to some organisations or case studies (``--only``)."""
         ids = {cs.id for cs in self.case_studies}
         unknown = [k for k in keys if k not in ids and k not in self.organisations]
         if unknown:
             choices = list(ids) + list(self.organisations)
-            raise UserError(
-                [Problem(f"--only {k}: no organisation or case study has this key{did_you_mean(k, choices)}") for k in unknown]
-            )
+            raise UserError([Problem(f"--only {k}: no organisation or case study has this key"
+                                     + (did_you_mean(k, choices) or self.keys_hint())) for k in unknown])
         wanted = set(keys)
         kept = tuple(cs for cs in self.case_studies if cs.id in wanted or wanted & set(cs.organisations))
         if not kept:
@@ -228,11 +232,26 @@ def _line_at(data, path) -> int | None:
     return line
 
 
-def _where(path) -> str:
+def _where(path, data=None) -> str:
+    """Where in the index: a case study by its id (as the editor knows it), not its position."""
+    case_id = _case_id(data, path)
+    if case_id:
+        rest = _where(path[2:])
+        return f"case study '{case_id}'" + ("" if rest == "the file" else f" {rest}")
     parts = []
     for step in path:
         parts.append(f"[{step + 1}]" if isinstance(step, int) else ("." if parts else "") + str(step))
     return "".join(parts) or "the file"
+
+
+def _case_id(data, path) -> str:
+    if not (isinstance(data, dict) and len(path) >= 2 and path[0] == "case_studies" and isinstance(path[1], int)):
+        return ""
+    try:
+        found = data["case_studies"][path[1]].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
 
 
 def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> None:
@@ -248,7 +267,7 @@ def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> N
         if error.validator == "additionalProperties":
             _warn_unknown_fields(error, data, path, label, reporter)
         else:
-            problems.add(_describe(error, path), label, line)
+            problems.add(_describe(error, path, data), label, line)
 
 
 def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
@@ -258,22 +277,22 @@ def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
         if key not in known:
             reporter.warn(
                 "unknown-field",
-                f"{_where(path)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
+                f"{_where(path, data)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
                 label,
                 _line_at(data, path + [key]),
             )
 
 
-def _describe(error, path) -> str:
-    where = _where(path)
+def _describe(error, path, data=None) -> str:
+    where = _where(path, data)
     v = error.validator
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where}: '{missing}' is required: add it"
     if v == "type" and error.validator_value == "string" and isinstance(error.instance, dict) and len(error.instance) == 1:
         key, value = next(iter(error.instance.items()))
-        return (f"{where}: the colon in '{key}: {value}' made YAML read it as a key and value: "
-                f"put the whole line in quotes, e.g. \"{key}: {value}\"")
+        return (f"{where}: put the whole line in quotes, e.g. \"{key}: {value}\": a colon followed by a "
+                "space splits a line into a name and a value")
     if v == "type" and path and path[-1] == "quote":
         return f"{where}: write the quote as text, name and role: quote: {{text: ..., name: ..., role: ...}}"
     if v == "type":
@@ -321,7 +340,23 @@ def _source_ref(sources_dir: Path, relative: str, label: str, line, problems: Pr
     if is_folder:
         problems.add(f"{what} '{relative}' is a folder: point it at a file", label, line)
         return None
+    if what != "cover image" and not _readable_kind(candidate, relative, label, line, problems, what):
+        return None
     return SourceRef(resolved, shown)
+
+
+def _readable_kind(candidate: Path, relative: str, label: str, line, problems: Problems, what: str) -> bool:
+    """A text source pandoc can read: said here, with the index's other problems, rather than
+    only once they are all fixed (an old .doc, a .pdf)."""
+    from .convert import READERS
+
+    suffix = candidate.suffix.lower()
+    if suffix in READERS:
+        return True
+    fix = ("open it in Word and save it as .docx (File > Save As > Word Document)" if suffix in (".doc", ".rtf", ".wpd")
+           else f"save it as one of {', '.join(sorted(READERS))}")
+    problems.add(f"{what} '{relative}': cannot read '{suffix or 'no extension'}' files: {fix}", label, line)
+    return False
 
 
 @lru_cache(maxsize=8)

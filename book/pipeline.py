@@ -102,9 +102,13 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
     with long_lived():
         cache = BuildCache(options.out / ".cache")
         with progress.step("reading the index"):
-            index = load_index(options.sources, reporter, cache)
-            if options.only:
-                index = index.subset(options.only)
+            try:
+                index = load_index(options.sources, reporter, cache)
+                if options.only:
+                    index = index.subset(options.only)
+            except UserError as error:
+                # the style's problems too, so that every problem of every kind comes at once
+                raise UserError(error.problems + _style_problems(options)) from None
         converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes)
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
@@ -138,6 +142,14 @@ def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
                 if facts is not None and facts.current():
                     loaded.take_facts(chapter, facts)
         return loaded
+
+
+def _style_problems(options: Options) -> list:
+    try:
+        load_style(options.styles, options.style)
+    except UserError as error:
+        return error.problems
+    return []
 
 
 def load(options: Options, reporter: Reporter, progress: Progress | None = None) -> Loaded:

@@ -261,7 +261,7 @@ def _read_chain(styles_dir: Path, name: str) -> tuple[dict, _Origins, list[Path]
         if not path.is_file():
             message = f"no style named '{current}' in {styles_dir}{did_you_mean(current, available)}; the styles there are: {', '.join(available) or 'none'}"
             raise UserError(Problem(message, *(asked_by or (None, None))))
-        shown = f"{styles_dir.name}/{path.name}"
+        shown = path.as_posix()       # as the user typed --styles, so it opens from where they ran the command
         doc = load_yaml(path, shown)
         if not isinstance(doc, dict):
             raise UserError(Problem("must be a set of sections (name:, palette:, fonts:, ...)", shown, 1))

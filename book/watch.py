@@ -13,7 +13,10 @@ def watch(options, command: str, run) -> int:
     try:
         # yield_on_timeout: an empty set once the watcher is running, so that "watching" is said
         # only when a change saved from then on is sure to be seen
+        from .watchfilter import EditorFilesFilter
+
         for changes in watch_changes(options.sources, options.styles, debounce=300, step=100,
+                                     watch_filter=EditorFilesFilter(),
                                      yield_on_timeout=True, rust_timeout=500):
             if not changes:
                 if not announced:

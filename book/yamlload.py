@@ -152,6 +152,9 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
     if mark is not None and mark.line < len(lines) and _TEXT_AFTER_QUOTE.match(lines[mark.line]):
         return Problem("YAML syntax error: text after a value's closing quotation mark: put the whole value inside"
                        " the quotes", shown, mark.line + 1, mark.column + 1)
+    over = _over_indented_field(lines, mark) if "expected '-' indicator" in said else None
+    if over is not None:
+        return Problem(f"YAML syntax error: {over}", shown, mark.line + 1, mark.column + 1)
     for pattern, at, explanation in _EXPLAINED:
         found = pattern.search(said)
         if found:
@@ -172,6 +175,27 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
         column = len(text.splitlines()[line - 1]) - len(text.splitlines()[line - 1].lstrip(" ")) + 1
         message = "this line is indented differently from the lines above and below it: line it up with them"
     return Problem(f"YAML syntax error: {message}", shown, line, column)
+
+
+_FIELD = re.compile(r"^( *)([A-Za-z_][\w-]*):(\s|$)")
+
+
+def _over_indented_field(lines: list[str], mark) -> str | None:
+    """A field indented as far as the list above it (``award:`` under ``themes:``' items): the
+    parser asks for a '- '; the editor needs to hear that the field is too far right."""
+    if mark is None or mark.line >= len(lines):
+        return None
+    field = _FIELD.match(lines[mark.line])
+    if not field:
+        return None
+    indent = len(field.group(1))
+    for above in reversed(lines[:mark.line]):
+        sibling = _FIELD.match(above)
+        if sibling and len(sibling.group(1)) < indent:
+            return (f"move '{field.group(2)}:' left to line up with '{sibling.group(2)}:' above it "
+                    f"({len(sibling.group(1))} spaces in, not {indent}): it is indented as if it were part of "
+                    f"'{sibling.group(2)}'")
+    return None
 
 
 def _word_at(text: str, mark) -> str:

@@ -219,7 +219,7 @@ def test_a_highlight_with_a_colon_explains_the_quotes(edition):
     index = edition / "index.yaml"
     edit(index, '      - "Service KPIs: A new dashboard', '      - Service KPIs: "A new dashboard')
     code, out = check(edition)
-    assert_user_error(code, out, "made YAML read it as a key and value: put the whole line in quotes")
+    assert_user_error(code, out, "put the whole line in quotes, e.g.")
 
 
 def test_a_case_study_in_two_parts(edition):
