@@ -185,6 +185,9 @@ class ChunkDoc(BaseDocTemplate):
             x, width = page.margin_outer + page.text_width - page.text_column, page.text_column
         else:
             x, width = page.margin_inner, page.text_column
+        # on a grid of 1/1024 pt: the frame's width (x2 - x1) is then exactly the same on both
+        # sides, so a paragraph split over a verso and a recto breaks at one width throughout
+        x, width = round(x * 1024) / 1024, round(width * 1024) / 1024
         return TrackingFrame(x, self.bottomMargin, width, self.height, id=name,
                              leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 

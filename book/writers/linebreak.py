@@ -57,6 +57,9 @@ def install() -> None:
     if _INSTALLED:
         return
     _INSTALLED = True
+    from . import rlspeed
+
+    rlspeed.install()       # beneath this breaker, whichever is asked for first: its fast paths serve both
     original = paragraph.Paragraph.breakLines
 
     def break_lines(self, width):
@@ -71,6 +74,11 @@ def install() -> None:
             if simple.kind == 0:
                 simple.lines = known.lines
                 return simple
+        if "_tail_of" in self.__dict__:
+            # the rest of a paragraph split over a page (``rlspeed``): its lines are the rest of
+            # the whole's, already held to the limits; broken again, a long paragraph would be
+            # broken once a page (quadratic)
+            return original(self, width)
         return _Breaker(self, width, original).run()
 
     break_lines.__wrapped_original__ = original      # for the tests
