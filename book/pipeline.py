@@ -269,7 +269,8 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
                 # numbers only when they are assembled
                 onepagers = start_onepagers(loaded, options)
             documents, remade = make_chapters(loaded, options, book, reporter)
-        reporter.raise_if_strict()
+        # with --strict, the warnings stop the build after the outputs are made (in memory, not
+        # written): the one-pagers' copy-fitting warnings then come with the sources' at once
         result = _make_outputs(loaded, options, reporter, progress, book, documents, onepagers)
         result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
         with progress.step("writing the files"):
