@@ -84,6 +84,8 @@ def check_font_file(path: Path) -> str | None:
             _faces[digest] = face
             _cmaps[digest] = frozenset(face.charToGlyph)
     except (TTFError, OSError) as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__       # ReportLab's file opener catches everything, Ctrl-C too
         return str(exc)
     except Exception as exc:  # ReportLab's parser fails on damaged files with assorted errors
         return f"{type(exc).__name__}: {exc}"
