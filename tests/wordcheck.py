@@ -86,6 +86,13 @@ def model_texts(loaded) -> list[str]:
     return texts
 
 
+def misprinted(tokens: list[str], vocabulary: set[str]) -> list[str]:
+    """Of ``broken_words``' finds, those the page prints wrong as well: a word with a hyphen of its
+    own hyphenated elsewhere, its own hyphen lost ("cost-effective" printed "costef-fective")."""
+    joined = {w.replace("-", "") for w in vocabulary if "-" in w}
+    return [t for t in tokens if "\xad" in t and norm(t) in joined]
+
+
 def broken_words(element_texts: list[str], vocabulary: set[str]) -> list[str]:
     """Tokens of the tagged text that are a piece of a source word or two source words run
     together (and no word of the sources themselves)."""

@@ -610,7 +610,7 @@ class ContentBuilder:
                 lead = tag(Paragraph(back, self.style.paragraph_style("footnote")), None)
                 rest = note.blocks
             body = [lead] + self.blocks.blocks(rest, "note")
-            Node("Note", body, id=note.id)
+            Node("Note", body, id=note.id, title=f"Note {note.number}")
             flows += body
             self.link_labels["#" + note.id] = f"Note {note.number}"
             self.link_labels["#ref-" + note.id] = f"Back to the reference to note {note.number}"

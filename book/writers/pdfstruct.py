@@ -153,6 +153,8 @@ class StructureWriter:
         tail = b""
         if node.alt:
             tail += b"/Alt" + text(node.alt)
+        if getattr(node, "title", ""):
+            tail += b"/T" + text(node.title)
         if node.id:
             tail += b"/ID" + text(node.id)
             self.ids[node.id] = number

@@ -61,10 +61,12 @@ class Node:
     """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order. A Node with
     the role "" is a group, not an element: its kids take its place in its parent."""
 
-    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn")
+    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn", "title")
 
-    def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None):
+    def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None,
+                 title: str = ""):
         self.role = role
+        self.title = title    # the element's /T: a label such as "Note 3"
         self.kids: list = []
         self.parent: Node | None = None
         self.alt = alt
