@@ -399,6 +399,9 @@ def located_pages(pm) -> set[int]:
     parts = {page for key, page in pm.anchors.items() if key.startswith("part-")}
     exact = set(pm.page_first_block) | set(pm.chapter_pages.values()) | parts
     exact -= {page for page, (_, words) in pm.page_continuation.items() if words <= 0}
+    # contents and index lines are in the page map too ("toc:<key>", "<index>:<n>": no source
+    # block id has a colon), for their pages' markers; tests/pagelist.py checks those pages
+    exact -= {page for page, key in pm.page_first_block.items() if ":" in key}
     return exact | {page for page, (_, words) in pm.page_continuation.items() if words > 0}
 
 
