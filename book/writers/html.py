@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote
 
 from .. import ast
+from ..alttext import repeats_caption
 from ..editorial import kicker_is_redundant
 from ..model import highlight_parts, toc_headings
 
@@ -177,6 +178,9 @@ class Renderer:
     def figure(self, block: ast.Figure, context: str) -> str:
         caption = self.blocks(block.caption, "caption")
         body = self.blocks(block.blocks, "figure")
+        for image in block.images:      # alt text that repeats the caption: the caption is read once
+            if image.alt and repeats_caption(image.alt, ast.stringify(block.caption)):
+                body = body.replace(f'alt="{attr(image.alt)}"', 'alt=""')
         # a page that opens between the picture and its caption (page_continuation, no words) has its marker here
         held = hold("mid", f"{block.id}@caption") if block.id and caption.strip() else ""
         return el("figure", body + (held + el("figcaption", caption) if caption.strip() else ""), id=self._id(block))
