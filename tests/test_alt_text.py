@@ -70,3 +70,17 @@ def test_repeats_caption():
     assert not repeats_caption("A bar chart of absence", "Absence by quarter")
     assert figure_alt(["Same words"], "Same words") == "Figure, described in its caption"
     assert figure_alt(["A bar chart"], "Absence by quarter") == "A bar chart"
+
+
+def test_conformance_is_claimed_only_when_the_checks_hold(tmp_path):
+    body = "# Results\n\n![](images/chart.png)\n\nText.\n"
+    sources = minimal_edition(tmp_path, body)
+    write_png(sources / "case-studies" / "images" / "chart.png", size=(1800, 1000))
+    with source_date_epoch():
+        code, printed = run_cli("epub", "--sources", str(sources), "--out", str(tmp_path / "dist"))
+    assert code == 0, printed
+    assert "does not claim EPUB Accessibility 1.1 - WCAG 2.2 Level AA: 1 of 2 images has no text alternative" in printed
+    with zipfile.ZipFile(tmp_path / "dist" / "compendium.epub") as z:
+        opf = z.read(next(n for n in z.namelist() if n.endswith(".opf"))).decode("utf-8")
+    assert "dcterms:conformsTo" not in opf and "a11y:certifiedBy" not in opf
+    assert "It does not claim EPUB Accessibility 1.1" in opf
