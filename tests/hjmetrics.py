@@ -65,6 +65,8 @@ class Metrics:
 
 def page_lines(page, number: int) -> list[Line]:
     """The page's lines, split at column gutters."""
+    # invisible text squeezed to nothing (the contents' spoken ", page") is not printed
+    page = page.filter(lambda o: o.get("object_type") != "char" or o["x1"] - o["x0"] >= 0.02 * o["size"])
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
     rows: dict[float, list] = {}
     for w in words:
