@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import ast, docxstate
 from .assemble import chapter_text
-from .editorial import check_repeats, check_resolution
+from .editorial import check_alt_text, check_repeats, check_resolution
 from .cache import digest, long_lived
 from .errors import Problem, Problems, Reporter, Warning_
 from .images import ImageChecker, ImageInfo
@@ -114,6 +114,7 @@ class TextMaker:
             return None, None, problems.items
         text = chapter_text(chapter.case_study, blocks, notes)
         check_repeats(chapter.case_study, blocks, reporter, self.index_label)
+        check_alt_text(blocks, reporter, chapter.source)
         if self.page is not None:
             check_resolution(blocks, images.infos, self.page.text_column, self.page.text_height, reporter, chapter.source)
         shown = []

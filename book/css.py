@@ -50,6 +50,7 @@ class CssWriter:
         self.block_rules()
         self.list_and_table_rules()
         self.book_part_rules()
+        self.reflow_rules()
         return "\n\n".join(self.rules) + "\n"
 
     # -- building blocks -----------------------------------------------------------------------
@@ -140,7 +141,8 @@ class CssWriter:
 
     # -- the rules ------------------------------------------------------------------------------
     def text_rules(self) -> None:
-        self.styled("body", "body", parts=("font", "size", "colour", "flow"), margin="0", padding="0")
+        # a margin of its own: a reading system that sets none must not put the text against the edge
+        self.styled("body", "body", parts=("font", "size", "colour", "flow"), margin="0", padding="0 0.75em")
         self.styled("p", "body", parts=("align", "box"))
         for level in range(1, 7):
             self.styled(f"h{level}", f"h{level}")
@@ -188,6 +190,20 @@ class CssWriter:
         self.styled("figcaption", "caption")
         self.styled("dt", "list_item", left=False, font_weight="bold")
         self.rule("dd", {"margin": f"0 0 0.5em {self.indent_of('list_item')}"})
+
+    def reflow_rules(self) -> None:
+        """Every screen, down to a 320 px phone (WCAG 1.4.10 Reflow): a word or address longer
+        than the line breaks rather than pushing the page sideways (``break-word`` for running
+        text, ``anywhere`` where long words are the rule: links, cells, code, so a table can
+        shrink to the screen); on a narrow screen text is set flush left, since justified lines of
+        a few words open wide gaps. Sizes stay relative (em), so the reader's own settings win."""
+        self.rule("body", {"overflow-wrap": "break-word", "word-wrap": "break-word"})
+        self.rule("a, td, th, code, pre, .opener-meta, .index-entry, nav#toc a", {"overflow-wrap": "anywhere", "word-break": "normal"})
+        self.rule("table", {"max-width": "100%"})
+        self.rule("img, svg, video", {"max-width": "100%", "height": "auto"})
+        self.rules.append("@media (max-width: 35em) {\n"
+                          "  p, li, dd, td, th, blockquote, figcaption, .standfirst, .attribution {\n"
+                          "    text-align: left;\n  }\n}")
 
     def book_part_rules(self) -> None:
         self.styled("nav#toc h1, nav#toc h2", "toc_title")

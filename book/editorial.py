@@ -80,3 +80,16 @@ def check_resolution(blocks: list, infos: dict, measure: float, frame_height: fl
         reporter.warn("low-resolution", f"image '{src}' prints at {ppi} ppi across the column ({PRINT_PPI} ppi or"
                       f" more looks sharp in print): supply it at least {needed} pixels wide", source)
 
+
+def check_alt_text(blocks: list, reporter, source: str) -> None:
+    """A figure whose alt text only repeats its caption: read once (``alttext``), and queried."""
+    from .alttext import repeats_caption
+
+    for node in ast.walk(blocks):
+        if isinstance(node, ast.Figure):
+            caption = ast.stringify(node.caption)
+            for image in node.images:
+                if image.alt and repeats_caption(image.alt, caption):
+                    reporter.warn("alt-repeats-caption", f"image '{image.src}': its alt text repeats its caption, so it is read "
+                                  "once, from the caption: write alt text that says what the picture shows (or give its data "
+                                  "as a table, a '{.chart-data}' div after the figure)", source)

@@ -380,6 +380,9 @@ def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress
     if epub is not None:
         with progress.step("writing the EPUB"):
             outputs[options.out / "compendium.epub"] = epub.result()
+            from .writers.epub import A11Y_CONFORMANCE, conformance_gaps
+            for gap in conformance_gaps(loaded):
+                reporter.warn("no-conformance-claim", f"compendium.epub does not claim {A11Y_CONFORMANCE}: {gap}")
     if onepagers is not None:
         with progress.step("setting the one-pagers"):
             pages, combined = onepagers.finish(reporter)

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 SPACE_EM = 0.2778      # Liberation Sans (all faces): the space is 569/2048 em
 GUTTER_SPACES = 6.0    # a gap wider than this many spaces separates columns or table cells
-_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+_HYPHEN_END = re.compile(r"[^\W\d_][-\xad]$")
 _LEADING_LETTERS = re.compile(r"^[^\W\d_]*")
-_TRAILING_LETTERS = re.compile(r"[^\W\d_]*-$")
+_TRAILING_LETTERS = re.compile(r"[^\W\d_]*[-\xad]$")
 _LABEL = re.compile(r"^([•◦▪‣–—-]|\d+[.)]|[a-zA-Z][.)]|[ivxlc]+[.)])$")
 _LEADER = re.compile(r"^[.·]{3,}")
 
@@ -65,6 +65,8 @@ class Metrics:
 
 def page_lines(page, number: int) -> list[Line]:
     """The page's lines, split at column gutters."""
+    # invisible text squeezed to nothing (the contents' spoken ", page") is not printed
+    page = page.filter(lambda o: o.get("object_type") != "char" or o["x1"] - o["x0"] >= 0.02 * o["size"])
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
     rows: dict[float, list] = {}
     for w in words:

@@ -365,6 +365,8 @@ def _read_page(page, number, tagged) -> tuple[Page, list]:
     for ch in page.chars:
         if not ch.get("upright", True):
             continue
+        if ch["x1"] - ch["x0"] < 0.02 * ch["size"]:
+            continue        # invisible text squeezed to nothing (the contents' spoken ", page"): not printed
         cx = (ch["x0"] + ch["x1"]) / 2
         cy = (ch["top"] + ch["bottom"]) / 2
         if not (tx0 <= cx <= tx1 and ttop <= cy <= tbottom):

@@ -423,6 +423,7 @@ class Compendium:
         assembler.use_fonts(overlays.fonts())
         overlays.save()
         labels = {key: self._label(key) for key in refs}
+        link_labels.update(self._link_pages(link_labels))
         for name, ops, bbox, fonts in decorator.page_ref_forms(labels):
             assembler.add_form(name, ops, bbox, fonts)
         assembler.outline = self._outline()
@@ -460,6 +461,18 @@ class Compendium:
     def _bodies_from(self, chunk: ChunkResult):
         at = next(n for n, c in enumerate(self.chunks) if c is chunk)
         return [(c, self.key_of(c.key)) for c in self.chunks[at:]]
+
+    def _link_pages(self, known: dict) -> dict:
+        """target -> ("page", printed page) of every internal link with no description of its own:
+        its annotation is described as "Go to page 12: <its words>" (``pdfstruct``)."""
+        found = {}
+        for chunk in self.chunks:
+            for record in chunk.recording.pages:
+                for link in record.links:
+                    target = link.target
+                    if target.startswith("#") and target not in known and target[1:] in self.places:
+                        found[target] = ("page", self._label(target[1:]))
+        return found
 
     def _label(self, ref: str) -> str:
         """The printed page numbers of a page reference (its keys joined by ';')."""
@@ -529,10 +542,11 @@ class Overlays:
         book = self.book
         verso = page % 2 == 1        # by its physical side: the cover is a right-hand page
         label = book.page_map.label(page)
-        key = (info, page == 0, label, verso)
+        key = (info, page == 0, label, verso, bool(book.tagged))
         found = self.used.get(key) or self.known.get(key)
         if found is None:
             self.decorator.drawn = {}
+            self.decorator.paginate = bool(book.tagged)     # running heads and folios marked as such
             ops = self.sketch.ops(lambda canv: self.decorator.overlay(canv, info, page, label, verso))
             found = (ops, self.decorator.drawn)
         self.used[key] = found

@@ -295,6 +295,7 @@ class ContentBuilder:
         base = self.style.paragraph_style(style)
         ps = self.blocks.pstyle(style, rightIndent=ref_slot(base.fontName, base.fontSize) * len(keys) + 12)
         para = PageRefParagraph(f'{markup}<onDraw name="notePosition" label="{escape(label)}"/>', ps, self.decorator)
+        para._toc_key = href or ""
         return tag(para, None, "Link")     # the whole line is the link: text and page numbers
 
     def index_lines(self, term: str, keys: list[str]) -> list:
@@ -354,6 +355,16 @@ class ContentBuilder:
         return [Marker(Anchor("contents", "front", "Contents", 0)), head] + flows
 
     def _contents_lines(self) -> list:
+        """The contents' lines, each known to the page map as ``toc:<key>`` (the EPUB's contents
+        has a place holder at each entry, so a page of the contents opens where it does in print)."""
+        flows = self._contents_line_flows()
+        for line in flows:
+            href = getattr(line, "_toc_key", "")
+            if href:
+                line._block_id = "toc:" + href
+        return flows
+
+    def _contents_line_flows(self) -> list:
         flows = []
         for chapter in self.pub.front:
             key = chapter_key(chapter.id)
@@ -609,7 +620,7 @@ class ContentBuilder:
                 lead = tag(Paragraph(back, self.style.paragraph_style("footnote")), None)
                 rest = note.blocks
             body = [lead] + self.blocks.blocks(rest, "note")
-            Node("Note", body, id=note.id)
+            Node("Note", body, id=note.id, title=f"Note {note.number}")
             flows += body
             self.link_labels["#" + note.id] = f"Note {note.number}"
             self.link_labels["#ref-" + note.id] = f"Back to the reference to note {note.number}"
@@ -624,15 +635,17 @@ class ContentBuilder:
             section = [PageBreak(), head] + ([] if flows else [NextPageTemplate(list(INDEX_CYCLE))])
             letter = ""
             group = None      # the entries under one letter: a list in the structure tree
-            for entry in entries:
+            for number, entry in enumerate(entries):
                 initial = entry.term[:1].upper()
                 new_letter = initial != letter and initial.isalpha()
                 if new_letter:
                     letter = initial
                     section.append(self.p(letter, "h4", role="H2"))
+                    section[-1]._block_id = f"{key}:{letter}"
                 if new_letter or group is None:
                     group = Node("L", attrs={"O": "List", "ListNumbering": "None"})
                 lines = self.index_lines(entry.term, [chapter_key(c.id) for c in entry.chapters])
+                lines[0]._block_id = f"{key}:{number}"      # html.index_document holds a place for it
                 group.add(Node("LI", Node("LBody", lines)))
                 section += lines
             flows += self.section(section)

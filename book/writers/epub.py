@@ -24,11 +24,13 @@ from lxml import etree
 from PIL import Image as PILImage
 
 from .. import svgimage
+from .. import variantid
 from ..cache import digest
 from ..chapters import cuts_of
 from ..transforms import unique_id
 from ..model import PageMap
 from . import html, zipwrite
+from .pdfblocks import chapter_key
 from .cover import cover_png
 
 XHTML = "application/xhtml+xml"
@@ -43,6 +45,7 @@ class Toc:
     href: str
     children: list["Toc"] = field(default_factory=list)
     css: str | None = None      # the style sheet sets part lines apart (li.toc-part)
+    key: str = ""               # the printed contents line's name in the page map ("toc:<key>")
 
 
 @dataclass
@@ -115,7 +118,8 @@ def build_documents(loaded, images: ImageStore, page_map: PageMap,
                 images.href(source)
         else:
             xhtml = html.chapter_document(chapter, lang, images.href, cuts)
-        return Doc(chapter.id, href, "chapter", xhtml), Toc(chapter.title, href, _heading_tree(chapter, href))
+        return (Doc(chapter.id, href, "chapter", xhtml),
+                Toc(chapter.title, href, _heading_tree(chapter, href), key="toc:" + chapter_key(chapter.id)))
 
     docs = [
         Doc("cover", "cover.xhtml", "cover", html.cover_document(pub.edition, "images/cover." + _cover_ext(loaded), lang)),
@@ -130,7 +134,7 @@ def build_documents(loaded, images: ImageStore, page_map: PageMap,
     for part in pub.parts:
         href = name[("part", part.id)]
         docs.append(Doc(part.id, href, "part", html.part_document(part, lang, chapter_href, loaded.style.page.part_pages)))
-        toc.append(Toc(f"Part {part.number}: {part.title}", href, css="toc-part"))
+        toc.append(Toc(f"Part {part.number}: {part.title}", href, css="toc-part", key="toc:" + part.id))
         for chapter in part.chapters:
             doc, entry = chapter_doc(chapter)
             docs.append(doc)
@@ -139,7 +143,7 @@ def build_documents(loaded, images: ImageStore, page_map: PageMap,
         entries = getattr(pub, attribute)
         if entries:
             docs.append(Doc(key, name[("index", key)], "index", html.index_document(key, title, entries, chapter_href, lang)))
-            toc.append(Toc(title, name[("index", key)]))
+            toc.append(Toc(title, name[("index", key)], key="toc:" + key))
     return docs, toc
 
 
@@ -281,7 +285,8 @@ def _continuations(events, page_map: PageMap) -> dict[int, int]:
     index = {f"{kind}:{key}": i for i, (_, kind, key) in enumerate(events) if kind in ("mid", "after")}
     found = {}
     for page, (block_id, words) in page_map.page_continuation.items():
-        k = index.get(f"mid:{block_id}@{words}") if words > 0 else None
+        # no words: a figure whose caption goes on to the page (html.figure holds its place)
+        k = index.get(f"mid:{block_id}@{words}" if words > 0 else f"mid:{block_id}@caption")
         k = k if k is not None else index.get(f"after:{block_id}")
         if k is not None:
             found[page] = k
@@ -322,10 +327,10 @@ def _id_safe(label: str) -> str:
 PAGE_LIST = "\ue000\ue001"   # where the page list goes once the markers are placed
 
 
-def nav_document(toc: list[Toc], docs: list[Doc], lang: str) -> str:
+def nav_document(toc: list[Toc], docs: list[Doc], lang: str, cuts: dict[str, list[int]] | None = None) -> str:
     """The contents page readers see (it is in the spine) and the book's navigation document."""
     v = html
-    contents = v.el("nav", v.el("h1", "Contents", id="toc-title") + _toc_list(toc), id="toc", epub_type="toc",
+    contents = v.el("nav", v.el("h1", "Contents", id="toc-title") + _toc_list(toc, cuts), id="toc", epub_type="toc",
                     role="doc-toc", aria_labelledby="toc-title")
     first: dict[str, str] = {}
     for d in docs:
@@ -346,9 +351,24 @@ def page_list(marks: list[PageMark]) -> str:
     return html.el("nav", html.el("h2", "Pages") + html.el("ol", pages), epub_type="page-list", role="doc-pagelist", hidden="hidden")
 
 
-def _toc_list(entries: list[Toc]) -> str:
-    items = [html.el("li", html.el("a", html.text(e.label), href=e.href) + (_toc_list(e.children) if e.children else ""),
-                     class_=e.css) for e in entries]
+def _cut_label(entry: Toc, cuts: dict[str, list[int]] | None) -> str:
+    """A contents line's label with a place holder after each word count at which a printed page
+    begins inside it (a long title broken over two pages of the contents)."""
+    at = (cuts or {}).get(entry.key)
+    if not at:
+        return html.text(entry.label)
+    words, out = entry.label.split(), []
+    for n, word in enumerate(words, 1):
+        out.append(html.text(word) + (html.hold("mid", f"{entry.key}@{n}") if n in at and n < len(words) else ""))
+    return " ".join(out)
+
+
+def _toc_list(entries: list[Toc], cuts: dict[str, list[int]] | None = None) -> str:
+    # a contents line printed at the top of a page has that page's marker (inside its link: a
+    # navigation list holds nothing but links and lists)
+    items = [html.el("li", html.el("a", (html.hold("before", e.key) + _cut_label(e, cuts) + html.hold("after", e.key))
+                                   if e.key else html.text(e.label), href=e.href)
+                     + (_toc_list(e.children, cuts) if e.children else ""), class_=e.css) for e in entries]
     return html.el("ol", "".join(items))
 
 
@@ -375,6 +395,19 @@ def ncx_document(toc: list[Toc], title: str, uid: str, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ metadata
+def conformance_gaps(loaded, images: ImageStore | None = None) -> list[str]:
+    """What the build's own checks find short of ``A11Y_CONFORMANCE`` (empty: the claim holds as
+    far as the build can tell; EPUBCheck, Ace and the tests check the rest). The claim is made
+    only when this is empty; else the metadata says what is known and the build warns."""
+    pub = loaded.publication
+    pictures = [(src, alt) for c in pub.chapters for src, alt in html.pictures(c) if images is None or images.href(src)]
+    gaps = []
+    missing = sum(1 for _, alt in pictures if not alt)
+    if missing:
+        gaps.append(f"{missing} of {len(pictures) + 1} images {'has' if missing == 1 else 'have'} no text alternative")
+    return gaps
+
+
 def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = True) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, from what the book actually contains."""
     pub = loaded.publication
@@ -385,6 +418,7 @@ def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = T
     indexes = [name for name, entries in (("organisations", pub.organisation_index), ("themes", pub.theme_index)) if entries]
     features += (["index"] if indexes else []) + ["displayTransformability"] + (["alternativeText"] if described else [])
     missing = sum(1 for _, alt in pictures if not alt)
+    gaps = conformance_gaps(loaded, images)
     pages = f", and page-break markers with a page list matching the print edition ({print_source})" if paged else ""
     index_text = f" and indexes of {' and '.join(indexes)}" if indexes else ""
     summary = (
@@ -392,14 +426,15 @@ def accessibility(loaded, images: ImageStore, print_source: str, paged: bool = T
         f"contents, landmarks{index_text}{pages}. "
         + _alt_text_sentence(len(pictures) + 1, missing)
         + "Text can be resized and restyled, and there are no flashing, sound or motion hazards."
-        + (f" It meets {A11Y_CONFORMANCE}." if described else "")
+        + (f" It meets {A11Y_CONFORMANCE}." if described and not gaps else
+           f" It does not claim {A11Y_CONFORMANCE}: {'; '.join(gaps)}." if gaps else "")
     )
     meta = [("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
             ("schema:accessModeSufficient", "textual" if described else "textual,visual")]
     meta += [("schema:accessibilityFeature", f) for f in features]
     meta += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
     meta += [("pageBreakSource", print_source)] if paged else []
-    if described:
+    if described and not gaps:      # claimed only when the build's checks say it holds
         meta += [("dcterms:conformsTo", A11Y_CONFORMANCE), ("a11y:certifiedBy", pub.edition.publisher)]
     return meta
 
@@ -410,9 +445,9 @@ def _alt_text_sentence(images: int, missing: int) -> str:
     return "The cover image has a text alternative. " if images == 1 else f"All {images} images, the cover included, have text alternatives. "
 
 
-def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str, paged: bool) -> None:
+def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str, paged: bool, uid: str = "") -> None:
     ed = loaded.publication.edition
-    book.set_identifier(ed.identifier)
+    book.set_identifier(uid or ed.identifier)     # a variant's own (book.variantid)
     book.title = ed.title
     book.add_metadata("DC", "title", ed.title, {"id": "title"})
     book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
@@ -435,23 +470,24 @@ def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str,
 # ------------------------------------------------------------------ packaging
 def write_epub(loaded, page_map: PageMap, options, written: dict[str, tuple[str, list[str]]] | None = None) -> bytes:
     ed = loaded.publication.edition
-    print_source = f"{ed.identifier} (print)"
+    print_source = variantid.page_break_source(ed.identifier, options)
+    uid = variantid.identifier(ed.identifier, options)
     images = ImageStore()
     docs, toc = build_documents(loaded, images, page_map, written)
     nav = next(d for d in docs if d.kind == "toc")
-    nav.xhtml = nav_document(toc, docs, ed.language)
+    nav.xhtml = nav_document(toc, docs, ed.language, cuts_of(page_map))
     marks = place_page_breaks(docs, page_map)
     nav.xhtml = nav.xhtml.replace(PAGE_LIST, page_list(marks))
     book = epub.EpubBook()
-    metadata(book, loaded, images, print_source, paged=bool(marks))
-    contents = _add_items(book, loaded, docs, toc, images)
+    metadata(book, loaded, images, print_source, paged=bool(marks), uid=uid)
+    contents = _add_items(book, loaded, docs, toc, images, uid)
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"raise_exceptions": True, "epub2_guide": False, "epub3_landmark": False,
                                    "epub3_pages": False, "mtime": _utc(loaded.build_time)})
     return repack(buffer.getvalue(), loaded.build_time, ed.language, contents, getattr(loaded, "cache", None))
 
 
-def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore) -> dict[str, bytes]:
+def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore, uid: str = "") -> dict[str, bytes]:
     """ebooklib gets every document and image by name, with no content: it writes the package
     document and the container; ``repack`` then puts each file's content in the archive (most
     of them compressed by an earlier build). Returns file name -> content."""
@@ -463,7 +499,7 @@ def _add_items(book, loaded, docs: list[Doc], toc: list[Toc], images: ImageStore
     cover_item.properties = ["cover-image"]
     book.add_item(epub.EpubItem(uid="css", file_name=html.STYLESHEET, media_type="text/css", content=loaded.style.css().encode()))
     book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
-                                content=ncx_document(toc, ed.title, ed.identifier, ed.language).encode()))
+                                content=ncx_document(toc, ed.title, uid or ed.identifier, ed.language).encode()))
     spine = []
     for doc in docs:
         contents[doc.name] = doc.xhtml.encode()

@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote
 
 from .. import ast, maths
+from ..alttext import repeats_caption
 from ..model import highlight_parts, toc_headings
 
 MATHML_NAMESPACE = maths.MATHML     # documents with formulae carry MathML (epub.py marks them)
@@ -178,7 +179,12 @@ class Renderer:
     def figure(self, block: ast.Figure, context: str) -> str:
         caption = self.blocks(block.caption, "caption")
         body = self.blocks(block.blocks, "figure")
-        return el("figure", body + (el("figcaption", caption) if caption.strip() else ""), id=self._id(block))
+        for image in block.images:      # alt text that repeats the caption: the caption is read once
+            if image.alt and repeats_caption(image.alt, ast.stringify(block.caption)):
+                body = body.replace(f'alt="{attr(image.alt)}"', 'alt=""')
+        # a page that opens between the picture and its caption (page_continuation, no words) has its marker here
+        held = hold("mid", f"{block.id}@caption") if block.id and caption.strip() else ""
+        return el("figure", body + (held + el("figcaption", caption) if caption.strip() else ""), id=self._id(block))
 
     def table(self, block: ast.Table, context: str) -> str:
         caption = self.blocks(block.caption, "caption")
@@ -435,12 +441,14 @@ def index_document(key: str, title: str, entries, href_of, lang: str) -> str:
     """A back-of-book index grouped by initial letter, as in print: each term on its line, then
     (hanging) one line per case study that names it, linked to it."""
     groups: dict[str, list[str]] = {}
-    for entry in entries:
+    for number, entry in enumerate(entries):
         links = "".join(void("br") + el("a", text(c.title), href=href_of(c.id)) for c in entry.chapters)
         letter = (entry.term.strip()[:1] or "#").upper()
-        groups.setdefault(letter, []).append(el("p", text(entry.term) + links, class_="index-entry"))
+        # place holders where the printed index has its letters and entries (the page map's
+        # "<key>:<letter>" and "<key>:<n>"), for the page-break markers
+        groups.setdefault(letter, []).append(hold("before", f"{key}:{number}") + el("p", text(entry.term) + links, class_="index-entry"))
     body = el("h1", text(title), id=f"{key}--title", class_="index-title")
-    body += "".join(el("h2", text(letter)) + "".join(items) for letter, items in groups.items())
+    body += "".join(hold("before", f"{key}:{letter}") + el("h2", text(letter)) + "".join(items) for letter, items in groups.items())
     section = el("section", body, id=key, role="doc-index", aria_labelledby=f"{key}--title")
     return document(title, framed(key, section), lang, epub_type="backmatter")
 

@@ -19,6 +19,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from .. import ast, maths, svgimage
 from ..images import SVG_MIME
+from ..alttext import figure_alt
 from .pdfinline import INLINE_IMAGE_LINES, InlineMarkup
 from .pdftags import Node, set_node
 
@@ -232,7 +233,7 @@ class BlockRenderer:
         """One Figure element: its images (with their alt text, or the caption when they have
         none) and its caption."""
         caption = ast.stringify(block.caption).strip()
-        figure = Node("Figure", alt=" ".join(image.alt for image in block.images if image.alt) or caption or "Figure")
+        figure = Node("Figure", alt=figure_alt([image.alt for image in block.images], caption))   # never the caption twice
         flows = [set_node(self.image(image, block), figure) for image in block.images]
         if caption:
             flows.append(self.para(_caption_inlines(block), "caption", block, role="Caption"))

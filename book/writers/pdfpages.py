@@ -2,6 +2,8 @@
 folios, and the deferred page numbers of the contents and indexes."""
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -123,11 +125,14 @@ class PageDecorator:
     def overlay(self, canv, info: PageInfo, page: int, label: str, verso: bool) -> None:
         """What goes around the text of page ``page`` (0-based), whose printed number is ``label``."""
         if info.kind == "front" and page > 0:      # the cover has no folio
-            self._folio(canv, label, verso, with_edition=True)
+            with pagination(canv, "Footer", self):
+                self._folio(canv, label, verso, with_edition=True)
         elif info.kind in ("body", "index", "part"):
-            self._folio(canv, label, verso, with_edition=not info.suppressed)
             if not info.suppressed:
-                self._running_head(canv, info.running_head, verso)
+                with pagination(canv, "Header", self):
+                    self._running_head(canv, info.running_head, verso)
+            with pagination(canv, "Footer", self):
+                self._folio(canv, label, verso, with_edition=not info.suppressed)
 
     def decorated(self, info: PageInfo, page: int) -> bool:
         return (info.kind == "front" and page > 0) or info.kind in ("body", "index", "part")
@@ -191,6 +196,7 @@ class PageDecorator:
         # they are spaced as text is, whatever their widths
         self.page_refs.add(ref)
         with content(canv, element):
+            spoken_separator(canv, font, size, width - slots, y, "pages" if ";" in ref else "page")
             canv.saveState()
             canv.translate(width, y)
             canv.doForm(form_name(ref))
@@ -214,6 +220,35 @@ class PageDecorator:
         fonts = sketch.fonts()
         return [(name, ops, (-max(PAGE_REF_WIDTH, stringWidth(labels[ref], font, size) + 2), -size * 0.3, 2, size), fonts)
                 for ref, name, ops in forms]
+
+
+@contextlib.contextmanager
+def pagination(canv, subtype: str, decorator=None):
+    """A running head or foot as the artifact it is (PDF 14.8.2.2.2): a pagination artifact of
+    subtype Header or Footer, which assistive technology can skip on every page (on a tagged
+    page: ``decorator.paginate``)."""
+    if not getattr(decorator, "paginate", True):
+        yield
+        return
+    canv._code.append(f"/Artifact <</Type /Pagination /Subtype /{subtype}>> BDC")
+    try:
+        yield
+    finally:
+        canv._code.append("EMC")
+
+
+def spoken_separator(canv, font: str, size: float, x: float, y: float, word: str) -> None:
+    """", page " before a contents or index line's page numbers, as invisible text (render mode
+    3, squeezed to nothing): the page shows the leaders, the tags read "Part 1 · London, page 7"
+    rather than "London7"."""
+    text = canv.beginText(x, y)
+    text.setFont(font, size)
+    text.setTextRenderMode(3)
+    text.setHorizScale(1)
+    text.textOut(f", {word} ")
+    text.setHorizScale(100)
+    text.setTextRenderMode(0)
+    canv.drawText(text)
 
 
 def _fit(text: str, font, max_width: float, fonts) -> str:

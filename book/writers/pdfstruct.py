@@ -153,6 +153,8 @@ class StructureWriter:
         tail = b""
         if node.alt:
             tail += b"/Alt" + text(node.alt)
+        if getattr(node, "title", ""):
+            tail += b"/T" + text(node.title)
         if node.id:
             tail += b"/ID" + text(node.id)
             self.ids[node.id] = number
@@ -195,7 +197,10 @@ class StructureWriter:
             else:
                 container = element
             self.w.put(holder, b"<</Type/StructElem/S/Link/P " + ref(container) + b"/Pg " + page + b"/K[" + objr + b"]>>")
-        self.annotation_tags[obj] = self.labels.get(annot.target) or _describe(annot)
+        label = self.labels.get(annot.target)
+        if isinstance(label, tuple):        # ("page", printed page): an internal link
+            label = f"Go to page {label[1]}: {annot.text}" if annot.text else f"Go to page {label[1]}"
+        self.annotation_tags[obj] = label or _describe(annot)
         self.holders[obj] = holder
         return result
 

@@ -35,6 +35,8 @@ from typing import Iterable, NamedTuple
 from reportlab.platypus.flowables import BulletDrawer, Flowable
 from reportlab.platypus.tables import Table
 
+from .pdfwords import draw_marked
+
 # Roles the writers use that are not PDF 1.7 standard structure types: written with a RoleMap.
 ROLE_MAP = {"Title": "H1", "Aside": "Div"}
 
@@ -59,10 +61,12 @@ class Node:
     """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order. A Node with
     the role "" is a group, not an element: its kids take its place in its parent."""
 
-    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn")
+    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn", "title")
 
-    def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None):
+    def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None,
+                 title: str = ""):
         self.role = role
+        self.title = title    # the element's /T: a label such as "Note 3"
         self.kids: list = []
         self.parent: Node | None = None
         self.alt = alt
@@ -146,6 +150,15 @@ def inherit(original, pieces: Iterable) -> None:
     """Pieces of a split flowable stay in the original's element: a paragraph over two pages is one
     P with content on both. Only pieces of the same kind inherit: what a container is split into
     (a list's items, a KeepTogether's content) has elements of its own."""
+    pieces = list(pieces)
+    from .pdfwords import source_text
+    if hasattr(original, "blPara") or hasattr(original, "frags"):
+        # the pieces of a paragraph: the text their line ends are told apart by, and which go on
+        source = source_text(original)
+        for n, piece in enumerate(pieces):
+            if type(piece) is type(original):
+                piece._words_source = source
+                piece._words_go_on = n < len(pieces) - 1
     node = getattr(original, "_struct", None)
     if node is None:
         return
@@ -226,15 +239,15 @@ class Tagger:
                 draw()
             return
         first_annot = len(self.canv._annotationrefs)
-        link_texts = _link_texts(flowable) if node.role != "Link" else {}
+        link_texts = _link_texts(flowable)
         leaf = None
-        if link_texts:
+        if link_texts and node.role != "Link":
             # a paragraph with links: its text is marked inside its text object, the words of
             # each link as a Link element of their own; all else it draws (underlines) is decoration
             leaf = self._text_leaf = _TextLeaf(node, self._link_nodes)
         self._push(None if leaf else node)
         try:
-            draw()
+            draw_marked(flowable, draw)     # line ends read as words (pdfwords)
         finally:
             self._pop()
             self._text_leaf = None
@@ -456,6 +469,8 @@ def _install_flowable_hooks() -> None:
         tagger = getattr(canvas, "_tagger", None)
         node = getattr(self, "_struct", None) if tagger is not None else None
         if node is None or isinstance(self, Table) or getattr(self, "_struct_container", False):
+            if tagger is not None:      # a paragraph drawn inside a scope of its own: its line ends too
+                return draw_marked(self, lambda: flowable_draw_on(self, canvas, x, y, _sW))
             return flowable_draw_on(self, canvas, x, y, _sW)
         tagger.draw_flowable(self, node, lambda: flowable_draw_on(self, canvas, x, y, _sW))
 

@@ -645,7 +645,9 @@ class _SegmentWriter:
         width, height = record.width, record.height
         contents = [w.add_stream(b"/Filter/FlateDecode", content)]
         if overlay:
-            contents.append(w.add_flate(b"", b"/Artifact BMC\n" + overlay + b"\nEMC\n" if tagged else overlay))
+            # an overlay that marks its running heads and folios itself (pdfpages.pagination) is not wrapped
+            wrap = tagged and not overlay.lstrip().startswith(b"/Artifact")
+            contents.append(w.add_flate(b"", b"/Artifact BMC\n" + overlay + b"\nEMC\n" if wrap else overlay))
         boxes = b""
         if marks is not None:
             bw = marks.borderWidth
