@@ -81,9 +81,14 @@ def test_the_sample_compendium_reads_as_whole_words(sample_build, sample_words):
     assert check_words(sample_build / "compendium.pdf", sample_words[0]) == []
 
 
+# the one-pagers' own wording, beside the sources' (a word of it may begin a source word: 'read')
+ONEPAGER_WORDS = "Read the full case study Full case study Continues in Also in this edition page pages"
+
+
 def test_the_sample_one_pagers_read_as_whole_words(sample_build, sample_words):
     texts = element_texts(sample_build / "one-pagers.pdf")
-    assert broken_words(texts, sample_words[1]) == []
+    vocabulary = sample_words[1] | vocabulary_of([ONEPAGER_WORDS])
+    assert broken_words(texts, vocabulary) == []
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +100,9 @@ def test_the_archive_compendium_reads_as_whole_words(archive_misprints):
     pass        # check_words asserts
 
 
-@pytest.mark.xfail(strict=True, reason="known: the line breaker loses a word's own hyphen when it hyphenates it "
-                   "in a list item's paragraph (archive: 'cost-effective' printed 'costef-fective', 'pre-empt' 'pree-mpt')")
 def test_the_archive_prints_every_hyphenated_word_right(archive_misprints):
+    # once 'costef-fective' and 'pree-mpt' in list items: a remainder's lines broken again
+    # without ReportLab's fast paths beneath the line breaker (fixed with their order)
     assert archive_misprints == []
 
 

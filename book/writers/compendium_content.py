@@ -554,7 +554,7 @@ class ContentBuilder:
         if self._surely_fits(items, "highlight_item") or self._rows_fit(table):
             # a box is not broken over a page turn: it goes whole to the next page if it must
             # (a box taller than a page would be set as the plain list below)
-            if table.wrap(self.width, self.height)[1] < self.height / 3:
+            if table.wrap(self.width, self.height)[1] < self.height * 0.6:
                 table.splitByRow = 0
             return [tag(table, None, "Aside", node=aside)]
         title = rows[0][0]
