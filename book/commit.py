@@ -220,7 +220,10 @@ def _entries(out: Path):
 
 
 def _is_output_folder(folder: Path) -> bool:
-    return (folder / ".cache" / manifest.MANIFEST).is_file()
+    """A variant's folder: it has a manifest, or (a check, or a build that stopped at a problem)
+    only the build cache."""
+    cache = folder / ".cache"
+    return (cache / manifest.MANIFEST).is_file() or (cache / "build-cache.sqlite").is_file()
 
 
 # ------------------------------------------------------------------ the commit

@@ -1,6 +1,8 @@
 """Every user mistake in the index or a source: one line per problem, file and line, exit 1, no traceback."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 
 import pytest
@@ -22,7 +24,10 @@ def line_of(index, needle: str) -> int:
 
 
 def check(sources, *extra) -> tuple[int, str]:
-    return run_cli("check", "--sources", str(sources), *extra)
+    # an output folder beside the sources: a check keeps its conversion cache there, and a
+    # variant's default folder would otherwise be made under the repository's dist/
+    out = [] if "--out" in extra else ["--out", str(Path(sources).parent / "dist")]
+    return run_cli("check", "--sources", str(sources), *out, *extra)
 
 
 def assert_user_error(code: int, out: str, *needles: str) -> None:
