@@ -18,23 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ["occupational", "health", "and", "wellbeing", "services", "supported", "staff", "across", "the", "trust,"]
-INDEX = """\
-edition:
-  title: Pathological
-  edition: "1"
-  publisher: P
-  language: en-GB
-  identifier: urn:uuid:00000000-0000-4000-8000-00000000000f
-  date: 2099-02-01
-organisations:
-  one: {name: One Trust, region: London}
-case_studies:
-  - id: only
-    title: Only case study
-    lead: one
-    source: case-studies/only.md
-    summary: Summary.
-"""
 
 
 def long_paragraph(words: int) -> str:
@@ -48,11 +31,11 @@ def many_footnotes(notes: int) -> str:
 
 
 def edition(root: Path, body: str) -> Path:
-    sources = root / "sources"
-    (sources / "case-studies").mkdir(parents=True)
-    (sources / "index.yaml").write_text(INDEX)
-    (sources / "case-studies" / "only.md").write_text(body)
-    return sources
+    """The tests' one-case-study edition, its text ``body``."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from editions import minimal_edition
+
+    return minimal_edition(root, body)
 
 
 def measured_build(sources: Path, out: Path) -> dict:

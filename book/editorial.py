@@ -38,7 +38,7 @@ def repeated_lines(case_study, blocks: list) -> list[str]:
 def check_repeats(case_study, blocks: list, reporter, index_label: str) -> None:
     repeats = repeated_lines(case_study, blocks)
     if repeats:
-        reporter.warn("repeats-text", f"case study '{case_study.id}': its {_and(repeats)} repeat"
+        reporter.warn("repeats-text", f"case study '{case_study.id}': its {and_list(repeats)} repeat"
                       f"{'s' if len(repeats) == 1 else ''} its text word for word: a highlights box or"
                       " pull quote should add to the text, not copy it; shorten or rephrase it",
                       index_label, case_study.line)
@@ -48,7 +48,8 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "\u2026"
 
 
-def _and(items: list[str]) -> str:
+def and_list(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 

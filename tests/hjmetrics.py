@@ -128,27 +128,25 @@ def _hyphens(m: Metrics, lines: list[Line]) -> None:
             m.short_fragments.append((line.page, f"{head}-/{tail}"))
         if id(line) in continued:
             continue
-        # the first line of a run: follow it down
-        run, cur = 0, line
-        while cur is not None and _HYPHEN_END.search(cur.words[-1]["text"]):
-            run += 1
-            cur = following[id(cur)]
-        m.max_hyphen_run = max(m.max_hyphen_run, run)
-        if run > 2:
-            m.runs.append((run, line.page, line.text))
+        _note_run(m, line, following)     # the first line of a run: follow it down
     # a run that starts below a line that is not hyphenated is found from its first line above;
     # a line continued from a non-hyphenated one starts a run too
     for line in lines:
         if id(line) in continued and _HYPHEN_END.search(line.words[-1]["text"]):
             above = next((a for a in lines if following[id(a)] is line), None)
             if above is not None and not _HYPHEN_END.search(above.words[-1]["text"]):
-                run, cur = 0, line
-                while cur is not None and _HYPHEN_END.search(cur.words[-1]["text"]):
-                    run += 1
-                    cur = following[id(cur)]
-                m.max_hyphen_run = max(m.max_hyphen_run, run)
-                if run > 2:
-                    m.runs.append((run, line.page, line.text))
+                _note_run(m, line, following)
+
+
+def _note_run(m: Metrics, line: Line, following: dict) -> None:
+    """The run of hyphenated line ends that starts at ``line``, followed down its column."""
+    run, cur = 0, line
+    while cur is not None and _HYPHEN_END.search(cur.words[-1]["text"]):
+        run += 1
+        cur = following[id(cur)]
+    m.max_hyphen_run = max(m.max_hyphen_run, run)
+    if run > 2:
+        m.runs.append((run, line.page, line.text))
 
 
 def _spacing(m: Metrics, lines: list[Line], limit: float) -> None:

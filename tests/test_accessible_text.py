@@ -17,7 +17,7 @@ import pytest
 from book.errors import Reporter
 from book.pipeline import Options, load
 from conftest import source_date_epoch
-from util import ROOT, page_content, run_cli
+from util import ROOT, page_content, run_cli, structure_elements
 from wordcheck import broken_words, element_texts, misprinted, model_texts, norm, vocabulary_of
 
 ARCHIVE = ROOT.parent / "shared" / "editions" / "archive"
@@ -137,21 +137,8 @@ def test_running_heads_and_folios_are_pagination_artifacts(sample_build):
 
 def test_notes_are_labelled_and_their_references_say_so(full_build):
     pdf_path, _ = full_build
-    notes, stack = [], []
     with pikepdf.open(pdf_path) as pdf:
-        stack.append(pdf.Root.StructTreeRoot.K)
-        while stack:
-            elem = stack.pop()
-            if isinstance(elem, pikepdf.Array):
-                stack.extend(elem)
-                continue
-            if not isinstance(elem, pikepdf.Dictionary) or "/S" not in elem:
-                continue
-            if elem.S == "/Note":
-                notes.append(str(elem.get("/T", "")))
-            kids = elem.get("/K")
-            if kids is not None:
-                stack.append(kids)
+        notes = [str(elem.get("/T", "")) for elem in structure_elements(pdf) if elem.S == "/Note"]
         contents = [str(a.get("/Contents", "")) for page in pdf.pages for a in page.get("/Annots", [])]
     assert notes and all(re.fullmatch(r"Note \d+", t) for t in notes), notes
     assert any(re.fullmatch(r"Note \d+", c) for c in contents)

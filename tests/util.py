@@ -25,3 +25,20 @@ def page_content(page) -> bytes:
     contents = page.obj.Contents
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     return b"\n".join(stream.read_bytes() for stream in streams)
+
+
+def structure_elements(pdf):
+    """Every element of an open pikepdf PDF's structure tree (dictionaries with /S), depth first."""
+    import pikepdf
+
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        elem = stack.pop()
+        if isinstance(elem, pikepdf.Array):
+            stack.extend(elem)
+            continue
+        if not isinstance(elem, pikepdf.Dictionary) or "/S" not in elem:
+            continue
+        yield elem
+        if elem.get("/K") is not None:
+            stack.append(elem.K)

@@ -595,7 +595,7 @@ def one_per_cause(problems: list[Problem], style_file: str) -> list[Problem]:
     return style[:1] + unique
 
 
-def _weight(spec: ChunkSpec, publication=None) -> int:
+def _weight(spec: ChunkSpec) -> int:
     return 40 if spec.kind in ("front", "indexes") else 3
 
 

@@ -19,6 +19,7 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.flowables import Flowable, PageBreak, TopPadder
 
 from .. import ast
+from ..editorial import and_list
 from ..model import highlight_parts
 from .pdfblocks import Anchor, BlockRenderer, chapter_key, tag, with_anchor
 from .pdfinline import InlineMarkup, escape
@@ -42,19 +43,22 @@ class Marker(Flowable):
 
 
 class BottomAligned(Flowable):
-    """Flowables set at the foot of the frame (the imprint), in reading order."""
+    """Flowables set at the foot of the frame (the imprint), or of a box of a fixed height and
+    width (the part's band, ``foot`` above its bottom edge), in reading order."""
 
-    def __init__(self, flowables):
+    def __init__(self, flowables, height: float | None = None, width: float | None = None, foot: float | None = None):
         super().__init__()
-        self.flowables = flowables
+        self.flowables, self.box_height, self.box_width, self.foot = flowables, height, width, foot
 
     def wrap(self, aw, ah):
-        self._sizes = [f.wrap(aw, ah) for f in self.flowables]
-        self.width, self.height = aw, ah
-        return aw, ah
+        self._sizes = [f.wrap(self.box_width or aw, ah) for f in self.flowables]
+        self.width, self.height = aw, self.box_height or ah
+        return aw, self.height
 
     def draw(self):
-        y = sum(h + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self._sizes))
+        last = self.flowables[-1].getSpaceAfter()
+        foot = last if self.foot is None else self.foot
+        y = foot - last + sum(h + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self._sizes))
         for f, (_, h) in zip(self.flowables, self._sizes):
             y -= h
             f.drawOn(self.canv, 0, y)
@@ -192,27 +196,6 @@ class SeparatorRule(Flowable):
             self.canv.setLineWidth(2)
             self.canv.line(0, 8, 36, 8)
             self.canv.restoreState()
-
-
-class FixedHeight(Flowable):
-    """Flowables set at the foot of a box of a fixed height (the part's band), in reading order."""
-
-    def __init__(self, flowables, height: float, width: float):
-        super().__init__()
-        self.flowables, self.box_height, self.box_width = flowables, height, width
-
-    def wrap(self, aw, ah):
-        self._sizes = [f.wrap(self.box_width, ah) for f in self.flowables]
-        self.width, self.height = aw, self.box_height
-        return aw, self.box_height
-
-    def draw(self):
-        pad = 18
-        y = pad + sum(h + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self._sizes)) - self.flowables[-1].getSpaceAfter()
-        for f, (_, h) in zip(self.flowables, self._sizes):
-            y -= h
-            f.drawOn(self.canv, 0, y)
-            y -= f.getSpaceAfter()
 
 
 @dataclass(frozen=True)
@@ -425,7 +408,7 @@ class ContentBuilder:
             flows = [Marker(*anchors), Spacer(0, self.height * 0.22), label, title]
             flows += [self.p(chapter.title, "part_entry") for chapter in part.chapters]
             return flows + [NextPageTemplate(list(BODY_CYCLE)), PageBreak()]
-        band = FixedHeight([label, title], part_band_height(self.style) - page.margin_top, self.full_width)
+        band = BottomAligned([label, title], part_band_height(self.style) - page.margin_top, self.full_width, foot=18)
         return [Marker(*anchors), band, Spacer(0, 12 * MM), NextPageTemplate(list(BODY_CYCLE))]
 
     # ---------------------------------------------------------------- a case study
@@ -655,9 +638,5 @@ class ContentBuilder:
 def _organisations(chapter) -> str:
     names = chapter.lead.name
     if chapter.partners:
-        names += " with " + _and_list([p.name for p in chapter.partners])
+        names += " with " + and_list([p.name for p in chapter.partners])
     return names
-
-
-def _and_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
