@@ -44,7 +44,7 @@ EPOCH = "1751328000"
 def measure_one(args: list[str]) -> None:
     """Child mode: run one build in this process and print its costs as JSON."""
     from book.cli import options_from, parser
-    from book.pipeline import build
+    from book.build.pipeline import build
 
     started = time.perf_counter()
     result = build(options_from(parser().parse_args(args)))
@@ -116,7 +116,7 @@ def run_build(sources: Path, out: Path, sample: bool = False) -> dict:
 
 def pandoc_epub(sources: Path, out: Path) -> float:
     """pandoc's own Markdown -> EPUB over every source of the edition, for comparison."""
-    from book.convert import pandoc_binary
+    from book.sources.convert import pandoc_binary
 
     files = sorted(str(p) for p in (sources / "case-studies").glob("*.md"))
     started = time.perf_counter()

@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .errors import did_you_mean
-from .pipeline import TARGETS, Options
-from .project import load_project
-from .variants import DEFAULT_BASE, DEFAULT_STYLE, default_out
+from book.core.errors import did_you_mean
+from book.build.pipeline import TARGETS, Options
+from book.sources.project import load_project
+from book.build.variants import DEFAULT_BASE, DEFAULT_STYLE, default_out
 
 WORDS = ("build", "all", "check", *TARGETS)
 

@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import commit
-from .convert import PandocStopped
-from .errors import EXIT_BUG, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError, bug_report
-from .pipeline import TARGETS, Options, build, check
-from .writers.workers import stop_all
+from book.build import commit
+from book.sources.convert import PandocStopped
+from book.core.errors import EXIT_BUG, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError, bug_report
+from book.build.pipeline import TARGETS, Options, build, check
+from book.core.workers import stop_all
 
 EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
 # failures of the machine, not of the input or the toolkit: one line each, what to do
@@ -94,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
 
 def options_from(args) -> Options:
     """Options from the command line, then the project file (ohwb.yaml), then the defaults."""
-    from .buildargs import resolve
+    from book.buildargs import resolve
 
     return resolve(args)
 
@@ -183,7 +183,7 @@ def _run(options: Options, command: str, summary: bool, started: float) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in SUBCOMMANDS:
-        from .commands import run_command
+        from book.commands import run_command
 
         return run_command(argv)
     try:
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_USER_ERROR
     if args.watch:
-        from .watch import watch
+        from book.build.watch import watch
 
         return watch(options, args.command, run)
     return run(options, args.command)

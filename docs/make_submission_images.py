@@ -68,7 +68,7 @@ def main() -> None:
     from make_images import render
     from submissions import VALUES, fill
 
-    from book.submission import write_template
+    from book.sources.submission import write_template
 
     work = Path(tempfile.mkdtemp())
     write_template(work / "ohwb-case-study-template.docx")

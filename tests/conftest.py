@@ -46,8 +46,8 @@ def sample_pdf(sample_build):
 @pytest.fixture(scope="session")
 def sample_loaded(tmp_path_factory):
     """The sample edition's model, as the writers get it."""
-    from book.errors import Reporter
-    from book.pipeline import Options, load
+    from book.core.errors import Reporter
+    from book.build.pipeline import Options, load
 
     out = tmp_path_factory.mktemp("sample-loaded")
     return load(Options(sources=ROOT / "sources", styles=ROOT / "styles", out=out), Reporter(quiet=True))
@@ -81,8 +81,8 @@ ARCHIVE = ROOT / ".." / "shared" / "editions" / "archive"     # beside the clone
 def archive_build(tmp_path_factory):
     """The archive edition (60 case studies; trusts leading 20, 10, 6 and 4 of them), all three
     outputs built once per test session: (output folder, page map, the build's warnings)."""
-    from book.errors import Reporter
-    from book.pipeline import Options, build
+    from book.core.errors import Reporter
+    from book.build.pipeline import Options, build
 
     if not (ARCHIVE / "index.yaml").is_file():
         pytest.skip("the archive edition is not beside the clone (../shared/editions/archive)")

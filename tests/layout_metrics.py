@@ -549,7 +549,7 @@ def _style_body_and_geometry(style):
     if isinstance(style, (int, float)):
         return float(style), None
     if isinstance(style, str):
-        from book.style import load_style
+        from book.style.house import load_style
         style = load_style(Path(__file__).resolve().parent.parent / "styles", style)
     return float(style.styles["body"]["fontSize"]), style.page
 
@@ -1286,7 +1286,7 @@ def main(argv=None) -> int:
         name = args.style or ("large-print" if args.large_print else "house")
         root = Path(__file__).resolve().parent.parent
         sys.path.insert(0, str(root))
-        from book.style import load_style
+        from book.style.house import load_style
         style = load_style(args.styles or root / "styles", name)
     report = measure(args.pdf, style=style, print_edition=args.print_edition, large_print=args.large_print)
     print(report.format())

@@ -6,7 +6,7 @@ from copy import deepcopy
 from docx import Document
 from docx.text.paragraph import Paragraph
 
-from book.submission import BY_STYLE, TEXT_PLACEHOLDER
+from book.sources.submission import BY_STYLE, TEXT_PLACEHOLDER
 
 VALUES = {
     "title": "Walking rounds with Quillfield Community Trust",

@@ -14,8 +14,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from book.errors import Reporter
-from book.pipeline import Options, load
+from book.core.errors import Reporter
+from book.build.pipeline import Options, load
 from conftest import source_date_epoch
 from util import ROOT, page_content, run_cli, structure_elements
 from wordcheck import broken_words, element_texts, misprinted, model_texts, norm, vocabulary_of
@@ -46,7 +46,7 @@ def archive_pdf(tmp_path_factory):
 
 def source_words(loaded) -> set[str]:
     """The words of the case studies' own text (what must be found whole)."""
-    from book import ast
+    from book.document import ast
 
     words = set()
     for chapter in loaded.publication.chapters:

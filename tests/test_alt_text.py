@@ -8,7 +8,7 @@ import zipfile
 
 import pikepdf
 
-from book.alttext import figure_alt, repeats_caption
+from book.document.alttext import figure_alt, repeats_caption
 from conftest import source_date_epoch
 from editions import minimal_edition, write_png
 from util import run_cli, structure_elements

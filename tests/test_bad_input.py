@@ -138,7 +138,7 @@ def test_the_workers_of_a_killed_build_do_not_keep_the_folder_locked(tmp_path):
 import multiprocessing, os, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
-from book.fsutil import build_lock
+from book.core.fsutil import build_lock
 with build_lock(Path({str(tmp_path)!r}), "dist"):
     worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
     worker.start()
@@ -151,7 +151,7 @@ with build_lock(Path({str(tmp_path)!r}), "dist"):
     proc.stdout.close()
     try:
         os.kill(worker, 0)          # the worker is still running
-        from book.fsutil import build_lock
+        from book.core.fsutil import build_lock
 
         with build_lock(tmp_path, "dist"):
             pass

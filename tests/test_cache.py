@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from book import cache as cache_module
-from book.cache import KEEP_BUILDS, BuildCache
+from book.core import cache as cache_module
+from book.core.cache import KEEP_BUILDS, BuildCache
 
 
 def count(folder, kind: str) -> int:

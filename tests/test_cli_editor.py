@@ -46,7 +46,7 @@ def test_variants_never_overwrite_the_full_edition(edition_folder):
 
 
 def test_variant_folder_names():
-    from book.variants import variant_name
+    from book.build.variants import variant_name
 
     assert variant_name() == ""
     assert variant_name(print_marks=True) == "print"
@@ -190,7 +190,7 @@ def test_completion_script(capsys):
 def test_watch_mode_ignores_editors_temporary_files(tmp_path):
     from watchfiles import Change
 
-    from book.watchfilter import EditorFilesFilter
+    from book.build.watchfilter import EditorFilesFilter
 
     keep = EditorFilesFilter()
     for name in ("~$leeds.docx", ".~lock.leeds.docx#", ".#index.yaml", "index.yaml~", ".index.yaml.swp",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pypdf
 
-from book.errors import Reporter
-from book.pipeline import Options, load
+from book.core.errors import Reporter
+from book.build.pipeline import Options, load
 from editions import full_edition, minimal_edition, write_png
 from textcheck import missing_sentences, squash
 from util import ROOT, run_cli
@@ -34,7 +34,7 @@ def body_text(path: Path) -> str:
     read into it."""
     import pdfplumber
 
-    from book.style import load_style
+    from book.style.house import load_style
 
     geometry = load_style(ROOT / "styles").page
     with pdfplumber.open(path) as pdf:
@@ -182,7 +182,7 @@ def test_word_documents_keep_their_image_and_its_alt_text(full_build, tmp_path):
     pdf, sources = full_build
     loaded = load(Options(sources=sources, styles=ROOT / "styles", out=tmp_path), Reporter(quiet=True))
     word = next(c for c in loaded.publication.case_studies if c.id == "word")
-    from book import ast
+    from book.document import ast
 
     images = [n for n in ast.walk(word.blocks) if isinstance(n, ast.Image)]
     assert [i.alt for i in images] == ["A Word chart"] and Path(images[0].src).is_file()
@@ -221,7 +221,7 @@ def test_extreme_content_stays_inside_the_margins(tmp_path):
     write_png(sources / "case-studies" / "tall.png", size=(300, 3000))
     code, out = run_cli("pdf", "--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
     assert code == 0, out
-    from book.style import load_style
+    from book.style.house import load_style
 
     page = load_style(ROOT / "styles").page
     pdf = tmp_path / "dist" / "compendium.pdf"
@@ -238,7 +238,7 @@ def test_very_long_titles_and_names_stay_inside_the_margins(tmp_path):
                      .replace("name: One Trust", f"name: {name.strip()}"))
     code, out = run_cli("--sources", str(sources), "--out", str(tmp_path / "dist"), "-q")
     assert code == 0, out
-    from book.style import load_style
+    from book.style.house import load_style
 
     page = load_style(ROOT / "styles").page
     assert content_bounds_problems(tmp_path / "dist" / "compendium.pdf", page.margin_inner, page.margin_outer) == []

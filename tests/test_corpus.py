@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from lxml import etree
 
-from book.convert import READERS, pandoc_binary
+from book.sources.convert import READERS, pandoc_binary
 from corpus import Doc, write_corpus
 from util import run_cli
 

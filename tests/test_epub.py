@@ -13,14 +13,14 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from book import ast
-from book.convert import pandoc_binary
-from book.errors import Reporter
-from book.model import PageMap
-from book.pipeline import Options, load
-from book.writers import html
-from book.writers.compendium import write_compendium
-from book.writers.epub import ImageStore, accessibility, write_epub
+from book.document import ast
+from book.sources.convert import pandoc_binary
+from book.core.errors import Reporter
+from book.model.publication import PageMap
+from book.build.pipeline import Options, load
+from book.writers.epub import html
+from book.writers.compendium.compendium import write_compendium
+from book.writers.epub.epub import ImageStore, accessibility, write_epub
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import source_date_epoch  # SOURCE_DATE_EPOCH 2026-01-01: not the sample's own date

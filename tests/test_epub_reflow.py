@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from book.css import CssWriter
-from book.style import load_style
+from book.style.css import CssWriter
+from book.style.house import load_style
 from conftest import source_date_epoch
 from editions import minimal_edition
 from reflow import missing, overflows

@@ -240,7 +240,7 @@ def test_a_lock_made_a_folder_gets_a_message(copy):
 def test_a_full_disk_at_the_write_is_one_line_and_changes_nothing(copy, monkeypatch):
     import errno
 
-    from book import commit
+    from book.build import commit
 
     sources, out = copy
     before = snapshot(out)
@@ -403,7 +403,7 @@ def test_a_build_killed_at_twenty_moments_leaves_one_whole_set_and_no_process(tw
     import signal
     import time
 
-    from book.commit import recover
+    from book.build.commit import recover
 
     sources, old, new, duration = two_sets
     old_set, new_set = snapshot(old), snapshot(new)
@@ -441,7 +441,7 @@ def _killed_inside_the_commit(sources: Path, out: Path, where: str, after: int) 
     script = f"""
 import os, signal, sys
 sys.path.insert(0, {str(ROOT)!r})
-from book import commit
+from book.build import commit
 calls = [0]
 real = commit.{where}
 def fault(*args):
@@ -465,7 +465,7 @@ def signal_number(name: str) -> int:
 
 @pytest.mark.parametrize("renamed", [1, 2, 3])
 def test_a_build_killed_between_two_renames_is_completed_by_the_next(two_sets, tmp_path, renamed):
-    from book.commit import recover
+    from book.build.commit import recover
 
     sources, old, new, _duration = two_sets
     out = tmp_path / "dist"
@@ -479,7 +479,7 @@ def test_a_build_killed_between_two_renames_is_completed_by_the_next(two_sets, t
 
 
 def test_a_build_killed_while_writing_its_outputs_is_rolled_back(two_sets, tmp_path):
-    from book.commit import recover
+    from book.build.commit import recover
 
     sources, old, _new, _duration = two_sets
     out = tmp_path / "dist"
@@ -572,7 +572,7 @@ def test_workers_left_running_by_a_failed_build_are_stopped_before_exit():
     import time
     from concurrent.futures import process as futures_process
 
-    from book.writers import workers
+    from book.core import workers
 
     running = workers.start_parallel(_slow, list(range(4)), jobs=2, weights=[10] * 4)
     assert running.pool is not None
@@ -588,7 +588,7 @@ def test_workers_left_running_by_a_failed_build_are_stopped_before_exit():
 
 @pytest.mark.parametrize("state", ["staging", "commit"])
 def test_a_journal_names_only_outputs_and_their_temporary_files(copy, state):
-    from book.commit import recover
+    from book.build.commit import recover
 
     _sources, out = copy
     (out / "notes.txt").write_text("mine")

@@ -17,10 +17,10 @@ import pdfplumber
 import pytest
 from reportlab.platypus import Paragraph
 
-from book.errors import UserError
-from book.style import hyphenator, load_style
-from book.writers import linebreak
-from book.writers.linebreak import url_break_pairs
+from book.core.errors import UserError
+from book.style.house import hyphenator, load_style
+from book.pdf import linebreak
+from book.pdf.linebreak import url_break_pairs
 from editions import minimal_edition
 from hjmetrics import measure, page_lines
 from util import ROOT, run_cli

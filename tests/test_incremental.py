@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from book.pipeline import Options, build
+from book.build.pipeline import Options, build
 from conftest import source_date_epoch
 from util import ROOT
 
@@ -38,8 +38,8 @@ def edition(tmp_path_factory):
 
 def chapters_of_part(sources: Path, case_study: str) -> list[str]:
     """The case studies typeset with ``case_study``: those of its region (the sample's parts)."""
-    from book.errors import Reporter
-    from book.index import load_index
+    from book.core.errors import Reporter
+    from book.sources.index import load_index
 
     index = load_index(sources, Reporter(quiet=True))
     region = {cs.id: index.organisations[cs.lead].region for cs in index.case_studies}

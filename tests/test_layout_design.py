@@ -84,7 +84,7 @@ def test_the_print_edition_comes_with_its_cover_spread(print_pdf):
 
     import pypdf
 
-    from book.style import load_style
+    from book.style.house import load_style
 
     page = load_style(ROOT / "styles").page
     pages = len(pypdf.PdfReader(print_pdf).pages)

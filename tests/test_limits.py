@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from book import limits
+from book.core import limits
 from editions import minimal_edition
 from util import ROOT, run_cli
 
@@ -182,8 +182,8 @@ def test_long_paragraphs_are_set_as_reportlab_sets_them(markup, monkeypatch):
 
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from book.style import load_style
-    from book.writers import rlspeed
+    from book.style.house import load_style
+    from book.pdf import rlspeed
 
     style = load_style(ROOT / "styles")
     style.fonts.register()

@@ -9,7 +9,7 @@ import zipfile
 import pdfplumber
 import pytest
 
-from book import maths
+from book.document import maths
 from editions import make_docx
 from test_every_document import build, edition_with, pdf_text
 

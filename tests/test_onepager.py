@@ -20,13 +20,13 @@ import pypdf
 import pytest
 import yaml
 
-from book.errors import Reporter, UserError
-from book.index import load_index
-from book.pipeline import Options, load
-from book.style import load_style
-from book.writers.compendium import write_compendium
-from book.writers.onepager import edition_glyphs, make_context, page_content, page_pdf, write_onepagers
-from book.writers.onepager_layout import Grid
+from book.core.errors import Reporter, UserError
+from book.sources.index import load_index
+from book.build.pipeline import Options, load
+from book.style.house import load_style
+from book.writers.compendium.compendium import write_compendium
+from book.writers.onepager.onepager import edition_glyphs, make_context, page_content, page_pdf, write_onepagers
+from book.writers.onepager.layout import Grid
 from textcheck import squash
 from conftest import source_date_epoch
 from util import ROOT, run_cli

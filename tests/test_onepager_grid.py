@@ -18,8 +18,8 @@ import pdfplumber
 import pytest
 import yaml
 
-from book.style import load_style
-from book.writers.onepager_layout import Grid, display_url
+from book.style.house import load_style
+from book.writers.onepager.layout import Grid, display_url
 from conftest import ARCHIVE, ROOT
 from textcheck import squash
 

@@ -17,8 +17,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from book.style import load_style
-from book.writers.onepager_layout import Grid
+from book.style.house import load_style
+from book.writers.onepager.layout import Grid
 from conftest import ARCHIVE, ROOT, source_date_epoch
 from util import run_cli
 

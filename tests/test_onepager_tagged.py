@@ -17,8 +17,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from book.errors import Reporter
-from book.pipeline import Options, load
+from book.core.errors import Reporter
+from book.build.pipeline import Options, load
 from test_onepager import Built, build, case, copy_sources, edit_index
 from test_tagged_pdf import Elem, marked_content_problems, read_tagged, ua1_failures
 from textcheck import squash
@@ -231,7 +231,7 @@ def test_tagging_leaves_the_pages_as_they_were(three):
     """The page with everything (three case studies, highlights, quote, award, QR codes), drawn
     with and without tags: the same pixels."""
     pdfium = pytest.importorskip("pypdfium2")
-    from book.writers import onepager
+    from book.writers.onepager import onepager
 
     ctx = onepager.make_context(three.built.loaded, Options())
     content = onepager.page_content(three_summary(three))

@@ -23,11 +23,11 @@ import pikepdf
 import pypdf
 import pytest
 
-from book import ast
+from book.document import ast
 from book.cli import main
-from book.errors import Reporter
-from book.pipeline import Options, load
-from book.writers.compendium import write_compendium
+from book.core.errors import Reporter
+from book.build.pipeline import Options, load
+from book.writers.compendium.compendium import write_compendium
 from editions import minimal_edition, write_png
 from util import ROOT, run_cli
 
@@ -335,7 +335,7 @@ def test_case_study_ids_named_like_built_in_pages_get_their_own_page_numbers(tmp
 
 @pytest.mark.parametrize("key", ["contents", "index-themes", "part-london"])
 def test_chapter_keys_cannot_be_built_in_names(key):
-    from book.writers.pdfblocks import chapter_key
-    from book.writers.pdfpages import form_name
+    from book.pdf.pdfblocks import chapter_key
+    from book.pdf.pdfpages import form_name
 
     assert chapter_key(key) != key and form_name(chapter_key(key)) != form_name(key)

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
-from book.style import load_style
-from book.writers import rlspeed
+from book.style.house import load_style
+from book.pdf import rlspeed
 from util import ROOT
 
 STYLE_NAMES = ("body", "h1", "h2", "caption", "opener_org", "toc_entry", "standfirst")

@@ -11,8 +11,8 @@ from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from book.errors import UserError
-from book.style import REQUIRED_STYLES, contrast_ratio, load_style
+from book.core.errors import UserError
+from book.style.house import REQUIRED_STYLES, contrast_ratio, load_style
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 

@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from docx import Document
 
-from book.submission import write_template
+from book.sources.submission import write_template
 from conftest import source_date_epoch
 from submissions import TEXT, VALUES, fill
 from textcheck import squash

@@ -17,10 +17,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from book import ast
-from book.alttext import figure_alt
-from book.errors import Reporter
-from book.pipeline import Options, load
+from book.document import ast
+from book.document.alttext import figure_alt
+from book.core.errors import Reporter
+from book.build.pipeline import Options, load
 from editions import minimal_edition
 from textcheck import squash
 from util import page_content, ROOT, run_cli
@@ -308,7 +308,7 @@ def test_only_decoration_is_an_artifact(which, request):
     leader dots may be there (and header rows repeated on a following page)."""
     import pdfplumber
 
-    from book.style import load_style
+    from book.style.house import load_style
 
     tagged = request.getfixturevalue(f"{which}_tagged")
     repeated_headers = [squash(tagged.text(th)) for th in tagged.root.elements("TH")]
@@ -394,7 +394,7 @@ def test_paragraph_over_two_pages_is_one_element_and_header_rows_repeat_as_artif
 
 def test_tagging_leaves_the_pages_as_they_were(sample_loaded):
     pdfium = pytest.importorskip("pypdfium2")
-    from book.writers import compendium
+    from book.writers.compendium import compendium
 
     options = Options(sources=ROOT / "sources", styles=ROOT / "styles")
     tagged, _ = compendium.write_compendium(sample_loaded, options)
@@ -416,9 +416,9 @@ def canvas_page(style, title: str, url: str):
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph
 
-    from book.writers.pdfpage import PageRecorder
-    from book.writers.pdfstruct import adopt_orphans
-    from book.writers.pdftags import Node, Tagger, set_node
+    from book.pdf.pdfpage import PageRecorder
+    from book.pdf.pdfstruct import adopt_orphans
+    from book.pdf.pdftags import Node, Tagger, set_node
 
     body = style.paragraph_style("body")
     canv = PageRecorder((595, 842), body.fontName)
@@ -446,9 +446,9 @@ def canvas_page(style, title: str, url: str):
 def test_canvas_pages_tagged_and_combined_pass_pdf_ua1(tmp_path):
     import page
 
-    from book.style import load_style
-    from book.writers.pdfstruct import section_of
-    from book.writers.pdfwrite import Assembler, Metadata
+    from book.style.house import load_style
+    from book.pdf.pdfstruct import section_of
+    from book.pdf.pdfwrite import Assembler, Metadata
 
     style = load_style(ROOT / "styles")
     style.fonts.register()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from book import docxstate
-from book.convert import pandoc_binary
+from book.sources import docxstate
+from book.sources.convert import pandoc_binary
 from editions import write_png
 from test_every_document import build, edition_with, pdf_text
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from book import ast
-from book.assemble import comparable
+from book.document import ast
+from book.model.assemble import comparable
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[A-Z“‘\"'(])")
 

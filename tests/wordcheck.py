@@ -57,7 +57,7 @@ def vocabulary_of(texts) -> set[str]:
 
 def model_texts(loaded) -> list[str]:
     """Every piece of text of the edition, as the model has it (sources and index)."""
-    from book import ast
+    from book.document import ast
 
     texts = []
     pub = loaded.publication
@@ -122,8 +122,8 @@ def broken_words(element_texts: list[str], vocabulary: set[str]) -> list[str]:
 
 def main(argv=None) -> int:
     sys.path.insert(0, str(Path(__file__).parent))
-    from book.errors import Reporter
-    from book.pipeline import Options, load
+    from book.core.errors import Reporter
+    from book.build.pipeline import Options, load
     import tempfile
 
     pdf, sources = (Path(a) for a in (argv or sys.argv[1:]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError
+from book.core.errors import EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError
 
 
 def run_command(argv: list[str]) -> int:

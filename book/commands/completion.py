@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import EXIT_OK
+from book.core.errors import EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -19,8 +19,8 @@ def parser() -> argparse.ArgumentParser:
 def run(args) -> int:
     import shtab
 
-    from ..buildargs import WORDS
-    from ..cli import SUBCOMMANDS, parser as build_parser
+    from book.buildargs import WORDS
+    from book.cli import SUBCOMMANDS, parser as build_parser
 
     p = build_parser()
     # the first word may be a command of its own or what to build

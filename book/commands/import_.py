@@ -10,9 +10,9 @@ import argparse
 import re
 from pathlib import Path
 
-from ..errors import EXIT_OK, Problem, Reporter, UserError
-from ..indexedit import IndexFile, slug
-from ..submission import read_submission, save_text
+from book.core.errors import EXIT_OK, Problem, Reporter, UserError
+from book.sources.indexedit import IndexFile, slug
+from book.sources.submission import read_submission, save_text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -65,7 +65,7 @@ def _apply(sources: Path, index: IndexFile, plans) -> None:
             said.append(f"{'added' if added else 'updated'} case study '{case_id}' from {path}: "
                         f"{target.as_posix()} and {index.path.as_posix()}")
         index.save()
-        from ..index import load_index
+        from book.sources.index import load_index
 
         load_index(sources, Reporter(quiet=True))       # the index's own rules, on the result
     except UserError:

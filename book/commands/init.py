@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from ..errors import EXIT_OK, Problem, UserError
+from book.core.errors import EXIT_OK, Problem, UserError
 
 STARTER = Path(__file__).with_name("starter")
 TOOLKIT_STYLES = Path(__file__).resolve().parents[2] / "styles"     # the house style beside the toolkit

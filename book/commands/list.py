@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import EXIT_OK, Reporter
-from ..index import load_index
+from book.core.errors import EXIT_OK, Reporter
+from book.sources.index import load_index
 
 
 def parser() -> argparse.ArgumentParser:

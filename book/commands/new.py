@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import EXIT_OK, Problem, Reporter, UserError, did_you_mean
-from ..indexedit import IndexFile, slug
+from book.core.errors import EXIT_OK, Problem, Reporter, UserError, did_you_mean
+from book.sources.indexedit import IndexFile, slug
 
 SUMMARY = "Write a one-paragraph summary of the case study here."
 
@@ -67,7 +67,7 @@ def _apply(args, index: IndexFile, case_id: str, source: Path) -> None:
     _write_source(target, args.docx)
     try:
         index.save()
-        from ..index import load_index
+        from book.sources.index import load_index
 
         load_index(args.sources, Reporter(quiet=True))
     except UserError:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import EXIT_OK
-from ..submission import write_template
+from book.core.errors import EXIT_OK
+from book.sources.submission import write_template
 
 
 def parser() -> argparse.ArgumentParser:

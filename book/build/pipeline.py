@@ -1,0 +1,400 @@
+"""The build, top to bottom: gather and check everything, then write.
+
+index -> convert (one pandoc pass, cached) -> transforms -> assemble -> writers -> dist/
+Nothing is written until every input has been read and checked, and every output goes through a
+temporary file and a rename, so a failed build leaves the last good outputs untouched.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from book.build import manifest
+from book.model.assemble import assemble, case_chapter, front_chapter
+from book.core.cache import BuildCache, long_lived
+from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
+from book.sources.convert import Converter, SourceFile, settled_time
+from book.core.errors import Reporter, UserError
+from book.build.commit import check_folder, commit, recover
+from book.core.fsutil import build_lock, check_writable
+from book.model.glyphs import audit_publication
+from book.sources.index import Index, load_index
+from book.model.publication import Chapter, PageMap, Publication
+from book.core.progress import Progress
+from book.style.house import HouseStyle, load_style, preload_hyphenation
+from book.writers.compendium.compendium import Compendium, one_per_cause
+from book.core.workers import Background, start_parallel
+
+TARGETS = ("pdf", "epub", "onepagers")
+
+
+@dataclass
+class Options:
+    sources: Path = Path("sources")
+    styles: Path = Path("styles")
+    out: Path = Path("dist")
+    style: str = "house"
+    only: list[str] = field(default_factory=list)
+    strict: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    print_marks: bool = False
+    accept_changes: bool = False      # Word's tracked changes taken as accepted (default: rejected)
+    targets: tuple[str, ...] = TARGETS
+    force: bool = False         # build into a folder that holds files the toolkit did not make (left alone)
+
+
+@dataclass
+class Loaded:
+    """Everything read and checked: what the writers need."""
+
+    publication: Publication
+    style: HouseStyle
+    index: Index
+    build_time: datetime
+    texts: dict[str, str]            # source label -> its characters (for the glyph audit)
+    cache: BuildCache = field(default_factory=lambda: BuildCache(None))
+    converter: Converter | None = None
+    maker: TextMaker | None = None
+    facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
+
+    def take_facts(self, chapter: Chapter, facts: Facts) -> str:
+        """Note a chapter's facts (and the images it shows); returns their key in the cache."""
+        source_key = self.converter.keys[chapter.source]
+        apply(chapter, source_key, facts)
+        self.facts[chapter.id] = facts
+        self.publication.images.update(facts.infos)
+        return inputs_key(chapter, source_key)
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    page_map: PageMap | None = None
+    up_to_date: bool = False        # nothing changed since the last build: nothing was done
+    keys: dict[Path, str] = field(default_factory=dict)   # outputs -> what they were made from (one-pagers)
+    outputs: dict[Path, bytes] = field(default_factory=dict)   # made, to be written
+    kept: list[Path] = field(default_factory=list)        # outputs left as they are, known to be current
+    remade: dict[str, int] = field(default_factory=dict)   # what was made anew (not from the cache), by kind
+    timings: list[tuple[str, float]] = field(default_factory=list)     # (phase, wall seconds)
+    cpu: list[tuple[str, float]] = field(default_factory=list)         # (phase, CPU seconds)
+
+
+def build_time(index: Index) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds); else the edition's date; else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    if index.edition.date:
+        d = date.fromisoformat(index.edition.date)
+        return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
+    """The index, the style and every source converted; each chapter's facts where the cache has
+    them. Chapters without facts are checked by the work that follows (``work``)."""
+    with long_lived():
+        cache = BuildCache(options.out / ".cache")
+        with progress.step("reading the index"):
+            try:
+                index = load_index(options.sources, reporter, cache)
+                if options.only:
+                    index = index.subset(options.only)
+            except UserError as error:
+                # the style's problems too, so that every problem of every kind comes at once
+                raise UserError(error.problems + _style_problems(options)) from None
+        converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes)
+        sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
+        sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
+        with progress.step(f"converting {len(sources)} sources, reading the style"):
+            # pandoc starts on the sources while the style (and its fonts) is read here
+            with ThreadPoolExecutor(1) as pool:
+                conversion = pool.submit(converter.convert_all, sources)
+                style, problems = None, []
+                try:
+                    style = load_style(options.styles, options.style)
+                    if style.hyphenate:
+                        # before any worker is forked (each would parse the patterns itself)
+                        preload_hyphenation(index.edition.language, cache)
+                except UserError as error:
+                    problems += error.problems
+                try:
+                    conversion.result()
+                except UserError as error:
+                    problems += error.problems       # every problem at once, the style's first
+                if problems:
+                    raise UserError(problems)
+            maker = TextMaker(converter, options.sources, index, style.page)
+            front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
+            chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
+            publication = assemble(index, front, chapters, {})
+            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
+            everything = publication.chapters
+            keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
+            for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
+                chapter.loader = maker.loader
+                if facts is not None and facts.current():
+                    loaded.take_facts(chapter, facts)
+        return loaded
+
+
+def _style_problems(options: Options) -> list:
+    try:
+        load_style(options.styles, options.style)
+    except UserError as error:
+        return error.problems
+    return []
+
+
+def load(options: Options, reporter: Reporter, progress: Progress | None = None) -> Loaded:
+    """Everything read and checked (every chapter's text made at least once)."""
+    progress = progress or Progress(False)
+    loaded = read(options, reporter, progress)
+    jobs = [Job(chapter=c.id, facts=True) for c in loaded.publication.chapters if c.id not in loaded.facts]
+    with progress.step("checking the sources"):
+        results = Intake(loaded).take(start_jobs(loaded, options, jobs), len(jobs))
+    check_chapters(loaded, results, reporter)
+    return loaded
+
+
+def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
+    """Every problem the chapters' work found, at once; else their facts kept, their warnings
+    printed (from the cache too: the same as when they were first read), and the glyph audit."""
+    problems = [p for r in results for p in r.problems]
+    if problems:
+        raise UserError(one_per_cause(problems, str(loaded.style.files[-1])))
+    for chapter in loaded.publication.chapters:
+        for w in loaded.facts[chapter.id].warnings:
+            reporter.warn(w.kind, w.message, w.file, w.line)
+    index = loaded.index
+    loaded.texts = _texts(index, {c.source: loaded.facts[c.id].characters for c in loaded.publication.chapters})
+    audit_publication(loaded.texts, loaded.style, reporter)
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit() and not index.edition.date:
+        reporter.warn("no-date", "edition.date is not set, so every build is stamped with the current time and no two"
+                      " builds are byte-identical: add the publication date (or set SOURCE_DATE_EPOCH)", index.label)
+
+
+def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True):
+    """The chapters' work, begun on all cores (forked workers start with everything read so far);
+    meanwhile this process keeps what was converted."""
+    bench = Workbench(loaded, options, loaded.maker, tagged)
+    weights = [6 * len(job.members) if job.members else 40 if job.spec is not None and not job.chapter
+               else 3 + 2 * job.facts for job in jobs]
+    running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
+    loaded.converter.keep()
+    return running
+
+
+class Intake:
+    """Takes the chapters' results as each batch comes in, while the workers go on: their facts
+    noted, and what they made kept in the cache (``book``: the compendium they were typeset for)."""
+
+    def __init__(self, loaded: Loaded, book: Compendium | None = None):
+        self.loaded, self.book = loaded, book
+        self.by_id = {c.id: c for c in loaded.publication.chapters}
+
+    def take(self, running, count: int) -> list:
+        results: list = [None] * count
+        for batch, batch_results in running.completed():
+            for n, result in zip(batch, batch_results):
+                results[n] = result
+            self.keep(batch_results)
+        return results
+
+    def keep(self, results: list) -> None:
+        loaded, facts, documents = self.loaded, {}, {}
+        for result in flatten(results):
+            if result.problems:
+                continue
+            chapter = self.by_id.get(result.chapter)
+            if result.facts is not None:
+                facts[loaded.take_facts(chapter, result.facts)] = result.facts
+            if result.epub is not None and self.book is not None and chapter.fingerprint:
+                chunk = result.chunk or self.book.cached_chunk(result.key)
+                if chunk is not None:
+                    documents[epub_key(chapter, cuts_of(chunk.page_map, chapter))] = result.epub
+        loaded.cache.store("facts", facts)
+        if self.book is not None:
+            self.book.store(results)
+        loaded.cache.store("epub", documents)
+
+
+def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
+    """What the glyph audit checks: each source's characters, and the index's own texts."""
+    texts = dict(characters)
+    index_text = [index.edition.title, index.edition.subtitle, index.edition.publisher, index.edition.rights]
+    index_text += [o.name + " " + o.region + " " + o.ics for o in index.organisations.values()]
+    for cs in index.case_studies:
+        index_text += [cs.title, cs.summary, cs.award, *cs.highlights, *cs.themes]
+        if cs.quote:
+            index_text += [cs.quote.text, cs.quote.name, cs.quote.role]
+    texts[index.label] = "\n".join(index_text)
+    return texts
+
+
+def check(options: Options) -> Reporter:
+    reporter = Reporter(strict=options.strict, quiet=options.quiet)
+    check_writable(options.out, str(options.out))   # the conversion cache lives there
+    load(options, reporter, Progress(not options.quiet))
+    reporter.raise_if_strict()
+    return reporter
+
+
+def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
+    reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
+    progress = Progress(not options.quiet)
+    check_writable(options.out, str(options.out))
+    with build_lock(options.out, str(options.out)):
+        recover(options.out)        # a killed build's commit finished, or its temporary files removed
+        settled = settled_time()        # before any input is looked at
+        key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
+        outputs = manifest.up_to_date(options.out, key)
+        if outputs is not None:
+            return BuildResult(unchanged=outputs, up_to_date=True)
+        check_folder(options.out, str(options.out), options.force)
+        loaded = read(options, reporter, progress)
+        with progress.step("checking and typesetting"):
+            book = Compendium(loaded, options, loaded.cache)
+            onepagers = None
+            if "onepagers" in options.targets:
+                from book.writers.onepager.onepager import start_onepagers
+
+                # drawn in worker processes from the start: they need the compendium's page
+                # numbers only when they are assembled
+                onepagers = start_onepagers(loaded, options)
+            documents, remade = make_chapters(loaded, options, book, reporter)
+        # with --strict, the warnings stop the build after the outputs are made (in memory, not
+        # written): the one-pagers' copy-fitting warnings then come with the sources' at once
+        result = _make_outputs(loaded, options, reporter, progress, book, documents, onepagers)
+        result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
+        with progress.step("writing the files"):
+            # as one set; the last build's outputs this one no longer makes (an organisation
+            # renamed, or left out with --only) are removed, and nothing else
+            result.written, result.unchanged = commit(options.out, key, result.outputs, result.kept, result.keys,
+                                                      options.targets, settled)
+            result.outputs = {}
+            loaded.cache.evict()
+        result.timings, result.cpu = progress.timings, progress.cpu
+        return result
+
+
+def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter) -> tuple[dict[str, tuple], dict]:
+    """Every chunk of the book typeset, every chapter checked and (for the EPUB) written: taken
+    from the cache where it holds them, else made now, on all cores. The compendium is always
+    typeset: the EPUB's page list and the one-pagers' page references come from where its pages
+    fall. Returns the chapters' EPUB documents, and how many of each thing were made anew."""
+    want_epub = "epub" in options.targets
+    chunks = book.cached()
+    documents = book_documents(loaded, book, chunks) if want_epub else {}
+    jobs = []
+    for spec in book.specs:
+        if spec.kind == "part":
+            jobs += part_jobs(loaded, book, spec, chunks, documents, want_epub)
+            continue
+        chapter = spec.ref if spec.kind == "front-chapter" else ""
+        facts = bool(chapter) and chapter not in loaded.facts
+        typeset = spec.key not in chunks
+        epub = want_epub and bool(chapter) and chapter not in documents
+        if facts or typeset or epub:
+            cuts = () if typeset else tuple(sorted(cuts_of(chunks[spec.key].page_map).items()))
+            jobs.append(Job(chapter, spec if typeset else None, facts, epub, cuts))
+    book.found = chunks
+    results = flatten(Intake(loaded, book).take(start_jobs(loaded, options, jobs), len(jobs)))
+    check_chapters(loaded, results, reporter)
+    made = {r.key: r.chunk for r in results if r.chunk is not None}
+    chunks.update(made)
+    book.use(chunks)
+    documents.update({r.chapter: r.epub for r in results if r.epub is not None})
+    remade = {"chapters checked": sum(r.facts is not None for r in results), "chunks typeset": len(made),
+              "EPUB chapters written": sum(r.epub is not None for r in results)}
+    return documents, remade
+
+
+def part_jobs(loaded: Loaded, book: Compendium, spec, chunks: dict, documents: dict, want_epub: bool) -> list[Job]:
+    """A part's work: typeset with its chapters (checked and written for the EPUB in the same
+    job) when its pages are not cached; else each chapter's own checking and EPUB document."""
+    chapters = book.part_chapters(spec.ref)
+    if spec.key not in chunks:
+        members = tuple((c.id, c.id not in loaded.facts, want_epub and c.id not in documents) for c in chapters)
+        return [Job("", spec, members=members)]
+    jobs = []
+    for chapter in chapters:
+        facts, epub = chapter.id not in loaded.facts, want_epub and chapter.id not in documents
+        if facts or epub:
+            cuts = tuple(sorted(cuts_of(chunks[spec.key].page_map, chapter).items()))
+            jobs.append(Job(chapter.id, None, facts, epub, cuts))
+    return jobs
+
+
+def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, tuple]:
+    """The EPUB documents the cache holds for chapters whose pages it holds too (a document's
+    page markers fall where its pages begin)."""
+    wanted = {}
+    for chapter in loaded.publication.chapters:
+        chunk = chunks.get(book.spec_of(chapter.id))
+        if chunk is not None and chapter.fingerprint:
+            wanted[chapter.id] = epub_key(chapter, cuts_of(chunk.page_map, chapter))
+    found = loaded.cache.load("epub", list(wanted.values()))
+    return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}
+
+
+def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
+                  documents: dict[str, tuple], onepagers=None) -> BuildResult:
+    """Every output made (in ``result.outputs``: written by the caller), the one-pager files
+    that are current as they are in ``result.kept``."""
+    from book.writers.onepager.onepager import COMBINED
+
+    result = BuildResult()
+    outputs: dict[Path, bytes] = {}
+    page_map = book.page_map
+    result.page_map = page_map
+    folder = options.out / "one-pagers"
+    onepager_path = lambda name: options.out / "one-pagers.pdf" if name == COMBINED else folder / f"{name}.pdf"  # noqa: E731
+    epub = None
+    with progress.step("drawing the one-pagers") if onepagers is not None else nullcontext():
+        if onepagers is not None:
+            onepagers.check(reporter)         # a page that cannot be drawn stops the build before the EPUB starts
+        if "epub" in options.targets:
+            from book.writers.epub.epub import write_epub
+
+            epub = Background(write_epub, loaded, page_map, options, documents)    # beside the assembly
+        if onepagers is not None:
+            # each page's file assembled in worker processes while this one assembles the book; the
+            # files there already, as made from the same things, are left alone
+            previous = manifest.Previous(options.out)
+            onepagers.assemble(page_map, reporter, kept=lambda name, key: previous.made_from(onepager_path(name), key))
+    if "pdf" in options.targets:
+        with progress.step("assembling the compendium"):
+            outputs[options.out / "compendium.pdf"] = book.assemble()
+            if options.print_marks and loaded.style.page.print_cover:
+                from book.writers.compendium.printcover import print_cover
+
+                outputs[options.out / "compendium-cover.pdf"] = print_cover(loaded, book.total)
+        result.remade["compendium segments written"] = book.segments_written
+    if epub is not None:
+        with progress.step("writing the EPUB"):
+            outputs[options.out / "compendium.epub"] = epub.result()
+            from book.writers.epub.epub import A11Y_CONFORMANCE, conformance_gaps
+            for gap in conformance_gaps(loaded):
+                reporter.warn("no-conformance-claim", f"compendium.epub does not claim {A11Y_CONFORMANCE}: {gap}")
+    if onepagers is not None:
+        with progress.step("setting the one-pagers"):
+            pages, combined = onepagers.finish(reporter)
+        result.remade["one-pagers drawn"] = len(onepagers.pending.todo)
+        result.remade["one-pager files assembled"] = onepagers.made
+        for key, data in pages.items():
+            outputs[onepager_path(key)] = data
+        if combined is not None:
+            outputs[onepager_path(COMBINED)] = combined
+        result.keys = {onepager_path(name): key for name, key in onepagers.keys.items()}
+        result.kept = [onepager_path(name) for name in onepagers.kept]
+    reporter.raise_if_strict()
+    result.outputs = outputs
+    return result
+

@@ -1,0 +1,494 @@
+"""sources/index.yaml -> a validated, frozen Index.
+
+Validation is declarative (the JSON Schema in ``book/schema/``, which editors' YAML editors can
+use too) plus the checks a schema cannot express: unique ids, known organisation keys, paths that
+stay inside the sources folder. Every problem is collected and reported at once, with its line.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+
+from book.core import limits
+from book.core.errors import Problems, Reporter, UserError, Problem, did_you_mean
+from book.model.transforms import slug
+from book.core.yamlload import load_yaml
+
+# the book's own pages are named like this in every output (links, page list, outline)
+RESERVED_IDS = frozenset({"cover", "imprint", "contents", "body", "title-page", "nav", "toc", "index-organisations", "index-themes"})
+RESERVED_PATTERN = re.compile(r"^(front|page)-\d+$")
+SCHEMA_PATH = Path(__file__).parent / "schema" / "index.schema.json"
+INDEX_NAME = "index.yaml"
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    name: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str
+    name: str
+    region: str
+    ics: str = ""
+    line: int | None = None
+    url: str = ""                       # its web page (a QR code on its one-pager)
+    featured: tuple[str, ...] = ()      # case-study ids its one-pager shows first, in this order
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    path: Path          # resolved, inside the sources folder
+    label: str          # as shown in messages: "sources/case-studies/x.md"
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    id: str
+    title: str
+    lead: str
+    source: SourceRef
+    summary: str
+    partners: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    award: str = ""
+    highlights: tuple[str, ...] = ()
+    quote: Quote | None = None
+    url: str = ""
+    line: int | None = None
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        return (self.lead, *self.partners)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    source: SourceRef
+    title: str
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    case_studies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    title: str
+    edition: str
+    publisher: str
+    language: str
+    identifier: str
+    subtitle: str = ""
+    date: str = ""
+    rights: str = ""
+    cover_image: SourceRef | None = None
+    front_matter: tuple[FrontMatter, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def long_date(self) -> str:
+        """'30 November 2025' (whatever the machine's locale), or '' without a date."""
+        return long_date(date.fromisoformat(self.date)) if self.date else ""
+
+
+@dataclass(frozen=True)
+class Index:
+    edition: Edition
+    organisations: dict[str, Organisation]
+    case_studies: tuple[CaseStudy, ...]
+    path: Path
+    sources_dir: Path
+    label: str = field(default="sources/index.yaml")
+
+    def keys_hint(self) -> str:
+        """The keys --only takes, for a message when a key is not one of them."""
+        return (f"; the organisation keys are {', '.join(sorted(self.organisations))}; "
+                "'ohwb-book list' shows the case studies' ids too")
+
+    def subset(self, keys: list[str]) -> "Index":
+        """The edition limited to some organisations or case studies (``--only``)."""
+        ids = {cs.id for cs in self.case_studies}
+        unknown = [k for k in keys if k not in ids and k not in self.organisations]
+        if unknown:
+            choices = list(ids) + list(self.organisations)
+            raise UserError([Problem(f"--only {k}: no organisation or case study has this key"
+                                     + (did_you_mean(k, choices) or self.keys_hint())) for k in unknown])
+        wanted = set(keys)
+        kept = tuple(cs for cs in self.case_studies if cs.id in wanted or wanted & set(cs.organisations))
+        if not kept:
+            raise UserError(Problem(f"--only {' '.join(keys)}: no case study has these organisations or ids, so there is "
+                                    "nothing to build: name an organisation that leads or partners a case study"))
+        parts = tuple(
+            Part(p.title, tuple(i for i in p.case_studies if any(cs.id == i for cs in kept))) for p in self.edition.parts
+        )
+        edition = Edition(**{**self.edition.__dict__, "parts": tuple(p for p in parts if p.case_studies)})
+        return Index(edition, self.organisations, kept, self.path, self.sources_dir, self.label)
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def load_index(sources_dir: Path, reporter: Reporter, cache=None) -> Index:
+    """The index, checked. ``cache`` (a ``cache.BuildCache``) keeps the parsed and checked YAML
+    under the hash of the file's bytes: reading and checking a thousand case studies' entries
+    takes longer than a small rebuild. Its warnings are kept too and printed again."""
+    path = sources_dir / INDEX_NAME
+    label = _label(sources_dir, INDEX_NAME)
+    if not sources_dir.is_dir():
+        raise UserError(Problem("sources folder not found: pass the right one with --sources", str(sources_dir)))
+    data = _checked_yaml(path, label, reporter, cache)
+    problems = Problems()
+    _resolved.cache_clear()
+    index = _build(data, sources_dir, label, problems)
+    problems.raise_if_any()
+    return index
+
+
+def _checked_yaml(path: Path, label: str, reporter: Reporter, cache):
+    from book.core.cache import digest
+
+    try:
+        key = digest("index", label, path.read_bytes()) if cache is not None else None
+    except OSError:
+        key = None           # load_yaml says what is wrong with the file
+    if key is not None:
+        found = cache.load("index", [key])[0]
+        if found is not None:
+            data, warnings = found
+            for w in warnings:
+                reporter.warn(w.kind, w.message, w.file, w.line)
+            return data
+    data = load_yaml(path, label)
+    _check_field_sizes(data, label)         # before anything reads them (a 10 MB title never finished)
+    problems, heard = Problems(), Reporter(quiet=True)
+    _check_schema(data, label, problems, heard)
+    for w in heard.warnings:
+        reporter.warn(w.kind, w.message, w.file, w.line)
+    problems.raise_if_any()
+    if key is not None:
+        cache.store("index", {key: (data, heard.warnings)})
+    return data
+
+
+def _check_field_sizes(data, label: str) -> None:
+    """Every text of the index within its limit (``limits.field_limit``), all over it at once."""
+    problems = Problems()
+    stack = [(data, None, None)]
+    while stack:
+        node, name, line = stack.pop()
+        if isinstance(node, dict):
+            stack += [(value, key, node.line_of(key) if hasattr(node, "line_of") else line) for key, value in node.items()]
+        elif isinstance(node, list):
+            stack += [(item, name, node.line_of(n) if hasattr(node, "line_of") else line) for n, item in enumerate(node)]
+        elif isinstance(node, str) and len(node) > limits.field_limit(str(name)):
+            problems.add(f"`{name}` is {len(node)} characters long; it is limited to {limits.field_limit(str(name))}:"
+                         " shorten it", label, line)
+    problems.items.sort(key=lambda p: p.line or 0)
+    problems.raise_if_any()
+
+
+def _label(sources_dir: Path, relative: str) -> str:
+    return f"{sources_dir.as_posix().rstrip('/')}/{relative}"
+
+
+# ------------------------------------------------------------------ schema
+def _line_at(data, path) -> int | None:
+    """The line of the deepest node of ``path`` that has one."""
+    line = getattr(data, "line", None)
+    node = data
+    for step in path:
+        if hasattr(node, "line_of"):
+            try:
+                line = node.line_of(step) or line
+            except (KeyError, TypeError):
+                break
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _where(path, data=None) -> str:
+    """Where in the index: a case study by its id (as the editor knows it), not its position."""
+    case_id = _case_id(data, path)
+    if case_id:
+        rest = _where(path[2:])
+        return f"case study '{case_id}'" + ("" if rest == "the file" else f" {rest}")
+    parts = []
+    for step in path:
+        parts.append(f"[{step + 1}]" if isinstance(step, int) else ("." if parts else "") + str(step))
+    return "".join(parts) or "the file"
+
+
+def _case_id(data, path) -> str:
+    if not (isinstance(data, dict) and len(path) >= 2 and path[0] == "case_studies" and isinstance(path[1], int)):
+        return ""
+    try:
+        found = data["case_studies"][path[1]].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
+
+
+def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> None:
+    if not isinstance(data, dict):
+        problems.add("must be a mapping with edition, organisations and case_studies sections", label, 1)
+        return
+    import jsonschema       # here: a build whose index is cached does not need it
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        path = list(error.absolute_path)
+        line = _line_at(data, path)
+        if error.validator == "additionalProperties":
+            _warn_unknown_fields(error, data, path, label, reporter)
+        else:
+            problems.add(_describe(error, path, data), label, line)
+
+
+def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
+    known = list(error.schema.get("properties", {}))
+    node = error.instance
+    for key in node:
+        if key not in known:
+            reporter.warn(
+                "unknown-field",
+                f"{_where(path, data)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
+                label,
+                _line_at(data, path + [key]),
+            )
+
+
+def _describe(error, path, data=None) -> str:
+    where = _where(path, data)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{where}: '{missing}' is required: add it"
+    if v == "type" and error.validator_value == "string" and isinstance(error.instance, dict) and len(error.instance) == 1:
+        key, value = next(iter(error.instance.items()))
+        return (f"{where}: put the whole line in quotes, e.g. \"{key}: {value}\": a colon followed by a "
+                "space splits a line into a name and a value")
+    if v == "type" and path and path[-1] == "quote":
+        return f"{where}: write the quote as text, name and role: quote: {{text: ..., name: ..., role: ...}}"
+    if v == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        article = "an" if str(wanted)[0] in "aeiou" else "a"
+        return f"{where}: must be {article} {wanted}, not {type(error.instance).__name__.replace('Mapping', 'mapping').replace('Sequence', 'list')}"
+    if v == "pattern":
+        return f"{where}: '{error.instance}' is not in the expected form ({_pattern_hint(path)})"
+    if v in ("minLength", "minItems", "minProperties"):
+        return f"{where}: must not be empty"
+    if v == "oneOf":
+        return f"{where}: must be a file path or a mapping with 'source' (and optional 'title')"
+    return f"{where}: {error.message}"
+
+
+def _pattern_hint(path) -> str:
+    last = path[-1] if path else ""
+    return {
+        "language": "a BCP 47 tag such as en-GB",
+        "date": "YYYY-MM-DD",
+        "id": "lower-case letters, digits and hyphens, e.g. imperial-oh",
+        "url": "a web address starting with https://",
+    }.get(str(last), "lower-case letters, digits and hyphens")
+
+
+# ------------------------------------------------------------------ build
+def _source_ref(sources_dir: Path, relative: str, label: str, line, problems: Problems, what: str) -> SourceRef | None:
+    """Resolve a path from the index, refusing anything that leaves the sources folder."""
+    shown = _label(sources_dir, relative)
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        problems.add(f"{what} '{relative}' is an absolute path: give it relative to the sources folder", label, line)
+        return None
+    root = _resolved(sources_dir)
+    resolved = (sources_dir / candidate).resolve()
+    if not resolved.is_relative_to(root):
+        problems.add(f"{what} '{relative}' leaves the sources folder: copy the file into {sources_dir.as_posix()}/", label, line)
+        return None
+    try:
+        is_folder = stat.S_ISDIR(os.stat(resolved).st_mode)
+    except OSError:
+        problems.add(f"{what} '{relative}' not found: check the path (relative to {sources_dir.as_posix()}/)", label, line)
+        return None
+    if is_folder:
+        problems.add(f"{what} '{relative}' is a folder: point it at a file", label, line)
+        return None
+    if what != "cover image" and not _readable_kind(candidate, relative, label, line, problems, what):
+        return None
+    return SourceRef(resolved, shown)
+
+
+def _readable_kind(candidate: Path, relative: str, label: str, line, problems: Problems, what: str) -> bool:
+    """A text source pandoc can read: said here, with the index's other problems, rather than
+    only once they are all fixed (an old .doc, a .pdf)."""
+    from book.sources.convert import READERS
+
+    suffix = candidate.suffix.lower()
+    if suffix in READERS:
+        return True
+    fix = ("open it in Word and save it as .docx (File > Save As > Word Document)" if suffix in (".doc", ".rtf", ".wpd")
+           else f"save it as one of {', '.join(sorted(READERS))}")
+    problems.add(f"{what} '{relative}': cannot read '{suffix or 'no extension'}' files: {fix}", label, line)
+    return False
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    """The sources folder resolved once per index read (``load_index`` forgets it)."""
+    return folder.resolve()
+
+
+def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:
+    organisations = {
+        key: Organisation(key, org["name"].strip(), org["region"].strip(), org.get("ics", "").strip(),
+                          data["organisations"].line_of(key), org.get("url", ""), tuple(org.get("featured", [])))
+        for key, org in data["organisations"].items()
+    }
+    case_studies = _case_studies(data, sources_dir, label, organisations, problems)
+    _check_featured(organisations, case_studies, label, problems)
+    edition = _edition(data, sources_dir, label, {cs.id for cs in case_studies}, problems)
+    return Index(edition, organisations, tuple(case_studies), sources_dir / INDEX_NAME, sources_dir, label)
+
+
+def _check_featured(organisations: dict[str, Organisation], case_studies: list[CaseStudy], label: str,
+                    problems: Problems) -> None:
+    """An organisation's ``featured`` names case studies it leads or takes part in."""
+    featuring = [org for org in organisations.values() if org.featured]
+    if not featuring:
+        return
+    taking_part: dict[str, list[str]] = {}
+    for cs in case_studies:
+        for key in cs.organisations:
+            taking_part.setdefault(key, []).append(cs.id)
+    for org in featuring:
+        own = taking_part.get(org.key, [])
+        for case_id in org.featured:
+            if case_id not in own:
+                problems.add(f"organisation '{org.key}': featured case study '{case_id}' is not one it leads or takes part "
+                             f"in{did_you_mean(case_id, own)} (its case studies: {', '.join(own) or 'none'})", label, org.line)
+
+
+def _case_studies(data, sources_dir, label, organisations, problems) -> list[CaseStudy]:
+    seen: dict[str, int] = {}
+    parts = [p["title"] for p in data["edition"].get("parts", [])] or [o.region for o in organisations.values()]
+    reserved = RESERVED_IDS | {f"part-{slug(title)}" for title in parts}
+    result = []
+    items = data["case_studies"]
+    for position, item in enumerate(items):
+        line = items.line_of(position)
+        cs_id = item["id"]
+        if cs_id in reserved or RESERVED_PATTERN.match(cs_id):
+            problems.add(f"case study id '{cs_id}' is the name of one of the book's own pages: choose another id", label, line)
+        if cs_id in seen:
+            problems.add(f"case study id '{cs_id}' is used twice (first on line {seen[cs_id]}): give each a unique id", label, line)
+        seen.setdefault(cs_id, line)
+        partners = item.get("partners", [])
+        for key_name, keys in (("lead", [item["lead"]]), ("partner", partners)):
+            for n, key in enumerate(keys):
+                if key not in organisations:
+                    # a partner's own line in the list (the line of 'lead:' for the lead)
+                    line = partners.line_of(n) if key_name == "partner" and hasattr(partners, "line_of") else item.line_of("lead")
+                    problems.add(
+                        f"case study '{cs_id}': {key_name} '{key}' is not an organisation{did_you_mean(key, organisations)}"
+                        " (add it under organisations, or fix the key)",
+                        label,
+                        line,
+                    )
+        source = _source_ref(sources_dir, item["source"], label, item.line_of("source"), problems, f"case study '{cs_id}': source")
+        quote = item.get("quote")
+        result.append(
+            CaseStudy(
+                id=cs_id,
+                title=_clean(item["title"]),
+                lead=item["lead"],
+                source=source,
+                summary=_clean(item["summary"]),
+                partners=tuple(dict.fromkeys(p for p in item.get("partners", []) if p != item["lead"])),
+                themes=tuple(dict.fromkeys(_clean(t) for t in item.get("themes", []))),
+                award=_clean(item.get("award", "")),
+                highlights=tuple(_clean(h) for h in item.get("highlights", [])),
+                quote=Quote(_clean(quote["text"]), _clean(quote.get("name", "")), _clean(quote.get("role", ""))) if quote else None,
+                url=item.get("url", ""),
+                line=line,
+            )
+        )
+    return result
+
+
+def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
+    e = data["edition"]
+    if e.get("date"):
+        try:
+            date.fromisoformat(str(e["date"]))
+        except ValueError:
+            problems.add(f"edition.date: '{e['date']}' is not a real date: write it as YYYY-MM-DD, e.g. 2025-11-30",
+                         label, e.line_of("date"))
+    front = []
+    items = e.get("front_matter", [])
+    for position, item in enumerate(items):
+        relative = item if isinstance(item, str) else item["source"]
+        ref = _source_ref(sources_dir, relative, label, items.line_of(position), problems, "front matter")
+        title = item.get("title") if isinstance(item, dict) else None
+        front.append(FrontMatter(ref, title or Path(relative).stem.replace("-", " ").replace("_", " ").capitalize()))
+    parts = []
+    listed: set[str] = set()
+    for part in e.get("parts", []):
+        for cs_id in part["case_studies"]:
+            if cs_id in listed:
+                problems.add(f"part '{part['title']}': case study '{cs_id}' is already in a part: list each case study once",
+                             label, part.line_of("case_studies"))
+            if cs_id not in ids:
+                problems.add(f"part '{part['title']}': no case study has id '{cs_id}'{did_you_mean(cs_id, ids)}", label, part.line_of("case_studies"))
+            listed.add(cs_id)
+        parts.append(Part(_clean(part["title"]), tuple(part["case_studies"])))
+    if parts and ids - listed:
+        missing = ", ".join(sorted(ids - listed))
+        problems.add(f"edition.parts leaves out case studies {missing}: add each to a part", label, e.line_of("parts"))
+    cover = None
+    if e.get("cover_image"):
+        cover = _source_ref(sources_dir, e["cover_image"], label, e.line_of("cover_image"), problems, "cover image")
+    return Edition(
+        title=_clean(e["title"]),
+        edition=str(e["edition"]),
+        publisher=_clean(e["publisher"]),
+        language=e["language"],
+        identifier=e["identifier"],
+        subtitle=_clean(e.get("subtitle", "")),
+        date=str(e.get("date", "")),
+        rights=_clean(e.get("rights", "")),
+        cover_image=cover,
+        front_matter=tuple(front),
+        parts=tuple(parts),
+    )
+
+
+def _clean(text: str) -> str:
+    """Index text is one paragraph: collapse the line breaks YAML folding may leave."""
+    return " ".join(str(text).split())
