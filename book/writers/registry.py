@@ -1,0 +1,99 @@
+"""The writer table (as pandoc's ``Writers.hs``): every output the build can make, by the word that
+names it on the command line. Adding an output is one module with a ``Writer`` subclass and one
+``register`` line; the command line's words, ``--help`` and the outputs a build removes when they
+are no longer made all come from this table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class WriterInput:
+    """What a writer is given, read-only: the checked model, the style, and where the compendium's
+    pages fell. Writers never change any of it."""
+
+    publication: Any            # book.model.publication.Publication
+    style: Any                  # book.style.house.HouseStyle
+    index: Any                  # book.sources.index.Index
+    options: Any                # book.build.pipeline.Options
+    build_time: datetime
+    reporter: Any               # book.core.errors.Reporter: warnings, by the names an editor knows
+    page_map: Any = None        # book.model.publication.PageMap, once the compendium is paginated
+    cache: Any = None           # book.core.cache.BuildCache: results by the hash of their inputs
+    per_chapter: dict = None    # writer name -> chapter id -> what the build's jobs made for it
+    loaded: Any = None          # the build's whole read state, for the built-in writers' internals
+
+
+class Writer:
+    """One output. The build calls ``start`` once everything is read and checked (for work that
+    can begin before the compendium is paginated), then ``write`` once its pages are known;
+    ``write`` returns the files to put in place, by their path under the output folder."""
+
+    name = ""                   # the word on the command line: ``ohwb-book NAME``
+    help = ""                   # one line for ``--help``
+    default = True              # made by a plain ``ohwb-book`` (else only when named)
+
+    def __init__(self, given: WriterInput):
+        self.given = given
+
+    @classmethod
+    def owns(cls, relative: str) -> bool:
+        """Whether a file under the output folder is one this writer makes (the build removes the
+        ones the last build made that this one no longer does, and nothing else)."""
+        return False
+
+    def start(self) -> None:
+        """Work begun early, in the background (the default: none)."""
+
+    def write(self) -> dict[str, bytes]:
+        raise NotImplementedError
+
+
+WRITERS: dict[str, type[Writer]] = {}
+_BUILT_IN_LOADED = False
+
+
+def register(writer: type[Writer]) -> type[Writer]:
+    """Add a writer to the table (usable as a class decorator)."""
+    if not writer.name or not writer.name.isidentifier():
+        raise ValueError(f"a writer needs a one-word name, not {writer.name!r}")
+    WRITERS[writer.name] = writer
+    return writer
+
+
+def unregister(name: str) -> None:
+    WRITERS.pop(name, None)
+
+
+def writers() -> dict[str, type[Writer]]:
+    """The table, the built-in writers first, in the order they are listed in ``BUILT_IN``."""
+    global _BUILT_IN_LOADED
+    if not _BUILT_IN_LOADED:
+        import importlib
+
+        _BUILT_IN_LOADED = True
+        for module in BUILT_IN:
+            importlib.import_module(module)
+    return WRITERS
+
+
+def names(default_only: bool = False) -> tuple[str, ...]:
+    return tuple(name for name, w in writers().items() if w.default or not default_only)
+
+
+def family(relative: str) -> str | None:
+    """The writer an output path belongs to, or None for a name the build never writes."""
+    for name, writer in writers().items():
+        if writer.owns(relative):
+            return name
+    return None
+
+
+# the modules that register the built-in writers, in the order --help lists them
+BUILT_IN = (
+    "book.writers.compendium.writer",
+    "book.writers.epub.writer",
+    "book.writers.onepager.writer",
+)
