@@ -15,7 +15,7 @@ from pathlib import Path
 
 from book.build import manifest
 from book.model.assemble import assemble, case_chapter, front_chapter
-from book.core.cache import BuildCache, long_lived
+from book.core.cache import BuildCache, long_lived, one_build
 from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
 from book.sources.convert import Converter, SourceFile, settled_time
 from book.core.errors import Reporter, UserError
@@ -241,7 +241,8 @@ def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
 def check(options: Options) -> Reporter:
     reporter = Reporter(strict=options.strict, quiet=options.quiet)
     check_writable(options.out, str(options.out))   # the conversion cache lives there
-    load(options, reporter, Progress(not options.quiet))
+    with one_build():
+        load(options, reporter, Progress(not options.quiet))
     reporter.raise_if_strict()
     return reporter
 
@@ -253,7 +254,7 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
     reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
     progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
-    with build_lock(options.out, str(options.out)):
+    with build_lock(options.out, str(options.out)), one_build():
         recover(options.out)        # a killed build's commit finished, or its temporary files removed
         settled = settled_time()        # before any input is looked at
         key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
