@@ -81,6 +81,13 @@ def test_a_process_that_builds_again_and_again_does_not_keep_every_build(tmp_pat
     from book.build.pipeline import Options, build, check
     from book.core.errors import Reporter
 
+    from book.style.fonts import FontSet
+
+    def font_sets() -> int:
+        return sum(isinstance(o, FontSet) for o in gc.get_objects())
+
+    gc.collect()
+    held_before = font_sets()       # by other tests' fixtures in this process
     sources = tmp_path / "sources"
     shutil.copytree(ROOT / "sources", sources)
     case = sorted((sources / "case-studies").glob("*.md"))[0]
@@ -92,3 +99,5 @@ def test_a_process_that_builds_again_and_again_does_not_keep_every_build(tmp_pat
         assert gc.get_freeze_count() == 0
     check(options)
     assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert font_sets() <= held_before, "the font sets of finished builds are still held"
