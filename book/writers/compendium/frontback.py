@@ -129,7 +129,7 @@ class FrontBackMatter:
                 if new_letter or group is None:
                     group = Node("L", attrs={"O": "List", "ListNumbering": "None"})
                 lines = self.index_lines(entry.term, [chapter_key(c.id) for c in entry.chapters])
-                lines[0]._block_id = f"{key}:{number}"      # html.index_document holds a place for it
+                lines[0]._block_id = f"{key}:{number}"      # the EPUB's index_document holds a place for it
                 group.add(Node("LI", Node("LBody", lines)))
                 section += lines
             flows += self.section(section)
