@@ -20,7 +20,7 @@ from book.document import ast
 from book.core.errors import Reporter, UserError
 from book.model.glyphs import audit_publication
 from book.build.pipeline import Options, load
-from book.writers.compendium.compendium import write_compendium
+from book.build.standalone import write_compendium
 from book.writers.epub.epub import write_epub
 from editions import minimal_edition
 from textcheck import squash

@@ -16,7 +16,8 @@ from pathlib import Path
 from book.build import manifest
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.core.cache import BuildCache, long_lived, one_build
-from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
+from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, do_jobs, epub_key, flatten, inputs_key
+from book.model.publication import cuts_of
 from book.sources.convert import Converter, SourceFile, settled_time
 from book.core.errors import Reporter, UserError
 from book.build.commit import check_folder, commit, recover

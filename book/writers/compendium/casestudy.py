@@ -11,7 +11,7 @@ from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph,
 from reportlab.platypus.flowables import Flowable
 
 from book.document import ast
-from book.build.editorial import and_list
+from book.core.errors import and_list
 from book.model.publication import highlight_parts
 from book.pdf.pdfblocks import Anchor, chapter_key, tag
 from book.pdf.pdftags import Node

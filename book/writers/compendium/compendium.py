@@ -27,8 +27,7 @@ import zlib
 from reportlab.platypus.doctemplate import LayoutError
 
 from book.core.cache import BuildCache, digest
-from book.core.errors import Problem, UserError
-from book.core.workers import run_parallel
+from book.core.errors import Problem
 from book.model.publication import PageMap
 from book.pdf import pdfcommon
 from book.pdf.pdfpage import PageRecord, PageRecorder, Recording
@@ -150,23 +149,6 @@ class Compendium:
         self.chunks = [chunks[spec.key] for spec in self.specs]
         self._number()
         return self.page_map
-
-    def typeset(self, jobs: int | None = None) -> PageMap:
-        """Every chunk, from the cache or typeset now (in ``jobs`` processes); then the page map.
-        (A build typesets chunks and checks chapters in one pass: ``pipeline.make_chapters``.)"""
-        from book.build.jobs import Job, Workbench, do_jobs
-
-        chunks = self.cached()
-        todo = [spec for spec in self.specs if spec.key not in chunks]
-        jobs_ = [Job(spec.ref if spec.kind == "front-chapter" else "", spec) for spec in todo]
-        bench = Workbench(self.loaded, self.options, self.loaded.maker, self.tagged)
-        results = run_parallel(do_jobs, jobs_, context=bench, jobs=jobs, weights=[_weight(spec) for spec in todo])
-        problems = [p for r in results for p in r.problems]
-        if problems:
-            raise UserError(one_per_cause(problems, str(self.loaded.style.files[-1])))
-        self.store(results)
-        chunks.update({r.key: r.chunk for r in results})
-        return self.use(chunks)
 
     def _number(self) -> None:
         """Where each chunk falls; the page map, the names of places and the page labels."""
@@ -310,19 +292,6 @@ def one_per_cause(problems: list[Problem], style_file: str) -> list[Problem]:
     style = [p for p in problems if p.file == style_file]
     unique = list(dict.fromkeys(p for p in problems if p.file != style_file))
     return style[:1] + unique
-
-
-def _weight(spec: ChunkSpec) -> int:
-    return 40 if spec.kind in ("front", "indexes") else 3
-
-
-def write_compendium(loaded, options, tagged: bool = True, cache: BuildCache | None = None,
-                     jobs: int | None = 1) -> tuple[bytes, PageMap]:
-    """The compendium's PDF and where everything fell. ``tagged=False`` leaves the structure out
-    (only to show that tagging changes nothing on the pages)."""
-    book = Compendium(loaded, options, cache or loaded.cache, tagged)
-    page_map = book.typeset(jobs)
-    return book.assemble(), page_map
 
 
 def _roman(n: int) -> str:

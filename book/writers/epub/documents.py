@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from book.build.jobs import cuts_of
+from book.model.publication import cuts_of
 from book.model.transforms import unique_id
 from book.model.publication import PageMap
 from book.pdf.pdfblocks import chapter_key

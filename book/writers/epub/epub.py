@@ -20,8 +20,8 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from book.build import variantid
-from book.build.jobs import cuts_of
+from book.model import variantid
+from book.model.publication import cuts_of
 from book.model.publication import PageMap
 from book.writers.epub import html
 from book.writers.epub.documents import build_documents
@@ -111,7 +111,7 @@ def _alt_text_sentence(images: int, missing: int) -> str:
 
 def metadata(book: epub.EpubBook, loaded, images: ImageStore, print_source: str, paged: bool, uid: str = "") -> None:
     ed = loaded.publication.edition
-    book.set_identifier(uid or ed.identifier)     # a variant's own (book.build.variantid)
+    book.set_identifier(uid or ed.identifier)     # a variant's own (book.model.variantid)
     book.title = ed.title
     book.add_metadata("DC", "title", ed.title, {"id": "title"})
     book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
