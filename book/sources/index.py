@@ -18,7 +18,7 @@ from pathlib import Path
 
 from book.core import limits
 from book.core.errors import Problems, Reporter, UserError, Problem, did_you_mean
-from book.model.transforms import slug
+from book.core.textutil import slug
 from book.core.yamlload import load_yaml
 
 # the book's own pages are named like this in every output (links, page list, outline)
