@@ -123,7 +123,7 @@ class StyleChecks(SectionChecker):
         return parsers
 
     def surface_name(self, value) -> str:
-        if value not in self.surfaces:
+        if not isinstance(value, str) or value not in self.surfaces:
             raise BadValue(f"'{value}' is not one of the surfaces ({', '.join(self.surfaces) or 'none declared'})")
         return value
 

@@ -5,6 +5,7 @@ with a message that says how to write it; ``book.style.sectioncheck`` adds the f
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 
 from reportlab.lib import pagesizes
 from reportlab.lib.units import cm, inch, mm
@@ -101,7 +102,7 @@ def positive(points: float) -> float:
 
 def choice(value, choices: dict):
     key = str(value).strip().lower() if isinstance(value, str) else value
-    if key not in choices:
+    if not isinstance(key, Hashable) or key not in choices:     # a list or mapping is no choice
         raise BadValue(f"{value!r} is not one of: {', '.join(choices)}")
     return choices[key]
 
