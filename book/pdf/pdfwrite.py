@@ -24,6 +24,7 @@ from functools import lru_cache
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 
+from book.pdf.pdfimages import encode_image
 from book.pdf.pdfpage import Link, PageRecord, Recording, merge_fonts
 
 OBJECTS_PER_STREAM = 200
@@ -214,42 +215,6 @@ def _up_filtered(rows: bytes, width: int) -> bytes:
     for column in range(width):
         out[column + 1::width + 1] = diff[column::width]
     return bytes(out)
-
-
-# ------------------------------------------------------------------ images
-_ENCODED: dict[str, tuple] = {}
-
-
-def encode_image(path: str) -> tuple[bytes, bytes, tuple[bytes, bytes] | None]:
-    """(dictionary entries, data, soft mask) of an image XObject. JPEGs are embedded as they are;
-    other images as Flate-compressed samples, their transparency as a soft mask."""
-    if path in _ENCODED:
-        return _ENCODED[path]
-    from PIL import Image
-
-    with open(path, "rb") as f:
-        raw = f.read()
-    with Image.open(io.BytesIO(raw)) as img:
-        img.load()
-        size = b"/Width %d/Height %d/BitsPerComponent 8" % img.size
-        if img.format == "JPEG" and img.mode in ("L", "RGB", "CMYK"):
-            space = {"L": b"/DeviceGray", "RGB": b"/DeviceRGB", "CMYK": b"/DeviceCMYK"}[img.mode]
-            decode = b"/Decode[1 0 1 0 1 0 1 0]" if img.mode == "CMYK" and "adobe" in img.info else b""
-            result = (b"/Type/XObject/Subtype/Image" + size + b"/ColorSpace" + space + decode + b"/Filter/DCTDecode", raw, None)
-        else:
-            if img.mode == "P" and "transparency" in img.info:
-                img = img.convert("RGBA")
-            alpha = img.getchannel("A") if img.mode in ("RGBA", "LA", "PA") else None
-            colour = img.convert("L" if img.mode in ("1", "L", "LA", "I", "F", "I;16") else "RGB")
-            space = b"/DeviceGray" if colour.mode == "L" else b"/DeviceRGB"
-            mask = None
-            if alpha is not None and alpha.getextrema() != (255, 255):
-                mask = (b"/Type/XObject/Subtype/Image" + size + b"/ColorSpace/DeviceGray/Filter/FlateDecode",
-                        zlib.compress(alpha.tobytes()))
-            result = (b"/Type/XObject/Subtype/Image" + size + b"/ColorSpace" + space + b"/Filter/FlateDecode",
-                      zlib.compress(colour.tobytes()), mask)
-    _ENCODED[path] = result
-    return result
 
 
 # ------------------------------------------------------------------ the document
