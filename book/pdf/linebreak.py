@@ -52,7 +52,7 @@ MAX_SHRINK = 0.2
 
 
 def install() -> None:
-    """Once per process, like ``rlspeed.install``: ReportLab's breaker checked and re-run."""
+    """Once per process (``book.pdf.rlcontract.install``): ReportLab's breaker checked and re-run."""
     global _INSTALLED
     if _INSTALLED:
         return
@@ -83,6 +83,7 @@ def install() -> None:
 
     break_lines.__wrapped_original__ = original      # for the tests
     paragraph.Paragraph.breakLines = break_lines
+    url_break_pairs.__wrapped_original__ = paragraph._uri_split_pairs
     paragraph._uri_split_pairs = url_break_pairs
 
 

@@ -22,8 +22,9 @@ underline stays decoration). A sequence that turns out empty is taken back, with
 
 The canvas is hooked through its instance (``saveState``, ``restoreState``, ``beginText``,
 ``drawText``, ``linkURL``, ``linkRect``, ``showPage``, ``save``) and ReportLab's ``Flowable.drawOn``
-and ``BulletDrawer.drawOn`` are wrapped once per process; on a canvas without a Tagger they
-behave exactly as before.
+and ``BulletDrawer.drawOn`` are wrapped once per process (``install_flowable_hooks``, called by
+``book.pdf.rlcontract.install`` where the build starts, never by making a Tagger); on a canvas
+without a Tagger they behave exactly as before.
 
 ``pdfstruct`` (part two) writes the PDF's structure tree from the records, for ``pdfwrite``.
 """
@@ -190,7 +191,9 @@ class Tagger:
     """
 
     def __init__(self, canv):
-        _install_flowable_hooks()
+        if not _HOOKED:
+            raise RuntimeError("ReportLab's flowables are not hooked for tagging: call book.pdf.rlcontract.install()"
+                               " where the build (or the test) starts, before anything is drawn")
         self.canv = canv
         self.mcids: list[list[Node]] = [[]]        # per page: the element of each MCID
         self.annots: list[list[tuple[Annot, Node]]] = [[]]
@@ -450,18 +453,15 @@ def _link_texts(flowable) -> dict[str, str]:
 _HOOKED = False
 
 
-def _install_flowable_hooks() -> None:
-    """Once per process: a flowable drawn on a tagged canvas marks its drawing as the content of its
-    element. On any other canvas nothing changes. Tables are containers (their grid and
-    backgrounds stay artifacts; their cells are elements of their own), and a list bullet becomes
-    the Lbl of its item."""
+def install_flowable_hooks() -> None:
+    """Once per process (``book.pdf.rlcontract.install``): a flowable drawn on a tagged canvas
+    marks its drawing as the content of its element. On any other canvas nothing changes. Tables
+    are containers (their grid and backgrounds stay artifacts; their cells are elements of their
+    own), and a list bullet becomes the Lbl of its item."""
     global _HOOKED
     if _HOOKED:
         return
     _HOOKED = True
-    from book.pdf import rlspeed
-
-    rlspeed.install()
     flowable_draw_on = Flowable.drawOn
     bullet_draw_on = BulletDrawer.drawOn
 
@@ -486,5 +486,6 @@ def _install_flowable_hooks() -> None:
         with tagger.mark(label):
             bullet_draw_on(self, indenter, canv, x, y, _sW)
 
+    drawOn.__wrapped_original__, draw_bullet.__wrapped_original__ = flowable_draw_on, bullet_draw_on
     Flowable.drawOn = drawOn
     BulletDrawer.drawOn = draw_bullet

@@ -1,6 +1,6 @@
 """Three ReportLab hot spots, made cheaper without changing what is printed.
 
-Installed once per process (``install``), like the tagging hooks in ``pdftags``:
+Installed once per process by ``book.pdf.rlcontract.install`` (which lists every patch):
 
 * A paragraph of plain text gets the fragment ReportLab's markup parser (an HTMLParser run per
   paragraph) would make, made directly; so does one whose only markup is what the toolkit writes
@@ -57,6 +57,7 @@ def install() -> None:
             width = _WIDTHS[key] = measure(text, font_name, font_size, encoding)
         return width
 
+    string_width.__wrapped_original__ = measure
     paragraph.stringWidth = string_width
     wrap = paragraph.Paragraph.wrap
 
@@ -78,6 +79,7 @@ def install() -> None:
         known[1] = state.get("frags")
         return result
 
+    wrap_once.__wrapped_original__ = wrap
     paragraph.Paragraph.wrap = wrap_once
     _install_plain_paragraphs()
     _install_long_paragraphs()
@@ -185,6 +187,8 @@ def _install_long_paragraphs() -> None:
 
     # ReportLab's own breaker, for tests that compare with it (whichever wrapper came first)
     remember_widths.__wrapped_original__ = getattr(break_lines, "__wrapped_original__", break_lines)
+    fast_split.__wrapped_original__ = split_paragraph
+    _split_processed.__wrapped_original__ = paragraph.Paragraph._split_blParaProcessed
     paragraph.Paragraph.breakLines = remember_widths
     paragraph.Paragraph.split = fast_split
     paragraph.Paragraph._split_blParaProcessed = _split_processed
