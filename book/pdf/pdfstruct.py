@@ -172,7 +172,17 @@ class StructureWriter:
                     kids.append(b"%d 0 R" % element(kid, number))
             elif kind is Annot:
                 kids.append(self.link(kid, node, number))
-        head = _element_head(role)
+        head, tail = _element_head(role), self._tail(node, number)
+        page = pages[home] if home is not None else None
+        if keep_open:
+            return OpenElement(number, head, parent, page, kids, tail)
+        w.put(number, element_body(head, holder if holder != number else parent, page, kids, tail))
+        if holder != number:
+            w.put(holder, element_body(_element_head("Reference"), parent, page, [b"%d 0 R" % number], b""))
+        return holder
+
+    def _tail(self, node: Node, number: int) -> bytes:
+        """An element's entries after /K: its /Alt, /T, /ID (noted for the IDTree) and /A."""
         tail = b""
         if node.alt:
             tail += b"/Alt" + text(node.alt)
@@ -183,13 +193,7 @@ class StructureWriter:
             self.ids[node.id] = number
         if node.attrs:
             tail += b"/A %d 0 R" % self._attributes(node.attrs)
-        page = pages[home] if home is not None else None
-        if keep_open:
-            return OpenElement(number, head, parent, page, kids, tail)
-        w.put(number, element_body(head, holder if holder != number else parent, page, kids, tail))
-        if holder != number:
-            w.put(holder, element_body(_element_head("Reference"), parent, page, [b"%d 0 R" % number], b""))
-        return holder
+        return tail
 
     def _attributes(self, attrs: dict) -> int:
         """An attribute dictionary; equal ones are one shared object (every TH has the same)."""

@@ -42,10 +42,19 @@ MAX_WIDTHS = 500_000
 
 
 def install() -> None:
+    """Every shortcut, once per process (``book.pdf.rlcontract.install``)."""
     global _INSTALLED
     if _INSTALLED:
         return
     _INSTALLED = True
+    _install_word_widths()
+    _install_remembered_wraps()
+    _install_plain_paragraphs()
+    _install_long_paragraphs()
+
+
+def _install_word_widths() -> None:
+    """``stringWidth`` as the paragraph module calls it, remembered by (text, font, size)."""
     measure = pdfmetrics.stringWidth
 
     def string_width(text, font_name, font_size, encoding="utf8"):
@@ -59,6 +68,10 @@ def install() -> None:
 
     string_width.__wrapped_original__ = measure
     paragraph.stringWidth = string_width
+
+
+def _install_remembered_wraps() -> None:
+    """``Paragraph.wrap`` at a width it was wrapped at before gives back what that wrap left."""
     wrap = paragraph.Paragraph.wrap
 
     def wrap_once(self, availWidth, availHeight):
@@ -81,8 +94,6 @@ def install() -> None:
 
     wrap_once.__wrapped_original__ = wrap
     paragraph.Paragraph.wrap = wrap_once
-    _install_plain_paragraphs()
-    _install_long_paragraphs()
 
 
 LONG = 400          # words (or lines) from which a paragraph takes the long-paragraph paths
@@ -140,6 +151,8 @@ class _Copied(list):
 
 
 def _install_long_paragraphs() -> None:
+    """Long paragraphs broken in linear time: their word lists taken from the front in constant
+    time (``FrontQueue``), and a split paragraph's rest given the lines the whole was broken into."""
     break_lines = paragraph.Paragraph.breakLines
     split_paragraph = paragraph.Paragraph.split
     real_split, real_frag_words = paragraph.split, paragraph._getFragWords
