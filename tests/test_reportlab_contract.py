@@ -99,6 +99,14 @@ def test_every_replaced_function_takes_what_reportlab_gives_it(patch):
     assert got == patch.signature, f"{where(patch)}: ReportLab's takes {got}, the replacement takes {patch.signature}"
 
 
+@pytest.mark.parametrize("override", rlcontract.OVERRIDES, ids=lambda o: f"{o.owner.rsplit('.', 1)[-1]}.{o.name}")
+def test_every_overridden_method_is_called_as_the_override_expects(override):
+    method = getattr(resolve(override.owner), override.name, None)
+    assert method is not None, f"{where(override)}: no longer there"
+    got = str(inspect.signature(method))
+    assert got == override.signature, f"{where(override)}: ReportLab's takes {got}, the contract says {override.signature}"
+
+
 def test_the_remembered_wrap_restores_all_that_reportlab_wrap_leaves(tmp_path):
     """``rlspeed._WRAP_STATE`` must be everything ``Paragraph.wrap`` sets on a paragraph: what a
     remembered wrap does not restore would be left from a wrap at another width."""

@@ -1,6 +1,6 @@
 """What the toolkit takes from ReportLab beyond its public interface, in one place: every private
-name it reads, writes or mirrors, every function it replaces, and ``install()``, which makes the
-replacements.
+name it reads, writes or mirrors (``PRIVATE``), every function it replaces (``PATCHES``), every
+method its subclasses override (``OVERRIDES``), and ``install()``, which makes the replacements.
 
 ReportLab promises nothing about its private names, and a release may rename one, change its
 parameters or what it leaves on an object; the toolkit's output would then change without an
@@ -170,6 +170,44 @@ PRIVATE = (
             "when a parsed face is reused", kind="instance"),
     Private("reportlab.pdfbase.ttfonts.TTFont", "__init__", "book.pdf.pdffont", "mirrored when a parsed face is reused",
             signature="(self, name, filename, validate=0, subfontIndex=0, asciiReadable=None, shapable=True)"),
+)
+
+
+
+@dataclass(frozen=True)
+class Override:
+    """A ReportLab method a toolkit subclass overrides (``by``): ReportLab's code calls it with
+    ``signature``, which the override takes."""
+
+    owner: str
+    name: str
+    by: str
+    signature: str
+
+
+_RECORDER = "book.pdf.pdfpage.PageRecorder: pages recorded, not written"
+_FONT = "book.pdf.pdffont.FixedTTFont: one encoding in every document"
+OVERRIDES = (
+    Override(CANVAS, "showPage", _RECORDER, "(self)"),
+    Override(CANVAS, "save", _RECORDER, "(self)"),
+    Override(CANVAS, "linkRect", _RECORDER, "(self, contents, destinationname, Rect=None, addtopage=1, name=None, "
+             "relative=1, thickness=0, color=None, dashArray=None, **kw)"),
+    Override(CANVAS, "linkAbsolute", _RECORDER, "(self, contents, destinationname, Rect=None, addtopage=1, name=None, "
+             "thickness=0, color=None, dashArray=None, **kw)"),
+    Override(CANVAS, "linkURL", _RECORDER, "(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, "
+             "kind='URI', **kw)"),
+    Override(CANVAS, "bookmarkPage", _RECORDER, "(self, key, fit='Fit', left=None, top=None, bottom=None, right=None, "
+             "zoom=None)"),
+    Override(CANVAS, "addOutlineEntry", _RECORDER, "(self, title, key, level=0, closed=None)"),
+    Override(CANVAS, "doForm", _RECORDER, "(self, name)"),
+    Override(CANVAS, "drawImage", _RECORDER, "(self, image, x, y, width=None, height=None, mask=None, "
+             "preserveAspectRatio=False, anchor='c', anchorAtXY=False, showBoundary=False, extraReturn=None)"),
+    Override(CANVAS, "drawInlineImage", _RECORDER, "(self, image, x, y, width=None, height=None, "
+             "preserveAspectRatio=False, anchor='c', anchorAtXY=False, showBoundary=False, extraReturn=None)"),
+    Override(CANVAS, "beginForm", _RECORDER, "(self, name, lowerx=0, lowery=0, upperx=None, uppery=None)"),
+    Override("reportlab.pdfbase.ttfonts.TTFont", "splitString", _FONT, "(self, text, doc, encoding='utf-8')"),
+    Override("reportlab.pdfbase.ttfonts.TTFont", "getSubsetInternalName", _FONT, "(self, subset, doc)"),
+    Override("reportlab.pdfbase.ttfonts.TTFont", "addObjects", _FONT, "(self, doc)"),
 )
 
 _INSTALLED = False
