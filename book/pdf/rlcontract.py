@@ -11,8 +11,10 @@ ReportLab: read each entry against its source, fix what changed, rebuild the ben
 and compare their outputs byte for byte, then change the pin and ``REPORTLAB_VERSION`` together.
 
 The replacements are installed for the whole process, once, by ``install()``, called where a
-build starts (``book.build.pipeline.read``) and by tests that typeset on their own; nothing is
-patched as a side effect of importing a module or making an object. Each replacement keeps the
+build starts (``book.build.pipeline.read``) and by tests that typeset on their own; nothing in
+``book.pdf`` patches as a side effect of importing a module or making an object. (One caller
+outside it still does: ``book.style.house`` installs the line breaker, ``linebreak.install``,
+when it makes a paragraph style, and when a style is unpickled in a worker.) Each replacement keeps the
 function it replaced as ``__wrapped_original__`` (the tests compare the two). On a canvas without
 a ``pdftags.Tagger`` and on paragraphs the toolkit did not style, every replacement does what
 ReportLab does.
@@ -59,7 +61,7 @@ class Patch:
 
 PATCHES = (
     Patch(PARAGRAPH, "stringWidth", "book.pdf.rlspeed",
-          "widths of words remembered by (text, font, size): the line breaker asks for every word", 
+          "widths of words remembered by (text, font, size): the line breaker asks for every word",
           "(text, fontName, fontSize, encoding='utf8')"),
     Patch(f"{PARAGRAPH}.Paragraph", "wrap", "book.pdf.rlspeed",
           "a paragraph wrapped again at a width it was wrapped at gives back that wrap (frames and "
