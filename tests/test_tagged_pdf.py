@@ -416,10 +416,12 @@ def canvas_page(style, title: str, url: str):
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph
 
+    from book.pdf import rlcontract
     from book.pdf.pdfpage import PageRecorder
     from book.pdf.pdfstruct import adopt_orphans
     from book.pdf.pdftags import Node, Tagger, set_node
 
+    rlcontract.install()        # as a build does before it draws anything
     body = style.paragraph_style("body")
     canv = PageRecorder((595, 842), body.fontName)
     tagger = Tagger(canv)

@@ -100,6 +100,7 @@ def build_time(index: Index) -> datetime:
 def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
     them. Chapters without facts are checked by the work that follows (``work``)."""
+    from book.pdf import rlcontract; rlcontract.install()  # noqa: E702  ReportLab patched (as listed there) first
     with long_lived():
         cache = BuildCache(options.out / ".cache")
         with progress.step("reading the index"):
