@@ -104,3 +104,29 @@ def test_an_image_replaced_with_its_old_modification_time_alone_is_seen(edition)
     replace_image(image, NEW, keep_mtime=True)
     build(sources, out)
     assert embedded_colours(out / "compendium.pdf") == {NEW}
+
+
+def test_a_second_style_in_the_same_process_does_not_repeat_a_font(tmp_path):
+    """A style whose sans shares some files with another's (only its regular face changed), loaded
+    in the same process before a build (--watch after the style is edited; the preview server):
+    ReportLab hands the shared files' second names the first names' fonts, and each font must
+    still be listed once in the PDF's resources (qpdf: 'dictionary has duplicated key')."""
+    import shutil
+
+    import pikepdf
+
+    from book.style.house import load_style
+    from util import ROOT
+
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    house_yaml = styles / "house.yaml"
+    house_yaml.write_text(house_yaml.read_text(encoding="utf-8").replace(
+        "normal: fonts/LiberationSans-Regular.ttf", "normal: fonts/DejaVuSans.ttf"), encoding="utf-8")
+    load_style(ROOT / "styles", "house").fonts.register()
+    load_style(styles, "house").fonts.register()
+    with source_date_epoch():
+        code, out = run_cli("pdf", "--sources", str(ROOT / "sources"), "--out", str(tmp_path / "out"), "-q")
+    assert code == 0, out
+    with pikepdf.open(tmp_path / "out" / "compendium.pdf") as pdf:
+        assert pdf.check_pdf_syntax() == []

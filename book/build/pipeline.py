@@ -23,6 +23,7 @@ from book.core.errors import Reporter, UserError
 from book.build.commit import check_folder, commit, recover
 from book.core.fsutil import build_lock, check_writable
 from book.model.glyphs import audit_publication
+from book.pdf import rlcontract
 from book.sources.index import Index, load_index
 from book.model.publication import Chapter, PageMap, Publication
 from book.core.progress import Progress
@@ -100,7 +101,7 @@ def build_time(index: Index) -> datetime:
 def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
     them. Chapters without facts are checked by the work that follows (``work``)."""
-    from book.pdf import rlcontract; rlcontract.install()  # noqa: E702  ReportLab patched (as listed there) first
+    rlcontract.install()        # ReportLab's replaced functions (each listed there), before anything is typeset
     with long_lived():
         cache = BuildCache(options.out / ".cache")
         with progress.step("reading the index"):

@@ -227,11 +227,23 @@ class Assembler:
     def _write_info(self, w: ObjectWriter) -> int:
         return w.add(b"<<" + b"".join(name(k[1:]) + text(v) for k, v in self._info_fields().items()) + b">>")
 
-    def _write_resources(self, w: ObjectWriter) -> None:
-        fonts = []
+    def _fonts_once(self) -> dict[str, tuple]:
+        """Each font once (by its name in the file), with every character drawn in it under any
+        of its names. Two names can be one font: ReportLab gives a font file registered again
+        under another name (a second style in a long-lived process) the first name's font."""
+        merged: dict[str, tuple] = {}
         for font_name in sorted(self.fonts):
             font = pdfmetrics.getFont(font_name)
-            for subset, sub in font.subset_fonts(self.fonts[font_name] | self.glyphs.get(font_name, frozenset())):
+            chars = self.fonts[font_name] | self.glyphs.get(font_name, frozenset())
+            if font.internal in merged:
+                chars = chars | merged[font.internal][1]
+            merged[font.internal] = (font, chars)
+        return merged
+
+    def _write_resources(self, w: ObjectWriter) -> None:
+        fonts = []
+        for font, chars in self._fonts_once().values():
+            for subset, sub in font.subset_fonts(chars):
                 fonts.append(name(f"{font.internal}+{subset}") + b" " + ref(_font_objects(w, sub)))
         xobjects = []
         for image_name in sorted(self.images):
