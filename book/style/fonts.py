@@ -87,11 +87,23 @@ def check_font_file(path: Path) -> str | None:
             _faces[digest] = face
             _cmaps[digest] = frozenset(face.charToGlyph)
     except (TTFError, OSError) as exc:
-        if isinstance(exc.__context__, KeyboardInterrupt):
-            raise exc.__context__       # ReportLab's file opener catches everything, Ctrl-C too
+        interrupt = _interrupt_behind(exc)
+        if interrupt is not None:
+            raise interrupt         # ReportLab's file opener catches everything, Ctrl-C too
         return str(exc)
     except Exception as exc:  # ReportLab's parser fails on damaged files with assorted errors
         return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C that an error was raised while handling, however deep: ReportLab's file opener
+    turns everything into an IOError, and its font parser that into a TTFError."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc, seen = exc.__context__, seen + 1
     return None
 
 
