@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from book.pdf.pdffont import FixedTTFont
-from book.pdf.shaping import PRIVATE_BASE, script_of
+from book.pdf.shaping import PRIVATE_BASE, SCRIPT_BLOCKS, script_of
 from reportlab.lib.fonts import addMapping
 
 FACES = ("normal", "bold", "italic", "boldItalic")
@@ -212,9 +212,9 @@ class FontSet:
         return having[0] if having else None
 
     def made_for_script(self, font_name: str, char: str) -> bool:
-        """``font_name`` is a font made for the complex script ``char`` belongs to."""
-        script = script_of(char)
-        return bool(script) and made_for(font_name, script)
+        """``char`` is of a complex script and ``font_name`` a font made for one (the danda U+0964,
+        Devanagari's full stop, ends sentences in Bengali and Punjabi too)."""
+        return bool(script_of(char)) and any(made_for(font_name, script) for script in SCRIPT_BLOCKS)
 
     def split_by_font(self, text: str, font_name: str) -> list[tuple[str, str | None]]:
         """Runs of ``text`` with the fallback font to draw each in (None: ``font_name``).
