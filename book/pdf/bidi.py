@@ -20,6 +20,7 @@ what running text in NHS materials needs.
 from __future__ import annotations
 
 import copy
+import re
 import unicodedata
 
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -28,6 +29,8 @@ from reportlab.pdfbase import pdfmetrics
 from book.pdf.shaping import PRIVATE_BASE, rtl_face
 
 _SPACES = " \xa0"
+_SPLIT = re.compile(r"([ \xa0]+)")
+_STOP = re.compile(r"(?<=\w)([.,;:!?\u060c\u061b\u06d4]+)$")     # a word's closing punctuation: neutral
 
 
 def word_direction(word: str, font_name: str | None) -> int | None:
@@ -153,8 +156,11 @@ def _frag_line(line, rtl: bool):
             tokens.append(piece)
             text = "" if hasattr(piece, "cbDefn") else (getattr(piece, "text", "") or "")
             directions.append(word_direction(text, getattr(piece, "fontName", None)))
+    end = len(tokens)
+    while end and not hasattr(tokens[end - 1], "cbDefn") and not (getattr(tokens[end - 1], "text", "") or "").strip(_SPACES):
+        end -= 1        # the line's trailing space is not measured: it stays at the end, past the margin
     line = copy.copy(line)
-    line.words = reorder(tokens, directions, rtl)
+    line.words = reorder(tokens[:end], directions[:end], rtl) + tokens[end:]
     return line
 
 
@@ -165,13 +171,7 @@ def _pieces(frag):
     text = getattr(frag, "text", None)
     if hasattr(frag, "cbDefn") or not text:
         return [frag]
-    pieces, current = [], ""
-    for char in text:
-        if current and (char in _SPACES) != (current[-1] in _SPACES):
-            pieces.append(current)
-            current = ""
-        current += char
-    pieces.append(current)
+    pieces = [piece for word in _SPLIT.split(text) if word for piece in _STOP.split(word) if piece]
     return [frag] if len(pieces) == 1 else [frag.clone(text=piece) for piece in pieces]
 
 
