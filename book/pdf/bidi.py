@@ -26,7 +26,7 @@ import unicodedata
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.pdfbase import pdfmetrics
 
-from book.pdf.shaping import PRIVATE_BASE, rtl_face
+from book.pdf.shaping import PRIVATE_BASE, needs_shaping, rtl_face, shape_run
 
 _SPACES = " \xa0"
 _SPLIT = re.compile(r"([ \xa0]+)")
@@ -175,6 +175,24 @@ def _pieces(frag):
     return [frag] if len(pieces) == 1 else [frag.clone(text=piece) for piece in pieces]
 
 
+def visual_runs(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One line drawn outside a paragraph (a running head, a cover line) as (text, font name) runs
+    in typed order -> its words shaped and in visual order; the runs themselves when nothing needs it."""
+    if not any(needs_shaping(text) for text, _font in runs):
+        return runs
+    tokens = []
+    for text, font in runs:
+        try:
+            text = shape_run(text, pdfmetrics.getFont(font).face)
+        except KeyError:
+            pass
+        tokens += [(piece, font) for word in _SPLIT.split(text) if word for piece in _STOP.split(word) if piece]
+    directions = [word_direction(text, font) for text, font in tokens]
+    if 1 not in directions:
+        return tokens
+    return reorder(tokens, directions, base_rtl(directions))
+
+
 def rtl_alignment(style, rtl: bool):
     """The style a right-to-left paragraph is drawn with: flush right where it was flush left or
     justified (a right-to-left text's ragged edge is its left)."""
@@ -185,4 +203,4 @@ def rtl_alignment(style, rtl: bool):
     return style
 
 
-__all__ = ["visual_lines", "rtl_alignment", "paragraph_is_rtl", "reorder", "word_direction"]
+__all__ = ["visual_lines", "visual_runs", "rtl_alignment", "paragraph_is_rtl", "reorder", "word_direction"]
