@@ -57,8 +57,13 @@ def script_of(char: str) -> str | None:
     return _SCRIPT_OF.get(ord(char))
 
 
+_COMPLEX = re.compile("[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for blocks in SCRIPT_BLOCKS.values()
+                                   for first, last in blocks) + "]")
+
+
 def needs_shaping(text: str) -> bool:
-    return any(ord(c) in _SCRIPT_OF for c in text)
+    """``text`` has a letter of a script shaped here (asked of every run of text: a regular expression)."""
+    return _COMPLEX.search(text) is not None
 
 
 def is_rtl_char(char: str) -> bool:
