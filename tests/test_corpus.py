@@ -76,8 +76,7 @@ def test_every_document_in_the_corpus_builds(built):
     assert (out / "compendium.pdf").exists() and (out / "compendium.epub").exists()
     # what the corpus holds that is left out is said, per file
     for expected in ("1 comment in pydocx-comments.docx", "2 headers and footers with text in pydocx-header-footer.docx",
-                     "2 tracked changes in hand-tracked.docx", "parts of the SVG picture removed",
-                     "arabic.md: 12 characters of right-to-left text", "hebrew.md: 12 characters of right-to-left text"):
+                     "2 tracked changes in hand-tracked.docx", "parts of the SVG picture removed"):
         assert expected in text, expected
 
 
@@ -99,9 +98,11 @@ def squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-# Right-to-left text is drawn in the PDF unshaped and in logical order (no bidi, no shaping yet):
-# it is checked in the EPUB only, until the PDF writer shapes it.
-PDF_GAPS = {"arabic.md", "hebrew.md"}
+# Arabic and Urdu are shaped and drawn right to left (read back in typed order by poppler's
+# pdftotext: tests/test_scripts.py); pypdf puts right-to-left text in typed order one text-showing
+# operator at a time, and a joined Arabic word's glyphs lie in more than one subset of its font
+# (several operators), so pypdf reads some of its letters out of order. Checked in the EPUB here.
+PDF_GAPS = {"arabic.md", "urdu.md"}
 # pandoc's plain text keeps the LaTeX of maths it cannot spell in Unicode ('\frac{n}{N}'); the
 # outputs typeset it instead (tests/test_maths.py), so formulae are left out of the comparison.
 LIST_MARKER = re.compile(r"^[ \t]*\(?(?:[0-9]{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)][ \t]", re.M)

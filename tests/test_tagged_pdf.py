@@ -115,7 +115,9 @@ def marked_content_problems(path: Path) -> list[str]:
                     artifact = str(operands[0]) == "/Artifact"
                     if stack and stack[-1][0] != artifact:
                         problems.append(f"page {n + 1}: {'artifact' if artifact else 'content'} nested in the other")
-                    if stack and not artifact and not stack[-1][0]:
+                    tagged = len(operands) > 1 and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
+                    if stack and not artifact and not stack[-1][0] and tagged:
+                        # (a Span giving a word's ActualText, with no MCID, may sit inside: ISO 32000-1 14.9.4)
                         problems.append(f"page {n + 1}: marked content nested in marked content")
                     stack.append((artifact, depth, in_text))
                 elif op == "EMC":

@@ -118,6 +118,8 @@ class Span(Inline):
     content: list[Inline]
     id: str = ""
     classes: list[str] = field(default_factory=list)
+    lang: str = ""      # the source's lang= and dir= (pandoc's [text]{lang=ar dir=rtl}): kept for the EPUB
+    dir: str = ""
 
     def children(self):
         return iter(self.content)
@@ -265,6 +267,8 @@ class LineBlock(Block):
 class Div(Block):
     blocks: list[Block]
     classes: list[str] = field(default_factory=list)
+    lang: str = ""      # as Span's
+    dir: str = ""
 
     def children(self):
         return iter(self.blocks)

@@ -5,6 +5,8 @@ that would be a toolkit bug (a pandoc upgrade), not a user mistake.
 """
 from __future__ import annotations
 
+import re
+
 from book.document.nodes import (
     Block, BlockQuote, BulletList, Cell, Cite, Code, CodeBlock, DefinitionList, Div, Document, Emph, Figure, Header,
     HorizontalRule, Image, Inline, LineBlock, LineBreak, Link, Math, Note, OrderedList, Para, Plain, Quoted, RawBlock,
@@ -106,10 +108,21 @@ _BLOCKS = {
         [(inlines_from_json(term), [blocks_from_json(d, s) for d in defs]) for term, defs in c]
     ),
     "LineBlock": lambda c, s: LineBlock([inlines_from_json(line) for line in c]),
-    "Div": lambda c, s: Div(blocks_from_json(c[1], s), classes=list(c[0][1]), id=_attr_id(c[0])),
+    "Div": lambda c, s: Div(blocks_from_json(c[1], s), classes=list(c[0][1]), id=_attr_id(c[0]), **_language(c[0])),
     "Table": _table,
     "Figure": lambda c, s: Figure(blocks_from_json(c[1][1], s), blocks_from_json(c[2], s), id=_attr_id(c[0])),
 }
+
+_LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _language(attr) -> dict:
+    """lang= and dir= of a pandoc attribute (id, classes, key-values), where they are well formed."""
+    pairs = {k: v for k, v in (attr[2] if len(attr) > 2 else ()) if k in ("lang", "dir")}
+    lang = pairs.get("lang", "")
+    direction = pairs.get("dir", "").lower()
+    return {"lang": lang if _LANG.match(lang) else "", "dir": direction if direction in ("rtl", "ltr") else ""}
+
 
 _SPACE = Space()
 _SOFTBREAK = SoftBreak()
@@ -127,7 +140,7 @@ _INLINES = {
     "RawInline": lambda c: RawInline(c[0], c[1]),
     "Quoted": lambda c: Quoted(c[0]["t"] == "DoubleQuote", inlines_from_json(c[1])),
     "Cite": lambda c: Cite(inlines_from_json(c[1])),
-    "Span": lambda c: Span(inlines_from_json(c[1]), id=c[0][0], classes=list(c[0][1])),
+    "Span": lambda c: Span(inlines_from_json(c[1]), id=c[0][0], classes=list(c[0][1]), **_language(c[0])),
     "Link": lambda c: Link(inlines_from_json(c[1]), c[2][0], c[2][1]),
     "Image": lambda c: Image(inlines_from_json(c[1]), c[2][0], c[2][1], id=c[0][0]),
     "Note": lambda c: Note(blocks_from_json(c, "")),

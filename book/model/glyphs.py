@@ -7,8 +7,6 @@ document in Chinese has hundreds: one line, not one per character).
 """
 from __future__ import annotations
 
-import unicodedata
-
 from book.core.errors import Problem, Reporter, UserError
 
 LISTED = 12         # characters shown in a message; the rest are counted
@@ -16,18 +14,14 @@ LISTED = 12         # characters shown in a message; the rest are counted
 
 def audit_publication(texts: dict[str, str], style, reporter: Reporter) -> None:
     """Warn for the characters drawn from a fallback font; refuse those no font can draw."""
-    for file, text in texts.items():
-        right_to_left = sorted({c for c in text if unicodedata.bidirectional(c) in ("R", "AL")})
-        if right_to_left:
-            reporter.warn("right-to-left", f"{_characters(len(right_to_left))} of right-to-left text (Arabic, Hebrew, Urdu):"
-                          " the PDF prints them unjoined and left to right (the EPUB is right); have the PDF's pages"
-                          " checked by a reader of the language, or give the text as a picture with alt text", file)
     fonts = style.fonts
     fallback: dict[tuple[str, str, str], list] = {}     # (file, fonts lacking them, fallback font) -> reports
     missing: dict[str, list] = {}                       # file -> reports
     for report in fonts.audit(texts):
         lacking = " and ".join(dict.fromkeys(fonts.family_name(name) for name in report.missing_from))
         for file in report.files:
+            if report.fallback and fonts.made_for_script(report.fallback, report.char):
+                continue        # an Arabic letter drawn with the Arabic font: what the font is there for
             if report.fallback:
                 fallback.setdefault((file, lacking, fonts.family_name(report.fallback)), []).append(report)
             else:

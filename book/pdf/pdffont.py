@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from reportlab.pdfbase.ttfonts import TTFont
 
+from book.pdf import shaping
+
 PRIORITY = (
     "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d"
     "\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"      # what Windows-1252 adds to Latin-1
@@ -74,6 +76,7 @@ class FixedTTFont(TTFont):
             self.state, self._asciiReadable = WeakKeyDictionary(), 1
             self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
         self.internal = "T" + re.sub(r"[^A-Za-z0-9-]", "_", name)
+        shaping.prepare_face(self.face)     # a complex script's glyphs get characters (after all others)
         self.codes = _assign(set(self.face.charToGlyph))
         self._table0 = {c: chr(n) for c, n in self.codes.items() if n < 256 and n != c}
         for c in range(256):
@@ -186,7 +189,8 @@ class FixedTTFont(TTFont):
         face = self.face
         base = f"{tag}+{face.name.decode('latin-1')}{face.subfontNameX.decode('latin-1')}"
         widths = tuple(face.getCharWidth(table[code]) if table[code] else 0 for code in range(first, last + 1))
-        return SubsetFont(base, first, widths, _to_unicode(base, codes), program, (face.flags & ~32) | 4,
+        texts = {code: shaping.unicode_of(face, c) or c for code, c in codes.items()}   # a shaped glyph: its letters
+        return SubsetFont(base, first, widths, _to_unicode(base, texts), program, (face.flags & ~32) | 4,
                           tuple(face.bbox), face.ascent, face.descent, face.capHeight, face.italicAngle, face.stemV,
                           face.defaultWidth)
 
@@ -242,5 +246,6 @@ def _cmap_name(base_font: str) -> str:
     return re.sub(r"[^A-Za-z0-9+-]", "", base_font) + "-UCS"
 
 
-def _utf16(c: int) -> str:
-    return chr(c).encode("utf-16-be").hex().upper()
+def _utf16(c: int | str) -> str:
+    """A character (or a shaped glyph's text, ``shaping.unicode_of``) as the CMap writes it."""
+    return (c if isinstance(c, str) else chr(c)).encode("utf-16-be").hex().upper()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape as _xml_escape
 
+from reportlab.pdfbase import pdfmetrics
+
 from book.document import ast
 from book.document import maths
 from book.document.images import SVG_MIME
+from book.pdf.shaping import needs_shaping, shape_run
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _TAGS = {
@@ -82,6 +85,17 @@ def _all_drawable(fonts, font_name: str, text: str) -> bool:
     return ok == new
 
 
+def _shaped(text: str, font_name: str) -> str:
+    """Words of a complex script (Arabic, Bengali...) as their shaped glyphs (``shaping``)."""
+    if not needs_shaping(text):
+        return text
+    try:
+        face = pdfmetrics.getFont(font_name).face
+    except KeyError:
+        return text
+    return shape_run(text, face)
+
+
 class InlineMarkup:
     """Renders inlines for one font (the paragraph style's), with the style's glyph fallback.
 
@@ -105,10 +119,10 @@ class InlineMarkup:
         if wrap_long:
             text = breakable(text)
         if _all_drawable(self.style.fonts, font_name, text):
-            return escape(text)
+            return escape(_shaped(text, font_name))
         out = []
         for run, fallback in self.style.fonts.split_by_font(text, font_name):
-            piece = escape(run)
+            piece = escape(_shaped(run, fallback or font_name))
             out.append(f'<font name="{fallback}">{piece}</font>' if fallback else piece)
         return "".join(out)
 

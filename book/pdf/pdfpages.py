@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
+from book.pdf.bidi import visual_runs
 from book.pdf.pdfinline import clean
 from book.pdf.pdfpage import Sketch
 from book.pdf.pdftags import artifact, content
@@ -79,7 +80,7 @@ class PageDecorator:
         """One line of text; characters the style's font lacks drawn in the fallback font."""
         font, size, color_default = self._font(style_name)
         canv.setFillColor(color or color_default)
-        runs = [(run, fallback or font) for run, fallback in self.style.fonts.split_by_font(clean(text), font)]
+        runs = visual_runs([(run, fallback or font) for run, fallback in self.style.fonts.split_by_font(clean(text), font)])
         width = sum(stringWidth(run, name, size) for run, name in runs)
         x -= {"left": 0, "right": width, "centre": width / 2}[align]
         for run, name in runs:

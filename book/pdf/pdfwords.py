@@ -24,6 +24,8 @@ import re
 
 from reportlab.platypus import paragraph as rlpara
 
+from book.pdf.bidi import rtl_alignment, visual_lines
+
 SHY = "\xad"
 _TAGS = re.compile(r"<[^>]*>")
 _FK_BREAK = 3
@@ -136,14 +138,22 @@ def _space_after(end):
 
 
 def draw_marked(para, draw) -> None:
-    """``draw()`` (the paragraph's drawOn) with its line ends marked."""
-    marked = marked_lines(para) if isinstance(para, rlpara.Paragraph) else None
+    """``draw()`` (the paragraph's drawOn) with its line ends marked, and right-to-left words in
+    visual order (``bidi``: a right-to-left paragraph set flush right)."""
+    if not isinstance(para, rlpara.Paragraph):
+        draw()
+        return
+    marked = marked_lines(para)
+    visual = visual_lines(para, marked or para.blPara) if getattr(para, "blPara", None) is not None else None
+    if visual is not None:
+        marked = visual
     if marked is None:
         draw()
         return
-    original = para.blPara
+    original, style = para.blPara, para.style
     para.blPara = marked
+    para.style = rtl_alignment(style, getattr(marked, "_rtl", False))
     try:
         draw()
     finally:
-        para.blPara = original
+        para.blPara, para.style = original, style

@@ -86,6 +86,9 @@ PATCHES = (
           during="Paragraph.breakLines"),
     Patch(PARAGRAPH, "_uri_split_pairs", "book.pdf.linebreak",
           "web and e-mail addresses break only after / . - @ (linebreak.url_break_pairs)", "(uri)"),
+    Patch("reportlab.pdfgen.textobject.PDFTextObject", "_formatText", "book.pdf.shaping",
+          "a shaped word (Arabic, Bengali...) drawn as its glyphs is marked with the word as typed (ActualText)",
+          "(self, text)"),
     Patch(f"{FLOWABLES}.Flowable", "drawOn", "book.pdf.pdftags",
           "a flowable drawn on a tagged canvas marks its drawing as its element's content",
           "(self, canvas, x, y, _sW=0)"),
@@ -133,6 +136,10 @@ PRIVATE = (
     Private("reportlab.platypus.paraparser.ParaParser", "_initial_frag", "book.pdf.rlspeed",
             "mirrored by rlspeed._initial_frag for a paragraph without attributes (tests/test_rlspeed.py compares them)",
             signature="(self, attr, attrMap, bullet=0)"),
+    # complex scripts: shaped with HarfBuzz from the font's bytes, their glyphs given characters
+    Private("reportlab.pdfgen.textobject.PDFTextObject", "_formatText", "book.pdf.shaping", "replaced (PATCHES)"),
+    Private("reportlab.pdfbase.ttfonts.TTFontFace", "_ttf_data", "book.pdf.shaping", "the font file's bytes, given to "
+            "HarfBuzz", kind="instance"),
     # the canvas: subclassed by pdfpage.PageRecorder, its content marked by pdftags
     Private(CANVAS, "_code", "book.pdf.pdfpage, book.pdf.pdftags, book.pdf.pdfpages",
             "the page's operators so far: recorded as the page; marked-content operators put in it", kind="instance"),
@@ -221,11 +228,12 @@ def install() -> None:
     global _INSTALLED
     if _INSTALLED:
         return
-    from book.pdf import linebreak, pdftags, rlspeed
+    from book.pdf import linebreak, pdftags, rlspeed, shaping
 
     rlspeed.install()
     linebreak.install()
     pdftags.install_flowable_hooks()
+    shaping.install_actual_text()
     _INSTALLED = True
 
 

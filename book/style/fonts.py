@@ -22,6 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from book.pdf.pdffont import FixedTTFont
+from book.pdf.shaping import PRIVATE_BASE, SCRIPT_BLOCKS, script_of
 from reportlab.lib.fonts import addMapping
 
 FACES = ("normal", "bold", "italic", "boldItalic")
@@ -211,13 +212,21 @@ class FontSet:
         return has_glyph(font_name, char)
 
     def fallback_font(self, char: str, for_font: str) -> str | None:
-        """The first fallback font with a glyph for ``char``, in the face of ``for_font``."""
+        """The first fallback font with a glyph for ``char``, in the face of ``for_font``; for a
+        letter of a complex script (Arabic, Bengali...), the fallback made for that script first
+        (``made_for``): a general font's few Arabic letters would do, but not as well."""
         face = self._family_and_face(for_font)[1]
-        for i in range(1, len(self.fallback) + 1):
-            name = self.font_name(f"fallback{i}", face)
-            if has_glyph(name, char):
-                return name
-        return None
+        names = [self.font_name(f"fallback{i}", face) for i in range(1, len(self.fallback) + 1)]
+        having = [name for name in names if has_glyph(name, char)]
+        script = script_of(char)
+        if script and len(having) > 1:
+            having.sort(key=lambda name: not made_for(name, script))     # stable: the style's order otherwise
+        return having[0] if having else None
+
+    def made_for_script(self, font_name: str, char: str) -> bool:
+        """``char`` is of a complex script and ``font_name`` a font made for one (the danda U+0964,
+        Devanagari's full stop, ends sentences in Bengali and Punjabi too)."""
+        return bool(script_of(char)) and any(made_for(font_name, script) for script in SCRIPT_BLOCKS)
 
     def split_by_font(self, text: str, font_name: str) -> list[tuple[str, str | None]]:
         """Runs of ``text`` with the fallback font to draw each in (None: ``font_name``).
@@ -295,6 +304,22 @@ def _drawable_in(font_name: str, text: str) -> bool:
         glyphs |= found
         missing -= found
     return not missing or (text[0] not in missing and all(_ignorable(c) for c in missing))
+
+
+_MADE_FOR: dict[tuple[str, str], bool] = {}
+
+
+def made_for(font_name: str, script: str) -> bool:
+    """Most of the font's letters beyond ASCII are of ``script`` (Noto Sans Arabic, not DejaVu Sans)."""
+    key = (font_name, script)
+    if key not in _MADE_FOR:
+        path, digest = _name_to_file[font_name]
+        if digest not in _cmaps:
+            load_ttf(font_name, path)
+        chars = [c for c in _cmaps[digest] if c > 0x7F and c < PRIVATE_BASE]
+        ours = sum(1 for c in chars if script_of(chr(c)) == script)
+        _MADE_FOR[key] = ours * 2 > len(chars)
+    return _MADE_FOR[key]
 
 
 def family_name(font_name: str) -> str:

@@ -14,6 +14,8 @@ page, part openers, indexes) are in ``documents``.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from book.document import ast
 from book.document import maths
 from book.document.alttext import repeats_caption
@@ -57,7 +59,7 @@ class Renderer:
     def para(self, block: ast.Para, context: str = "body", cls: str | None = None) -> str:
         if type(block) is ast.Plain and context in TIGHT:
             return self.inlines(block.content)
-        return el("p", self.counted(block), id=self._id(block), class_=cls)
+        return el("p", self.counted(block), id=self._id(block), class_=cls, dir=text_direction(block))
 
     def counted(self, block: ast.Para) -> str:
         """The paragraph's inlines, with a place holder after each word count in ``cuts``."""
@@ -109,7 +111,7 @@ class Renderer:
     def div(self, block: ast.Div, context: str) -> str:
         if "attribution" in block.classes and len(block.blocks) == 1 and isinstance(block.blocks[0], ast.Para):
             return self.para(block.blocks[0], context, cls="attribution")
-        return el("div", self.blocks(block.blocks, context), id=self._id(block))
+        return el("div", self.blocks(block.blocks, context), id=self._id(block), **_language(block))
 
     def figure(self, block: ast.Figure, context: str) -> str:
         caption = self.blocks(block.caption, "caption")
@@ -253,7 +255,7 @@ INLINES = {
     ast.Code: lambda r, n: el("code", text(n.text)),
     ast.Math: lambda r, n: maths.mathml(n.text, n.display) or el("span", text(n.text), class_="math"),
     ast.RawInline: lambda r, n: "",
-    ast.Span: lambda r, n: r.inlines(n.content),
+    ast.Span: lambda r, n: el("span", r.inlines(n.content), **_language(n)) if n.lang or n.dir else r.inlines(n.content),
     ast.SmallCaps: Renderer.small_caps,
     ast.Quoted: Renderer.quoted,
     ast.Link: Renderer.link,
@@ -290,6 +292,24 @@ def pictures(chapter) -> list[tuple[str, str]]:
 
 def _all_blocks(chapter) -> list:
     return ([chapter.summary_block] if chapter.summary_block else []) + chapter.blocks
+
+
+def _language(node) -> dict:
+    """lang (as both HTML and XML want it) and dir, where the source gave them."""
+    return {"lang": node.lang or None, "xml_lang": node.lang or None, "dir": node.dir or None}
+
+
+def text_direction(block) -> str | None:
+    """"rtl" for a paragraph most of whose letters are of a right-to-left script (Arabic, Hebrew,
+    Urdu): the reading system then sets it flush right with its punctuation on the correct side."""
+    rtl = ltr = 0
+    for char in ast.stringify(block.content):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            rtl += 1
+        elif kind == "L" and char.isalpha():
+            ltr += 1
+    return "rtl" if rtl > ltr else None
 
 
 def chapter_document(chapter, lang: str, image_href, cuts: dict[str, list[int]] | None = None) -> str:
