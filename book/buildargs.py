@@ -8,23 +8,103 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from book.core.errors import did_you_mean
-from book.build.pipeline import TARGETS, Options
+from book.core.errors import and_list, did_you_mean
+from book.build.pipeline import Options
 from book.sources.project import load_project
 from book.build.variants import DEFAULT_BASE, DEFAULT_STYLE, default_out
+from book.writers.registry import names, writers
 
-WORDS = ("build", "all", "check", *TARGETS)
+# the first word of these runs a command of its own (book/commands/); anything else is a build
+SUBCOMMANDS = ("list", "init", "new", "template", "import", "completion")
+EXAMPLES = """\
+examples:
+  ohwb-book                          build everything into dist/
+  ohwb-book check                    check the index, the sources and the style; build nothing
+  ohwb-book pdf epub                 the compendium's PDF and EPUB, not the one-pagers
+  ohwb-book --only imperial pdf      the PDF of one trust's case studies, into dist/only-imperial/
+  ohwb-book --only imperial,leeds    two organisations (keys or case-study ids, comma-separated)
+  ohwb-book --print                  the printer's edition, into dist/print/
+  ohwb-book --style large-print      the large-print edition, into dist/large-print/
+  ohwb-book list                     the organisations' keys and the case studies' ids
+  ohwb-book init my-edition          a new edition folder to start from
+  ohwb-book new --id x --lead KEY --title "..."   a new case study and its source file
+  ohwb-book template                 the Word template for trusts' submissions
+  ohwb-book import a.docx b.docx     add filled-in templates to the edition
+  ohwb-book COMMAND --help           each command's own options
+
+Without --out, a variant (--print, --style, --only) is written to a folder of its own under
+dist/, so it never replaces the full edition. Options you type every time can go in
+ohwb.yaml beside index.yaml (see README.md); the command line wins over it.
+Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage,
+3 a bug in the toolkit (please report it), 130 interrupted."""
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as dist_version
+
+    try:
+        return dist_version("ohwb-book")
+    except PackageNotFoundError:     # run from a checkout that was never installed
+        return "unknown"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ohwb-book",
+        usage=f"ohwb-book [build] [check | {' | '.join(names())} ...] [options]\n"
+              "       ohwb-book {list,init,new,template,import,completion} ...",
+        description="Build the case-study compendium (PDF), its EPUB and one page per organisation.",
+        epilog=_outputs_help() + EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    # positional words are only ever what to build; keys go to --only, so `--only x pdf` is clear
+    p.add_argument("command", nargs="*", metavar="WHAT",
+                   help="all (default), check (validate only), or outputs (listed below)")
+    p.add_argument("--version", action="version", version=f"ohwb-book {version()}")
+    p.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR", help="sources folder (default: sources)")
+    p.add_argument("--styles", type=Path, default=None, metavar="DIR", help="styles folder (default: styles)")
+    p.add_argument("--style", default=None, metavar="NAME", help="style file in the styles folder, e.g. large-print")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: dist, or dist/<variant>/ for --print, --style, --only)")
+    p.add_argument("--only", action="append", default=None, metavar="KEY[,KEY]",
+                   help="organisation keys or case-study ids, comma-separated: a subset edition")
+    p.add_argument("--strict", action="store_true", default=None, help="warnings fail the build")
+    p.add_argument("--print", dest="print_marks", action="store_true", default=None,
+                   help="crop marks and 3 mm bleed for the printer")
+    p.add_argument("--accept-changes", action="store_true",
+                   help="print Word's tracked changes as if accepted (default: as the text was before them)")
+    p.add_argument("--force", action="store_true",
+                   help="build into an output folder that holds files the toolkit did not make (they are left alone)")
+    p.add_argument("--watch", action="store_true", help="rebuild whenever a source or style changes")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("-v", "--verbose", action="store_true", help="say what was built and how long it took")
+    return p
+
+
+def _outputs_help() -> str:
+    """The outputs, from the writer table: each one's word and what it makes."""
+    table = writers()
+    width = max(len(name) for name in table) + 2
+    lines = [f"  {name:<{width}}{writer.help}" + ("" if writer.default else " (only when named)")
+             for name, writer in table.items()]
+    return "outputs:\n" + "\n".join(lines) + "\n\n"
+
+
+def words_() -> tuple[str, ...]:
+    """Every word that may say what to build (the writer table's names are read when asked: a
+    writer registered after this module was imported counts)."""
+    return ("build", "all", "check", *names())
 
 
 def resolve(args: argparse.Namespace) -> Options:
     """Options for the build; sets ``args.command`` to 'check' or 'all' for the runner.
     A wrong word exits with status 2 (argparse's way), a bad project file raises UserError."""
     words = _words(args.command)
-    project = load_project(args.sources)
-    targets = tuple(w for w in words if w in TARGETS) or tuple(project.get("targets") or ()) or TARGETS
+    outputs = names()
+    project = load_project(args.sources, outputs)
+    targets = tuple(w for w in words if w in outputs) or tuple(project.get("targets") or ()) or names(default_only=True)
     args.command = "check" if "check" in words else "all"
     if args.command == "check":
-        targets = TARGETS        # a check reads everything, whatever is built
+        targets = outputs        # a check reads everything, whatever is built
     style = _first(args.style, project.get("style"), DEFAULT_STYLE)
     print_marks = bool(_first(args.print_marks, project.get("print"), False))
     only = _keys(args.only) if args.only is not None else _keys(_as_list(project.get("only")))
@@ -41,13 +121,13 @@ def resolve(args: argparse.Namespace) -> Options:
 
 def _words(words: list[str]) -> list[str]:
     for word in words:
-        if word not in WORDS:
-            hint = did_you_mean(word, WORDS)
+        if word not in words_():
+            hint = did_you_mean(word, words_())
             if not hint:
                 hint = (f"; to build a subset, write --only {word} (several keys: --only a,b)")
-            _usage_error(f"'{word}' is not something to build: use check, pdf, epub or onepagers{hint}")
-    if "check" in words and any(w in TARGETS for w in words):
-        _usage_error("check builds nothing: give either check or the outputs to build (pdf, epub, onepagers)")
+            _usage_error(f"'{word}' is not something to build: use check, {and_list(names(), 'or')}{hint}")
+    if "check" in words and any(w in names() for w in words):
+        _usage_error(f"check builds nothing: give either check or the outputs to build ({', '.join(names())})")
     return words
 
 

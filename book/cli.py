@@ -1,18 +1,17 @@
 """The command line: parse arguments, run the pipeline, map errors to exit codes. Nothing else."""
 from __future__ import annotations
 
-import argparse
 import errno
 import signal
 import sys
 import time
-from pathlib import Path
 
 from book.build import commit
 from book.sources.convert import PandocStopped
 from book.core.errors import EXIT_BUG, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError, bug_report
-from book.build.pipeline import TARGETS, Options, build, check
+from book.build.pipeline import Options, build, check
 from book.core.workers import stop_all
+from book.buildargs import SUBCOMMANDS, parser  # noqa: F401  (parser: the tests and the benchmark use it)
 
 EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
 # failures of the machine, not of the input or the toolkit: one line each, what to do
@@ -24,73 +23,6 @@ MACHINE_FAILURES = {
     errno.EPERM: "not permitted: check the folder's permissions, or choose another with --out",
     errno.EIO: "the disk reported an input/output error: check the disk and build again",
 }
-
-COMMANDS = ("all", "check", *TARGETS)
-# the first word of these runs a command of its own (book/commands/); anything else is a build
-SUBCOMMANDS = ("list", "init", "new", "template", "import", "completion")
-EXAMPLES = """\
-examples:
-  ohwb-book                          build everything into dist/
-  ohwb-book check                    check the index, the sources and the style; build nothing
-  ohwb-book pdf epub                 the compendium's PDF and EPUB, not the one-pagers
-  ohwb-book --only imperial pdf      the PDF of one trust's case studies, into dist/only-imperial/
-  ohwb-book --only imperial,leeds    two organisations (keys or case-study ids, comma-separated)
-  ohwb-book --print                  the printer's edition, into dist/print/
-  ohwb-book --style large-print      the large-print edition, into dist/large-print/
-  ohwb-book list                     the organisations' keys and the case studies' ids
-  ohwb-book init my-edition          a new edition folder to start from
-  ohwb-book new --id x --lead KEY --title "..."   a new case study and its source file
-  ohwb-book template                 the Word template for trusts' submissions
-  ohwb-book import a.docx b.docx     add filled-in templates to the edition
-  ohwb-book COMMAND --help           each command's own options
-
-Without --out, a variant (--print, --style, --only) is written to a folder of its own under
-dist/, so it never replaces the full edition. Options you type every time can go in
-ohwb.yaml beside index.yaml (see README.md); the command line wins over it.
-Exit status: 0 built, 1 a problem in the input (each printed with its file and line), 2 wrong usage,
-3 a bug in the toolkit (please report it), 130 interrupted."""
-
-
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError, version as dist_version
-
-    try:
-        return dist_version("ohwb-book")
-    except PackageNotFoundError:     # run from a checkout that was never installed
-        return "unknown"
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="ohwb-book",
-        usage="ohwb-book [build] [check | pdf | epub | onepagers ...] [options]\n"
-              "       ohwb-book {list,init,new,template,import,completion} ...",
-        description="Build the case-study compendium (PDF), its EPUB and one page per organisation.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    # positional words are only ever what to build; keys go to --only, so `--only x pdf` is clear
-    p.add_argument("command", nargs="*", metavar="WHAT",
-                   help="all (default), check (validate only), or outputs: pdf, epub, onepagers")
-    p.add_argument("--version", action="version", version=f"ohwb-book {version()}")
-    p.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR", help="sources folder (default: sources)")
-    p.add_argument("--styles", type=Path, default=None, metavar="DIR", help="styles folder (default: styles)")
-    p.add_argument("--style", default=None, metavar="NAME", help="style file in the styles folder, e.g. large-print")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="output folder (default: dist, or dist/<variant>/ for --print, --style, --only)")
-    p.add_argument("--only", action="append", default=None, metavar="KEY[,KEY]",
-                   help="organisation keys or case-study ids, comma-separated: a subset edition")
-    p.add_argument("--strict", action="store_true", default=None, help="warnings fail the build")
-    p.add_argument("--print", dest="print_marks", action="store_true", default=None,
-                   help="crop marks and 3 mm bleed for the printer")
-    p.add_argument("--accept-changes", action="store_true",
-                   help="print Word's tracked changes as if accepted (default: as the text was before them)")
-    p.add_argument("--force", action="store_true",
-                   help="build into an output folder that holds files the toolkit did not make (they are left alone)")
-    p.add_argument("--watch", action="store_true", help="rebuild whenever a source or style changes")
-    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    p.add_argument("-v", "--verbose", action="store_true", help="say what was built and how long it took")
-    return p
-
 
 def options_from(args) -> Options:
     """Options from the command line, then the project file (ohwb.yaml), then the defaults."""

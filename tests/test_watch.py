@@ -69,3 +69,35 @@ def test_a_saved_source_is_rebuilt_and_what_was_made_is_said(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_process_that_builds_again_and_again_does_not_keep_every_build(tmp_path):
+    """--watch (and the tests) build many times in one process: what a build sets aside from the
+    garbage collector as long-lived (gc.freeze) is handed back when it ends, else every build's
+    index and texts would stay in memory for the life of the process."""
+    import gc
+    import time
+
+    from book.build.pipeline import Options, build, check
+    from book.core.errors import Reporter
+
+    from book.style.fonts import FontSet
+
+    def font_sets() -> int:
+        return sum(isinstance(o, FontSet) for o in gc.get_objects())
+
+    gc.collect()
+    held_before = font_sets()       # by other tests' fixtures in this process
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    case = sorted((sources / "case-studies").glob("*.md"))[0]
+    options = Options(sources=sources, styles=ROOT / "styles", out=tmp_path / "out", quiet=True, targets=("pdf",))
+    for edit in range(2):
+        case.write_text(case.read_text(encoding="utf-8") + f"\n\nA sentence added ({edit}).\n", encoding="utf-8")
+        os.utime(case, (time.time() - 10, time.time() - 10 + edit))     # settled, as a saved file is
+        assert not build(options, Reporter(quiet=True)).up_to_date
+        assert gc.get_freeze_count() == 0
+    check(options)
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert font_sets() <= held_before, "the font sets of finished builds are still held"

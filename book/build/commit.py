@@ -26,6 +26,7 @@ from pathlib import Path
 from book.build import manifest
 from book.core.errors import Problem, UserError
 from book.core.fsutil import atomic_write_bytes, sync_all
+from book.writers import registry
 
 JOURNAL = "commit-journal.json"
 LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}     # what file browsers leave in any folder they show
@@ -35,15 +36,9 @@ FIXED_NAMES = {"compendium.pdf", "compendium-cover.pdf", "compendium.epub", "one
 
 
 def family(rel: str) -> str | None:
-    """The target an output path belongs to ('pdf', 'epub', 'onepagers'), or None for a name the
-    build never writes."""
-    if rel in ("compendium.pdf", "compendium-cover.pdf"):      # the book, and its printer's cover (--print)
-        return "pdf"
-    if rel == "compendium.epub":
-        return "epub"
-    if rel == "one-pagers.pdf" or (rel.startswith("one-pagers/") and rel.count("/") == 1 and rel.endswith(".pdf")):
-        return "onepagers"
-    return None
+    """The writer an output path belongs to ('pdf', 'epub', ...), or None for a name the build
+    never writes: the writer table says (each writer knows its own files)."""
+    return registry.family(rel)
 
 
 def _is_part_name(rel) -> bool:

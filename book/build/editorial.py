@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from book.core.errors import and_list  # noqa: F401  (content.py takes it from here)
 from book.document import ast
 from book.model.publication import highlight_parts
 
@@ -46,11 +47,6 @@ def check_repeats(case_study, blocks: list, reporter, index_label: str) -> None:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "\u2026"
-
-
-def and_list(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 PRINT_PPI = 250     # below this a photograph or chart looks soft on the printed page

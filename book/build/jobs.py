@@ -29,6 +29,7 @@ from book.core.errors import Problem, Problems, Reporter, Warning_
 from book.document.images import ImageChecker, ImageInfo
 from book.model.publication import Chapter, ChapterText, toc_headings
 from book.model.transforms import Context, prepare
+from book.writers.registry import writers
 
 
 @dataclass
@@ -224,7 +225,7 @@ class Workbench:
         self.loaded, self.options, self.maker, self.tagged = loaded, options, maker, tagged
         self.chapters = {c.id: c for c in loaded.publication.chapters}
         self._typesetter = None
-        if "epub" in options.targets:
+        if any(writers()[name].chapter_documents for name in options.targets):
             # imported before the workers are forked, which would each import them otherwise
             for module in ("epub", "html"):
                 importlib.import_module(f"book.writers.epub.{module}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from book.build import manifest
 from book.model.assemble import assemble, case_chapter, front_chapter
-from book.core.cache import BuildCache, long_lived
+from book.core.cache import BuildCache, long_lived, one_build
 from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
 from book.sources.convert import Converter, SourceFile, settled_time
 from book.core.errors import Reporter, UserError
@@ -27,9 +27,9 @@ from book.model.publication import Chapter, PageMap, Publication
 from book.core.progress import Progress
 from book.style.house import HouseStyle, load_style, preload_hyphenation
 from book.writers.compendium.compendium import Compendium, one_per_cause
-from book.core.workers import Background, start_parallel
+from book.core.workers import start_parallel
+from book.writers.registry import Writer, WriterInput, names, writers
 
-TARGETS = ("pdf", "epub", "onepagers")
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Options:
     verbose: bool = False
     print_marks: bool = False
     accept_changes: bool = False      # Word's tracked changes taken as accepted (default: rejected)
-    targets: tuple[str, ...] = TARGETS
+    targets: tuple[str, ...] = field(default_factory=lambda: names(default_only=True))   # writers, by name
     force: bool = False         # build into a folder that holds files the toolkit did not make (left alone)
 
 
@@ -241,16 +241,20 @@ def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
 def check(options: Options) -> Reporter:
     reporter = Reporter(strict=options.strict, quiet=options.quiet)
     check_writable(options.out, str(options.out))   # the conversion cache lives there
-    load(options, reporter, Progress(not options.quiet))
+    with one_build():
+        load(options, reporter, Progress(not options.quiet))
     reporter.raise_if_strict()
     return reporter
 
 
 def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
+    """Read and check everything; paginate the compendium (every output needs where its pages
+    fall); run each chosen writer of the table (``book.writers.registry``) phase by phase; put
+    their files in place as one set."""
     reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
     progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
-    with build_lock(options.out, str(options.out)):
+    with build_lock(options.out, str(options.out)), one_build():
         recover(options.out)        # a killed build's commit finished, or its temporary files removed
         settled = settled_time()        # before any input is looked at
         key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
@@ -259,19 +263,20 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
             return BuildResult(unchanged=outputs, up_to_date=True)
         check_folder(options.out, str(options.out), options.force)
         loaded = read(options, reporter, progress)
+        given = _writer_input(loaded, options, reporter)
+        chosen = [writers()[name](given) for name in options.targets]
         with progress.step("checking and typesetting"):
-            book = Compendium(loaded, options, loaded.cache)
-            onepagers = None
-            if "onepagers" in options.targets:
-                from book.writers.onepager.onepager import start_onepagers
-
-                # drawn in worker processes from the start: they need the compendium's page
-                # numbers only when they are assembled
-                onepagers = start_onepagers(loaded, options)
-            documents, remade = make_chapters(loaded, options, book, reporter)
+            given.book = Compendium(loaded, options, loaded.cache)
+            for writer in chosen:
+                writer.start()      # the one-pagers are drawn in worker processes from here
+            documents, remade = make_chapters(loaded, options, given.book, reporter,
+                                              any(w.chapter_documents for w in chosen))
+        given.page_map = given.book.page_map
+        given.per_chapter = {w.name: documents for w in chosen if w.chapter_documents}
         # with --strict, the warnings stop the build after the outputs are made (in memory, not
         # written): the one-pagers' copy-fitting warnings then come with the sources' at once
-        result = _make_outputs(loaded, options, reporter, progress, book, documents, onepagers)
+        result = run_writers(chosen, options, reporter, progress)
+        result.page_map = given.page_map
         result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
         with progress.step("writing the files"):
             # as one set; the last build's outputs this one no longer makes (an organisation
@@ -284,12 +289,47 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         return result
 
 
-def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter) -> tuple[dict[str, tuple], dict]:
+def _writer_input(loaded: Loaded, options: Options, reporter: Reporter) -> WriterInput:
+    previous = manifest.Previous(options.out)
+    return WriterInput(loaded.publication, loaded.style, loaded.index, options, loaded.build_time, reporter,
+                       cache=loaded.cache, loaded=loaded,
+                       made_before=lambda relative, key: previous.made_from(options.out / relative, key))
+
+
+def run_writers(chosen: list[Writer], options: Options, reporter: Reporter, progress: Progress) -> BuildResult:
+    """The writers' last three phases, each for every writer before the next: what stops the
+    build first, then their background work, then their files (in ``result.outputs``: written by
+    the caller; the files current as they are in ``result.kept``)."""
+    result = BuildResult()
+    for writer in chosen:
+        with _step(progress, writer.begin_step):
+            writer.check()
+    for writer in chosen:
+        with _step(progress, writer.begin_step):
+            writer.begin()
+    for writer in chosen:
+        with _step(progress, writer.write_step):
+            files = writer.write()
+        result.outputs.update({options.out / relative: data for relative, data in files.items()})
+        result.remade.update(writer.remade)
+        result.keys.update({options.out / relative: key for relative, key in writer.keys.items()})
+        result.kept += [options.out / relative for relative in writer.kept]
+    reporter.raise_if_strict()
+    return result
+
+
+def _step(progress: Progress, label: str):
+    return progress.step(label) if label else nullcontext()
+
+
+def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter,
+                  want_documents: bool) -> tuple[dict[str, tuple], dict]:
     """Every chunk of the book typeset, every chapter checked and (for the EPUB) written: taken
     from the cache where it holds them, else made now, on all cores. The compendium is always
     typeset: the EPUB's page list and the one-pagers' page references come from where its pages
-    fall. Returns the chapters' EPUB documents, and how many of each thing were made anew."""
-    want_epub = "epub" in options.targets
+    fall. Returns the chapters' (X)HTML documents (``want_documents``: for the EPUB), and how
+    many of each thing were made anew."""
+    want_epub = want_documents
     chunks = book.cached()
     documents = book_documents(loaded, book, chunks) if want_epub else {}
     jobs = []
@@ -342,59 +382,3 @@ def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, 
             wanted[chapter.id] = epub_key(chapter, cuts_of(chunk.page_map, chapter))
     found = loaded.cache.load("epub", list(wanted.values()))
     return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}
-
-
-def _make_outputs(loaded: Loaded, options: Options, reporter: Reporter, progress: Progress, book: Compendium,
-                  documents: dict[str, tuple], onepagers=None) -> BuildResult:
-    """Every output made (in ``result.outputs``: written by the caller), the one-pager files
-    that are current as they are in ``result.kept``."""
-    from book.writers.onepager.onepager import COMBINED
-
-    result = BuildResult()
-    outputs: dict[Path, bytes] = {}
-    page_map = book.page_map
-    result.page_map = page_map
-    folder = options.out / "one-pagers"
-    onepager_path = lambda name: options.out / "one-pagers.pdf" if name == COMBINED else folder / f"{name}.pdf"  # noqa: E731
-    epub = None
-    with progress.step("drawing the one-pagers") if onepagers is not None else nullcontext():
-        if onepagers is not None:
-            onepagers.check(reporter)         # a page that cannot be drawn stops the build before the EPUB starts
-        if "epub" in options.targets:
-            from book.writers.epub.epub import write_epub
-
-            epub = Background(write_epub, loaded, page_map, options, documents)    # beside the assembly
-        if onepagers is not None:
-            # each page's file assembled in worker processes while this one assembles the book; the
-            # files there already, as made from the same things, are left alone
-            previous = manifest.Previous(options.out)
-            onepagers.assemble(page_map, reporter, kept=lambda name, key: previous.made_from(onepager_path(name), key))
-    if "pdf" in options.targets:
-        with progress.step("assembling the compendium"):
-            outputs[options.out / "compendium.pdf"] = book.assemble()
-            if options.print_marks and loaded.style.page.print_cover:
-                from book.writers.compendium.printcover import print_cover
-
-                outputs[options.out / "compendium-cover.pdf"] = print_cover(loaded, book.total)
-        result.remade["compendium segments written"] = book.segments_written
-    if epub is not None:
-        with progress.step("writing the EPUB"):
-            outputs[options.out / "compendium.epub"] = epub.result()
-            from book.writers.epub.epub import A11Y_CONFORMANCE, conformance_gaps
-            for gap in conformance_gaps(loaded):
-                reporter.warn("no-conformance-claim", f"compendium.epub does not claim {A11Y_CONFORMANCE}: {gap}")
-    if onepagers is not None:
-        with progress.step("setting the one-pagers"):
-            pages, combined = onepagers.finish(reporter)
-        result.remade["one-pagers drawn"] = len(onepagers.pending.todo)
-        result.remade["one-pager files assembled"] = onepagers.made
-        for key, data in pages.items():
-            outputs[onepager_path(key)] = data
-        if combined is not None:
-            outputs[onepager_path(COMBINED)] = combined
-        result.keys = {onepager_path(name): key for name, key in onepagers.keys.items()}
-        result.kept = [onepager_path(name) for name in onepagers.kept]
-    reporter.raise_if_strict()
-    result.outputs = outputs
-    return result
-

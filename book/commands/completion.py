@@ -19,14 +19,13 @@ def parser() -> argparse.ArgumentParser:
 def run(args) -> int:
     import shtab
 
-    from book.buildargs import WORDS
-    from book.cli import SUBCOMMANDS, parser as build_parser
+    from book.buildargs import SUBCOMMANDS, parser as build_parser, words_
 
     p = build_parser()
     # the first word may be a command of its own or what to build
     for action in p._actions:
         if action.dest == "command":
-            action.choices = [*SUBCOMMANDS, *WORDS]
+            action.choices = [*SUBCOMMANDS, *words_()]
         elif action.dest in ("sources", "styles", "out"):
             action.complete = shtab.DIRECTORY
     print(shtab.complete(p, shell=args.shell))

@@ -50,6 +50,17 @@ def long_lived():
             gc.enable()
 
 
+@contextmanager
+def one_build():
+    """A build's lifetime: what it set aside as long-lived (``long_lived``) is handed back to the
+    collector when it ends, so a process that builds again and again (``--watch``, the preview
+    server, the tests) does not grow by every build's index and texts."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 @lru_cache(maxsize=1)
 def code_salt() -> bytes:
     """A digest of the toolkit's code: results made by other code are never reused."""

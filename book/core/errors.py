@@ -119,6 +119,12 @@ def did_you_mean(word: str, choices) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+def and_list(items, conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or 'a, b or c')."""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
 def bug_report(error: BaseException, out_dir, verbose: bool = False) -> list[str]:
     """The lines that tell an editor a build stopped on a bug in the toolkit, not in their input:
     what broke, where to report it, and where its traceback is (printed with ``verbose``)."""

@@ -17,10 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from book.core.errors import Problem, UserError, did_you_mean
+from book.core.errors import Problem, UserError, and_list, did_you_mean
 
 PROJECT_FILE = "ohwb.yaml"
-_TARGETS = ("pdf", "epub", "onepagers")
 _FIELDS = {"style": str, "styles": str, "out": str, "print": bool, "strict": bool, "only": list, "targets": list}
 
 
@@ -40,8 +39,9 @@ class Project:
         return Path(value) if Path(value).is_absolute() else self.path.parent / value
 
 
-def load_project(sources: Path) -> Project:
-    """``sources/ohwb.yaml`` if there is one, checked: every problem at once, with its line."""
+def load_project(sources: Path, outputs: tuple[str, ...]) -> Project:
+    """``sources/ohwb.yaml`` if there is one, checked (``outputs``: the words that name the outputs):
+    every problem at once, with its line."""
     path = Path(sources) / PROJECT_FILE
     if not path.is_file():
         return Project()
@@ -59,14 +59,14 @@ def load_project(sources: Path) -> Project:
     if not isinstance(data, dict):
         raise UserError(Problem(f"{label}: expected lines of 'name: value', e.g. 'style: large-print'"))
     lines = {k.value: k.start_mark.line + 1 for k, _v in node.value} if node is not None else {}
-    problems = [p for name, value in data.items() for p in _check(label, lines.get(name), name, value)]
+    problems = [p for name, value in data.items() for p in _check(label, lines.get(name), name, value, outputs)]
     if problems:
         raise UserError(problems)
     # a list option given one value ("only: imperial") is a list of one
     return Project(path, {k: [v] if _FIELDS[k] is list and isinstance(v, str) else v for k, v in data.items()})
 
 
-def _check(label: str, line: int | None, name, value) -> list[Problem]:
+def _check(label: str, line: int | None, name, value, outputs: tuple[str, ...]) -> list[Problem]:
     where = f"{label}:{line}" if line else label
     if name not in _FIELDS:
         return [Problem(f"{where}: unknown option '{name}'{did_you_mean(name, _FIELDS)}; "
@@ -78,8 +78,8 @@ def _check(label: str, line: int | None, name, value) -> list[Problem]:
         example = {bool: "true or false", str: "a name or folder", list: "a list such as [a, b]"}[kind]
         return [Problem(f"{where}: '{name}' should be {example}")]
     if name == "targets":
-        return [Problem(f"{where}: '{t}' is not an output: use pdf, epub or onepagers{did_you_mean(t, _TARGETS)}")
-                for t in value if t not in _TARGETS]
+        return [Problem(f"{where}: '{t}' is not an output: use {and_list(outputs, 'or')}{did_you_mean(t, outputs)}")
+                for t in value if t not in outputs]
     return []
 
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import threading
+import weakref
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,9 @@ _name_to_file: dict[str, tuple[Path, str]] = {}  # concrete font name -> (file, 
 _cmaps: dict[str, frozenset[int]] = {}  # digest -> code points the file has
 _faces: dict[str, TTFontFace] = {}  # digest -> a file parsed when checked, not yet made a font
 _digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256
-_registered: dict[int, "FontSet"] = {}  # the font sets registered in this process
+# the font sets registered in this process, held weakly: a long-lived process (--watch) reads the
+# style again at every build and must not keep every FontSet it ever made
+_registered: "weakref.WeakValueDictionary[int, FontSet]" = weakref.WeakValueDictionary()
 
 
 def _renew_lock() -> None:

@@ -4,9 +4,9 @@ names it on the command line. Adding an output is one module with a ``Writer`` s
 are no longer made all come from this table."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass
@@ -22,21 +22,35 @@ class WriterInput:
     reporter: Any               # book.core.errors.Reporter: warnings, by the names an editor knows
     page_map: Any = None        # book.model.publication.PageMap, once the compendium is paginated
     cache: Any = None           # book.core.cache.BuildCache: results by the hash of their inputs
-    per_chapter: dict = None    # writer name -> chapter id -> what the build's jobs made for it
+    book: Any = None            # the paginated compendium (its pages fall where page_map says)
+    per_chapter: dict = field(default_factory=dict)   # writer name -> chapter id -> what the jobs made for it
+    made_before: Callable[[str, str], bool] = lambda relative, key: False   # that file, from that key, is there
     loaded: Any = None          # the build's whole read state, for the built-in writers' internals
 
 
 class Writer:
-    """One output. The build calls ``start`` once everything is read and checked (for work that
-    can begin before the compendium is paginated), then ``write`` once its pages are known;
-    ``write`` returns the files to put in place, by their path under the output folder."""
+    """One output. The build calls each chosen writer's methods in phases, every writer's phase
+    before the next phase begins (so each can overlap its work with the others'):
+
+    ``start``  once everything is read and checked, before the compendium is paginated;
+    ``check``  the problems that must stop the build before any output is assembled;
+    ``begin``  once the compendium's pages are known (``given.page_map``): background work;
+    ``write``  the files, by their path under the output folder.
+
+    Only ``write`` is required. A writer never changes what it is given."""
 
     name = ""                   # the word on the command line: ``ohwb-book NAME``
     help = ""                   # one line for ``--help``
     default = True              # made by a plain ``ohwb-book`` (else only when named)
+    chapter_documents = False   # the build's jobs make each chapter's (X)HTML document for it
+    begin_step = ""             # what the progress line says while ``check`` and ``begin`` run
+    write_step = ""             # ... and while ``write`` runs
 
     def __init__(self, given: WriterInput):
         self.given = given
+        self.remade: dict[str, int] = {}     # what was made anew (not from the cache), by kind
+        self.keys: dict[str, str] = {}       # file -> what it was made from (to keep it next time)
+        self.kept: list[str] = []            # files left as they are, known to be current
 
     @classmethod
     def owns(cls, relative: str) -> bool:
@@ -46,6 +60,12 @@ class Writer:
 
     def start(self) -> None:
         """Work begun early, in the background (the default: none)."""
+
+    def check(self) -> None:
+        """Raise UserError for what stops the build (the default: nothing)."""
+
+    def begin(self) -> None:
+        """Background work once the pages are known (the default: none)."""
 
     def write(self) -> dict[str, bytes]:
         raise NotImplementedError

@@ -1,0 +1,36 @@
+"""The EPUB 3 in the writer table: each chapter's XHTML is made by the build's jobs beside its
+typesetting (``chapter_documents``); the book is put together here, in the background while the
+compendium is assembled."""
+from __future__ import annotations
+
+from book.writers.registry import Writer, register
+
+
+class EpubWriter(Writer):
+    name = "epub"
+    help = "the same book as an EPUB 3 for e-readers and screen readers (compendium.epub)"
+    chapter_documents = True
+    write_step = "writing the EPUB"
+
+    @classmethod
+    def owns(cls, relative: str) -> bool:
+        return relative == "compendium.epub"
+
+    def begin(self) -> None:
+        from book.core.workers import Background
+        from book.writers.epub.epub import write_epub
+
+        given = self.given
+        self.running = Background(write_epub, given.loaded, given.page_map, given.options,
+                                  given.per_chapter.get(self.name, {}))
+
+    def write(self) -> dict[str, bytes]:
+        from book.writers.epub.epub import A11Y_CONFORMANCE, conformance_gaps
+
+        data = self.running.result()
+        for gap in conformance_gaps(self.given.loaded):
+            self.given.reporter.warn("no-conformance-claim", f"compendium.epub does not claim {A11Y_CONFORMANCE}: {gap}")
+        return {"compendium.epub": data}
+
+
+register(EpubWriter)

@@ -1,0 +1,62 @@
+"""The writer table: an output is one module plus one registration line, and the command line, its
+help and the removal of outputs no longer made all follow the table."""
+from __future__ import annotations
+
+import pytest
+
+from book.writers.registry import Writer, register, unregister
+from util import ROOT, run_cli
+
+
+class ContentsList(Writer):
+    """A plain-text list of the chapters and the page each begins on: made from the model and
+    the page map alone, as any new writer would be."""
+
+    name = "contentslist"
+    help = "the chapters and their first pages, as plain text (contents.txt)"
+    default = False
+
+    @classmethod
+    def owns(cls, relative: str) -> bool:
+        return relative == "contents.txt"
+
+    def write(self) -> dict[str, bytes]:
+        pages = self.given.page_map
+        lines = [f"{pages.chapter_label(c.id)}\t{c.title}" for c in self.given.publication.chapters
+                 if c.id in pages.chapter_pages]      # the case studies (front matter is found by anchor)
+        return {"contents.txt": "\n".join(lines).encode()}
+
+
+@pytest.fixture
+def contents_writer():
+    register(ContentsList)          # the one line that adds the output
+    yield ContentsList
+    unregister(ContentsList.name)
+
+
+def test_a_registered_writer_builds_its_file_from_the_model(contents_writer, tmp_path):
+    out = tmp_path / "out"
+    code, printed = run_cli("contentslist", "--sources", str(ROOT / "sources"), "--out", str(out), "-q")
+    assert code == 0, printed
+    lines = (out / "contents.txt").read_text().splitlines()
+    assert len(lines) > 10
+    labels = [line.split("\t")[0] for line in lines]
+    arabic = [int(label) for label in labels if label.isdigit()]
+    assert arabic == sorted(arabic) and len(arabic) > 10      # the printed folios, in reading order
+    assert any("Occupational" in line or "health" in line.lower() for line in lines)
+    # only what was asked for: the other writers' files are not made
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["contents.txt"]
+
+
+def test_the_command_line_and_its_help_follow_the_table(contents_writer, tmp_path):
+    code, printed = run_cli("--help")
+    assert code == 0 and "contentslist  the chapters and their first pages" in printed
+    code, printed = run_cli("contentlist", "--sources", str(ROOT / "sources"), "--out", str(tmp_path))
+    assert code == 2 and "did you mean 'contentslist'" in printed
+
+
+def test_a_plain_build_makes_only_the_default_writers(contents_writer, tmp_path):
+    code, printed = run_cli("--sources", str(ROOT / "sources"), "--out", str(tmp_path / "out"), "-q")
+    assert code == 0, printed
+    made = {p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")}
+    assert "contents.txt" not in made and {"compendium.pdf", "compendium.epub", "one-pagers.pdf"} <= made
