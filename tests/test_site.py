@@ -191,3 +191,24 @@ def test_a_long_unbroken_text_is_kept_within_the_page(tmp_path):
     sources = minimal_edition(tmp_path, "| A | B |\n|---|---|\n| 1 | 2 |\n")
     files = build_site(sources, tmp_path / "dist")
     assert 'class="table-scroll" role="region" tabindex="0" aria-label="Table"' in files["site/case-studies/only.html"].decode()
+
+
+def test_the_build_makes_the_site_beside_its_other_outputs(sample_build, tmp_path):
+    """A plain build makes dist/site/ with the rest; a case study's page says where it starts in
+    the printed compendium and opens the PDF there; `ohwb-book site` makes only the site."""
+    from pypdf import PdfReader
+    from conftest import source_date_epoch
+    from util import run_cli
+
+    page = (sample_build / "site" / "case-studies" / "imperial-oh-transformation.html").read_text(encoding="utf-8")
+    label, number = re.search(r'href="\.\./\.\./compendium\.pdf#page=(\d+)">page (\w+) of the compendium', page).group(2, 1)
+    reader = PdfReader(sample_build / "compendium.pdf")
+    assert reader.page_labels[int(number) - 1] == label
+    assert "Imperial" in reader.pages[int(number) - 1].extract_text()
+    with source_date_epoch():
+        code, printed = run_cli("site", "--sources", str(ROOT / "sources"), "--out", str(tmp_path / "dist"), "-q")
+    assert code == 0, printed
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith(".")) == ["site"]
+    made = {p.relative_to(tmp_path / "dist").as_posix(): p.read_bytes() for p in (tmp_path / "dist" / "site").rglob("*") if p.is_file()}
+    built = {p.relative_to(sample_build).as_posix(): p.read_bytes() for p in (sample_build / "site").rglob("*") if p.is_file()}
+    assert made == built

@@ -11,6 +11,7 @@ class SiteWriter(Writer):
     name = "site"
     help = "the web edition: an accessible static website of the case studies, in site/"
     default = True
+    write_step = "writing the web edition"
 
     @classmethod
     def owns(cls, relative: str) -> bool:
