@@ -212,3 +212,33 @@ def test_the_build_makes_the_site_beside_its_other_outputs(sample_build, tmp_pat
     made = {p.relative_to(tmp_path / "dist").as_posix(): p.read_bytes() for p in (tmp_path / "dist" / "site").rglob("*") if p.is_file()}
     built = {p.relative_to(sample_build).as_posix(): p.read_bytes() for p in (sample_build / "site").rglob("*") if p.is_file()}
     assert made == built
+
+
+def test_a_rebuild_renders_only_the_changed_case_study_and_gives_a_cold_builds_bytes(tmp_path):
+    """Each chapter's part of its page is kept in the build cache: after a correction, one page is
+    rendered anew and only its file and the search index change; the files are those a cold build
+    of the corrected sources makes, byte for byte."""
+    import shutil
+
+    from conftest import source_date_epoch
+    from book.build.pipeline import Options, build
+
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+
+    def site_of(out: Path):
+        options = Options(sources=sources, styles=ROOT / "styles", out=out, quiet=True, targets=("site",))
+        with source_date_epoch():
+            result = build(options)
+        return result, {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "site").rglob("*") if p.is_file()}
+
+    _, before = site_of(tmp_path / "dist")
+    source = sources / "case-studies" / "leeds-financial-wellbeing.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA corrected sentence.\n", encoding="utf-8")
+    result, after = site_of(tmp_path / "dist")
+    assert result.remade["web pages rendered"] == 1
+    changed = sorted(n for n in after if after[n] != before.get(n))
+    assert changed == ["site/assets/search-index.js", "site/case-studies/leeds-financial-wellbeing.html"]
+    assert sorted(p.name for p in result.written) == ["leeds-financial-wellbeing.html", "search-index.js"]
+    _, cold = site_of(tmp_path / "cold")
+    assert after == cold

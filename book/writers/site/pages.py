@@ -8,7 +8,7 @@ from book.document import ast
 from book.writers.epub import html
 from book.writers.epub.html import el, text
 from book.writers.site import paths
-from book.writers.site.templates import Shell, cards, count, download_links, link_list, page, visually_hidden
+from book.writers.site.templates import Shell, cards, count, download_links, for_web, link_list, page, visually_hidden
 
 
 class SiteRenderer(html.Renderer):
@@ -81,21 +81,28 @@ def downloads(ctx: Context, here: str) -> str:
 
 
 # ------------------------------------------------------------------ chapters
-def case_study(ctx: Context, chapter, previous=None, following=None) -> tuple[str, bytes]:
+def chapter_text(ctx: Context, chapter) -> str:
+    """A chapter's own part of its page: what its source and its entry in the index make (kept in
+    the build cache by the writer, under the chapter's fingerprint)."""
     here = ctx.site.chapter(chapter.id)
     renderer = SiteRenderer(chapter.id, html.chapter_ids(chapter), ctx.images_from(here))
+    if chapter.case_study is None:
+        return for_web(el("h1", text(chapter.title), id=f"{chapter.id}--title") + renderer.blocks(chapter.blocks)
+                       + renderer.endnotes(chapter.notes))
     opener, blocks = html.case_opener(chapter, renderer, f"{chapter.id}--title")
-    text_part = el("div", renderer.blocks(blocks) + renderer.endnotes(chapter.notes), class_="case-text")
-    article = el("article", opener + text_part + facts(ctx, chapter, here), aria_labelledby=f"{chapter.id}--title",
-                 class_="case-study")
+    return for_web(opener + el("div", renderer.blocks(blocks) + renderer.endnotes(chapter.notes), class_="case-text"))
+
+
+def case_study(ctx: Context, chapter, own: str, previous=None, following=None) -> tuple[str, bytes]:
+    """``own``: the chapter's text (``chapter_text``)."""
+    here = ctx.site.chapter(chapter.id)
+    article = el("article", own + facts(ctx, chapter, here), aria_labelledby=f"{chapter.id}--title", class_="case-study")
     return here, page(ctx.shell, here, chapter.title, article + sequence(ctx, here, previous, following))
 
 
-def front_page(ctx: Context, chapter) -> tuple[str, bytes]:
+def front_page(ctx: Context, chapter, own: str) -> tuple[str, bytes]:
     here = ctx.site.chapter(chapter.id)
-    renderer = SiteRenderer(chapter.id, html.chapter_ids(chapter), ctx.images_from(here))
-    body = el("h1", text(chapter.title), id=f"{chapter.id}--title") + renderer.blocks(chapter.blocks) + renderer.endnotes(chapter.notes)
-    return here, page(ctx.shell, here, chapter.title, el("article", body, class_="front-text", aria_labelledby=f"{chapter.id}--title"))
+    return here, page(ctx.shell, here, chapter.title, el("article", own, class_="front-text", aria_labelledby=f"{chapter.id}--title"))
 
 
 def facts(ctx: Context, chapter, here: str) -> str:
@@ -174,8 +181,9 @@ def theme(ctx: Context, entry) -> tuple[str, bytes]:
 def organisation_list(ctx: Context) -> tuple[str, bytes]:
     here, pub = paths.ORGANISATIONS, ctx.publication
     body = [el("h1", "Organisations")]
+    every = pub.summaries()
     for name in paths.regions_of(pub):
-        summaries = [s for s in pub.summaries() if s.organisation.region == name]
+        summaries = [s for s in every if s.organisation.region == name]
         entries = [(s.organisation.name, ctx.site.organisations[s.organisation.key], f"({count(len(s.chapters), 'case study', 'case studies')})")
                    for s in summaries]
         body.append(el("h2", text(name)) + link_list(here, entries))

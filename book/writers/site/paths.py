@@ -6,7 +6,6 @@ works opened from disk and from any folder of any static host.
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 
 from book.model.transforms import slug, unique_id
@@ -31,9 +30,14 @@ def href(page: str, target: str) -> str:
     a fragment (``#x``) is kept."""
     path, hash_, fragment = target.partition("#")
     if path == page:
-        return "#" + fragment if hash_ else posixpath.basename(path)
-    link = posixpath.relpath(path, posixpath.dirname(page) or ".")
-    return link + hash_ + fragment
+        return "#" + fragment if hash_ else path.rsplit("/", 1)[-1]
+    # by hand, not posixpath.relpath: that asks the operating system for the current folder, on
+    # each of the tens of thousands of links a large edition has
+    here, there = page.split("/")[:-1], path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:]) + hash_ + fragment
 
 
 @dataclass

@@ -42,12 +42,13 @@ def case_text(chapter) -> str:
     return "\n".join(parts)
 
 
-def index_script(publication, site: paths.SiteMap) -> bytes:
+def index_script(publication, site: paths.SiteMap, words_of: dict[str, set[str]]) -> bytes:
+    """``words_of``: each case study's words (``words(case_text(chapter))``), by chapter id."""
     docs, terms = [], {}
     for number, chapter in enumerate(publication.case_studies):
         target = paths.href(paths.SEARCH, site.chapter(chapter.id))
         docs.append([chapter.title, target, chapter.lead.name, chapter.case_study.summary])
-        for word in words(case_text(chapter)):
+        for word in words_of[chapter.id]:
             terms.setdefault(word, []).append(number)
     data = json.dumps({"docs": docs, "terms": dict(sorted(terms.items()))}, ensure_ascii=False, separators=(",", ":"))
     return f"window.OHWB_SEARCH = {data};\n".encode("utf-8")

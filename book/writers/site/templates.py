@@ -42,7 +42,8 @@ def for_web(markup: str) -> str:
 
 
 def page(shell: Shell, here: str, title: str, body: str, section: str = "", scripts: tuple[str, ...] = ()) -> bytes:
-    """A whole page at path ``here``; ``section``: the main navigation's entry it belongs to."""
+    """A whole page at path ``here``; ``section``: the main navigation's entry it belongs to.
+    ``body`` is markup made here and in ``pages`` (the EPUB renderer's passes ``for_web`` first)."""
     link = lambda target: attr(paths.href(here, target))  # noqa: E731
     head = [
         '<meta charset="utf-8">',
@@ -55,7 +56,7 @@ def page(shell: Shell, here: str, title: str, body: str, section: str = "", scri
     parts = [
         '<a class="skip-link" href="#main">Skip to main content</a>',
         banner(shell, here, section),
-        f'<main id="main" tabindex="-1">\n{for_web(body)}\n</main>',
+        f'<main id="main" tabindex="-1">\n{body}\n</main>',
         footer(shell, here),
     ]
     return (f'<!DOCTYPE html>\n<html lang="{attr(shell.lang)}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
