@@ -42,6 +42,11 @@ def preview(tmp_path):
         proc.wait(timeout=30)
 
 
+def text_of(driver, selector: str) -> str | None:
+    """The text of the element, read in one step (the page may reload between two)."""
+    return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", selector)
+
+
 def until(condition, what: str):
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -68,21 +73,20 @@ def test_the_page_reloads_after_a_save_and_shows_a_broken_index(preview):
         source = sources / "case-studies" / "leeds-financial-wellbeing.md"
         source.write_text(source.read_text(encoding="utf-8") + "\nA sentence saved during the preview.\n", encoding="utf-8")
         wait_for(lines, "built in", seen)
-        until(lambda: "A sentence saved during the preview." in driver.find_element("tag name", "main").text,
-              "the page to show the saved sentence")
+        until(lambda: "A sentence saved during the preview." in (text_of(driver, "main") or ""), "the page to show the saved sentence")
         assert driver.execute_script("return window.notReloaded === undefined")      # a new page, not patched text
 
         index = sources / "index.yaml"
         good = index.read_text(encoding="utf-8")
         index.write_text(good.replace("  leeds:\n", "  leeds\n", 1), encoding="utf-8")      # a key without its colon
         assert "index.yaml" in wait_for(lines, "error:", seen)
-        panel = until(lambda: driver.find_elements("css selector", "#ohwb-preview[role=alert]"), "the problems shown")[0]
-        assert "The last build failed" in panel.text and "index.yaml:" in panel.text
-        assert "A sentence saved during the preview." in driver.find_element("tag name", "main").text   # the last good build
+        panel = until(lambda: text_of(driver, "#ohwb-preview[role=alert]"), "the problems shown")
+        assert "The last build failed" in panel and "index.yaml:" in panel
+        assert "A sentence saved during the preview." in text_of(driver, "main")     # the last good build
 
         index.write_text(good, encoding="utf-8")
-        until(lambda: not driver.find_elements("css selector", "#ohwb-preview[role=alert]"), "the problems gone")
-        assert "Leeds" in driver.find_element("css selector", "h1").text
+        until(lambda: text_of(driver, "h1") and text_of(driver, "#ohwb-preview[role=alert]") is None, "the problems gone")
+        assert "Leeds" in text_of(driver, "h1")
 
 
 def test_the_server_serves_the_output_folder_on_this_machine_only(preview):
