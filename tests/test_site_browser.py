@@ -149,3 +149,15 @@ def test_search_finds_a_case_study_by_a_word_of_its_text(chromium, sites):
 def test_search_without_a_match_says_so(chromium, sites):
     open_page(chromium, sites, "sample", "search.html?q=zzzzqqq", 320)
     assert "0 case studies" in chromium.find_element("css selector", "#search-results h2").text
+
+
+def test_printed_pages_are_the_text_without_the_site_around_it(chromium, sites):
+    open_page(chromium, sites, "full", "case-studies/everything.html", 1280)
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = chromium.execute_script(
+            "return ['.site-nav', '.site-footer', '.sequence', '.skip-link', '.case-text', '.facts']"
+            ".map(s => getComputedStyle(document.querySelector(s)).display)")
+    finally:
+        chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert shown[:4] == ["none"] * 4 and "none" not in shown[4:]
