@@ -100,3 +100,36 @@ def test_the_server_serves_the_output_folder_on_this_machine_only(preview):
         assert b'"ok": true' in response.read()
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(address + "/../../etc/passwd")
+
+
+def test_the_preview_shows_the_pdfs_pages_as_pictures(sample_build):
+    """Every page of the compendium and of each one-pager, drawn from the files the build wrote;
+    nothing but the build's PDFs is drawn."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from book.build.pipeline import Options
+    from book.commands.serve import BuildState, serve
+
+    state = BuildState()
+    state.finished([], [])
+    server = serve(Options(out=sample_build), 0, state)
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(address + "/__preview/pages.html") as response:
+            page = response.read().decode()
+        pictures = re.findall(r'<img [^>]*src="(/__preview/page\.png\?file=([^&]+)&amp;n=(\d+)[^"]*)"', page)
+        compendium = [p for p in pictures if p[1] == "compendium.pdf"]
+        assert len(compendium) == len(PdfReader(sample_build / "compendium.pdf").pages)
+        assert {p[1] for p in pictures} - {"compendium.pdf"} == {f"one-pagers/{p.name}" for p in (sample_build / "one-pagers").glob("*.pdf")}
+        with urllib.request.urlopen(address + compendium[2][0].replace("&amp;", "&")) as response:
+            image = Image.open(io.BytesIO(response.read()))
+        assert image.format == "PNG" and abs(image.height / image.width - 297 / 210) < 0.01
+        for wrong in ("file=../../etc/passwd&n=1", "file=compendium.pdf&n=9999", "file=site/index.html&n=1"):
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(f"{address}/__preview/page.png?{wrong}")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -2,6 +2,7 @@
 (the web edition at /site/, the PDF, EPUB and one-pagers beside it), rebuilds whenever a source or
 the style is saved (the watch of ``--watch``), and reloads the page open in the browser once the
 build is done; a build that fails shows its problems over the page, which stays as it last built.
+The compendium's and one-pagers' pages are shown as pictures at /__preview/pages.html.
 
 Only for previewing on this machine: it listens on 127.0.0.1 alone, serves nothing but the
 output folder, and adds its small script (``/__preview/reload.js``) to the pages it serves, not
@@ -17,8 +18,9 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from book.commands import serve_pages
 from book.core.errors import EXIT_OK, UserError
 
 PREFIX = "/__preview/"
@@ -113,6 +115,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_bytes(self.state.as_json(), "application/json")
         elif path == PREFIX + "reload.js":
             self.send_bytes(RELOAD_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        elif path in (serve_pages.PAGES, serve_pages.PAGE):
+            self.pictures(path)
         else:
             file = Path(self.translate_path(self.path))
             if file.is_dir():
@@ -123,6 +127,20 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self.send_bytes(waiting_page(self.state.stamp), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
             else:
                 super().do_GET()
+
+    def pictures(self, path: str) -> None:
+        """The compendium's and one-pagers' pages as pictures (``serve_pages``)."""
+        out = Path(self.directory)
+        if path == serve_pages.PAGES:
+            self.send_bytes(serve_pages.pages_page(out, self.state.stamp), "text/html; charset=utf-8")
+            return
+        query = parse_qs(urlsplit(self.path).query)
+        number = query.get("n", ["0"])[0]
+        png = serve_pages.page_png(out, query.get("file", [""])[0], int(number)) if number.isdigit() else None
+        if png is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+        else:
+            self.send_bytes(png, "image/png")
 
     def send_bytes(self, data: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
         self.send_response(status)
@@ -179,7 +197,8 @@ def run(args) -> int:
     except OSError as error:
         raise UserError(f"cannot listen on 127.0.0.1:{args.port} ({error.strerror}): choose another port with --port") from None
     port = server.server_address[1]
-    print(f"previewing {options.out} at http://127.0.0.1:{port}{HOME} (Ctrl+C to stop)", flush=True)
+    print(f"previewing {options.out} at http://127.0.0.1:{port}{HOME} (Ctrl+C to stop); the PDFs' pages as "
+          f"pictures at http://127.0.0.1:{port}{serve_pages.PAGES}", flush=True)
     try:
         return watch(options, "all", make_builder(state))
     finally:
