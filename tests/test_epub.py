@@ -19,7 +19,7 @@ from book.core.errors import Reporter
 from book.model.publication import PageMap
 from book.build.pipeline import Options, load
 from book.writers.epub import html
-from book.writers.compendium.compendium import write_compendium
+from book.build.standalone import write_compendium
 from book.writers.epub.epub import ImageStore, accessibility, write_epub
 
 ROOT = Path(__file__).resolve().parent.parent

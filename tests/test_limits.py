@@ -183,11 +183,11 @@ def test_long_paragraphs_are_set_as_reportlab_sets_them(markup, monkeypatch):
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     from book.style.house import load_style
-    from book.pdf import rlspeed
+    from book.pdf import rlcontract, rlspeed
 
     style = load_style(ROOT / "styles")
     style.fonts.register()
-    rlspeed.install()
+    rlcontract.install()
     words = ["occupational", "health", "and", "wellbeing", "services", "supported", "staff", "across", "the", "trust,"]
     if markup != "plain":
         words[4] = "<b>services</b>"

@@ -24,7 +24,7 @@ from book.core.errors import Reporter, UserError
 from book.sources.index import load_index
 from book.build.pipeline import Options, load
 from book.style.house import load_style
-from book.writers.compendium.compendium import write_compendium
+from book.build.standalone import write_compendium
 from book.writers.onepager.onepager import edition_glyphs, make_context, page_content, page_pdf, write_onepagers
 from book.writers.onepager.layout import Grid
 from textcheck import squash

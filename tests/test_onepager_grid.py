@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from book.style.house import load_style
-from book.writers.onepager.layout import Grid, display_url
+from book.writers.onepager.flowables import display_url
+from book.writers.onepager.layout import Grid
 from conftest import ARCHIVE, ROOT
 from textcheck import squash
 

@@ -27,7 +27,7 @@ from book.document import ast
 from book.cli import main
 from book.core.errors import Reporter
 from book.build.pipeline import Options, load
-from book.writers.compendium.compendium import write_compendium
+from book.build.standalone import write_compendium
 from editions import minimal_edition, write_png
 from util import ROOT, run_cli
 

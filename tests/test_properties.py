@@ -20,7 +20,7 @@ from book.document import ast
 from book.core.errors import Reporter, UserError
 from book.model.glyphs import audit_publication
 from book.build.pipeline import Options, load
-from book.writers.compendium.compendium import write_compendium
+from book.build.standalone import write_compendium
 from book.writers.epub.epub import write_epub
 from editions import minimal_edition
 from textcheck import squash
@@ -98,8 +98,8 @@ _HOLD_TEXT = st.text(alphabet="abz:-1 <é\ue000\ue001", max_size=60)
 @settings(max_examples=300, deadline=None)
 @given(_HOLD_TEXT)
 def test_place_holders_split_as_the_expression_finds_them(xhtml):
-    from book.writers.epub.epub import held_pieces
-    from book.writers.epub.html import HOLD
+    from book.writers.epub.pagebreaks import held_pieces
+    from book.writers.epub.xhtml import HOLD
 
     head, held = held_pieces(xhtml)
     assert [(kind, key) for kind, key, _ in held] == [m.groups() for m in HOLD.finditer(xhtml)]

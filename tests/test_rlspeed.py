@@ -8,7 +8,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
 from book.style.house import load_style
-from book.pdf import rlspeed
+from book.pdf import rlcontract, rlspeed
 from util import ROOT
 
 STYLE_NAMES = ("body", "h1", "h2", "caption", "opener_org", "toc_entry", "standfirst")
@@ -18,7 +18,7 @@ STYLE_NAMES = ("body", "h1", "h2", "caption", "opener_org", "toc_entry", "standf
 def house():
     style = load_style(ROOT / "styles")
     style.fonts.register()
-    rlspeed.install()
+    rlcontract.install()
     return style
 
 

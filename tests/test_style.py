@@ -161,6 +161,13 @@ def test_bad_colour(styles_dir):
     assert "style 'h3': textColor: no colour given" in message and "quotes" in message
 
 
+def test_a_list_where_one_word_belongs_is_a_problem_not_a_crash(styles_dir):
+    text = "styles:\n  h2:\n    alignment: [left]\n    surface: {cover: true}\n"
+    message = problems_of(styles_dir, text)
+    assert f"styles/test.yaml:{line_of(text, '    alignment: [left]') + 2}: style 'h2': alignment: ['left'] is not one of: left," in message
+    assert "style 'h2': surface: '{'cover': True}' is not one of the surfaces" in message
+
+
 def test_cyclic_parent(styles_dir):
     message = problems_of(styles_dir, "styles:\n  h2:\n    parent: h3\n  h3:\n    parent: h2\n")
     assert "parents loop" in message and ("h2 -> h3 -> h2" in message or "h3 -> h2 -> h3" in message)

@@ -394,11 +394,11 @@ def test_paragraph_over_two_pages_is_one_element_and_header_rows_repeat_as_artif
 
 def test_tagging_leaves_the_pages_as_they_were(sample_loaded):
     pdfium = pytest.importorskip("pypdfium2")
-    from book.writers.compendium import compendium
+    from book.build import standalone
 
     options = Options(sources=ROOT / "sources", styles=ROOT / "styles")
-    tagged, _ = compendium.write_compendium(sample_loaded, options)
-    plain, _ = compendium.write_compendium(sample_loaded, options, tagged=False)
+    tagged, _ = standalone.write_compendium(sample_loaded, options)
+    plain, _ = standalone.write_compendium(sample_loaded, options, tagged=False)
     with pikepdf.open(io.BytesIO(plain)) as pdf:
         assert "/StructTreeRoot" not in pdf.Root                     # the comparison is fair
         assert all(b"/Artifact" not in page_content(page) for page in pdf.pages)
@@ -416,10 +416,12 @@ def canvas_page(style, title: str, url: str):
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph
 
+    from book.pdf import rlcontract
     from book.pdf.pdfpage import PageRecorder
     from book.pdf.pdfstruct import adopt_orphans
     from book.pdf.pdftags import Node, Tagger, set_node
 
+    rlcontract.install()        # as a build does before it draws anything
     body = style.paragraph_style("body")
     canv = PageRecorder((595, 842), body.fontName)
     tagger = Tagger(canv)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from book.core.errors import and_list  # noqa: F401  (content.py takes it from here)
+from book.core.errors import and_list
 from book.document import ast
 from book.model.publication import highlight_parts
 

@@ -27,7 +27,7 @@ from book.build.editorial import check_alt_text, check_repeats, check_resolution
 from book.core.cache import digest, long_lived
 from book.core.errors import Problem, Problems, Reporter, Warning_
 from book.document.images import ImageChecker, ImageInfo
-from book.model.publication import Chapter, ChapterText, toc_headings
+from book.model.publication import Chapter, ChapterText, cuts_of, toc_headings
 from book.model.transforms import Context, prepare
 from book.writers.registry import writers
 
@@ -195,16 +195,6 @@ class Result:
 
     def __getstate__(self):
         return {**self.__dict__, "_chunk": None}
-
-
-def cuts_of(page_map, chapter: Chapter | None = None) -> dict[str, list[int]]:
-    """block id -> the word counts at which print pages begin inside it (for the EPUB's markers);
-    of one chapter's blocks, when a chunk holds several chapters (a part)."""
-    cuts: dict[str, list[int]] = {}
-    for block_id, words in sorted(page_map.page_continuation.values()):
-        if chapter is None or block_id in chapter.block_ids:
-            cuts.setdefault(block_id, []).append(words)
-    return cuts
 
 
 def flatten(results: list) -> list:

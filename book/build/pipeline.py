@@ -16,12 +16,14 @@ from pathlib import Path
 from book.build import manifest
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.core.cache import BuildCache, long_lived, one_build
-from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, cuts_of, do_jobs, epub_key, flatten, inputs_key
+from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, do_jobs, epub_key, flatten, inputs_key
+from book.model.publication import cuts_of
 from book.sources.convert import Converter, SourceFile, settled_time
 from book.core.errors import Reporter, UserError
 from book.build.commit import check_folder, commit, recover
 from book.core.fsutil import build_lock, check_writable
 from book.model.glyphs import audit_publication
+from book.pdf import rlcontract
 from book.sources.index import Index, load_index
 from book.model.publication import Chapter, PageMap, Publication
 from book.core.progress import Progress
@@ -99,6 +101,7 @@ def build_time(index: Index) -> datetime:
 def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
     them. Chapters without facts are checked by the work that follows (``work``)."""
+    rlcontract.install()        # ReportLab's replaced functions (each listed there), before anything is typeset
     with long_lived():
         cache = BuildCache(options.out / ".cache")
         with progress.step("reading the index"):

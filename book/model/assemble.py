@@ -10,7 +10,7 @@ from collections import OrderedDict
 from book.document import ast
 from book.sources.index import Index
 from book.model.publication import Chapter, ChapterText, IndexEntry, PartGroup, Publication
-from book.model.transforms import slug
+from book.core.textutil import slug
 
 
 def assemble(index: Index, front: list[Chapter], case_chapters: dict[str, Chapter], images) -> Publication:

@@ -171,3 +171,13 @@ class PageMap:
 
     def chapter_label(self, chapter_id: str) -> str:
         return self.label(self.chapter_pages[chapter_id])
+
+
+def cuts_of(page_map, chapter: "Chapter | None" = None) -> dict[str, list[int]]:
+    """block id -> the word counts at which print pages begin inside it (for the EPUB's markers);
+    of one chapter's blocks, when a chunk holds several chapters (a part)."""
+    cuts: dict[str, list[int]] = {}
+    for block_id, words in sorted(page_map.page_continuation.values()):
+        if chapter is None or block_id in chapter.block_ids:
+            cuts.setdefault(block_id, []).append(words)
+    return cuts

@@ -6,12 +6,12 @@ heading levels, images (checked and resolved to files), then stable ids and note
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from book.document import ast
 from book.core.errors import Problems, Reporter
+from book.core.textutil import slug
 from book.document.images import ImageChecker
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
@@ -217,11 +217,6 @@ def retarget_internal_links(nodes: list[ast.Node], renamed: dict[str, str], ctx:
             else:
                 ctx.reporter.warn("broken-link", f"link to '{node.url}' points at nothing in this source: its text is kept", ctx.source_label)
                 node.url = ""
-
-
-def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
 
 def unique_id(candidate: str, used: set[str]) -> str:

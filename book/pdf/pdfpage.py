@@ -11,17 +11,16 @@ Everything here is plain, picklable data.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from book.pdf.pdffont import FixedTTFont
+from book.pdf.pdfimages import image_name_and_size
 
 
 @dataclass(frozen=True)
@@ -63,23 +62,6 @@ class Recording:
 def merge_fonts(into: dict[str, set], fonts: dict[str, frozenset[str]]) -> None:
     for name, chars in fonts.items():
         into.setdefault(name, set()).update(chars)
-
-
-_IMAGES: dict[tuple[str, int, int], tuple[str, int, int]] = {}   # (path, size, mtime) -> (name, width, height)
-
-
-def image_name_and_size(path: str) -> tuple[str, int, int]:
-    """An image's XObject name (from its bytes: the same picture is one object) and pixel size."""
-    stat = Path(path).stat()
-    key = (path, stat.st_size, stat.st_mtime_ns)
-    if key not in _IMAGES:
-        from PIL import Image
-
-        data = Path(path).read_bytes()
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-        _IMAGES[key] = ("Im" + hashlib.sha256(data).hexdigest()[:20], width, height)
-    return _IMAGES[key]
 
 
 class PageRecorder(Canvas):

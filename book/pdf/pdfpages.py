@@ -47,8 +47,9 @@ class PageDecorator:
     (drawn when the pages are assembled, when each page's number and side are known), and
     the deferred page numbers of the contents and indexes."""
 
-    def __init__(self, style, edition, print_marks=None):
+    def __init__(self, style, edition, print_marks=None, *, part_band: float):
         self.style = style
+        self.part_band = part_band      # a part's band, from the head of the page (the writer's measure)
         self.edition = edition
         self.print_marks = print_marks
         page = style.page
@@ -104,8 +105,6 @@ class PageDecorator:
     def part(self, canv, doc):
         """A part's first page: a band of the part's colour across its head (into the bleed), or
         the whole page when the style gives parts pages of their own."""
-        from book.writers.compendium.content import part_band_height
-
         canv.saveState()
         w, h = self.pagesize
         b = self._bleed()
@@ -114,7 +113,7 @@ class PageDecorator:
             canv.setFillColor(self._color("nhs-blue"))
             canv.rect(0, h * 0.62, w * 0.09, h * 0.2, stroke=0, fill=1)
         else:
-            band = part_band_height(self.style)
+            band = self.part_band
             canv.setFillColor(self._color("nhs-dark-blue"))
             canv.rect(-b, h - band, w + 2 * b, band + b, stroke=0, fill=1)
             canv.setFillColor(self._color("nhs-warm-yellow"))

@@ -15,14 +15,37 @@ pages, MarkInfo, ``/Lang`` and ``DisplayDocTitle`` in the catalog.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from book.pdf.pdftags import MCR, ROLE_MAP, Annot, Node
-from book.pdf.pdfwrite import ObjectWriter, OpenElement, array, element_body, name, ref, text
+from book.pdf.pdfobjects import ObjectWriter, array, name, ref, text
+from book.pdf.pdfnodes import MCR, ROLE_MAP, Annot, Node
 
 KEEP_EMPTY = {"TR", "TH", "TD"}   # a table keeps its grid regular even where a cell is empty
+
+
+@dataclass
+class OpenElement:
+    """A structure element whose children come from later runs too (a part's case studies): its
+    number is reserved in its run's segment, its dictionary written when the file is."""
+
+    number: int
+    head: bytes                         # '<</Type/StructElem/S/Part/P '
+    parent: int
+    home: int | None                    # /Pg
+    kids: list[bytes]                   # its own, in its run
+    tail: bytes                         # /Alt, /ID, /A
+
+    def body(self, more: list[bytes]) -> bytes:
+        return element_body(self.head, self.parent, self.home, self.kids + more, self.tail)
+
+
+def element_body(head: bytes, parent: int, home: int | None, kids: list[bytes], tail: bytes) -> bytes:
+    """A structure element's dictionary: ``head`` (its type and role), /P, /Pg, /K, then ``tail``."""
+    return (head + b"%d 0 R" % parent + (b"/Pg %d 0 R" % home if home is not None else b"")
+            + (b"/K[" + b" ".join(kids) + b"]" if kids else b"") + tail + b">>")
 
 
 def adopt_orphans(mcids: list[list[Node]], root: Node) -> list[Node]:
@@ -149,7 +172,17 @@ class StructureWriter:
                     kids.append(b"%d 0 R" % element(kid, number))
             elif kind is Annot:
                 kids.append(self.link(kid, node, number))
-        head = _element_head(role)
+        head, tail = _element_head(role), self._tail(node, number)
+        page = pages[home] if home is not None else None
+        if keep_open:
+            return OpenElement(number, head, parent, page, kids, tail)
+        w.put(number, element_body(head, holder if holder != number else parent, page, kids, tail))
+        if holder != number:
+            w.put(holder, element_body(_element_head("Reference"), parent, page, [b"%d 0 R" % number], b""))
+        return holder
+
+    def _tail(self, node: Node, number: int) -> bytes:
+        """An element's entries after /K: its /Alt, /T, /ID (noted for the IDTree) and /A."""
         tail = b""
         if node.alt:
             tail += b"/Alt" + text(node.alt)
@@ -160,13 +193,7 @@ class StructureWriter:
             self.ids[node.id] = number
         if node.attrs:
             tail += b"/A %d 0 R" % self._attributes(node.attrs)
-        page = pages[home] if home is not None else None
-        if keep_open:
-            return OpenElement(number, head, parent, page, kids, tail)
-        w.put(number, element_body(head, holder if holder != number else parent, page, kids, tail))
-        if holder != number:
-            w.put(holder, element_body(_element_head("Reference"), parent, page, [b"%d 0 R" % number], b""))
-        return holder
+        return tail
 
     def _attributes(self, attrs: dict) -> int:
         """An attribute dictionary; equal ones are one shared object (every TH has the same)."""

@@ -2,7 +2,7 @@
 
 Two halves meet here:
 
-* **Structure** (``Node``): the writers build the structure tree while they build the story, from
+* **Structure** (``Node``, defined in ``pdfnodes``): the writers build the structure tree while they build the story, from
   the document model, which already knows every node's role. A flowable carries its element in
   ``_struct`` (``pdfblocks.tag`` sets it); containers adopt their children's elements (``add``), so
   lists, tables, quotes and sections are nested by construction, in reading order, whatever
@@ -17,154 +17,33 @@ Two halves meet here:
 Marked-content sequences nest properly with ``q``/``Q`` and ``BT``/``ET``: an artifact sequence is
 closed before every ``q``/``Q`` and reopened after it, and content sequences are scoped around
 balanced drawing code (a flowable's ``drawOn``). A paragraph with links is marked inside its text
-object instead, so that the words of each link are the content of a Link element (and its
-underline stays decoration). A sequence that turns out empty is taken back, with its MCID.
+object instead (``pdflinks``), so that the words of each link are the content of a Link element
+(and its underline stays decoration). A sequence that turns out empty is taken back, with its MCID.
 
 The canvas is hooked through its instance (``saveState``, ``restoreState``, ``beginText``,
 ``drawText``, ``linkURL``, ``linkRect``, ``showPage``, ``save``) and ReportLab's ``Flowable.drawOn``
-and ``BulletDrawer.drawOn`` are wrapped once per process; on a canvas without a Tagger they
-behave exactly as before.
+and ``BulletDrawer.drawOn`` are wrapped once per process (``install_flowable_hooks``, called by
+``book.pdf.rlcontract.install`` where the build starts, never by making a Tagger); on a canvas
+without a Tagger they behave exactly as before.
 
 ``pdfstruct`` (part two) writes the PDF's structure tree from the records, for ``pdfwrite``.
 """
 from __future__ import annotations
 
 import contextlib
-from typing import Iterable, NamedTuple
 
 from reportlab.platypus.flowables import BulletDrawer, Flowable
 from reportlab.platypus.tables import Table
 
+from book.pdf.pdflinks import TextLeaf, texts_of_links
+from book.pdf.pdfnodes import MCR, ROLE_MAP, Annot, Node, container, inherit, node_of, set_node
 from book.pdf.pdfwords import draw_marked
 
-# Roles the writers use that are not PDF 1.7 standard structure types: written with a RoleMap.
-ROLE_MAP = {"Title": "H1", "Aside": "Div"}
-
-
-class MCR(NamedTuple):
-    """A marked-content sequence: page index and MCID."""
-
-    page: int
-    mcid: int
-
-
-class Annot(NamedTuple):
-    """A link annotation: page index, its index in the page's /Annots, target, visible text."""
-
-    page: int
-    index: int
-    target: str
-    text: str
-
-
-class Node:
-    """A structure element. ``kids`` holds Nodes, MCRs and Annots, in reading order. A Node with
-    the role "" is a group, not an element: its kids take its place in its parent."""
-
-    __slots__ = ("role", "kids", "parent", "alt", "id", "attrs", "drawn", "title")
-
-    def __init__(self, role: str, *children, alt: str = "", id: str = "", attrs: dict | None = None,
-                 title: str = ""):
-        self.role = role
-        self.title = title    # the element's /T: a label such as "Note 3"
-        self.kids: list = []
-        self.parent: Node | None = None
-        self.alt = alt
-        self.id = id
-        self.attrs = attrs    # e.g. {"O": "Table", "Scope": "Column"}
-        self.drawn = False    # has content of its own or below
-        self.add(*children)
-
-    def add(self, *children) -> "Node":
-        """Adopt Nodes, or the elements of flowables (lists are flattened). What is adopted is the
-        top of the element's tree so far: a paragraph already put in a note brings the note. A
-        flowable without an element (a spacer, a page break) is skipped, and so is a tree that
-        already hangs here (two images of one figure)."""
-        for child in children:
-            if isinstance(child, (list, tuple)):
-                self.add(*child)
-                continue
-            node = child if isinstance(child, Node) else getattr(child, "_struct", None)
-            if node is None:
-                continue
-            while node.parent is not None:
-                node = node.parent
-            if node is self._top():
-                continue
-            node.parent = self
-            self.kids.append(node)
-        return self
-
-    def child(self, role: str, *children, **element) -> "Node":
-        """A new element at the end of this one's children (for content drawn on the canvas)."""
-        node = Node(role, *children, **element)
-        self.add(node)
-        return node
-
-    def _top(self) -> "Node":
-        node = self
-        while node.parent is not None:
-            node = node.parent
-        return node
-
-    def add_content(self, item) -> None:
-        """Content drawn for this element (an MCR or an annotation) goes before the child elements
-        not drawn yet: a figure's image before its caption."""
-        kids = self.kids
-        at = next((n for n, kid in enumerate(kids) if isinstance(kid, Node) and not kid.drawn), len(kids))
-        kids.insert(at, item)
-        node: Node | None = self
-        while node is not None and not node.drawn:
-            node.drawn = True
-            node = node.parent
-
-    def ancestor(self, role: str) -> "Node | None":
-        node: Node | None = self
-        while node is not None and node.role != role:
-            node = node.parent
-        return node
-
-    def __repr__(self):
-        return f"<{self.role} {len(self.kids)} kids>"
-
-
-def node_of(flowable) -> Node | None:
-    return getattr(flowable, "_struct", None)
-
-
-def set_node(flowable, node: Node | None):
-    """Give a flowable its element (``None``: the flowable is decoration, drawn as an artifact)."""
-    flowable._struct = node
-    return flowable
-
-
-def container(flowable, node: Node):
-    """Give a flowable that draws other flowables (and decoration around them) its element: it is
-    not marked itself, its children are. Tables are always treated so."""
-    flowable._struct = node
-    flowable._struct_container = True
-    return flowable
-
-
-def inherit(original, pieces: Iterable) -> None:
-    """Pieces of a split flowable stay in the original's element: a paragraph over two pages is one
-    P with content on both. Only pieces of the same kind inherit: what a container is split into
-    (a list's items, a KeepTogether's content) has elements of its own."""
-    pieces = list(pieces)
-    from book.pdf.pdfwords import source_text
-    if hasattr(original, "blPara") or hasattr(original, "frags"):
-        # the pieces of a paragraph: the text their line ends are told apart by, and which go on
-        source = source_text(original)
-        for n, piece in enumerate(pieces):
-            if type(piece) is type(original):
-                piece._words_source = source
-                piece._words_go_on = n < len(pieces) - 1
-    node = getattr(original, "_struct", None)
-    if node is None:
-        return
-    for piece in pieces:
-        if type(piece) is type(original) and getattr(piece, "_struct", None) is None:
-            piece._struct = node
+__all__ = [
+    "Tagger", "artifact", "content", "install_flowable_hooks",
+    # the structure elements (book.pdf.pdfnodes), by the names they had when they were here
+    "MCR", "ROLE_MAP", "Annot", "Node", "container", "inherit", "node_of", "set_node",
+]
 
 
 def artifact(canv):
@@ -190,7 +69,9 @@ class Tagger:
     """
 
     def __init__(self, canv):
-        _install_flowable_hooks()
+        if not _HOOKED:
+            raise RuntimeError("ReportLab's flowables are not hooked for tagging: call book.pdf.rlcontract.install()"
+                               " where the build (or the test) starts, before anything is drawn")
         self.canv = canv
         self.mcids: list[list[Node]] = [[]]        # per page: the element of each MCID
         self.annots: list[list[tuple[Annot, Node]]] = [[]]
@@ -198,7 +79,7 @@ class Tagger:
         self._stack: list[Node | None] = [None]     # None: artifact
         self._open: tuple | None = None             # (code list, index of the opening operator, mcid)
         self._in_show_page = False
-        self._text_leaf: _TextLeaf | None = None
+        self._text_leaf: TextLeaf | None = None
         self._link_nodes: dict[tuple, Node] = {}        # (paragraph element, link) -> its Link element
         self._originals = {name: getattr(canv, name) for name in _CANVAS_HOOKS}
         for name in _CANVAS_HOOKS:
@@ -239,12 +120,12 @@ class Tagger:
                 draw()
             return
         first_annot = len(self.canv._annotationrefs)
-        link_texts = _link_texts(flowable)
+        link_texts = texts_of_links(flowable)
         leaf = None
         if link_texts and node.role != "Link":
             # a paragraph with links: its text is marked inside its text object, the words of
             # each link as a Link element of their own; all else it draws (underlines) is decoration
-            leaf = self._text_leaf = _TextLeaf(node, self._link_nodes)
+            leaf = self._text_leaf = TextLeaf(node, self._link_nodes)
         self._push(None if leaf else node)
         try:
             draw_marked(flowable, draw)     # line ends read as words (pdfwords)
@@ -303,7 +184,7 @@ class Tagger:
         if count == first:
             return
         if link_texts is None:
-            link_texts = _link_texts(flowable) if flowable is not None else {}
+            link_texts = texts_of_links(flowable) if flowable is not None else {}
         for n, index in enumerate(range(first, count)):
             target = self._targets.get(index, "")
             annot = Annot(self.page, index, target, link_texts.get(target, ""))
@@ -377,91 +258,19 @@ class Tagger:
 _CANVAS_HOOKS = ("saveState", "restoreState", "showPage", "save", "linkURL", "linkRect", "beginText", "drawText")
 
 
-class _TextLeaf:
-    """The text object of a paragraph with links, marked inside BT/ET: runs of the paragraph's own
-    text as its content, the words of each link as the content of a Link child. ReportLab's
-    paragraph tells where links start and end in the text object (``_linkRecord``)."""
-
-    def __init__(self, node: Node, link_nodes: dict):
-        self.node = node
-        self.link_nodes = link_nodes          # shared: a link broken over two pages is one element
-        self.events: dict[int, list] = {}     # id(text object) -> [(index in its code, start?, link)]
-        self.starts: list = []                # each link's run on each line, in order: one annotation each
-
-    def recorder(self, text):
-        events = self.events.setdefault(id(text), [])
-
-        def record(link, kind):
-            # 'start' comes just after the link's first run of text on a line, 'end' after its last
-            events.append((len(text._code) - (kind == "start"), kind == "start", link))
-            if kind == "start":
-                self.starts.append(link)
-        return record
-
-    def link_node(self, link) -> Node:
-        """``link``: ReportLab's (number in the paragraph, target)."""
-        key = (id(self.node), link)
-        if key not in self.link_nodes:
-            self.link_nodes[key] = self.node.child("Link")
-        return self.link_nodes[key]
-
-    def link_for_annotation(self, n: int, target: str) -> Node | None:
-        """ReportLab makes one annotation per line a link runs on, line by line, left to right:
-        the order in which the link runs started."""
-        if n < len(self.starts) and self.starts[n][1] == target:
-            return self.link_node(self.starts[n])
-        return None
-
-    def marked(self, text, tagger: Tagger) -> list:
-        code, open_links = text._code, []
-        out, at = code[:1], 1           # the text object's code starts with its BT
-
-        def run(end):
-            if end > at:
-                owner = self.link_node(open_links[-1]) if open_links else self.node
-                out.extend((f"/{owner.role} <</MCID {tagger.new_mcid(owner)}>> BDC", *code[at:end], "EMC"))
-            return max(at, end)
-
-        for index, start, link in sorted(self.events.pop(id(text), ()), key=lambda e: e[0]):
-            at = run(index)
-            if start:
-                open_links.append(link)
-            elif link in open_links:
-                open_links.remove(link)
-        run(len(code))
-        return out
-
-
-def _link_texts(flowable) -> dict[str, str]:
-    """target -> visible text of a drawn paragraph's links (for the annotations' /Contents). A
-    paragraph with links is laid out in lines of fragments, each knowing its link."""
-    lines = getattr(getattr(flowable, "blPara", None), "lines", ())
-    texts: dict[str, list[str]] = {}
-    for line in lines:
-        for frag in getattr(line, "words", ()):
-            for _, target in getattr(frag, "link", None) or ():
-                texts.setdefault(target, []).append(getattr(frag, "text", "") or "")
-        for parts in texts.values():
-            parts.append(" ")
-    return {target: " ".join("".join(parts).split()) for target, parts in texts.items()}
-
-
 # ---------------------------------------------------------------- flowables mark themselves
 _HOOKED = False
 
 
-def _install_flowable_hooks() -> None:
-    """Once per process: a flowable drawn on a tagged canvas marks its drawing as the content of its
-    element. On any other canvas nothing changes. Tables are containers (their grid and
-    backgrounds stay artifacts; their cells are elements of their own), and a list bullet becomes
-    the Lbl of its item."""
+def install_flowable_hooks() -> None:
+    """Once per process (``book.pdf.rlcontract.install``): a flowable drawn on a tagged canvas
+    marks its drawing as the content of its element. On any other canvas nothing changes. Tables
+    are containers (their grid and backgrounds stay artifacts; their cells are elements of their
+    own), and a list bullet becomes the Lbl of its item."""
     global _HOOKED
     if _HOOKED:
         return
     _HOOKED = True
-    from book.pdf import rlspeed
-
-    rlspeed.install()
     flowable_draw_on = Flowable.drawOn
     bullet_draw_on = BulletDrawer.drawOn
 
@@ -486,5 +295,6 @@ def _install_flowable_hooks() -> None:
         with tagger.mark(label):
             bullet_draw_on(self, indenter, canv, x, y, _sW)
 
+    drawOn.__wrapped_original__, draw_bullet.__wrapped_original__ = flowable_draw_on, bullet_draw_on
     Flowable.drawOn = drawOn
     BulletDrawer.drawOn = draw_bullet

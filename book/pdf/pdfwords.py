@@ -57,70 +57,82 @@ def marked_lines(para):
     if not lines:
         return None
     continues = getattr(para, "_words_go_on", False)      # a piece of a paragraph split over pages
-    last = len(lines) - 1
-    changed = False
-    out = []
-    if bl.kind == 0:
-        for i, line in enumerate(lines):
-            extra, words = line[0], list(line[1])
-            if words and (i < last or continues):
-                end = words[-1]
-                if isinstance(end, (rlpara._SplitWordHY, rlpara._SplitWordLL)) and end.endswith("-"):
-                    words[-1] = end[:-1] + SHY
-                    changed = True
-                elif isinstance(end, rlpara._SplitWord):
-                    pass
-                elif isinstance(end, str) and not end.endswith((" ", "\xa0")):
-                    words[-1] = end + " "
-                    changed = True
-            out.append((extra, words, *line[2:]) if len(line) > 2 else (extra, words))
-    else:
-        source = None
-        for i, line in enumerate(lines):
-            words = list(getattr(line, "words", ()) or ())
-            texts = [n for n, f in enumerate(words) if getattr(f, "_fkind", 0) == 0 and (getattr(f, "text", "") or "")]
-            if not texts or not (i < last or continues):
-                out.append(line)
-                continue
-            split = words[-1] is not words[texts[-1]] and getattr(words[-1], "_fkind", 0) == _FK_BREAK \
-                and not hasattr(words[-1], "lineBreak")
-            n = texts[-1]
-            end = words[n]
-            text = end.text
-            if split:
-                if text.endswith("-"):
-                    if source is None:
-                        source = source_text(para)
-                    head = "".join(w.text for w in words if getattr(w, "text", None)).split()
-                    if head and _added_hyphen(head[-1], source):
-                        words[n] = end.clone(text=text[:-1] + SHY)
-                        changed = True
-                    else:
-                        out.append(line)
-                        continue
-                else:
-                    out.append(line)
-                    continue
-            elif not text.endswith((" ", "\xa0")):
-                space = end.clone(text=" ")
-                space.link = []
-                space.us_lines = []
-                for name in ("cbDefn", "lineBreak"):
-                    if name in space.__dict__:
-                        delattr(space, name)
-                words.insert(n + 1, space)
-                changed = True
-            else:
-                out.append(line)
-                continue
-            line = copy.copy(line)
-            line.words = words
-            out.append(line)
-    if not changed:
+    ends = [i < len(lines) - 1 or continues for i in range(len(lines))]     # lines whose end is marked
+    out = _marked_words(lines, ends) if bl.kind == 0 else _marked_fragments(para, lines, ends)
+    if out is None:
         return None
     marked = copy.copy(bl)
     marked.lines = out
     return marked
+
+
+def _marked_words(lines, ends: list[bool]) -> list | None:
+    """The lines of a paragraph in one font ((extra space, words) each) with their ends marked,
+    or None when none changed."""
+    changed = False
+    out = []
+    for line, marked in zip(lines, ends):
+        extra, words = line[0], list(line[1])
+        if words and marked:
+            end = words[-1]
+            if isinstance(end, (rlpara._SplitWordHY, rlpara._SplitWordLL)) and end.endswith("-"):
+                words[-1] = end[:-1] + SHY
+                changed = True
+            elif isinstance(end, rlpara._SplitWord):
+                pass
+            elif isinstance(end, str) and not end.endswith((" ", "\xa0")):
+                words[-1] = end + " "
+                changed = True
+        out.append((extra, words, *line[2:]) if len(line) > 2 else (extra, words))
+    return out if changed else None
+
+
+def _marked_fragments(para, lines, ends: list[bool]) -> list | None:
+    """The lines of a paragraph of fragments with their ends marked, or None when none changed."""
+    changed = False
+    out = []
+    for line, marked in zip(lines, ends):
+        words = list(getattr(line, "words", ()) or ())
+        texts = [n for n, f in enumerate(words) if getattr(f, "_fkind", 0) == 0 and (getattr(f, "text", "") or "")]
+        if not texts or not marked:
+            out.append(line)
+            continue
+        n = texts[-1]
+        split = words[-1] is not words[n] and getattr(words[-1], "_fkind", 0) == _FK_BREAK \
+            and not hasattr(words[-1], "lineBreak")
+        end = words[n]
+        if split:
+            if not (end.text.endswith("-") and _hyphen_added_in(para, words)):
+                out.append(line)
+                continue
+            words[n] = end.clone(text=end.text[:-1] + SHY)
+        elif not end.text.endswith((" ", "\xa0")):
+            words.insert(n + 1, _space_after(end))
+        else:
+            out.append(line)
+            continue
+        changed = True
+        line = copy.copy(line)
+        line.words = words
+        out.append(line)
+    return out if changed else None
+
+
+def _hyphen_added_in(para, words) -> bool:
+    """The line (its fragments ``words``) ends in a hyphen the line breaker added."""
+    head = "".join(w.text for w in words if getattr(w, "text", None)).split()
+    return bool(head) and _added_hyphen(head[-1], source_text(para))
+
+
+def _space_after(end):
+    """A space fragment after the fragment ``end``: plain text, outside any link or underline."""
+    space = end.clone(text=" ")
+    space.link = []
+    space.us_lines = []
+    for name in ("cbDefn", "lineBreak"):
+        if name in space.__dict__:
+            delattr(space, name)
+    return space
 
 
 def draw_marked(para, draw) -> None:

@@ -1,6 +1,6 @@
 """Three ReportLab hot spots, made cheaper without changing what is printed.
 
-Installed once per process (``install``), like the tagging hooks in ``pdftags``:
+Installed once per process by ``book.pdf.rlcontract.install`` (which lists every patch):
 
 * A paragraph of plain text gets the fragment ReportLab's markup parser (an HTMLParser run per
   paragraph) would make, made directly; so does one whose only markup is what the toolkit writes
@@ -42,10 +42,19 @@ MAX_WIDTHS = 500_000
 
 
 def install() -> None:
+    """Every shortcut, once per process (``book.pdf.rlcontract.install``)."""
     global _INSTALLED
     if _INSTALLED:
         return
     _INSTALLED = True
+    _install_word_widths()
+    _install_remembered_wraps()
+    _install_plain_paragraphs()
+    _install_long_paragraphs()
+
+
+def _install_word_widths() -> None:
+    """``stringWidth`` as the paragraph module calls it, remembered by (text, font, size)."""
     measure = pdfmetrics.stringWidth
 
     def string_width(text, font_name, font_size, encoding="utf8"):
@@ -57,7 +66,12 @@ def install() -> None:
             width = _WIDTHS[key] = measure(text, font_name, font_size, encoding)
         return width
 
+    string_width.__wrapped_original__ = measure
     paragraph.stringWidth = string_width
+
+
+def _install_remembered_wraps() -> None:
+    """``Paragraph.wrap`` at a width it was wrapped at before gives back what that wrap left."""
     wrap = paragraph.Paragraph.wrap
 
     def wrap_once(self, availWidth, availHeight):
@@ -78,9 +92,8 @@ def install() -> None:
         known[1] = state.get("frags")
         return result
 
+    wrap_once.__wrapped_original__ = wrap
     paragraph.Paragraph.wrap = wrap_once
-    _install_plain_paragraphs()
-    _install_long_paragraphs()
 
 
 LONG = 400          # words (or lines) from which a paragraph takes the long-paragraph paths
@@ -138,6 +151,8 @@ class _Copied(list):
 
 
 def _install_long_paragraphs() -> None:
+    """Long paragraphs broken in linear time: their word lists taken from the front in constant
+    time (``FrontQueue``), and a split paragraph's rest given the lines the whole was broken into."""
     break_lines = paragraph.Paragraph.breakLines
     split_paragraph = paragraph.Paragraph.split
     real_split, real_frag_words = paragraph.split, paragraph._getFragWords
@@ -185,6 +200,8 @@ def _install_long_paragraphs() -> None:
 
     # ReportLab's own breaker, for tests that compare with it (whichever wrapper came first)
     remember_widths.__wrapped_original__ = getattr(break_lines, "__wrapped_original__", break_lines)
+    fast_split.__wrapped_original__ = split_paragraph
+    _split_processed.__wrapped_original__ = paragraph.Paragraph._split_blParaProcessed
     paragraph.Paragraph.breakLines = remember_widths
     paragraph.Paragraph.split = fast_split
     paragraph.Paragraph._split_blParaProcessed = _split_processed

@@ -1,30 +1,27 @@
 """sources/index.yaml -> a validated, frozen Index.
 
-Validation is declarative (the JSON Schema in ``book/schema/``, which editors' YAML editors can
-use too) plus the checks a schema cannot express: unique ids, known organisation keys, paths that
-stay inside the sources folder. Every problem is collected and reported at once, with its line.
+Validation is declarative (the JSON Schema in ``book/sources/schema/``, applied by
+``book.sources.indexschema``) plus the checks a schema cannot express, made here while the Index
+is built: unique ids, known organisation keys, parts that list each case study once, and paths
+that stay inside the sources folder (``book.sources.indexpaths``). Every problem is collected and
+reported at once, with its line.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-
-from book.core import limits
 from book.core.errors import Problems, Reporter, UserError, Problem, did_you_mean
-from book.model.transforms import slug
+from book.core.textutil import slug
 from book.core.yamlload import load_yaml
+from book.sources.indexpaths import SourceRef, resolved_folder, source_label, source_ref
+from book.sources.indexschema import check_field_sizes, check_schema
 
 # the book's own pages are named like this in every output (links, page list, outline)
 RESERVED_IDS = frozenset({"cover", "imprint", "contents", "body", "title-page", "nav", "toc", "index-organisations", "index-themes"})
 RESERVED_PATTERN = re.compile(r"^(front|page)-\d+$")
-SCHEMA_PATH = Path(__file__).parent / "schema" / "index.schema.json"
 INDEX_NAME = "index.yaml"
 
 
@@ -52,12 +49,6 @@ class Organisation:
     line: int | None = None
     url: str = ""                       # its web page (a QR code on its one-pager)
     featured: tuple[str, ...] = ()      # case-study ids its one-pager shows first, in this order
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    path: Path          # resolved, inside the sources folder
-    label: str          # as shown in messages: "sources/case-studies/x.md"
 
 
 @dataclass(frozen=True)
@@ -146,22 +137,17 @@ class Index:
         return Index(edition, self.organisations, kept, self.path, self.sources_dir, self.label)
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text())
-
-
 def load_index(sources_dir: Path, reporter: Reporter, cache=None) -> Index:
     """The index, checked. ``cache`` (a ``cache.BuildCache``) keeps the parsed and checked YAML
     under the hash of the file's bytes: reading and checking a thousand case studies' entries
     takes longer than a small rebuild. Its warnings are kept too and printed again."""
     path = sources_dir / INDEX_NAME
-    label = _label(sources_dir, INDEX_NAME)
+    label = source_label(sources_dir, INDEX_NAME)
     if not sources_dir.is_dir():
         raise UserError(Problem("sources folder not found: pass the right one with --sources", str(sources_dir)))
     data = _checked_yaml(path, label, reporter, cache)
     problems = Problems()
-    _resolved.cache_clear()
+    resolved_folder.cache_clear()
     index = _build(data, sources_dir, label, problems)
     problems.raise_if_any()
     return index
@@ -182,187 +168,15 @@ def _checked_yaml(path: Path, label: str, reporter: Reporter, cache):
                 reporter.warn(w.kind, w.message, w.file, w.line)
             return data
     data = load_yaml(path, label)
-    _check_field_sizes(data, label)         # before anything reads them (a 10 MB title never finished)
+    check_field_sizes(data, label)         # before anything reads them (a 10 MB title never finished)
     problems, heard = Problems(), Reporter(quiet=True)
-    _check_schema(data, label, problems, heard)
+    check_schema(data, label, problems, heard)
     for w in heard.warnings:
         reporter.warn(w.kind, w.message, w.file, w.line)
     problems.raise_if_any()
     if key is not None:
         cache.store("index", {key: (data, heard.warnings)})
     return data
-
-
-def _check_field_sizes(data, label: str) -> None:
-    """Every text of the index within its limit (``limits.field_limit``), all over it at once."""
-    problems = Problems()
-    stack = [(data, None, None)]
-    while stack:
-        node, name, line = stack.pop()
-        if isinstance(node, dict):
-            stack += [(value, key, node.line_of(key) if hasattr(node, "line_of") else line) for key, value in node.items()]
-        elif isinstance(node, list):
-            stack += [(item, name, node.line_of(n) if hasattr(node, "line_of") else line) for n, item in enumerate(node)]
-        elif isinstance(node, str) and len(node) > limits.field_limit(str(name)):
-            problems.add(f"`{name}` is {len(node)} characters long; it is limited to {limits.field_limit(str(name))}:"
-                         " shorten it", label, line)
-    problems.items.sort(key=lambda p: p.line or 0)
-    problems.raise_if_any()
-
-
-def _label(sources_dir: Path, relative: str) -> str:
-    return f"{sources_dir.as_posix().rstrip('/')}/{relative}"
-
-
-# ------------------------------------------------------------------ schema
-def _line_at(data, path) -> int | None:
-    """The line of the deepest node of ``path`` that has one."""
-    line = getattr(data, "line", None)
-    node = data
-    for step in path:
-        if hasattr(node, "line_of"):
-            try:
-                line = node.line_of(step) or line
-            except (KeyError, TypeError):
-                break
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            break
-    return line
-
-
-def _where(path, data=None) -> str:
-    """Where in the index: a case study by its id (as the editor knows it), not its position."""
-    case_id = _case_id(data, path)
-    if case_id:
-        rest = _where(path[2:])
-        return f"case study '{case_id}'" + ("" if rest == "the file" else f" {rest}")
-    parts = []
-    for step in path:
-        parts.append(f"[{step + 1}]" if isinstance(step, int) else ("." if parts else "") + str(step))
-    return "".join(parts) or "the file"
-
-
-def _case_id(data, path) -> str:
-    if not (isinstance(data, dict) and len(path) >= 2 and path[0] == "case_studies" and isinstance(path[1], int)):
-        return ""
-    try:
-        found = data["case_studies"][path[1]].get("id")
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return ""
-    return found if isinstance(found, str) else ""
-
-
-def _check_schema(data, label: str, problems: Problems, reporter: Reporter) -> None:
-    if not isinstance(data, dict):
-        problems.add("must be a mapping with edition, organisations and case_studies sections", label, 1)
-        return
-    import jsonschema       # here: a build whose index is cached does not need it
-
-    validator = jsonschema.Draft202012Validator(_schema())
-    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
-        path = list(error.absolute_path)
-        line = _line_at(data, path)
-        if error.validator == "additionalProperties":
-            _warn_unknown_fields(error, data, path, label, reporter)
-        else:
-            problems.add(_describe(error, path, data), label, line)
-
-
-def _warn_unknown_fields(error, data, path, label, reporter: Reporter) -> None:
-    known = list(error.schema.get("properties", {}))
-    node = error.instance
-    for key in node:
-        if key not in known:
-            reporter.warn(
-                "unknown-field",
-                f"{_where(path, data)}: unknown field '{key}' is ignored{did_you_mean(key, known)}",
-                label,
-                _line_at(data, path + [key]),
-            )
-
-
-def _describe(error, path, data=None) -> str:
-    where = _where(path, data)
-    v = error.validator
-    if v == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"{where}: '{missing}' is required: add it"
-    if v == "type" and error.validator_value == "string" and isinstance(error.instance, dict) and len(error.instance) == 1:
-        key, value = next(iter(error.instance.items()))
-        return (f"{where}: put the whole line in quotes, e.g. \"{key}: {value}\": a colon followed by a "
-                "space splits a line into a name and a value")
-    if v == "type" and path and path[-1] == "quote":
-        return f"{where}: write the quote as text, name and role: quote: {{text: ..., name: ..., role: ...}}"
-    if v == "type":
-        wanted = error.validator_value
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        article = "an" if str(wanted)[0] in "aeiou" else "a"
-        return f"{where}: must be {article} {wanted}, not {type(error.instance).__name__.replace('Mapping', 'mapping').replace('Sequence', 'list')}"
-    if v == "pattern":
-        return f"{where}: '{error.instance}' is not in the expected form ({_pattern_hint(path)})"
-    if v in ("minLength", "minItems", "minProperties"):
-        return f"{where}: must not be empty"
-    if v == "oneOf":
-        return f"{where}: must be a file path or a mapping with 'source' (and optional 'title')"
-    return f"{where}: {error.message}"
-
-
-def _pattern_hint(path) -> str:
-    last = path[-1] if path else ""
-    return {
-        "language": "a BCP 47 tag such as en-GB",
-        "date": "YYYY-MM-DD",
-        "id": "lower-case letters, digits and hyphens, e.g. imperial-oh",
-        "url": "a web address starting with https://",
-    }.get(str(last), "lower-case letters, digits and hyphens")
-
-
-# ------------------------------------------------------------------ build
-def _source_ref(sources_dir: Path, relative: str, label: str, line, problems: Problems, what: str) -> SourceRef | None:
-    """Resolve a path from the index, refusing anything that leaves the sources folder."""
-    shown = _label(sources_dir, relative)
-    candidate = Path(relative)
-    if candidate.is_absolute():
-        problems.add(f"{what} '{relative}' is an absolute path: give it relative to the sources folder", label, line)
-        return None
-    root = _resolved(sources_dir)
-    resolved = (sources_dir / candidate).resolve()
-    if not resolved.is_relative_to(root):
-        problems.add(f"{what} '{relative}' leaves the sources folder: copy the file into {sources_dir.as_posix()}/", label, line)
-        return None
-    try:
-        is_folder = stat.S_ISDIR(os.stat(resolved).st_mode)
-    except OSError:
-        problems.add(f"{what} '{relative}' not found: check the path (relative to {sources_dir.as_posix()}/)", label, line)
-        return None
-    if is_folder:
-        problems.add(f"{what} '{relative}' is a folder: point it at a file", label, line)
-        return None
-    if what != "cover image" and not _readable_kind(candidate, relative, label, line, problems, what):
-        return None
-    return SourceRef(resolved, shown)
-
-
-def _readable_kind(candidate: Path, relative: str, label: str, line, problems: Problems, what: str) -> bool:
-    """A text source pandoc can read: said here, with the index's other problems, rather than
-    only once they are all fixed (an old .doc, a .pdf)."""
-    from book.sources.convert import READERS
-
-    suffix = candidate.suffix.lower()
-    if suffix in READERS:
-        return True
-    fix = ("open it in Word and save it as .docx (File > Save As > Word Document)" if suffix in (".doc", ".rtf", ".wpd")
-           else f"save it as one of {', '.join(sorted(READERS))}")
-    problems.add(f"{what} '{relative}': cannot read '{suffix or 'no extension'}' files: {fix}", label, line)
-    return False
-
-
-@lru_cache(maxsize=8)
-def _resolved(folder: Path) -> Path:
-    """The sources folder resolved once per index read (``load_index`` forgets it)."""
-    return folder.resolve()
 
 
 def _build(data, sources_dir: Path, label: str, problems: Problems) -> Index:
@@ -396,50 +210,62 @@ def _check_featured(organisations: dict[str, Organisation], case_studies: list[C
 
 
 def _case_studies(data, sources_dir, label, organisations, problems) -> list[CaseStudy]:
-    seen: dict[str, int] = {}
     parts = [p["title"] for p in data["edition"].get("parts", [])] or [o.region for o in organisations.values()]
     reserved = RESERVED_IDS | {f"part-{slug(title)}" for title in parts}
+    seen: dict[str, int] = {}
     result = []
     items = data["case_studies"]
     for position, item in enumerate(items):
         line = items.line_of(position)
         cs_id = item["id"]
-        if cs_id in reserved or RESERVED_PATTERN.match(cs_id):
-            problems.add(f"case study id '{cs_id}' is the name of one of the book's own pages: choose another id", label, line)
-        if cs_id in seen:
-            problems.add(f"case study id '{cs_id}' is used twice (first on line {seen[cs_id]}): give each a unique id", label, line)
-        seen.setdefault(cs_id, line)
-        partners = item.get("partners", [])
-        for key_name, keys in (("lead", [item["lead"]]), ("partner", partners)):
-            for n, key in enumerate(keys):
-                if key not in organisations:
-                    # a partner's own line in the list (the line of 'lead:' for the lead)
-                    line = partners.line_of(n) if key_name == "partner" and hasattr(partners, "line_of") else item.line_of("lead")
-                    problems.add(
-                        f"case study '{cs_id}': {key_name} '{key}' is not an organisation{did_you_mean(key, organisations)}"
-                        " (add it under organisations, or fix the key)",
-                        label,
-                        line,
-                    )
-        source = _source_ref(sources_dir, item["source"], label, item.line_of("source"), problems, f"case study '{cs_id}': source")
-        quote = item.get("quote")
-        result.append(
-            CaseStudy(
-                id=cs_id,
-                title=_clean(item["title"]),
-                lead=item["lead"],
-                source=source,
-                summary=_clean(item["summary"]),
-                partners=tuple(dict.fromkeys(p for p in item.get("partners", []) if p != item["lead"])),
-                themes=tuple(dict.fromkeys(_clean(t) for t in item.get("themes", []))),
-                award=_clean(item.get("award", "")),
-                highlights=tuple(_clean(h) for h in item.get("highlights", [])),
-                quote=Quote(_clean(quote["text"]), _clean(quote.get("name", "")), _clean(quote.get("role", ""))) if quote else None,
-                url=item.get("url", ""),
-                line=line,
-            )
-        )
+        _check_id(cs_id, line, reserved, seen, label, problems)
+        _check_organisations(item, organisations, label, problems)
+        source = source_ref(sources_dir, item["source"], label, item.line_of("source"), problems, f"case study '{cs_id}': source")
+        result.append(_case_study(item, source, line))
     return result
+
+
+def _check_id(cs_id: str, line, reserved: set[str], seen: dict[str, int], label: str, problems: Problems) -> None:
+    """A case study's id is unique and names none of the book's own pages."""
+    if cs_id in reserved or RESERVED_PATTERN.match(cs_id):
+        problems.add(f"case study id '{cs_id}' is the name of one of the book's own pages: choose another id", label, line)
+    if cs_id in seen:
+        problems.add(f"case study id '{cs_id}' is used twice (first on line {seen[cs_id]}): give each a unique id", label, line)
+    seen.setdefault(cs_id, line)
+
+
+def _check_organisations(item, organisations: dict[str, Organisation], label: str, problems: Problems) -> None:
+    """A case study's lead and partners are organisations of the index."""
+    partners = item.get("partners", [])
+    for key_name, keys in (("lead", [item["lead"]]), ("partner", partners)):
+        for n, key in enumerate(keys):
+            if key not in organisations:
+                # a partner's own line in the list (the line of 'lead:' for the lead)
+                line = partners.line_of(n) if key_name == "partner" and hasattr(partners, "line_of") else item.line_of("lead")
+                problems.add(
+                    f"case study '{item['id']}': {key_name} '{key}' is not an organisation{did_you_mean(key, organisations)}"
+                    " (add it under organisations, or fix the key)",
+                    label,
+                    line,
+                )
+
+
+def _case_study(item, source: SourceRef | None, line) -> CaseStudy:
+    quote = item.get("quote")
+    return CaseStudy(
+        id=item["id"],
+        title=_clean(item["title"]),
+        lead=item["lead"],
+        source=source,
+        summary=_clean(item["summary"]),
+        partners=tuple(dict.fromkeys(p for p in item.get("partners", []) if p != item["lead"])),
+        themes=tuple(dict.fromkeys(_clean(t) for t in item.get("themes", []))),
+        award=_clean(item.get("award", "")),
+        highlights=tuple(_clean(h) for h in item.get("highlights", [])),
+        quote=Quote(_clean(quote["text"]), _clean(quote.get("name", "")), _clean(quote.get("role", ""))) if quote else None,
+        url=item.get("url", ""),
+        line=line,
+    )
 
 
 def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
@@ -450,13 +276,39 @@ def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
         except ValueError:
             problems.add(f"edition.date: '{e['date']}' is not a real date: write it as YYYY-MM-DD, e.g. 2025-11-30",
                          label, e.line_of("date"))
+    front = _front_matter(e.get("front_matter", []), sources_dir, label, problems)
+    parts = _parts(e, ids, label, problems)
+    cover = None
+    if e.get("cover_image"):
+        cover = source_ref(sources_dir, e["cover_image"], label, e.line_of("cover_image"), problems, "cover image")
+    return Edition(
+        title=_clean(e["title"]),
+        edition=str(e["edition"]),
+        publisher=_clean(e["publisher"]),
+        language=e["language"],
+        identifier=e["identifier"],
+        subtitle=_clean(e.get("subtitle", "")),
+        date=str(e.get("date", "")),
+        rights=_clean(e.get("rights", "")),
+        cover_image=cover,
+        front_matter=front,
+        parts=parts,
+    )
+
+
+def _front_matter(items, sources_dir: Path, label: str, problems: Problems) -> tuple[FrontMatter, ...]:
+    """Each front-matter page: a path, or {source:, title:}; the title defaults to the file's name."""
     front = []
-    items = e.get("front_matter", [])
     for position, item in enumerate(items):
         relative = item if isinstance(item, str) else item["source"]
-        ref = _source_ref(sources_dir, relative, label, items.line_of(position), problems, "front matter")
+        ref = source_ref(sources_dir, relative, label, items.line_of(position), problems, "front matter")
         title = item.get("title") if isinstance(item, dict) else None
         front.append(FrontMatter(ref, title or Path(relative).stem.replace("-", " ").replace("_", " ").capitalize()))
+    return tuple(front)
+
+
+def _parts(e, ids: set[str], label: str, problems: Problems) -> tuple[Part, ...]:
+    """The edition's parts, which (when there are any) list every case study exactly once."""
     parts = []
     listed: set[str] = set()
     for part in e.get("parts", []):
@@ -471,22 +323,7 @@ def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
     if parts and ids - listed:
         missing = ", ".join(sorted(ids - listed))
         problems.add(f"edition.parts leaves out case studies {missing}: add each to a part", label, e.line_of("parts"))
-    cover = None
-    if e.get("cover_image"):
-        cover = _source_ref(sources_dir, e["cover_image"], label, e.line_of("cover_image"), problems, "cover image")
-    return Edition(
-        title=_clean(e["title"]),
-        edition=str(e["edition"]),
-        publisher=_clean(e["publisher"]),
-        language=e["language"],
-        identifier=e["identifier"],
-        subtitle=_clean(e.get("subtitle", "")),
-        date=str(e.get("date", "")),
-        rights=_clean(e.get("rights", "")),
-        cover_image=cover,
-        front_matter=tuple(front),
-        parts=tuple(parts),
-    )
+    return tuple(parts)
 
 
 def _clean(text: str) -> str:

@@ -17,8 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 
 from book.core.errors import did_you_mean
 from book.style.fonts import FontSet, file_digest
-from book.style.stylecheck import COLOUR_KEYS, HYPHENATION_LIMITS, RL_KEYS, STYLE_FORMAT, PageGeometry, _Bad, check_style, parse_colour
-from book.style.stylecheck import REQUIRED_STYLES, contrast_problem, contrast_ratio, is_large_text, parse_length, relative_luminance
+from book.style.contrast import contrast_problem, contrast_ratio, is_large_text, relative_luminance
+from book.style.pagecheck import PageGeometry
+from book.style.stylecheck import HYPHENATION_LIMITS, STYLE_FORMAT, check_style
+from book.style.stylesection import COLOUR_KEYS, REQUIRED_STYLES, RL_KEYS
+from book.style.stylevalues import BadValue as _Bad, parse_colour, parse_length
 
 __all__ = [
     "HouseStyle", "PageGeometry", "load_style", "hyphenator", "preload_hyphenation", "pyphen_language",

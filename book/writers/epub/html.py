@@ -1,96 +1,30 @@
-"""The document model -> XHTML 5 strings: one document per chapter, part opener and index.
+"""The document model -> XHTML 5 strings: one document per chapter.
 
-Markup is only ever built here, from the model: every text node and attribute value goes through
+Markup is only ever built from the model: every text node and attribute value goes through
 ``text``/``attr``, so nothing a source contains can become markup (no script, no event handlers,
 no ``javascript:`` links), and links keep only web, mail, phone and in-document targets.
 
 Blocks and inlines are rendered through two dispatch tables; an unknown node becomes its plain
 text. Where a page of the print edition may begin, the writer leaves a *place holder* (before
 and after every block, at the start and end of every document); the EPUB writer later turns the
-right ones into page-break markers and drops the rest (see ``epub.place_page_breaks``).
+right ones into page-break markers and drops the rest (see ``pagebreaks.place_page_breaks``).
+
+The markup itself is made by ``xhtml``; the documents that are not chapters (cover, title
+page, part openers, indexes) are in ``documents``.
 """
 from __future__ import annotations
-
-import re
-from urllib.parse import quote
 
 from book.document import ast
 from book.document import maths
 from book.document.alttext import repeats_caption
 from book.model.publication import highlight_parts, toc_headings
+from book.writers.epub.xhtml import attr, document, el, framed, held, hold, safe_href, text, void
 
-MATHML_NAMESPACE = maths.MATHML     # documents with formulae carry MathML (epub.py marks them)
+MATHML_NAMESPACE = maths.MATHML     # documents with formulae carry MathML (package.py marks them)
 
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-EPUB_NS = "http://www.idpf.org/2007/ops"
-STYLESHEET = "css/style.css"
-
-# Characters XML 1.0 cannot carry, plus the two private-use code points used for place holders
-# (so a source can never forge one).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ue000\ue001\ud800-\udfff]")
-HOLD_OPEN, HOLD_CLOSE = "\ue000", "\ue001"
-HOLD = re.compile(f"{HOLD_OPEN}([a-z]+):([^{HOLD_OPEN}{HOLD_CLOSE}]*){HOLD_CLOSE}")   # a key holds neither delimiter
-SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 LIST_TYPES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
 TIGHT = {"item", "cell", "caption", "figure"}   # contexts where a Plain block needs no <p>
-
-
-# ------------------------------------------------------------------ escaping
-def text(value: str) -> str:
-    return _UNSAFE.sub("", str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def attr(value: str) -> str:
-    return text(value).replace('"', "&quot;")
-
-
-def attrs(pairs: dict) -> str:
-    """` name="value"` for each pair whose value is not None; names are ours, never a source's."""
-    return "".join(f' {name}="{attr(value)}"' for name, value in pairs.items() if value is not None)
-
-
-def el(tag: str, content: str, **pairs) -> str:
-    return f"<{tag}{attrs(_names(pairs))}>{content}</{tag}>"
-
-
-def void(tag: str, **pairs) -> str:
-    return f"<{tag}{attrs(_names(pairs))}/>"
-
-
-def _names(pairs: dict) -> dict:
-    # Python names cannot hold ':' or '-': epub_type -> epub:type, aria_label -> aria-label
-    return {k.replace("epub_", "epub:").replace("xml_", "xml:").replace("_", "-").rstrip("-"): v for k, v in pairs.items()}
-
-
-def hold(kind: str, key: str) -> str:
-    return f"{HOLD_OPEN}{kind}:{key}{HOLD_CLOSE}"
-
-
-def held(block: ast.Block, markup: str) -> str:
-    """A block's markup between its place holders (a block without an id cannot have any)."""
-    return hold("before", block.id) + markup + hold("after", block.id) if block.id else markup
-
-
-def safe_href(url: str) -> str | None:
-    """The link target if it is a web, mail, phone or fragment link, percent-encoded; else None."""
-    # the scheme is judged with every space and control character removed ("java script:")
-    compact = re.sub(r"[\x00-\x20\x7f]", "", url)
-    if not compact.startswith("#") and not compact.lower().startswith(SAFE_SCHEMES):
-        return None
-    return quote(re.sub(r"[\x00-\x1f\x7f]", "", url).strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
-
-
-def document(title: str, body: str, lang: str, epub_type: str = "") -> str:
-    """A whole XHTML content document: language on the root (lang and xml:lang), one stylesheet."""
-    html_attrs = attrs({"xmlns": XHTML_NS, "xmlns:epub": EPUB_NS, "lang": lang, "xml:lang": lang})
-    body_attrs = attrs({"epub:type": epub_type or None})
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
-        f"<html{html_attrs}>\n<head>\n<meta charset=\"utf-8\"/>\n{el('title', text(title))}\n"
-        f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
-        f"<body{body_attrs}>\n{body}\n</body>\n</html>\n"
-    )
 
 
 # ------------------------------------------------------------------ the renderer
@@ -373,11 +307,6 @@ def chapter_document(chapter, lang: str, image_href, cuts: dict[str, list[int]] 
     return document(chapter.title, framed(chapter.id, section), lang)
 
 
-def framed(doc_key: str, body: str) -> str:
-    """Place holders at the very start and end of a document (for page markers)."""
-    return hold("start", doc_key) + body + hold("end", doc_key)
-
-
 def case_opener(chapter, r: Renderer, title_id: str) -> tuple[str, list[ast.Block]]:
     """Organisations, title, award, region and themes, standfirst, highlights and pull quote.
 
@@ -423,52 +352,3 @@ def pull_quote(quote) -> str:
     if who:
         body += el("p", text(f"\u2014 {who}"), class_="attribution")
     return el("aside", body, class_="pullquote", epub_type="pullquote", role="doc-pullquote")
-
-
-def part_document(part, lang: str, href_of, list_studies: bool = True) -> str:
-    """A part's opening: its label and title, and the list of its case studies where the printed
-    part has a page of its own that lists them (else print opens the part with a band over its
-    first case study, and the EPUB follows it, so that page markers fall on the same text)."""
-    title_id = f"{part.id}--title"
-    studies = "".join(el("li", el("a", text(c.title), href=href_of(c.id))) for c in part.chapters)
-    body = el("p", text(f"Part {part.number}"), class_="part-label") + el("h1", text(part.title), id=title_id, class_="part-title")
-    if list_studies:
-        body += el("ul", studies, class_="part-contents", aria_label=f"Case studies in {part.title}")
-    section = el("section", body, id=part.id, epub_type="part", role="doc-part", aria_labelledby=title_id)
-    return document(f"Part {part.number}: {part.title}", framed(part.id, section), lang)
-
-
-def index_document(key: str, title: str, entries, href_of, lang: str) -> str:
-    """A back-of-book index grouped by initial letter, as in print: each term on its line, then
-    (hanging) one line per case study that names it, linked to it."""
-    groups: dict[str, list[str]] = {}
-    for number, entry in enumerate(entries):
-        links = "".join(void("br") + el("a", text(c.title), href=href_of(c.id)) for c in entry.chapters)
-        letter = (entry.term.strip()[:1] or "#").upper()
-        # place holders where the printed index has its letters and entries (the page map's
-        # "<key>:<letter>" and "<key>:<n>"), for the page-break markers
-        groups.setdefault(letter, []).append(hold("before", f"{key}:{number}") + el("p", text(entry.term) + links, class_="index-entry"))
-    body = el("h1", text(title), id=f"{key}--title", class_="index-title")
-    body += "".join(hold("before", f"{key}:{letter}") + el("h2", text(letter)) + "".join(items) for letter, items in groups.items())
-    section = el("section", body, id=key, role="doc-index", aria_labelledby=f"{key}--title")
-    return document(title, framed(key, section), lang, epub_type="backmatter")
-
-
-def title_page(edition, lang: str) -> str:
-    # not the .cover-* classes: the style sets those for the coloured cover (white text)
-    lines = [el("h1", text(edition.title))]
-    if edition.subtitle:
-        lines.append(el("p", text(edition.subtitle), class_="standfirst"))
-    lines.append(el("p", text(f"{edition.edition} edition"), class_="opener-meta"))
-    lines.append(el("p", text(edition.publisher), class_="opener-org"))
-    imprint = [edition.rights, f"Published {edition.long_date}" if edition.date else "",
-               f"Identifier: {edition.identifier}", "Page numbers in this edition are those of the printed compendium."]
-    lines.extend(el("p", text(line), class_="imprint") for line in imprint if line)
-    section = el("section", "".join(lines), id="title-page", class_="title-page", epub_type="titlepage", aria_label="Title page")
-    return document(edition.title, framed("title-page", section), lang, epub_type="frontmatter")
-
-
-def cover_document(edition, image_href: str, lang: str) -> str:
-    alt = f"Cover: {edition.title}" + (f", {edition.subtitle}" if edition.subtitle else "") + f". {edition.edition} edition, {edition.publisher}."
-    section = el("section", void("img", src=image_href, alt=alt, role="doc-cover"), id="cover", epub_type="cover", aria_label="Cover")
-    return document(edition.title, framed("cover", section), lang)

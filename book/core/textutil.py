@@ -1,0 +1,16 @@
+"""Small text utilities every layer may use (they import nothing of the toolkit's own).
+
+``slug`` lives here, not in ``book.model.transforms``, because the index (``book.sources``, a layer
+below the model) reserves the part pages' ids with it, and the model's stable ids use it too: one
+function, so the ids the index reserves are the ids the model makes.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII letters, digits and hyphens, at most 60 characters: the form of an id."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]

@@ -1,0 +1,283 @@
+"""The flowables of one page's blocks (the story, the title area, the facts panel, the QR block's
+words, the footer), with their structure elements, at one type scale: what the copy-fitting
+measures and the page is drawn from.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+
+from book.sources.index import Edition
+from book.sources.index import long_date as format_date
+from book.model.publication import highlight_parts
+from book.pdf.pdfcommon import MM
+from book.pdf.pdfinline import InlineMarkup
+from book.pdf.pdftags import Node, container, set_node
+from book.writers.onepager import layout
+from book.writers.onepager.flowables import (BulletItem, Panel, Rule, RuledBlock, display_url, page_number_paragraph, paragraph,
+                                             url_markup)
+from book.writers.onepager.content import CaseContent, Context, PageContent, sentences
+
+WIDE_FACTS = 100 * MM                       # a facts panel this wide sets each label beside its value
+
+
+def long_date(edition: Edition, build_time: datetime) -> str:
+    """The edition's date (else the build's) as '30 November 2025'."""
+    return edition.long_date or format_date(build_time.date())
+
+
+def footer_lines(style, edition: Edition, build_time: datetime) -> list:
+    ps = style.paragraph_style("onepager_footer", lang=None)
+    title = edition.title + (f": {edition.subtitle}" if edition.subtitle else "")
+    return [paragraph(style, ps, f"\u00b7 {edition.edition} edition", label=title),
+            paragraph(style, ps, f"Published by {edition.publisher}, {long_date(edition, build_time)}")]
+
+
+# ------------------------------------------------------------------ the blocks' content
+class Blocks:
+    """The flowables of one page's blocks at one type scale. Each method makes fresh flowables
+    (a flowable is drawn once), with their structure elements."""
+
+    def __init__(self, page: PageContent, ctx: Context, steps: int = 0, memo: dict | None = None):
+        self.page, self.ctx, self.style = page, ctx, ctx.style
+        self.ts = layout.TypeScale(ctx.style, steps, ctx.lang)
+        self.memo = memo
+
+    def once(self, key, make):
+        """``make()``, or, while copy-fitting (``memo``), what it made for ``key`` before: the
+        arrangements tried share their paragraphs, each broken into lines once. (A page is drawn
+        from fresh flowables: a flowable is drawn once.)"""
+        if self.memo is None:
+            return make()
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def para(self, style_name: str, text: str, label: str = "", bold: bool = False, **overrides) -> Paragraph:
+        return paragraph(self.style, self.ts(style_name, **overrides), text, label, bold)
+
+    def where_to_read(self, case: CaseContent, style_name: str = "onepager_meta", lead: str = "Full case study:"):
+        """'Full case study: <edition>, page N', the number drawn from a form when the page's file is
+        assembled (``PageNumberParagraph``)."""
+        ps = self.ts(style_name, textColor="nhs-blue", spaceBefore=self.ts.size(6))
+        markup = InlineMarkup(self.style, ps.fontName)
+        text = f"<b>{markup.text(lead)}</b> {markup.text(self.ctx.edition.title + ', page')}"
+        return page_number_paragraph(self.style, ps, text, case.id)
+
+    # the story ------------------------------------------------------------------------------
+    def story(self, cases: tuple[CaseContent, ...], shown: int, excerpt: int, related: int = 0) -> tuple[list, list[Node]]:
+        """(flowables, elements) of the story: the featured case study in full, then ``shown``
+        others with their summaries, the rest as a list; ``excerpt`` sentences of the featured
+        one's full text after its own blocks; last, ``related`` case studies of others."""
+        featured, others = cases[0], cases[1:]
+        flowables, nodes = self.featured(featured, excerpt, len(cases))
+        for n, case in enumerate(others[:shown], 2):
+            more, sect = self.once(("other", case.id, n), lambda case=case, n=n: self.other(case, n, len(cases)))
+            flowables += more
+            nodes.append(sect)
+        if others[shown:]:
+            more, sect = self.once(("listed", shown), lambda: self.listed(others[shown:]))
+            flowables += more
+            nodes.append(sect)
+        if related:
+            more, sect = self.also(self.page.related[:related])
+            flowables += more
+            nodes.append(sect)
+        return flowables, nodes
+
+    def also(self, related) -> tuple[list, Node]:
+        """'Also in this edition': other organisations' case studies, by title, lead and page."""
+        rule = Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
+        heading = layout.keep_with_next(set_node(self.para("onepager_heading", "Also in this edition", spaceBefore=0), Node("H3")))
+        entries, items = [], []
+        for case_id, title, lead in related:
+            entry = self.once(("also", case_id), lambda case_id=case_id, title=title, lead=lead: self.also_entry(case_id, title, lead))
+            entries.append(entry)
+            items.append(Node("LI", entry))
+        return [rule, heading, *entries], Node("Sect", [heading, Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
+
+    def also_entry(self, case_id: str, title: str, lead: str) -> Paragraph:
+        ps = self.ts("onepager_list")
+        markup = InlineMarkup(self.style, ps.fontName)
+        text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
+        return set_node(page_number_paragraph(self.style, ps, text, case_id), Node("LBody"))
+
+    def featured(self, case: CaseContent, excerpt: int, count: int) -> tuple[list, list[Node]]:
+        sect = Node("Sect")
+        summary = self.once(("summary", case.id), lambda: set_node(self.para("onepager_body", case.summary), Node("P")))
+        flowables, kids = [summary], [summary]
+        if case.highlights:
+            panel = self.once(("highlights", case.id), lambda: self.highlights(case))
+            flowables.append(panel)
+            kids += panel.nodes
+        if case.quote:
+            quote = self.once(("quote", case.id), lambda: self.pull_quote(case))
+            flowables.append(quote)
+            kids += quote.nodes
+        chosen = sentences(case.excerpt)[:excerpt]
+        if chosen:
+            heading = layout.keep_with_next(set_node(self.para("onepager_heading", "From the full case study"), Node("H3")))
+            flowables.append(heading)
+            kids.append(heading)
+            for n in sorted({number for number, _ in chosen}):
+                text = " ".join(s for number, s in chosen if number == n)
+                if n == chosen[-1][0] and len(chosen) < len(sentences(case.excerpt)):
+                    text += " \u2026"
+                p = self.once(("excerpt", text), lambda text=text: set_node(self.para("onepager_body", text, textColor="nhs-dark-grey"), Node("P")))
+                flowables.append(p)
+                kids.append(p)
+        lead = "Continues in" if chosen else "Full case study:"
+        where = self.once(("where", case.id, lead), lambda: set_node(self.where_to_read(case, lead=lead), Node("P")))
+        flowables.append(where)
+        kids.append(where)
+        self.featured_kids = kids
+        return flowables, [sect]
+
+    def highlights(self, case: CaseContent) -> Panel:
+        items = [container(self.bullet(text), Node("LBody")) for text in case.highlights]
+        heading = set_node(self.para("onepager_heading", "Highlights", spaceBefore=0), Node("H3"))
+        items_node = Node("L", [Node("LI", item) for item in items], attrs={"O": "List", "ListNumbering": "Disc"})
+        return Panel([heading, *items], self.ts("highlight_box"), space_before=self.ts("onepager_body").leading * 0.6,
+                            nodes=[heading, items_node])
+
+    def bullet(self, text: str) -> Paragraph:
+        ps = self.ts("onepager_highlight")
+        markup = InlineMarkup(self.style, ps.fontName)
+        label, rest = highlight_parts(text)
+        if label:
+            # "Service KPIs: A new dashboard ..." reads best with its lead-in in bold
+            return BulletItem(f"<b>{markup.text(label + ':')}</b> {markup.text(rest)}", ps, bulletText="\u2022")
+        return BulletItem(markup.text(text), ps, bulletText="\u2022")
+
+    def pull_quote(self, case: CaseContent) -> RuledBlock:
+        quote = case.quote
+        content = [self.para("onepager_quote", f"\u201c{quote.text}\u201d", spaceBefore=0)]
+        if quote.name or quote.role:
+            ps = layout.scaled(self.style, "pullquote_attribution", self.ts.size, self.ctx.lang, spaceAfter=0,
+                               leftIndent=self.ts("onepager_quote").leftIndent)
+            markup = InlineMarkup(self.style, ps.fontName)
+            lines = [f"<b>{markup.text(quote.name)}</b>" if quote.name else "", markup.text(quote.role)]
+            content.append(Paragraph("<br/>".join(line for line in lines if line), ps))
+        rule = self.style.styles["onepager_quote"]
+        quote_node = Node("BlockQuote", [set_node(p, Node("P")) for p in content])     # the quote, then who said it
+        return RuledBlock(content, self.style.color(rule["ruleColor"] or "nhs-blue"), rule["ruleWidth"] or 3,
+                                 space_before=self.ts("onepager_quote").spaceBefore, nodes=[quote_node])
+
+    def other(self, case: CaseContent, number: int, count: int) -> tuple[list, Node]:
+        """Another case study with its summary, under a hairline."""
+        rule = Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
+        kicker = layout.keep_with_next(set_node(self.para("onepager_meta", f"Case study {number} of {count}", bold=True,
+                                                          textColor="nhs-blue", spaceBefore=0), Node("P")))
+        title = layout.keep_with_next(set_node(self.para("onepager_heading", case.title, spaceBefore=0), Node("H2")))
+        summary = set_node(self.para("onepager_body", case.summary), Node("P"))
+        where = set_node(self.where_to_read(case), Node("P"))
+        return [rule, kicker, title, summary, where], Node("Sect", [kicker, title, summary, where])
+
+    def listed(self, cases: tuple[CaseContent, ...]) -> tuple[list, Node]:
+        """The case studies without room for their summaries: title, web address, page. When
+        three or more addresses share a beginning, it is printed once, above them."""
+        rule = Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
+        heading = layout.keep_with_next(set_node(self.para("onepager_heading", "More case studies", spaceBefore=0), Node("H3")))
+        prefix = shared_prefix([c.url for c in cases if c.url])
+        flowables, kids = [rule, heading], [heading]
+        if prefix:
+            note = layout.keep_with_next(set_node(self.para(
+                "onepager_list", f"Web addresses below begin {display_url(prefix)}", textColor="nhs-dark-grey"), Node("P")))
+            flowables.append(note)
+            kids.append(note)
+        items = []
+        for case in cases:
+            entry = set_node(self.list_entry(case, prefix), Node("LBody"))
+            flowables.append(entry)
+            items.append(Node("LI", entry))
+        return flowables, Node("Sect", kids + [Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
+
+    def list_entry(self, case: CaseContent, prefix: str = "") -> Paragraph:
+        ps = self.ts("onepager_list")
+        markup = InlineMarkup(self.style, ps.fontName)
+        if case.url and prefix and case.url.startswith(prefix):
+            rest = markup.text("\u2026/" + case.url[len(prefix):], wrap_long=False)
+            text = f"<b>{markup.text(case.title)}</b> \u00b7 {rest} \u00b7 {markup.text('page')}"
+        elif case.url:
+            width = self.ctx.grid.box("story").width - stringWidth(" \u00b7 page 0000", ps.fontName, ps.fontSize)
+            text = f"<b>{markup.text(case.title)}</b><br/>{url_markup(self.style, ps, case.url, width)} \u00b7 {markup.text('page')}"
+        else:
+            text = f"<b>{markup.text(case.title)}</b> \u00b7 {markup.text('page')}"
+        return page_number_paragraph(self.style, ps, text, case.id)
+
+    # the title area ---------------------------------------------------------------------------
+    def title(self, case: CaseContent, count: int, size: float) -> list:
+        kicker_text = "Case study" if count == 1 else f"Featured case study \u00b7 1 of {count}"
+        kicker = set_node(paragraph(self.style, self.style.paragraph_style(
+            "onepager_meta", lang=None, textColor="nhs-blue", spaceAfter=3), kicker_text, bold=True), Node("P"))
+        designed = self.style.paragraph_style("onepager_title", lang=None)
+        ps = self.style.paragraph_style("onepager_title", lang=None, fontSize=size, leading=designed.leading * size / designed.fontSize)
+        title = set_node(paragraph(self.style, ps, case.title), Node("H2"))
+        return [kicker, title]
+
+    # the facts panel -------------------------------------------------------------------------
+    def facts(self, cases: tuple[CaseContent, ...], size: float, dropped: tuple[str, ...] = ()) -> list:
+        """A label above each value: who, where, with whom, what it won, what about."""
+        page = self.page
+        facts = [("Organisation", page.name), ("Region", page.region)]
+        if page.ics:
+            facts.append(("Integrated care system", page.ics_name))
+        leads = unique(c.lead for c in cases if c.lead)
+        if leads:
+            facts.append(("Led by", "; ".join(leads)))
+        partners = unique(p for c in cases for p in c.partners)
+        if partners and "partners" not in dropped:
+            facts.append(("Partner" if len(partners) == 1 else "Partners", "; ".join(partners)))
+        awards = unique(c.award for c in cases if c.award)
+        if awards:
+            facts.append(("Award" if len(awards) == 1 else "Awards", "; ".join(awards)))
+        themes = unique(t for c in cases for t in c.themes)
+        if themes and "themes" not in dropped:
+            facts.append(("Themes", ", ".join(themes)))
+        if len(cases) > 1:
+            facts.append(("In this edition", f"{len(cases)} case studies"))
+        designed = self.style.paragraph_style("onepager_facts", lang=None)
+        ratio = size / designed.fontSize
+        ps = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, leading=designed.leading * ratio,
+                                        spaceAfter=designed.spaceAfter * ratio, backColor=None)
+        label = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, textColor="nhs-dark-blue", backColor=None)
+        flowables = []
+        # a label above its value in a narrow panel; beside it in a wide one (large print's)
+        between = "<br/>" if self.ctx.grid.box("facts").width < WIDE_FACTS else ": "
+        for name, value in facts:
+            markup = InlineMarkup(self.style, label.fontName)
+            p = Paragraph(f"<font color='{label.textColor.hexval().replace('0x', '#')}'><b>{markup.text(name)}</b></font>"
+                          f"{between}{InlineMarkup(self.style, ps.fontName).text(value)}", ps)
+            flowables.append(set_node(p, Node("P")))
+        return flowables
+
+    # the QR block ---------------------------------------------------------------------------------
+    def read_on(self, case: CaseContent) -> list:
+        """Where to read the featured case study, when there is no web address for a QR code."""
+        lead = set_node(paragraph(self.style, self.style.paragraph_style(
+            "onepager_meta", lang=None, textColor="nhs-dark-blue", spaceAfter=2), "Read the full case study", bold=True), Node("P"))
+        where = set_node(paragraph(self.style, self.style.paragraph_style("onepager_meta", lang=None, spaceAfter=4),
+                                          f"{self.ctx.edition.title} \u00b7 {self.ctx.edition.edition}"), Node("P"))
+        ps = self.style.paragraph_style("onepager_callout", lang=None)
+        number = set_node(page_number_paragraph(self.style, ps, InlineMarkup(self.style, ps.fontName).text("page"),
+                                                       case.id), Node("P"))
+        return [lead, where, number]
+
+
+def shared_prefix(urls: list[str]) -> str:
+    """The beginning (up to a '/') that three or more addresses share, when it is long enough to
+    be worth printing once; else ''."""
+    if len(urls) < 3:
+        return ""
+    first, last = min(urls), max(urls)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    prefix = first[:first.rfind("/", 0, n) + 1] if "/" in first[:n] else ""
+    return prefix if len(display_url(prefix)) >= 15 else ""
+
+
+def unique(values) -> list[str]:
+    return list(dict.fromkeys(values))

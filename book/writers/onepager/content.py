@@ -1,0 +1,199 @@
+"""What goes on one organisation's page, as plain data cheap to send to a worker: its case
+studies (the featured one first), the case studies of others worth reading next, and the opening
+of the featured one's full text (read in the worker that draws the page); and ``Context``, what
+every page of the series shares.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+
+from book.document import ast
+from book.sources.index import Edition, Quote
+from book.model.publication import OrganisationSummary
+from book.writers.onepager.layout import Grid
+
+DROPPABLE = ("quote", "highlights", "themes", "partners")
+STORY_DROPS = ("quote", "highlights")       # of the featured case study, in the story
+FACT_DROPS = ("themes", "partners")         # of the facts panel
+EXCERPT_CHARACTERS = 4000                   # of the full text: more than any story block holds
+
+
+# ------------------------------------------------------------------ what goes on a page
+@dataclass(frozen=True)
+class CaseContent:
+    """One case study as one organisation's page shows it: plain text, cheap to send to a worker."""
+
+    id: str
+    line: int | None
+    title: str
+    award: str
+    summary: str
+    highlights: tuple[str, ...]
+    quote: Quote | None
+    lead: str                   # the lead's name, when the page's organisation is a partner
+    partners: tuple[str, ...]   # the other partners' names
+    themes: tuple[str, ...]
+    url: str
+    # the featured one's full text: what it is made from (``text_key``), and its opening
+    # paragraphs, read when the page is drawn (in a worker: ``with_excerpt``)
+    text_key: str = ""
+    excerpt: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageContent:
+    key: str
+    name: str
+    region: str
+    ics: str
+    line: int | None
+    cases: tuple[CaseContent, ...]      # the featured one first
+    url: str = ""                       # the organisation's own web page
+    # other organisations' case studies in the edition, nearest first (same ICS, region, themes):
+    # 'Also in this edition' fills what room the organisation's own text leaves
+    related: tuple[tuple[str, str, str], ...] = ()      # (case study id, title, lead's name)
+
+    @property
+    def meta(self) -> str:
+        """'North West region · Cheshire and Merseyside ICS': the line under the name in the band."""
+        ics = self.ics_name
+        return "  \u00b7  ".join([f"{self.region} region"] + ([ics] if ics else []))
+
+    @property
+    def ics_name(self) -> str:
+        ics = self.ics
+        if ics and not ics.lower().endswith(("ics", "integrated care system")):
+            ics += " ICS"
+        return ics
+
+    @property
+    def qr_url(self) -> str:
+        """The address the QR code takes: the featured case study's, else the organisation's,
+        else the first case study's that has one."""
+        return self.cases[0].url or self.url or next((c.url for c in self.cases if c.url), "")
+
+RELATED_LIMIT = 40      # more than a story block holds
+
+
+def related_cases(summary: OrganisationSummary, publication) -> tuple[tuple[str, str, str], ...]:
+    """The edition's other case studies, nearest first: led from the same ICS, then the same
+    region, then sharing a theme, then the rest, each in the edition's order."""
+    org = summary.organisation
+    own = {c.id for c in summary.chapters}
+    themes = {t for c in summary.chapters for t in c.case_study.themes}
+
+    def distance(chapter) -> int:
+        lead = chapter.lead
+        if org.ics and lead.ics == org.ics:
+            return 0
+        if lead.region == org.region:
+            return 1
+        return 2 if themes & set(chapter.case_study.themes) else 3
+
+    others = [c for c in publication.case_studies if c.id not in own]
+    nearest = sorted(others, key=distance)[:RELATED_LIMIT]
+    return tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
+
+
+def featured_order(chapters: list, featured: tuple[str, ...]) -> list:
+    """The index's ``featured`` case studies first, in its order; then the awarded ones; then the
+    rest, each group in the edition's order."""
+    listed = [next(c for c in chapters if c.id == case_id) for case_id in featured if any(c.id == case_id for c in chapters)]
+    rest = [c for c in chapters if c not in listed]
+    return listed + [c for c in rest if c.case_study.award] + [c for c in rest if not c.case_study.award]
+
+
+def case_content(chapter, org_key: str, featured: bool = False) -> CaseContent:
+    cs = chapter.case_study
+    return CaseContent(
+        id=cs.id, line=cs.line, title=cs.title, award=cs.award, summary=cs.summary,
+        highlights=cs.highlights, quote=cs.quote,
+        lead=chapter.lead.name if chapter.lead.key != org_key else "",
+        partners=tuple(p.name for p in chapter.partners if p.key != org_key),
+        themes=cs.themes, url=cs.url, text_key=text_key(chapter) if featured else "",
+    )
+
+
+_CHAPTERS: dict = {}     # case study id -> its chapter: the texts workers read (forked, they inherit it)
+
+
+def text_key(chapter) -> str:
+    """What the chapter's text is made from (its converted source), so that a page drawn from it
+    is drawn again when it changes; '' when it has no text to read."""
+    if chapter.loader is None and chapter._text is None:
+        return ""
+    _CHAPTERS[chapter.id] = chapter
+    source = getattr(getattr(chapter.loader, "__self__", None), "converter", None)
+    return f"{chapter.id}:{(source.keys.get(chapter.source, '') if source is not None else '') or chapter.fingerprint}"
+
+
+def with_excerpt(page: PageContent) -> PageContent:
+    """The page with the opening of its featured case study's full text: read here (in the
+    worker that draws the page), not while the build is starting, where it would take a source
+    at a time."""
+    featured = page.cases[0]
+    chapter = _CHAPTERS.get(featured.id)
+    if not featured.text_key or featured.excerpt or chapter is None:
+        return page
+    return replace(page, cases=(replace(featured, excerpt=opening_paragraphs(chapter)),) + page.cases[1:])
+
+
+def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, ...]:
+    """The first paragraphs of the case study's text (not its headings, lists, tables or
+    figures), as plain text, up to about ``limit`` characters: what fills the story's room."""
+    if chapter.loader is None and chapter._text is None:
+        return ()
+    loaded_here = chapter._text is None
+    try:
+        blocks = chapter.blocks
+    except RuntimeError:
+        # a source with a problem (a missing image): its checking, which follows, reports it
+        return ()
+    paragraphs, total = [], 0
+    for block in blocks:
+        if total >= limit:
+            break
+        if type(block) in (ast.Para, ast.Plain):
+            text = " ".join(ast.stringify(block.content).split())
+            if len(text) > 1:
+                paragraphs.append(text)
+                total += len(text)
+    if loaded_here:
+        chapter._text = None        # a build need not keep every text for the one-pagers
+    return tuple(paragraphs)
+
+
+@lru_cache(maxsize=256)
+def sentences(paragraphs: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(paragraph number, sentence) of every sentence, in order."""
+    found = []
+    for n, text in enumerate(paragraphs):
+        for sentence in re.split(r"(?<=[.!?\u2019\u201d)])\s+(?=[A-Z0-9\u2018\u201c(])", text):
+            if sentence.strip():
+                found.append((n, sentence.strip()))
+    return found
+
+
+def without(case: CaseContent, element: str) -> CaseContent:
+    return replace(case, **{element: None if element == "quote" else type(getattr(case, element))()})
+
+
+# ------------------------------------------------------------------ what every page shares
+@dataclass(frozen=True)
+class Context:
+    """Everything a worker needs besides its page: sent once per worker, not once per page."""
+
+    style: object
+    grid: Grid
+    edition: Edition
+    build_time: datetime
+    print_marks: bool
+    allow_drop: bool
+    drop_order: tuple[str, ...]
+
+    @property
+    def lang(self) -> str:
+        return self.edition.language

@@ -1,0 +1,157 @@
+"""The ReportLab contract (book/pdf/rlcontract.py) holds for the ReportLab installed: the version it
+was made for, pinned in pyproject.toml, and every private name and replaced function it lists,
+with the parameters it lists. A failure names what changed and the versions: read the entry
+against ReportLab's source before changing the pin (see rlcontract's docstring)."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import tomllib
+
+import pytest
+import reportlab
+
+from book.pdf import rlcontract
+from util import ROOT
+
+INSTALLED = reportlab.Version
+MADE_FOR = rlcontract.REPORTLAB_VERSION
+
+
+def resolve(dotted: str):
+    """A module, or a class (or function) inside one, by its dotted name."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:]:
+            found = getattr(found, part)
+        return found
+    raise ImportError(dotted)
+
+
+def original(function):
+    """What ReportLab had before the toolkit's replacements (each keeps what it replaced)."""
+    while hasattr(function, "__wrapped_original__"):
+        function = function.__wrapped_original__
+    return function
+
+
+def where(entry) -> str:
+    return (f"{entry.owner}.{entry.name} (used by {getattr(entry, 'used_in', None) or entry.by}; contract made for"
+            f" ReportLab {MADE_FOR}, ReportLab {INSTALLED} installed)")
+
+
+def source_of(owner) -> str:
+    """The source of a module, or of a class and its ReportLab bases: where ReportLab sets or reads
+    an attribute of its objects."""
+    if inspect.ismodule(owner):
+        return inspect.getsource(owner)
+    return "\n".join(inspect.getsource(cls) for cls in owner.__mro__ if cls.__module__.startswith("reportlab"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed():
+    rlcontract.install()
+
+
+def test_reportlab_is_the_version_the_contract_was_made_for():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for d in pyproject["project"]["dependencies"] if re.match(r"reportlab\b", d, re.I)]
+    assert pins == [f"reportlab=={MADE_FOR}"], (
+        f"pyproject.toml pins {pins}, but book/pdf/rlcontract.py was made for ReportLab {MADE_FOR}: pin the version"
+        " the contract was checked against")
+    assert INSTALLED == MADE_FOR, (
+        f"ReportLab {INSTALLED} is installed, but book/pdf/rlcontract.py was made for ReportLab {MADE_FOR}: check every"
+        " entry against its source, compare the outputs byte for byte, then move the pin and REPORTLAB_VERSION")
+
+
+@pytest.mark.parametrize("entry", rlcontract.PRIVATE, ids=lambda e: f"{e.owner.rsplit('.', 1)[-1]}.{e.name}")
+def test_every_private_name_is_there(entry):
+    owner = resolve(entry.owner)
+    if entry.kind == "instance":
+        mentioned = re.search(rf"\b{re.escape(entry.name)}\b", source_of(owner)) is not None
+        assert mentioned, f"{where(entry)}: ReportLab's code no longer sets or reads this attribute"
+        return
+    assert hasattr(owner, entry.name), f"{where(entry)}: no longer there"
+    found = getattr(owner, entry.name)
+    if entry.signature is not None:
+        got = str(inspect.signature(original(found)))
+        assert got == entry.signature, f"{where(entry)}: takes {got}, the contract says {entry.signature}"
+    if entry.value is not None:
+        assert found == entry.value, f"{where(entry)}: is {found!r}, the contract says {entry.value!r}"
+
+
+@pytest.mark.parametrize("patch", rlcontract.PATCHES, ids=lambda p: f"{p.owner.rsplit('.', 1)[-1]}.{p.name}")
+def test_every_replaced_function_takes_what_reportlab_gives_it(patch):
+    current = getattr(resolve(patch.owner), patch.name, None)
+    assert current is not None, f"{where(patch)}: no longer there"
+    replaced = original(current)
+    assert replaced.__module__.startswith("reportlab"), f"{where(patch)}: what it replaced is not ReportLab's"
+    if patch.during:
+        assert current is replaced, f"{where(patch)}: replaced for good, not only during {patch.during}"
+    else:
+        assert current is not replaced, f"{where(patch)}: not replaced by rlcontract.install()"
+    got = str(inspect.signature(replaced))
+    assert got == patch.signature, f"{where(patch)}: ReportLab's takes {got}, the replacement takes {patch.signature}"
+
+
+@pytest.mark.parametrize("override", rlcontract.OVERRIDES, ids=lambda o: f"{o.owner.rsplit('.', 1)[-1]}.{o.name}")
+def test_every_overridden_method_is_called_as_the_override_expects(override):
+    method = getattr(resolve(override.owner), override.name, None)
+    assert method is not None, f"{where(override)}: no longer there"
+    got = str(inspect.signature(method))
+    assert got == override.signature, f"{where(override)}: ReportLab's takes {got}, the contract says {override.signature}"
+
+
+def test_the_remembered_wrap_restores_all_that_reportlab_wrap_leaves(tmp_path):
+    """``rlspeed._WRAP_STATE`` must be everything ``Paragraph.wrap`` sets on a paragraph: what a
+    remembered wrap does not restore would be left from a wrap at another width."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from book.pdf import rlspeed
+
+    toolkit_own = {"_broken_at", "_wraps"}
+    reportlab_wrap = original(Paragraph.wrap)
+    for text in ("Plain words " * 40, "Some <b>bold</b> and <i>italic</i> words " * 20):
+        para = Paragraph(text, ParagraphStyle("p", fontName="Helvetica", fontSize=10, leading=12,
+                                              hyphenationLang="", uriWasteReduce=0.001))
+        before = set(para.__dict__)
+        reportlab_wrap(para, 200, 1000)
+        left = set(para.__dict__) - before - toolkit_own
+        assert left <= set(rlspeed._WRAP_STATE), (
+            f"Paragraph.wrap in ReportLab {INSTALLED} also sets {sorted(left - set(rlspeed._WRAP_STATE))}: add them to"
+            f" rlspeed._WRAP_STATE (the contract was made for ReportLab {MADE_FOR})")
+
+
+def test_install_is_idempotent():
+    from reportlab.platypus import Paragraph
+
+    wrap = Paragraph.wrap
+    rlcontract.install()
+    assert Paragraph.wrap is wrap and rlcontract.installed()
+
+
+def test_making_a_tagger_installs_nothing():
+    """In a fresh process: making a Tagger patches no ReportLab function; without
+    ``rlcontract.install()`` it says what to call."""
+    import subprocess
+    import sys
+
+    script = """
+from reportlab.platypus.flowables import Flowable
+from book.pdf.pdfpage import PageRecorder
+from book.pdf.pdftags import Tagger
+draw_on = Flowable.drawOn
+try:
+    Tagger(PageRecorder((100, 100), "Helvetica"))
+except RuntimeError as error:
+    print("refused:", error)
+print("patched" if Flowable.drawOn is not draw_on else "untouched")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "rlcontract.install()" in done.stdout and done.stdout.strip().endswith("untouched"), done.stdout + done.stderr
