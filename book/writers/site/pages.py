@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from book.document import ast
 from book.writers.epub import html
-from book.writers.epub.html import el, text
+from book.writers.epub.xhtml import el, safe_href, text
 from book.writers.site import paths
 from book.writers.site.templates import Shell, cards, count, download_links, for_web, link_list, page, visually_hidden
 
@@ -115,7 +115,7 @@ def facts(ctx: Context, chapter, here: str) -> str:
         rows.append(("With", ", ".join(link(p.name, site.organisations[p.key]) for p in chapter.partners)))
     rows.append(("Region", link(chapter.lead.region, site.regions[chapter.lead.region])))
     if chapter.lead.ics:
-        rows.append(("Integrated care system", text(chapter.lead.ics)))
+        rows.append(("Integrated care system", text(ics_name(chapter.lead.ics))))
     if cs.award:
         rows.append(("Award", text(cs.award)))
     if cs.themes:
@@ -126,7 +126,7 @@ def facts(ctx: Context, chapter, here: str) -> str:
     onepagers = ", ".join(link(o.name, paths.onepager(o.key)) for o in chapter.organisations)
     rows.append(("One-page summaries (PDF)", onepagers))
     if cs.url:
-        rows.append(("On the web", el("a", "The Network\u2019s page" + visually_hidden(f" for {chapter.title}"), href=html.safe_href(cs.url))))
+        rows.append(("On the web", el("a", "The Network\u2019s page" + visually_hidden(f" for {chapter.title}"), href=safe_href(cs.url))))
     items = "".join(el("dt", text(term), class_="facts-label") + el("dd", value, class_="facts-text") for term, value in rows)
     heading_id = f"{chapter.id}--facts"
     return el("section", el("h2", "About this case study", id=heading_id, class_="facts-heading") + el("dl", items),
@@ -144,16 +144,20 @@ def sequence(ctx: Context, here: str, previous, following) -> str:
 
 
 # ------------------------------------------------------------------ organisations, regions, themes
+def ics_name(ics: str) -> str:
+    """'Cheshire and Merseyside' -> 'Cheshire and Merseyside ICS', as the one-pagers name it."""
+    return ics if not ics or ics.lower().endswith(("ics", "integrated care system")) else f"{ics} ICS"
+
+
 def organisation(ctx: Context, summary) -> tuple[str, bytes]:
     org, here = summary.organisation, ctx.site.organisations[summary.organisation.key]
-    meta = [f"{org.region} region"] + ([org.ics if org.ics.lower().endswith(("ics", "integrated care system")) else f"{org.ics} ICS"] if org.ics else [])
     body = el("p", el("a", text(org.region), href=paths.href(here, ctx.site.regions[org.region])) + text(" region")
-              + (text(" \u00b7 " + meta[1]) if len(meta) > 1 else ""), class_="opener-meta")
+              + (text(" \u00b7 " + ics_name(org.ics)) if org.ics else ""), class_="opener-meta")
     links = []
     if summary.chapters:
         links.append(el("li", el("a", "One-page summary (PDF)" + visually_hidden(f" for {org.name}"), href=paths.href(here, paths.onepager(org.key)))))
     if org.url:
-        links.append(el("li", el("a", "Website" + visually_hidden(f" of {org.name}"), href=html.safe_href(org.url))))
+        links.append(el("li", el("a", "Website" + visually_hidden(f" of {org.name}"), href=safe_href(org.url))))
     body += el("ul", "".join(links), class_="inline-list") if links else ""
     body += el("h2", text(count(len(summary.chapters), "case study", "case studies").capitalize()))
     body += cards(here, summary.chapters, ctx.site, 3) if summary.chapters else el("p", "None in this edition.")
