@@ -15,7 +15,7 @@ from book.build.variants import DEFAULT_BASE, DEFAULT_STYLE, default_out
 from book.writers.registry import names, writers
 
 # the first word of these runs a command of its own (book/commands/); anything else is a build
-SUBCOMMANDS = ("list", "init", "new", "template", "import", "completion")
+SUBCOMMANDS = ("list", "init", "new", "template", "import", "completion", "serve")
 EXAMPLES = """\
 examples:
   ohwb-book                          build everything into dist/

@@ -184,10 +184,12 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(good, tmp_path):
         proc.wait()
         after = snapshot(out)
         outputs = {k: v for k, v in after.items() if not k.endswith(".part") and not k.startswith(".")}
-        assert set(outputs) == set(before) == set(finished)
+        # the files are the previous build's or the new one's, as a set (the web edition's pictures
+        # are files of their own: the new text has none, so the new set lacks the old picture)
+        assert set(outputs) in (set(before), set(finished))
         for name, digest in outputs.items():
-            assert digest in (before[name], finished[name]), f"{name} is neither the previous output nor the new one"
-            kept_previous += digest == before[name]
+            assert digest in (before.get(name), finished.get(name)), f"{name} is neither the previous output nor the new one"
+            kept_previous += digest == before.get(name)
     assert killed_mid_build and kept_previous, "no build was killed before it wrote its outputs: make the edition bigger"
     # and the next build after the kills recovers: the same outputs as a build never interrupted
     assert build(out).wait() == 0

@@ -152,7 +152,7 @@ def test_a_mistake_in_the_project_file_names_its_line(edition_folder):
     code, out = run_cli("check")
     assert code == 1 and "Traceback" not in out
     assert "sources/ohwb.yaml:2: unknown option 'prnt' (did you mean 'print'?)" in out
-    assert "sources/ohwb.yaml:3: 'epbu' is not an output: use pdf, epub or onepagers (did you mean 'epub'?)" in out
+    assert "sources/ohwb.yaml:3: 'epbu' is not an output: use pdf, epub, onepagers or site (did you mean 'epub'?)" in out
 
 
 def test_init_makes_an_edition_that_builds_and_new_adds_to_it(tmp_path, monkeypatch, capsys):

@@ -116,4 +116,5 @@ BUILT_IN = (
     "book.writers.compendium.writer",
     "book.writers.epub.writer",
     "book.writers.onepager.writer",
+    "book.writers.site.writer",
 )
