@@ -30,6 +30,7 @@ examples:
   ohwb-book new --id x --lead KEY --title "..."   a new case study and its source file
   ohwb-book template                 the Word template for trusts' submissions
   ohwb-book import a.docx b.docx     add filled-in templates to the edition
+  ohwb-book serve                    a live preview in the browser, rebuilt and reloaded on every save
   ohwb-book COMMAND --help           each command's own options
 
 Without --out, a variant (--print, --style, --only) is written to a folder of its own under
@@ -52,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ohwb-book",
         usage=f"ohwb-book [build] [check | {' | '.join(names())} ...] [options]\n"
-              "       ohwb-book {list,init,new,template,import,completion} ...",
+              f"       ohwb-book {{{','.join(SUBCOMMANDS)}}} ...",
         description="Build the case-study compendium (PDF), its EPUB and one page per organisation.",
         epilog=_outputs_help() + EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -5,6 +5,7 @@ import errno
 import signal
 import sys
 import time
+from pathlib import Path
 
 from book.build import commit
 from book.sources.convert import PandocStopped
@@ -93,12 +94,8 @@ def _run(options: Options, command: str, summary: bool, started: float) -> int:
     if not options.quiet and result.up_to_date:
         print(f"{options.out}: up to date (no source, style or option changed since the last build)")
     elif not options.quiet:
-        singles = [p for p in result.written if p.parent.name == "one-pagers"]
-        for path in result.written:
-            if options.verbose or path not in singles:
-                print(f"wrote {path}")
-        if singles and not options.verbose:
-            print(f"wrote {singles[0].parent}/ ({len(singles)} one-page PDFs, one per organisation)")
+        for line in _written_lines(result.written, options.out, options.verbose):
+            print(line)
         if result.unchanged:
             print(f"{len(result.unchanged)} output(s) unchanged")
         if summary and not options.verbose:
@@ -110,6 +107,21 @@ def _run(options: Options, command: str, summary: bool, started: float) -> int:
             print(f"built in {time.perf_counter() - started:.2f} s: "
                   + ", ".join(f"{label} {sec:.2f} s (CPU {cpu.get(label, 0):.2f} s)" for label, sec in result.timings))
     return EXIT_OK
+
+
+def _written_lines(written: list[Path], out: Path, verbose: bool) -> list[str]:
+    """'wrote X' for each file, a folder's files in one line (a file each with ``verbose``)."""
+    lines, folders = [], {}
+    for path in written:
+        parts = path.relative_to(out).parts if path.is_relative_to(out) else ()
+        if verbose or len(parts) < 2:
+            lines.append(f"wrote {path}")
+        else:
+            folders.setdefault(out / parts[0], []).append(path)
+    for folder, files in folders.items():
+        what = "one-page PDFs, one per organisation" if folder.name == "one-pagers" else "files"
+        lines.append(f"wrote {folder}/ ({len(files)} {what})")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,9 +18,10 @@ from book.sources.convert import pandoc_binary
 from book.core.errors import Reporter
 from book.model.publication import PageMap
 from book.build.pipeline import Options, load
-from book.writers.epub import html
+from book.writers.markup import html
 from book.build.standalone import write_compendium
-from book.writers.epub.epub import ImageStore, accessibility, write_epub
+from book.writers.epub.epub import accessibility, write_epub
+from book.writers.markup.imagestore import ImageStore
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import source_date_epoch  # SOURCE_DATE_EPOCH 2026-01-01: not the sample's own date

@@ -99,7 +99,7 @@ _HOLD_TEXT = st.text(alphabet="abz:-1 <é\ue000\ue001", max_size=60)
 @given(_HOLD_TEXT)
 def test_place_holders_split_as_the_expression_finds_them(xhtml):
     from book.writers.epub.pagebreaks import held_pieces
-    from book.writers.epub.xhtml import HOLD
+    from book.writers.markup.xhtml import HOLD
 
     head, held = held_pieces(xhtml)
     assert [(kind, key) for kind, key, _ in held] == [m.groups() for m in HOLD.finditer(xhtml)]

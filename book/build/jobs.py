@@ -217,8 +217,8 @@ class Workbench:
         self._typesetter = None
         if any(writers()[name].chapter_documents for name in options.targets):
             # imported before the workers are forked, which would each import them otherwise
-            for module in ("epub", "html"):
-                importlib.import_module(f"book.writers.epub.{module}")
+            for module in ("book.writers.epub.epub", "book.writers.markup.html"):
+                importlib.import_module(module)
 
     def typesetter(self):
         from book.writers.compendium.compendium import Typesetter
@@ -291,8 +291,8 @@ class Workbench:
         return chunk
 
     def epub_document(self, chapter: Chapter, cuts: dict) -> tuple[str, list[str]]:
-        from book.writers.epub.epub import ImageStore
-        from book.writers.epub.html import chapter_document
+        from book.writers.markup.imagestore import ImageStore
+        from book.writers.markup.html import chapter_document
 
         images = ImageStore()
         xhtml = chapter_document(chapter, self.loaded.publication.edition.language, images.href, cuts)

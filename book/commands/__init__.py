@@ -1,4 +1,4 @@
-"""Commands other than a build: list, init, new, template, import, completion. One module each;
+"""Commands other than a build: list, init, new, template, import, completion, serve. One module each;
 ``run_command`` picks it by the first word."""
 from __future__ import annotations
 

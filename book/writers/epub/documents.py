@@ -12,9 +12,9 @@ from book.model.publication import cuts_of
 from book.model.transforms import unique_id
 from book.model.publication import PageMap
 from book.pdf.pdfblocks import chapter_key
-from book.writers.epub import html
+from book.writers.markup import html
 from book.writers.epub.images import cover_ext
-from book.writers.epub.xhtml import document, el, framed, hold, text, void
+from book.writers.markup.xhtml import document, el, framed, hold, text, void
 
 
 @dataclass

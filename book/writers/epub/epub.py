@@ -14,48 +14,21 @@ contents and NCX ``navigation``, the images ``images``, the package ``package``.
 """
 from __future__ import annotations
 
-import hashlib
 import io
-from pathlib import Path
 
 from ebooklib import epub
 
 from book.model import variantid
 from book.model.publication import cuts_of
 from book.model.publication import PageMap
-from book.writers.epub import html
+from book.writers.markup import html
 from book.writers.epub.documents import build_documents
-from book.writers.epub.images import image_type
+from book.writers.markup.imagestore import ImageStore
 from book.writers.epub.navigation import PAGE_LIST, nav_document, page_list
 from book.writers.epub.package import add_items, repack, utc
 from book.writers.epub.pagebreaks import place_page_breaks
 
 A11Y_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-
-
-# ------------------------------------------------------------------ images
-class ImageStore:
-    """Images named by content hash under images/: the same picture twice is stored once."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, tuple[bytes, str]] = {}   # name in the EPUB -> (bytes, media type)
-        self._names: dict[str, str] = {}
-
-    def href(self, src: str) -> str | None:
-        if src not in self._names:
-            try:
-                data = Path(src).read_bytes()
-                mime, ext = image_type(data)
-            except (OSError, ValueError):
-                return None
-            name = f"images/{hashlib.sha256(data).hexdigest()[:24]}.{ext}"
-            self.files[name] = (data, mime)
-            self._names[src] = name
-        return self._names[src]
-
-    def sources(self) -> list[str]:
-        """The image files stored so far (those that could be read)."""
-        return list(self._names)
 
 
 # ------------------------------------------------------------------ metadata

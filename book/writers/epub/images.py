@@ -1,30 +1,10 @@
-"""The EPUB's image files: their media types (only the EPUB's core image types go in), and the
-cover, the edition's own or one drawn in the house style.
-"""
+"""The EPUB's cover, the edition's own or one drawn in the house style (the other pictures are
+stored by ``book.writers.markup.imagestore``)."""
 from __future__ import annotations
 
-import io
-
-from PIL import Image as PILImage
-
 from book.core.cache import digest
-from book.document import svgimage
 from book.writers.epub.cover import cover_png
-
-MIMES = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
-
-
-def image_type(data: bytes) -> tuple[str, str]:
-    if svgimage.looks_like_svg(data):
-        return "image/svg+xml", "svg"       # already sanitised when it was checked (book/svgimage.py)
-    try:
-        with PILImage.open(io.BytesIO(data)) as img:
-            fmt = img.format
-    except OSError as exc:
-        raise ValueError("not an image") from exc
-    if fmt not in MIMES:
-        raise ValueError(f"{fmt} is not an EPUB core image type")
-    return MIMES[fmt]
+from book.writers.markup.imagestore import image_type
 
 
 def cover_ext(loaded) -> str:

@@ -7,7 +7,7 @@ import itertools
 
 from book.writers.epub.documents import Doc, Toc
 from book.writers.epub.pagebreaks import PageMark
-from book.writers.epub.xhtml import attr, document, el, framed, hold, text
+from book.writers.markup.xhtml import attr, document, el, framed, hold, text
 
 
 PAGE_LIST = "\ue000\ue001"   # where the page list goes once the markers are placed

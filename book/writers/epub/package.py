@@ -11,11 +11,12 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from book.writers.epub import html, zipwrite
+from book.writers.epub import zipwrite
+from book.writers.markup import html
 from book.writers.epub.documents import Doc, Toc
 from book.writers.epub.images import cover_bytes
 from book.writers.epub.navigation import ncx_document
-from book.writers.epub.xhtml import STYLESHEET
+from book.writers.markup.xhtml import STYLESHEET
 
 XHTML = "application/xhtml+xml"
 EPUB_FOLDER = "EPUB"                # where ebooklib puts the book's files inside the archive

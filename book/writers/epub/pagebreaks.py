@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from book.model.transforms import unique_id
 from book.model.publication import PageMap
 from book.writers.epub.documents import Doc
-from book.writers.epub.xhtml import HOLD_CLOSE, HOLD_OPEN, void
+from book.writers.markup.xhtml import HOLD_CLOSE, HOLD_OPEN, void
 
 
 @dataclass

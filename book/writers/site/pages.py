@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from book.document import ast
-from book.writers.epub import html
-from book.writers.epub.xhtml import el, safe_href, text
+from book.writers.markup import html
+from book.writers.markup.xhtml import el, safe_href, text
 from book.writers.site import paths
 from book.writers.site.templates import Shell, cards, count, download_links, for_web, link_list, page, visually_hidden
 

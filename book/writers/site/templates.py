@@ -1,6 +1,6 @@
 """The page shell every page of the site shares, and the pieces pages repeat.
 
-Markup is made only with the EPUB writer's ``el``/``text``/``attr`` (``book.writers.epub.xhtml``):
+Markup is made only with the EPUB writer's ``el``/``text``/``attr`` (``book.writers.markup.xhtml``):
 every text from the sources is escaped there, so nothing an index or a source holds becomes
 markup. Each page has one ``h1``, a skip link to its ``main``, a banner, a labelled main
 navigation and a footer; no script is needed to read any of it.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from book.writers.epub.xhtml import HOLD, attr, el, text
+from book.writers.markup.xhtml import HOLD, attr, el, text
 from book.writers.site import paths
 
 # No script but the site's own files (so none in the page); nothing from any other host. Style

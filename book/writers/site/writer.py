@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from book.core.cache import digest
-from book.writers.epub import html
-from book.writers.epub.epub import ImageStore
+from book.writers.markup import html
+from book.writers.markup.imagestore import ImageStore
 from book.writers.registry import Writer, register
 from book.writers.site import assets, pages, paths, search
 from book.writers.site.templates import Shell

@@ -20,7 +20,7 @@ from book.document import ast
 from book.document import maths
 from book.document.alttext import repeats_caption
 from book.model.publication import highlight_parts, toc_headings
-from book.writers.epub.xhtml import attr, document, el, framed, held, hold, safe_href, text, void
+from book.writers.markup.xhtml import attr, document, el, framed, held, hold, safe_href, text, void
 
 MATHML_NAMESPACE = maths.MATHML     # documents with formulae carry MathML (package.py marks them)
 
