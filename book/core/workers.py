@@ -4,6 +4,12 @@ Forked, the workers start with everything the build has read (the publication, t
 registered fonts) without it being copied or pickled; only the items of work and the results
 travel. Where processes cannot be forked, or there is too little work to be worth starting them,
 the work is done in this process: the results are the same either way.
+
+Whether the work is worth them is measured, not guessed from its size: the first item is done
+here and timed (or, in a process that has done this kind of work before, its time per unit of
+weight is known), and workers are started for the rest only when the time they would save on
+this machine's cores is more than starting them costs. A small edition's one-pager files (a
+few milliseconds of work) are no longer handed to two processes forked for them.
 """
 from __future__ import annotations
 
@@ -13,10 +19,16 @@ import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-MIN_WEIGHT = 8          # less work than this (about a case study's worth each) is done in-process
 MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
+# Seconds one worker costs before it is of use: forking it, its first batch sent and its results
+# pickled back, and what it imports or copies on first touch. About 25 ms measured on the
+# project machine (a 2-core VM, a build of 90 MB forking two workers); until this process has
+# started a pool of its own and measured it (``_note_start``), this is the estimate.
+START_COST = [0.025]
+_RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
 _LIVE: list[ProcessPoolExecutor] = []     # the pools this process has started and not yet shut down
@@ -107,21 +119,61 @@ def run_parallel(work, items: list, context=None, jobs: int | None = None, weigh
 
 class Running:
     """Work started in worker processes (or, where they are not worth it, not started yet: it is
-    done in this process when its results are asked for). Meanwhile this process goes on."""
+    done in this process when its results are asked for). Meanwhile this process goes on.
+
+    ``jobs`` given: that many workers whatever the work (no measuring). Otherwise as many as
+    there are cores, if the work is worth them (see the module's docstring)."""
 
     def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None):
         self.work, self.items, self.context = work, items, context
-        weights = weights or [1] * len(items)
+        self.weights = weights or [1] * len(items)
+        self.pool, self.done, self.rest = None, {}, list(range(len(items)))
+        chosen = jobs is not None
         jobs = min(jobs or jobs_available(), len(items))
-        self.pool = None
-        if jobs < 2 or sum(weights) < MIN_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return
-        self.batches = _batches(list(range(len(items))), weights, jobs)
+        if not chosen and not self._worth_workers(jobs):
+            return
+        jobs = min(jobs, len(self.rest))
+        self.batches = _batches(self.rest, self.weights, jobs)
         self.run = id(self)
         _RUNS[self.run] = (work, context)
         # forked now, before this process goes on: the workers see the build as it is here
+        started = time.perf_counter()
         self.pool = _pool(jobs)
         self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
+        self.futures[0].add_done_callback(lambda future: _note_start(future, started, jobs))
+
+    def _worth_workers(self, jobs: int) -> bool:
+        """Whether ``jobs`` workers would save more time than they cost, from this kind of work's
+        rate when this process knows it, else measured on the lightest items, done here.
+
+        The first item done in a process also pays for what it is the first to need (imports,
+        fonts registered), so its time overstates the rate: it can tell that the work is not
+        worth workers, or that one item alone costs more than starting them (then they are
+        started at once: at a thousand case studies no more is done here first); otherwise the
+        rate that starts them is the second lightest item's."""
+        kind, budget = _kind(self.work), jobs * START_COST[0]
+        if kind in _RATES:
+            return self._saves(_RATES[kind], jobs) > budget
+        for n in sorted(self.rest, key=lambda n: self.weights[n])[:2]:
+            seconds = self._do_here(n)
+            _RATES[kind] = seconds / max(self.weights[n], 1)
+            if seconds > budget or self._saves(_RATES[kind], jobs) <= budget:
+                return seconds > budget and len(self.rest) >= 2
+        return self._saves(_RATES[kind], jobs) > budget and len(self.rest) >= 2
+
+    def _saves(self, rate: float, jobs: int) -> float:
+        """Seconds ``jobs`` workers would save on the rest: done here it takes rate x weight; on
+        the workers, a ``jobs``-th of that."""
+        return rate * sum(self.weights[n] for n in self.rest) * (1 - 1 / jobs)
+
+    def _do_here(self, n: int) -> float:
+        """Item ``n`` done in this process; the seconds it took."""
+        started = time.perf_counter()
+        self.done[n] = self.work([self.items[n]], self.context)[0]
+        self.rest.remove(n)
+        return time.perf_counter() - started
 
     def results(self) -> list:
         results: list = [None] * len(self.items)
@@ -133,16 +185,44 @@ class Running:
     def completed(self):
         """(indexes of items, their results) for each batch, as soon as it is done: this process
         can work on them while the workers go on."""
+        if self.done:
+            yield list(self.done), list(self.done.values())
+        if not self.rest:
+            return
         if self.pool is None:
-            yield list(range(len(self.items))), self.work(self.items, self.context)
+            started = time.perf_counter()
+            results = self.work([self.items[n] for n in self.rest], self.context)
+            _note_rate(self.work, time.perf_counter() - started, sum(self.weights[n] for n in self.rest))
+            yield self.rest, results
             return
         batch_of = {future: batch for future, batch in zip(self.futures, self.batches)}
         try:
             for future in as_completed(self.futures):
-                yield batch_of[future], future.result()
+                seconds, results = future.result()
+                _note_rate(self.work, seconds, sum(self.weights[n] for n in batch_of[future]))
+                yield batch_of[future], results
         finally:
             _shut(self.pool)
             _RUNS.pop(self.run, None)
+
+
+def _kind(work) -> str:
+    return f"{getattr(work, '__module__', '')}.{getattr(work, '__qualname__', repr(work))}"
+
+
+def _note_rate(work, seconds: float, weight: float) -> None:
+    if weight > 0:
+        _RATES[_kind(work)] = seconds / weight
+
+
+def _note_start(future, started: float, jobs: int) -> None:
+    """What starting the pool cost, per worker: the first batch's round trip less its work."""
+    if future.cancelled() or future.exception() is not None:
+        return
+    seconds, _results = future.result()
+    overhead = time.perf_counter() - started - seconds
+    if overhead > 0:
+        START_COST[0] = (START_COST[0] + overhead / jobs) / 2     # smoothed: one pool's start is noisy
 
 
 def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None) -> Running:
@@ -157,7 +237,9 @@ def _run_batch(run: int, batch: list) -> list:
         gc.freeze()
         _frozen_in[0] = os.getpid()
     work, context = _RUNS[run]
-    return work(batch, context)
+    started = time.perf_counter()
+    results = work(batch, context)
+    return time.perf_counter() - started, results      # the time, for this kind of work's rate
 
 
 _frozen_in = [0]     # the process whose inherited objects were frozen
@@ -200,7 +282,7 @@ class Background:
         if self.pool is None:
             return self.function(*self.args)
         try:
-            return self.future.result()[0]
+            return self.future.result()[1][0]
         finally:
             _shut(self.pool)
             _RUNS.pop(self.run, None)
