@@ -154,11 +154,11 @@ def bench(n: int, work: Path, repeat: int) -> dict:
             runs[name](work / f"dist-{n}-{attempt}")
     cold = median_run(colds)
     out = work / f"dist-{n}-{repeat - 1}"
+    pages, onepagers = counts(out)              # the edition as generated, before the edits
     noop = median_run([run_build(sources, out) for _ in range(repeat)])
     noop["all_mb"] = run_build(sources, out, sample=True)["all_mb"]
     edit = edited(sources, out, repeat, correct)            # a sentence more in case study 2
     move = edited(sources, out, repeat, add_pages)          # case study 2 grows by about two pages
-    pages, onepagers = counts(out)
     fresh = work / f"dist-{n}-fresh"
     cold["all_mb"] = run_build(sources, fresh, sample=True)["all_mb"]
     same = outputs(fresh) == outputs(out)
