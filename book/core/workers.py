@@ -267,12 +267,15 @@ def _batches(indexes: list[int], weights: list[int], jobs: int) -> list[list[int
 
 class Background:
     """``function(*args)`` in a forked process while this one goes on; ``result()`` waits for
-    it. Without fork, it runs in this process when its result is asked for."""
+    it. Without fork, or when this process has measured that the function takes less time than
+    a process costs to start (an EPUB after a one-source edit, in watch mode), it runs in this
+    process when its result is asked for."""
 
     def __init__(self, function, *args):
         self.function, self.args = function, args
         self.pool = None
-        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1:
+        worth = _RATES.get(_kind(function), float("inf")) > START_COST[0]
+        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1 and worth:
             self.run = id(self)
             _RUNS[self.run] = (lambda batch, context: [function(*args)], None)
             self.pool = _pool(1)
@@ -280,9 +283,14 @@ class Background:
 
     def result(self):
         if self.pool is None:
-            return self.function(*self.args)
+            started = time.perf_counter()
+            result = self.function(*self.args)
+            _note_rate(self.function, time.perf_counter() - started, 1)
+            return result
         try:
-            return self.future.result()[1][0]
+            seconds, results = self.future.result()
+            _note_rate(self.function, seconds, 1)
+            return results[0]
         finally:
             _shut(self.pool)
             _RUNS.pop(self.run, None)
