@@ -28,6 +28,7 @@ MIN_BATCH = 6           # the smallest batch (about two case studies): a round t
 # project machine (a 2-core VM, a build of 90 MB forking two workers); until this process has
 # started a pool of its own and measured it (``_note_start``), this is the estimate.
 START_COST = [0.025]
+CLEAR_MARGIN = 4         # a first item's time, however overstated, that shows the workers worth it
 _RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
@@ -150,18 +151,20 @@ class Running:
 
         The first item done in a process also pays for what it is the first to need (imports,
         fonts registered), so its time overstates the rate: it can tell that the work is not
-        worth workers, or that one item alone costs more than starting them (then they are
-        started at once: at a thousand case studies no more is done here first); otherwise the
-        rate that starts them is the second lightest item's."""
+        worth workers, or that it clearly is (the item alone costs more than starting them, or
+        the rest would save several times that: then they are started at once, and no more is
+        done here first); in between, the second lightest item, timed, decides."""
         kind, budget = _kind(self.work), jobs * START_COST[0]
         if kind in _RATES:
             return self._saves(_RATES[kind], jobs) > budget
-        for n in sorted(self.rest, key=lambda n: self.weights[n])[:2]:
+        for probe, n in enumerate(sorted(self.rest, key=lambda n: self.weights[n])[:2]):
             seconds = self._do_here(n)
             _RATES[kind] = seconds / max(self.weights[n], 1)
-            if seconds > budget or self._saves(_RATES[kind], jobs) <= budget:
-                return seconds > budget and len(self.rest) >= 2
-        return self._saves(_RATES[kind], jobs) > budget and len(self.rest) >= 2
+            saves = self._saves(_RATES[kind], jobs)
+            clear = seconds > budget or saves > CLEAR_MARGIN * budget
+            if saves <= budget or clear or probe == 1:
+                return saves > budget and len(self.rest) >= 2
+        return False
 
     def _saves(self, rate: float, jobs: int) -> float:
         """Seconds ``jobs`` workers would save on the rest: done here it takes rate x weight; on
