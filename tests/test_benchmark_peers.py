@@ -78,7 +78,8 @@ def test_table_and_targets_render():
 def test_watch_latency_sees_the_outputs_rewritten(tiny, tmp_path):
     result = watchlatency.watch_latency(tiny, tmp_path, saves=1)
     assert {"compendium.pdf", "compendium.epub"} <= set(result["outputs"])
-    assert len(result["latencies"]) == 1 and 0 < result["noticed"] <= result["median"] < 60
+    # (not "noticed before rewritten": on a loaded machine the line can be read after the poll)
+    assert len(result["latencies"]) == 1 and 0 < result["median"] < 60 and 0 < result["noticed"] < 60
 
 
 def test_the_package_does_not_import_the_benchmark():

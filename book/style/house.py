@@ -7,6 +7,7 @@ drift apart. styles/README.md documents the YAML for designers.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 from dataclasses import dataclass, field
@@ -245,26 +246,36 @@ class HouseStyle:
 def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     """Read, check and resolve ``styles_dir/<name>.yaml``; UserError lists every problem.
 
-    A style this process has already loaded from the same bytes (the style's YAML files and its
-    fonts) is given back as it was: watch mode, and the preview server, rebuild after every
-    save, and checking the style again cost a tenth of an edit's rebuild; the same object also
-    keeps the paragraph styles, the CSS and the fonts' registration it has made."""
+    What checking gives is kept by the style's content (its YAML files and its fonts' digests):
+    a process that loads the same style again (watch mode and the preview server rebuild after
+    every save) is given a new HouseStyle made from it without reading and checking it again.
+    A new one, with fonts of its own, so that nothing a build did to the last one (ReportLab's
+    font mappings, changed by an SVG picture's drawing, are made again by ``fonts.register``
+    for each new FontSet) reaches the next build."""
     styles_dir = Path(styles_dir)
     place, key = (str(styles_dir.resolve()), name), _content_key(styles_dir, name)
-    known = _LOADED.get(place)
-    if known is not None and known[0] == key and _font_digests(known[1].fonts) == known[2]:
-        return known[1]
-    style = HouseStyle(**check_style(styles_dir, name))
+    known = _CHECKED.get(place)
+    if known is None or known[0] != key or _font_digests(known[1]["fonts"]) != known[2]:
+        checked = check_style(styles_dir, name)
+        known = _CHECKED[place] = (key, checked, _font_digests(checked["fonts"]))
     # the line breaker every paragraph style brings, imported here, before any worker is forked:
     # each worker imported it again (10 to 30 ms each)
     from book.pdf import linebreak
 
     linebreak.install()
-    _LOADED[place] = (key, style, _font_digests(style.fonts))
-    return style
+    return HouseStyle(**_fresh(known[1]))
 
 
-_LOADED: dict[tuple[str, str], tuple[str, HouseStyle, tuple]] = {}   # (folder, name) -> (content key, style, fonts)
+_CHECKED: dict[tuple[str, str], tuple[str, dict, tuple]] = {}   # (folder, name) -> (content key, checked, fonts)
+
+
+def _fresh(checked: dict) -> dict:
+    """A copy of what ``check_style`` gave that no build has touched, with fonts of its own."""
+    fonts = checked["fonts"]
+    fresh = copy.deepcopy({k: v for k, v in checked.items() if k != "fonts"})
+    fresh["fonts"] = FontSet(families=copy.deepcopy(fonts.families), fallback=copy.deepcopy(fonts.fallback),
+                             css_stacks=dict(fonts.css_stacks))
+    return fresh
 
 
 def _content_key(styles_dir: Path, name: str) -> str:
