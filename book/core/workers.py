@@ -5,11 +5,12 @@ registered fonts) without it being copied or pickled; only the items of work and
 travel. Where processes cannot be forked, or there is too little work to be worth starting them,
 the work is done in this process: the results are the same either way.
 
-Whether the work is worth them is measured, not guessed from its size: the first item is done
-here and timed (or, in a process that has done this kind of work before, its time per unit of
-weight is known), and workers are started for the rest only when the time they would save on
-this machine's cores is more than starting them costs. A small edition's one-pager files (a
-few milliseconds of work) are no longer handed to two processes forked for them.
+Whether the work is worth them is measured, not guessed from its size: the lightest item or two
+are done here and timed (or, in a process that has done this kind of work before, its time per
+unit of weight is known), and workers are started for the rest only when the time they would
+save on this machine's cores is more than starting them costs. A small edition's one-pager
+files (a few milliseconds of work) are no longer handed to two processes forked for them. (An
+item done here that fails raises when the work is started, not when its results are asked for.)
 """
 from __future__ import annotations
 
@@ -232,7 +233,7 @@ def start_parallel(work, items: list, context=None, jobs: int | None = None, wei
     return Running(work, items, context, jobs, weights)
 
 
-def _run_batch(run: int, batch: list) -> list:
+def _run_batch(run: int, batch: list) -> tuple[float, list]:
     if _frozen_in[0] != os.getpid():
         # What the worker was forked with lives as long as it does: the cycle collector leaves it
         # alone (scanning it cost an assembling worker a fifth of its time, and touching it
