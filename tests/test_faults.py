@@ -321,7 +321,7 @@ CASES = 4
 
 
 def several_case_studies(root: Path, words: int) -> Path:
-    """An edition of CASES case studies, enough for the build to use its workers."""
+    """An edition of CASES case studies: several chapters, parts and one-pagers to build."""
     extra = "".join(f"""  - id: case-{n}
     title: Case study {n}
     lead: one
@@ -495,11 +495,17 @@ def test_ctrl_c_ends_with_130_and_one_line(two_sets, tmp_path):
     import time
 
     sources, old, new, duration = two_sets
+    mine = tmp_path / "sources"
+    shutil.copytree(sources, mine)
+    # long enough to find the build at work: four short case studies no longer start workers
+    # (too little work to repay them), and pandoc alone could finish before it was seen
+    set_case_text(mine, 0, 200_000, "slow")
     out = tmp_path / "dist"
     shutil.copytree(old, out)
-    proc = start_build(sources, out)
+    proc = start_build(mine, out)
     while len(processes_of(out)) < 2 and proc.poll() is None:      # at work: pandoc or the workers started
         time.sleep(0.01)
+    assert proc.poll() is None, "the build was not seen at work"
     proc.send_signal(signal.SIGINT)
     text = proc.communicate(timeout=60)[0]
     assert proc.returncode == 130, text

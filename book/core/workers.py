@@ -4,6 +4,13 @@ Forked, the workers start with everything the build has read (the publication, t
 registered fonts) without it being copied or pickled; only the items of work and the results
 travel. Where processes cannot be forked, or there is too little work to be worth starting them,
 the work is done in this process: the results are the same either way.
+
+Whether the work is worth them is measured, not guessed from its size: the lightest item or two
+are done here and timed (or, in a process that has done this kind of work before, its time per
+unit of weight is known), and workers are started for the rest only when the time they would
+save on this machine's cores is more than starting them costs. A small edition's one-pager
+files (a few milliseconds of work) are no longer handed to two processes forked for them. (An
+item done here that fails raises when the work is started, not when its results are asked for.)
 """
 from __future__ import annotations
 
@@ -13,10 +20,17 @@ import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-MIN_WEIGHT = 8          # less work than this (about a case study's worth each) is done in-process
 MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
+# Seconds one worker costs before it is of use: forking it, its first batch sent and its results
+# pickled back, and what it imports or copies on first touch. About 25 ms measured on the
+# project machine (a 2-core VM, a build of 90 MB forking two workers); until this process has
+# started a pool of its own and measured it (``_note_start``), this is the estimate.
+START_COST = [0.025]
+CLEAR_MARGIN = 4         # a first item's time, however overstated, that shows the workers worth it
+_RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
 _LIVE: list[ProcessPoolExecutor] = []     # the pools this process has started and not yet shut down
@@ -107,21 +121,63 @@ def run_parallel(work, items: list, context=None, jobs: int | None = None, weigh
 
 class Running:
     """Work started in worker processes (or, where they are not worth it, not started yet: it is
-    done in this process when its results are asked for). Meanwhile this process goes on."""
+    done in this process when its results are asked for). Meanwhile this process goes on.
+
+    ``jobs`` given: that many workers whatever the work (no measuring). Otherwise as many as
+    there are cores, if the work is worth them (see the module's docstring)."""
 
     def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None):
         self.work, self.items, self.context = work, items, context
-        weights = weights or [1] * len(items)
+        self.weights = weights or [1] * len(items)
+        self.pool, self.done, self.rest = None, {}, list(range(len(items)))
+        chosen = jobs is not None
         jobs = min(jobs or jobs_available(), len(items))
-        self.pool = None
-        if jobs < 2 or sum(weights) < MIN_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return
-        self.batches = _batches(list(range(len(items))), weights, jobs)
+        if not chosen and not self._worth_workers(jobs):
+            return
+        jobs = min(jobs, len(self.rest))
+        self.batches = _batches(self.rest, self.weights, jobs)
         self.run = id(self)
         _RUNS[self.run] = (work, context)
         # forked now, before this process goes on: the workers see the build as it is here
+        started = time.perf_counter()
         self.pool = _pool(jobs)
         self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
+        self.futures[0].add_done_callback(lambda future: _note_start(future, started, jobs))
+
+    def _worth_workers(self, jobs: int) -> bool:
+        """Whether ``jobs`` workers would save more time than they cost, from this kind of work's
+        rate when this process knows it, else measured on the lightest items, done here.
+
+        The first item done in a process also pays for what it is the first to need (imports,
+        fonts registered), so its time overstates the rate: it can tell that the work is not
+        worth workers, or that it clearly is (the item alone costs more than starting them, or
+        the rest would save several times that: then they are started at once, and no more is
+        done here first); in between, the second lightest item, timed, decides."""
+        kind, budget = _kind(self.work), jobs * START_COST[0]
+        if kind in _RATES:
+            return self._saves(_RATES[kind], jobs) > budget
+        for probe, n in enumerate(sorted(self.rest, key=lambda n: self.weights[n])[:2]):
+            seconds = self._do_here(n)
+            _RATES[kind] = seconds / max(self.weights[n], 1)
+            saves = self._saves(_RATES[kind], jobs)
+            clear = seconds > budget or saves > CLEAR_MARGIN * budget
+            if saves <= budget or clear or probe == 1:
+                return saves > budget and len(self.rest) >= 2
+        return False
+
+    def _saves(self, rate: float, jobs: int) -> float:
+        """Seconds ``jobs`` workers would save on the rest: done here it takes rate x weight; on
+        the workers, a ``jobs``-th of that."""
+        return rate * sum(self.weights[n] for n in self.rest) * (1 - 1 / jobs)
+
+    def _do_here(self, n: int) -> float:
+        """Item ``n`` done in this process; the seconds it took."""
+        started = time.perf_counter()
+        self.done[n] = self.work([self.items[n]], self.context)[0]
+        self.rest.remove(n)
+        return time.perf_counter() - started
 
     def results(self) -> list:
         results: list = [None] * len(self.items)
@@ -133,23 +189,51 @@ class Running:
     def completed(self):
         """(indexes of items, their results) for each batch, as soon as it is done: this process
         can work on them while the workers go on."""
+        if self.done:
+            yield list(self.done), list(self.done.values())
+        if not self.rest:
+            return
         if self.pool is None:
-            yield list(range(len(self.items))), self.work(self.items, self.context)
+            started = time.perf_counter()
+            results = self.work([self.items[n] for n in self.rest], self.context)
+            _note_rate(self.work, time.perf_counter() - started, sum(self.weights[n] for n in self.rest))
+            yield self.rest, results
             return
         batch_of = {future: batch for future, batch in zip(self.futures, self.batches)}
         try:
             for future in as_completed(self.futures):
-                yield batch_of[future], future.result()
+                seconds, results = future.result()
+                _note_rate(self.work, seconds, sum(self.weights[n] for n in batch_of[future]))
+                yield batch_of[future], results
         finally:
             _shut(self.pool)
             _RUNS.pop(self.run, None)
+
+
+def _kind(work) -> str:
+    return f"{getattr(work, '__module__', '')}.{getattr(work, '__qualname__', repr(work))}"
+
+
+def _note_rate(work, seconds: float, weight: float) -> None:
+    if weight > 0:
+        _RATES[_kind(work)] = seconds / weight
+
+
+def _note_start(future, started: float, jobs: int) -> None:
+    """What starting the pool cost, per worker: the first batch's round trip less its work."""
+    if future.cancelled() or future.exception() is not None:
+        return
+    seconds, _results = future.result()
+    overhead = time.perf_counter() - started - seconds
+    if overhead > 0:
+        START_COST[0] = (START_COST[0] + overhead / jobs) / 2     # smoothed: one pool's start is noisy
 
 
 def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None) -> Running:
     return Running(work, items, context, jobs, weights)
 
 
-def _run_batch(run: int, batch: list) -> list:
+def _run_batch(run: int, batch: list) -> tuple[float, list]:
     if _frozen_in[0] != os.getpid():
         # What the worker was forked with lives as long as it does: the cycle collector leaves it
         # alone (scanning it cost an assembling worker a fifth of its time, and touching it
@@ -157,7 +241,9 @@ def _run_batch(run: int, batch: list) -> list:
         gc.freeze()
         _frozen_in[0] = os.getpid()
     work, context = _RUNS[run]
-    return work(batch, context)
+    started = time.perf_counter()
+    results = work(batch, context)
+    return time.perf_counter() - started, results      # the time, for this kind of work's rate
 
 
 _frozen_in = [0]     # the process whose inherited objects were frozen
@@ -185,12 +271,15 @@ def _batches(indexes: list[int], weights: list[int], jobs: int) -> list[list[int
 
 class Background:
     """``function(*args)`` in a forked process while this one goes on; ``result()`` waits for
-    it. Without fork, it runs in this process when its result is asked for."""
+    it. Without fork, or when this process has measured that the function takes less time than
+    a process costs to start (an EPUB after a one-source edit, in watch mode), it runs in this
+    process when its result is asked for."""
 
     def __init__(self, function, *args):
         self.function, self.args = function, args
         self.pool = None
-        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1:
+        worth = _RATES.get(_kind(function), float("inf")) > START_COST[0]
+        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1 and worth:
             self.run = id(self)
             _RUNS[self.run] = (lambda batch, context: [function(*args)], None)
             self.pool = _pool(1)
@@ -198,9 +287,14 @@ class Background:
 
     def result(self):
         if self.pool is None:
-            return self.function(*self.args)
+            started = time.perf_counter()
+            result = self.function(*self.args)
+            _note_rate(self.function, time.perf_counter() - started, 1)
+            return result
         try:
-            return self.future.result()[0]
+            seconds, results = self.future.result()
+            _note_rate(self.function, seconds, 1)
+            return results[0]
         finally:
             _shut(self.pool)
             _RUNS.pop(self.run, None)

@@ -7,6 +7,7 @@ drift apart. styles/README.md documents the YAML for designers.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 from dataclasses import dataclass, field
@@ -246,5 +247,56 @@ class HouseStyle:
 
 
 def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
-    """Read, check and resolve ``styles_dir/<name>.yaml``; UserError lists every problem."""
-    return HouseStyle(**check_style(Path(styles_dir), name))
+    """Read, check and resolve ``styles_dir/<name>.yaml``; UserError lists every problem.
+
+    What checking gives is kept by the style's content (its YAML files and its fonts' digests):
+    a process that loads the same style again (watch mode and the preview server rebuild after
+    every save) is given a new HouseStyle made from it without reading and checking it again.
+    A new one, with fonts of its own, so that nothing a build did to the last one (ReportLab's
+    font mappings, changed by an SVG picture's drawing, are made again by ``fonts.register``
+    for each new FontSet) reaches the next build."""
+    styles_dir = Path(styles_dir)
+    place, key = (str(styles_dir.resolve()), name), _content_key(styles_dir, name)
+    known = _CHECKED.get(place)
+    if known is None or known[0] != key or _font_digests(known[1]["fonts"]) != known[2]:
+        checked = check_style(styles_dir, name)
+        known = _CHECKED[place] = (key, checked, _font_digests(checked["fonts"]))
+    # the line breaker every paragraph style brings, imported here, before any worker is forked:
+    # each worker imported it again (10 to 30 ms each)
+    from book.pdf import linebreak
+
+    linebreak.install()
+    return HouseStyle(**_fresh(known[1]))
+
+
+_CHECKED: dict[tuple[str, str], tuple[str, dict, tuple]] = {}   # (folder, name) -> (content key, checked, fonts)
+
+
+def _fresh(checked: dict) -> dict:
+    """A copy of what ``check_style`` gave that no build has touched, with fonts of its own."""
+    fonts = checked["fonts"]
+    fresh = copy.deepcopy({k: v for k, v in checked.items() if k != "fonts"})
+    fresh["fonts"] = FontSet(families=copy.deepcopy(fonts.families), fallback=copy.deepcopy(fonts.fallback),
+                             css_stacks=dict(fonts.css_stacks))
+    return fresh
+
+
+def _content_key(styles_dir: Path, name: str) -> str:
+    """sha256 over every style file of the folder (a style extends only styles beside it):
+    any change to the style read, or to one it extends, changes it."""
+    digest = hashlib.sha256(f"style-format {STYLE_FORMAT}\n{name}\n".encode())
+    for path in sorted(styles_dir.glob("*.yaml")):
+        try:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        except OSError:
+            digest.update(path.name.encode() + b"\0unreadable\0")
+    return digest.hexdigest()
+
+
+def _font_digests(fonts: FontSet) -> tuple:
+    """The style's font files and their contents' digests (kept by size and time: cheap)."""
+    try:
+        return tuple((str(file), file_digest(file)) for faces in [*fonts.families.values(), *fonts.fallback]
+                     for _face, file in sorted(faces.items()))
+    except OSError:
+        return ()
