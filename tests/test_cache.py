@@ -65,3 +65,35 @@ def test_a_cache_of_another_version_is_emptied_and_used(tmp_path):
     assert BuildCache(tmp_path).load("thing", ["a"]) == [3]
     with sqlite3.connect(tmp_path / cache_module.FILE_NAME) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == cache_module.SCHEMA
+
+
+def test_held_open_one_connection_serves_the_build_and_workers_open_their_own(tmp_path, monkeypatch):
+    """While a build holds the cache open, its own batches share one connection (opening and
+    closing SQLite for each cost a third of a small build); another thread, or a forked worker,
+    opens its own, and what each writes, the other reads."""
+    import os
+    import threading
+
+    opened = []
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(cache_module.sqlite3, "connect", lambda *a, **k: opened.append(1) or real_connect(*a, **k))
+    c = BuildCache(tmp_path)
+    opened.clear()
+    with c.held_open():
+        for n in range(5):
+            c.store("thing", {str(n): n})
+        assert c.load("thing", ["0", "4"]) == [0, 4]
+        assert len(opened) == 1
+        side = threading.Thread(target=lambda: c.store("thing", {"from-a-thread": 1}))
+        side.start()
+        side.join()
+        assert len(opened) == 2 and c.load("thing", ["from-a-thread"]) == [1]
+        pid = os.fork()
+        if pid == 0:            # a worker: a connection of its own, the inherited one left alone
+            try:
+                c.store("thing", {"from-a-worker": 1})
+            finally:
+                os._exit(0)
+        assert os.waitpid(pid, 0)[1] == 0
+        assert c.load("thing", ["from-a-worker", "1"]) == [1, 1]    # the build's connection still works
+    assert BuildCache(tmp_path).load("thing", ["from-a-worker", "from-a-thread", "3"]) == [1, 1, 3]

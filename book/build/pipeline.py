@@ -98,12 +98,12 @@ def build_time(index: Index) -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
-def read(options: Options, reporter: Reporter, progress: Progress) -> Loaded:
+def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache | None = None) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
     them. Chapters without facts are checked by the work that follows (``work``)."""
     rlcontract.install()        # ReportLab's replaced functions (each listed there), before anything is typeset
     with long_lived():
-        cache = BuildCache(options.out / ".cache")
+        cache = cache or BuildCache(options.out / ".cache")
         with progress.step("reading the index"):
             try:
                 index = load_index(options.sources, reporter, cache)
@@ -265,31 +265,39 @@ def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
         if outputs is not None:
             return BuildResult(unchanged=outputs, up_to_date=True)
         check_folder(options.out, str(options.out), options.force)
-        loaded = read(options, reporter, progress)
-        given = _writer_input(loaded, options, reporter)
-        chosen = [writers()[name](given) for name in options.targets]
-        with progress.step("checking and typesetting"):
-            given.book = Compendium(loaded, options, loaded.cache)
-            for writer in chosen:
-                writer.start()      # the one-pagers are drawn in worker processes from here
-            documents, remade = make_chapters(loaded, options, given.book, reporter,
-                                              any(w.chapter_documents for w in chosen))
-        given.page_map = given.book.page_map
-        given.per_chapter = {w.name: documents for w in chosen if w.chapter_documents}
-        # with --strict, the warnings stop the build after the outputs are made (in memory, not
-        # written): the one-pagers' copy-fitting warnings then come with the sources' at once
-        result = run_writers(chosen, options, reporter, progress)
-        result.page_map = given.page_map
-        result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
-        with progress.step("writing the files"):
-            # as one set; the last build's outputs this one no longer makes (an organisation
-            # renamed, or left out with --only) are removed, and nothing else
-            result.written, result.unchanged = commit(options.out, key, result.outputs, result.kept, result.keys,
-                                                      options.targets, settled)
-            result.outputs = {}
-            loaded.cache.evict()
-        result.timings, result.cpu = progress.timings, progress.cpu
-        return result
+        cache = BuildCache(options.out / ".cache")
+        with cache.held_open():
+            return _build(options, reporter, progress, cache, key, settled)
+
+
+def _build(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache, key: str,
+           settled: int) -> BuildResult:
+    """The build itself, once its folder is locked and something has changed."""
+    loaded = read(options, reporter, progress, cache)
+    given = _writer_input(loaded, options, reporter)
+    chosen = [writers()[name](given) for name in options.targets]
+    with progress.step("checking and typesetting"):
+        given.book = Compendium(loaded, options, loaded.cache)
+        for writer in chosen:
+            writer.start()      # the one-pagers are drawn in worker processes from here
+        documents, remade = make_chapters(loaded, options, given.book, reporter,
+                                          any(w.chapter_documents for w in chosen))
+    given.page_map = given.book.page_map
+    given.per_chapter = {w.name: documents for w in chosen if w.chapter_documents}
+    # with --strict, the warnings stop the build after the outputs are made (in memory, not
+    # written): the one-pagers' copy-fitting warnings then come with the sources' at once
+    result = run_writers(chosen, options, reporter, progress)
+    result.page_map = given.page_map
+    result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
+    with progress.step("writing the files"):
+        # as one set; the last build's outputs this one no longer makes (an organisation
+        # renamed, or left out with --only) are removed, and nothing else
+        result.written, result.unchanged = commit(options.out, key, result.outputs, result.kept, result.keys,
+                                                  options.targets, settled)
+        result.outputs = {}
+        loaded.cache.evict()
+    result.timings, result.cpu = progress.timings, progress.cpu
+    return result
 
 
 def _writer_input(loaded: Loaded, options: Options, reporter: Reporter) -> WriterInput:
@@ -308,8 +316,7 @@ def run_writers(chosen: list[Writer], options: Options, reporter: Reporter, prog
         with _step(progress, writer.begin_step):
             writer.check()
     for writer in chosen:
-        with _step(progress, writer.begin_step):
-            writer.begin()
+        writer.begin()          # background work: its time is in the step that waits for it
     for writer in chosen:
         with _step(progress, writer.write_step):
             files = writer.write()

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import pickle
 import sqlite3
 import sys
+import threading
 from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -106,6 +108,21 @@ def checksum(kind: str, key: str, value: bytes) -> bytes:
     return h.digest()
 
 
+# Connections held open in this process. A forked child keeps them referenced and never uses or
+# closes them: closing a connection inherited through fork would fold the log into the file
+# from under the parent (SQLite: "do not carry an open connection across a fork").
+_HELD: list = []
+_INHERITED: list = []
+
+
+def _after_fork() -> None:
+    _INHERITED.extend(_HELD)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 DAMAGED = "the build cache was damaged and has been rebuilt (the results it lost are made again)"
 
 
@@ -118,11 +135,42 @@ class BuildCache:
         self.build = 0
         self.written = 0          # entries this build put
         self.damaged = 0          # damaged entries (or files) found and dropped by this process
+        self._held = None         # (process id, thread id, connection) while ``held_open``
         if self.path is not None:
             self._start_build()
 
     @contextmanager
+    def held_open(self):
+        """One connection for this process for as long as this lasts (a build): opening the
+        database and closing it again (SQLite then folds its log into the file, and syncs) for
+        each batch cost a third of a small edition's build. Only the thread that opened it uses it:
+        other threads and forked workers open their own for each batch, as before (a worker never
+        closes the one it inherits: see ``_after_fork``)."""
+        if self.path is None or self._held is not None:
+            yield
+            return
+        with self._connect() as conn:
+            if conn is None:
+                yield
+                return
+            self._held = (os.getpid(), threading.get_ident(), conn)
+            _HELD.append(conn)
+            try:
+                yield
+            finally:
+                _HELD.remove(conn)
+                self._held = None
+
+    @contextmanager
     def _db(self):
+        if self._held is not None and self._held[:2] == (os.getpid(), threading.get_ident()):
+            yield self._held[2]         # other threads and forked workers open their own
+            return
+        with self._connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _connect(self):
         if self.path is None:
             yield None
             return
@@ -156,6 +204,9 @@ class BuildCache:
     def _recreate(self, conn):
         """A damaged cache file is thrown away and started again."""
         self._found_damage()
+        if self._held is not None and self._held[2] is conn:
+            _HELD.remove(conn)
+            self._held = None       # the batches that follow open their own
         conn.close()
         try:
             for suffix in ("", "-wal", "-shm"):

@@ -91,7 +91,7 @@ class _Glyphs:
         self.char_of: dict[int, int] = {}
         for char, gid in sorted(face.charToGlyph.items()):
             self.char_of.setdefault(gid, char)
-        self.text_of: dict[int, str] = {}       # private character -> the text its glyph stands for
+        self._text_of: dict[int, str] | None = None     # private character -> the text its glyph stands for
         scale = 1000.0 / face.unitsPerEm
         for gid in range(face.numGlyphs):
             if gid not in self.char_of:
@@ -100,7 +100,18 @@ class _Glyphs:
                 face.charToGlyph[private] = gid
                 face.glyphToChar.setdefault(gid, []).append(private)
                 face.charWidths[private] = round(face.hmetrics[gid][0] * scale)
-        self._learn_texts()
+
+    @property
+    def text_of(self) -> dict[int, str]:
+        """Learnt when first asked (thousands of shapings for an Indic font: a tenth of a second,
+        which an edition that never draws the script should not pay for)."""
+        if self._text_of is None:
+            with _lock:
+                if self._text_of is None:
+                    self._learning: dict[int, str] = {}
+                    self._learn_texts()
+                    self._text_of = self._learning     # whole, for any other thread
+        return self._text_of
 
     def shape(self, text: str):
         buf = uharfbuzz.Buffer()
@@ -156,8 +167,8 @@ class _Glyphs:
                 else:       # a glyph the cmap reaches stands for its own character
                     rest = rest.replace(chr(char), "", 1)
             for n, char in enumerate(private):
-                if char not in self.text_of and rest:
-                    self.text_of[char] = rest if n == 0 else "\u200c"
+                if char not in self._learning and rest:
+                    self._learning[char] = rest if n == 0 else "\u200c"
 
 
 _GLYPHS: dict[int, _Glyphs] = {}     # id(face) -> its glyph map
