@@ -84,9 +84,12 @@ class Watcher:
 
 
 def save(source: Path, n: int) -> float:
-    """An editor's save: a sentence more at the end of the source. The moment it is on disk."""
+    """An editor's save: a sentence more at the end of the source, with a word no other save
+    used (so every output that holds the text changes, the web edition's search index too).
+    The moment it is on disk."""
     text = source.read_text(encoding="utf-8")
-    source.write_text(text + f"\nA sentence saved in watch mode, number {n + 1}.\n", encoding="utf-8")
+    word = "revision" + "".join(chr(97 + (n // 26 ** i) % 26) for i in range(3))
+    source.write_text(text + f"\nA sentence saved in watch mode: {word}.\n", encoding="utf-8")
     return time.perf_counter()
 
 

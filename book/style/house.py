@@ -57,9 +57,9 @@ class LineLimits:
 
 
 def line_limits(consecutive: int, max_word_space: float) -> LineLimits:
-    from book.pdf import linebreak
+    from book.pdf import rlcontract
 
-    linebreak.install()
+    rlcontract.install()        # a worker started afresh (not forked) has not installed them yet
     return LineLimits(consecutive, max_word_space)
 
 
@@ -261,11 +261,12 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     if known is None or known[0] != key or _font_digests(known[1]["fonts"]) != known[2]:
         checked = check_style(styles_dir, name)
         known = _CHECKED[place] = (key, checked, _font_digests(checked["fonts"]))
-    # the line breaker every paragraph style brings, imported here, before any worker is forked:
-    # each worker imported it again (10 to 30 ms each)
-    from book.pdf import linebreak
+    # the line breaker every paragraph style brings (with all ReportLab's replacements, as
+    # book.pdf.rlcontract lists them), installed before any worker is forked: each worker
+    # imported it again (10 to 30 ms each)
+    from book.pdf import rlcontract
 
-    linebreak.install()
+    rlcontract.install()
     return HouseStyle(**_fresh(known[1]))
 
 
