@@ -4,8 +4,8 @@ import sys
 
 if __name__ == "__main__":
     try:
-        from book.cli import main
+        from book.cli import entry
     except KeyboardInterrupt:       # Ctrl-C while the toolkit loads: nothing was begun
         print("interrupted: the previous outputs are unchanged", file=sys.stderr)
         sys.exit(130)
-    sys.exit(main())
+    entry()

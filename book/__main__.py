@@ -1,5 +1,3 @@
-import sys
+from book.cli import entry
 
-from book.cli import main
-
-sys.exit(main())
+entry()

@@ -1,6 +1,7 @@
 """A build's options from its command line, the project file and the defaults, in that order.
 
-The grammar: ``ohwb-book [build] [check | pdf | epub | onepagers ...] [--only KEY[,KEY]] ...``.
+The grammar: ``ohwb-book [build] [check | pdf | epub | onepagers | site ...] [--only KEY[,KEY]] ...``
+(the outputs' words come from the writer table).
 Positional words only ever say what to build; keys only ever follow --only, comma-separated, so
 ``--only imperial pdf`` builds the PDF of imperial's case studies."""
 from __future__ import annotations
@@ -150,6 +151,6 @@ def _first(*values):
 def _usage_error(message: str):
     import sys
 
-    print(f"usage: ohwb-book [build] [check | pdf | epub | onepagers ...] [options]\nohwb-book: error: {message}",
+    print(f"usage: ohwb-book [build] [check | {' | '.join(names())} ...] [options]\nohwb-book: error: {message}",
           file=sys.stderr)
     raise SystemExit(2)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import sys
 import time
@@ -122,6 +123,20 @@ def _written_lines(written: list[Path], out: Path, verbose: bool) -> list[str]:
         what = "one-page PDFs, one per organisation" if folder.name == "one-pagers" else "files"
         lines.append(f"wrote {folder}/ ({len(files)} {what})")
     return lines
+
+
+def entry() -> None:
+    """``ohwb-book`` and ``build.py``: ``main``, then out at once. By then the outputs are in
+    place and closed and every worker has ended (``run`` stops them); the interpreter's own exit
+    would free every object one by one and run each module's clean-up, a fifth of a small
+    edition's build, for nothing."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):      # the reader went away (a closed pipe): nothing to flush to
+        pass
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
