@@ -12,6 +12,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,35 +33,56 @@ def missing() -> str:
     return ""
 
 
-def overflows(epub: Path, width: int = 320) -> dict[str, tuple[int, int]]:
-    """document -> (scrollWidth, clientWidth) of every XHTML document of ``epub`` at ``width``."""
+@contextmanager
+def browser(width: int = 320, height: int = 900):
+    """Headless Chromium with a fresh profile, its page ``width`` CSS px wide (the EPUB's reflow
+    test and the web edition's tests and pictures all start it here)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    profile = Path(tempfile.mkdtemp(prefix="chromium-"))
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument(f"--window-size={width},{height}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        resize(driver, width, height)
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def resize(driver, width: int, height: int = 900, scale: float = 1, phone: bool = False) -> None:
+    """The window's size in CSS px; ``scale``: device pixels per CSS px (2 for sharp pictures);
+    ``phone``: scroll bars drawn over the page, as a phone's (else they take 15 px of its width)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": phone})
+
+
+def widths(driver) -> tuple[int, int]:
+    """(scrollWidth, clientWidth) of the page as it is: wider scrolling means it overflows."""
+    sizes = driver.execute_script("const e = document.scrollingElement || document.documentElement;"
+                                  "return [e.scrollWidth, e.clientWidth];")
+    return int(sizes[0]), int(sizes[1])
+
+
+def overflows(epub: Path, width: int = 320) -> dict[str, tuple[int, int]]:
+    """document -> (scrollWidth, clientWidth) of every XHTML document of ``epub`` at ``width``."""
     work = Path(tempfile.mkdtemp(prefix="reflow-"))
     try:
         with zipfile.ZipFile(epub) as z:
             z.extractall(work / "book")
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in FLAGS:
-            options.add_argument(flag)
-        options.add_argument(f"--user-data-dir={work / 'profile'}")
-        options.add_argument(f"--window-size={width},900")
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        try:
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        with browser(width) as driver:
             result = {}
             for doc in sorted((work / "book").rglob("*.xhtml")):
                 driver.get(doc.as_uri())
-                sizes = driver.execute_script(
-                    "const e = document.scrollingElement || document.documentElement;"
-                    "return [e.scrollWidth, e.clientWidth, window.innerWidth];")
-                result[doc.name] = (int(sizes[0]), int(sizes[1]))
+                result[doc.name] = widths(driver)
             return result
-        finally:
-            driver.quit()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -8,51 +8,12 @@ the page's widths at 320 px and what axe-core finds on it.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
-from reflow import CHROMEDRIVER, CHROMIUM, FLAGS, missing  # noqa: F401  (missing: for the tests' skip)
+from reflow import browser, missing, resize, widths  # noqa: F401  (the tests take them from here)
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-@contextmanager
-def browser(width: int = 320, height: int = 900):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = Path(tempfile.mkdtemp(prefix="site-browser-"))
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    options.add_argument(f"--window-size={width},{height}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        resize(driver, width, height)
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def resize(driver, width: int, height: int = 900, scale: float = 1, phone: bool = False) -> None:
-    """The window's size in CSS px; ``scale``: device pixels per CSS px (2 for sharp pictures);
-    ``phone``: scroll bars drawn over the page, as a phone's (else they take 15 px of its width)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": phone})
-
-
-def widths(driver) -> tuple[int, int]:
-    """(scrollWidth, clientWidth) of the page as it is: wider scrolling means it overflows."""
-    sizes = driver.execute_script("const e = document.scrollingElement || document.documentElement;"
-                                  "return [e.scrollWidth, e.clientWidth];")
-    return int(sizes[0]), int(sizes[1])
 
 
 def axe(driver) -> list[dict]:

@@ -86,17 +86,18 @@ def test_the_first_build_into_a_folder_of_other_files_is_refused(built, tmp_path
     assert not (out / "compendium.pdf").exists()
 
 
-def test_a_linked_one_pagers_folder_is_never_written_through(copy, tmp_path):
+@pytest.mark.parametrize("folder", ["one-pagers", "site"])
+def test_a_linked_output_folder_is_never_written_through(copy, tmp_path, folder):
     sources, out = copy
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "precious.pdf").write_bytes(b"%PDF precious")
-    shutil.rmtree(out / "one-pagers")
-    (out / "one-pagers").symlink_to(elsewhere)
+    shutil.rmtree(out / folder)
+    (out / folder).symlink_to(elsewhere)
     edit(sources)
     for extra in ((), ("--force",)):
         code, text = build(sources, out, *extra)
-        assert code == 1 and f"{out}/one-pagers: is a link" in text and "Traceback" not in text
+        assert code == 1 and f"{out}/{folder}: is a link" in text and "Traceback" not in text
     assert [p.name for p in elsewhere.iterdir()] == ["precious.pdf"]
     assert (elsewhere / "precious.pdf").read_bytes() == b"%PDF precious"
 

@@ -26,19 +26,12 @@ from pathlib import Path
 from book.build import manifest
 from book.core.errors import Problem, UserError
 from book.core.fsutil import atomic_write_bytes, sync_all
-from book.writers import registry
+from book.writers.registry import family, places     # the writer a file belongs to (None: not ours); their names
 
 JOURNAL = "commit-journal.json"
 LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}     # what file browsers leave in any folder they show
 MAX_FOREIGN_SHOWN = 10
 COMMITTED: list[Path] = []     # output folders whose new set this process has put in place (for the CLI's last word)
-FIXED_NAMES = {"compendium.pdf", "compendium-cover.pdf", "compendium.epub", "one-pagers.pdf", "one-pagers"}     # what every build may write
-
-
-def family(rel: str) -> str | None:
-    """The writer an output path belongs to ('pdf', 'epub', ...), or None for a name the build
-    never writes: the writer table says (each writer knows its own files)."""
-    return registry.family(rel)
 
 
 def _is_part_name(rel) -> bool:
@@ -155,12 +148,13 @@ def check_folder(out: Path, shown: str, force: bool) -> None:
     are then left alone), and always one where an output would replace such a file or be
     written through a link."""
     ours = set(manifest.previous_outputs(out))
+    fixed = places()
     problems = []
     foreign = []
     for rel, is_link in _entries(out):
         if rel in ours and not is_link:
             continue
-        if rel in FIXED_NAMES:
+        if rel in fixed:
             problems.append(_in_the_way(rel, is_link, shown))
         elif not force:
             foreign.append(rel)

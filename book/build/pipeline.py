@@ -313,7 +313,7 @@ def run_writers(chosen: list[Writer], options: Options, reporter: Reporter, prog
     the caller; the files current as they are in ``result.kept``)."""
     result = BuildResult()
     for writer in chosen:
-        with _step(progress, writer.begin_step):
+        with _step(progress, writer.check_step):
             writer.check()
     for writer in chosen:
         writer.begin()          # background work: its time is in the step that waits for it

@@ -43,7 +43,8 @@ class Writer:
     help = ""                   # one line for ``--help``
     default = True              # made by a plain ``ohwb-book`` (else only when named)
     chapter_documents = False   # the build's jobs make each chapter's (X)HTML document for it
-    begin_step = ""             # what the progress line says while ``check`` and ``begin`` run
+    places: tuple[str, ...] = ()   # the names it writes at in the output folder (files or folders)
+    check_step = ""             # what the progress line says while ``check`` runs (it may wait)
     write_step = ""             # ... and while ``write`` runs
 
     def __init__(self, given: WriterInput):
@@ -88,7 +89,9 @@ def unregister(name: str) -> None:
 
 
 def writers() -> dict[str, type[Writer]]:
-    """The table, the built-in writers first, in the order they are listed in ``BUILT_IN``."""
+    """The table: the built-in writers first, in the order ``BUILT_IN`` lists them, then any
+    registered since, in the order they were (a writer registered before the table was first
+    asked for still comes after the built-in ones)."""
     global _BUILT_IN_LOADED
     if not _BUILT_IN_LOADED:
         import importlib
@@ -96,11 +99,17 @@ def writers() -> dict[str, type[Writer]]:
         _BUILT_IN_LOADED = True
         for module in BUILT_IN:
             importlib.import_module(module)
-    return WRITERS
+    return dict(sorted(WRITERS.items(), key=lambda item: item[1].__module__ not in BUILT_IN))
 
 
 def names(default_only: bool = False) -> tuple[str, ...]:
     return tuple(name for name, w in writers().items() if w.default or not default_only)
+
+
+def places() -> set[str]:
+    """Every name an output is written at, directly in the output folder: a file or a link of
+    the user's there is in the way of the build, whatever --force says."""
+    return {place for writer in writers().values() for place in writer.places}
 
 
 def family(relative: str) -> str | None:

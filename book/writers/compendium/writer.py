@@ -9,11 +9,12 @@ from book.writers.registry import Writer, register
 class CompendiumWriter(Writer):
     name = "pdf"
     help = "the compendium, a typeset PDF book (compendium.pdf)"
+    places = ("compendium.pdf", "compendium-cover.pdf")
     write_step = "assembling the compendium"
 
     @classmethod
     def owns(cls, relative: str) -> bool:
-        return relative in ("compendium.pdf", "compendium-cover.pdf")      # the book, and its printer's cover
+        return relative in cls.places      # the book, and its printer's cover
 
     def write(self) -> dict[str, bytes]:
         given = self.given

@@ -10,6 +10,7 @@ class EpubWriter(Writer):
     name = "epub"
     help = "the same book as an EPUB 3 for e-readers and screen readers (compendium.epub)"
     chapter_documents = True
+    places = ("compendium.epub",)
     write_step = "writing the EPUB"
 
     @classmethod

@@ -18,7 +18,8 @@ def _path(name: str) -> str:
 class OnePagerWriter(Writer):
     name = "onepagers"
     help = "one page per organisation (one-pagers/<key>.pdf, and one-pagers.pdf for the printer)"
-    begin_step = "drawing the one-pagers"
+    places = (COMBINED_FILE, FOLDER)
+    check_step = "drawing the one-pagers"     # the check waits for the pages to be drawn
     write_step = "setting the one-pagers"
 
     @classmethod

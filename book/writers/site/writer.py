@@ -13,6 +13,7 @@ class SiteWriter(Writer):
     name = "site"
     help = "the web edition: an accessible static website of the case studies, in site/"
     default = True
+    places = (paths.ROOT,)
     write_step = "writing the web edition"
 
     @classmethod
