@@ -13,6 +13,8 @@ from book.pdf.fontparse import QuickFace
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = sorted((ROOT / "styles" / "fonts").glob("*.ttf")) + sorted((Path(reportlab.__file__).parent / "fonts").glob("*.ttf"))
+# and whatever TrueType fonts the machine has (Debian's DejaVu and Liberation families, if installed)
+FONTS += sorted(Path("/usr/share/fonts").rglob("*.ttf")) if Path("/usr/share/fonts").is_dir() else []
 
 
 def _same(ours, theirs, name):
@@ -34,6 +36,22 @@ def test_every_attribute_is_what_reportlab_reads(path):
 
 def test_fonts_are_found():
     assert len(FONTS) >= 20
+
+
+def test_a_map_it_does_not_read_is_read_by_reportlab(tmp_path):
+    # Vera's character maps: Macintosh (format 0) and Windows (format 4); with only the first
+    # listed, ReportLab's choice is format 0, which its own reader reads, to the same result
+    data = bytearray((Path(reportlab.__file__).parent / "fonts" / "Vera.ttf").read_bytes())
+    tables = int.from_bytes(data[4:6], "big")
+    cmap = next(int.from_bytes(data[20 + 16 * i:24 + 16 * i], "big") for i in range(tables)
+                if data[12 + 16 * i:16 + 16 * i] == b"cmap")
+    data[cmap + 2:cmap + 4] = (1).to_bytes(2, "big")
+    path = tmp_path / "vera-mac.ttf"
+    path.write_bytes(bytes(data))
+    theirs, ours = TTFontFace(str(path)), QuickFace(str(path))
+    assert len(theirs.charToGlyph) > 100
+    for name, value in vars(theirs).items():
+        _same(vars(ours)[name], value, name)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "no_loca"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from itertools import compress
 from struct import unpack_from
 
-from reportlab.pdfbase.ttfonts import TTFError, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFontFace
 
 
 class _NotQuick(Exception):
@@ -222,4 +222,4 @@ def readable(file) -> bool:
         return False
 
 
-__all__ = ["QuickFace", "TTFError", "readable"]
+__all__ = ["QuickFace", "readable"]
