@@ -189,9 +189,9 @@ PRIVATE = (
         ("defaultWidth", "set as extractInfo sets it"), ("glyphPos", "set as extractInfo sets it"),
         ("_pos", "left where extractInfo leaves it"),
     )),
-    # fonts: pdffont.FixedTTFont reuses a face parsed when the style was checked
+    # fonts: pdffont.FixedTTFont, made from a face parsed when the style was checked (or when first needed)
     Private("reportlab.pdfbase.ttfonts.TTFont", "_asciiReadable", "book.pdf.pdffont", "set as TTFont.__init__ sets it "
-            "when a parsed face is reused", kind="instance"),
+            "(FixedTTFont does what it does, with fontparse's face)", kind="instance"),
     Private("reportlab.pdfbase.ttfonts.TTFont", "__init__", "book.pdf.pdffont", "mirrored: the face is fontparse's",
             signature="(self, name, filename, validate=0, subfontIndex=0, asciiReadable=None, shapable=True)"),
 )
