@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from fnmatch import fnmatch
 import string
+from bisect import bisect_left
 from dataclasses import dataclass
+from fnmatch import fnmatch
+from functools import lru_cache
+from itertools import chain, count
+from weakref import WeakKeyDictionary
 
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+from reportlab.rl_config import unShapedFontGlob
 
 from book.pdf import shaping
+from book.pdf.fontparse import QuickFace
 
 PRIORITY = (
     "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d"
@@ -64,17 +70,11 @@ class FixedTTFont(TTFont):
     """A ReportLab TrueType font whose character codes are the same in every document."""
 
     def __init__(self, name: str, filename: str, face=None):
-        if face is None:
-            super().__init__(name, filename, asciiReadable=1)
-        else:       # a file parsed already (when the style was checked): what TTFont.__init__ does
-            from weakref import WeakKeyDictionary
-
-            from reportlab.pdfbase.ttfonts import TTEncoding
-            from reportlab.rl_config import unShapedFontGlob
-
-            self.fontName, self.face, self.encoding = name, face, TTEncoding()
-            self.state, self._asciiReadable = WeakKeyDictionary(), 1
-            self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
+        # what TTFont.__init__ does, with a face read by fontparse (faster than ReportLab's own
+        # parser, the same result), or given: read already, when the style was checked
+        self.fontName, self.face, self.encoding = name, face or QuickFace(filename), TTEncoding()
+        self.state, self._asciiReadable = WeakKeyDictionary(), 1
+        self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
         self.internal = "T" + re.sub(r"[^A-Za-z0-9-]", "_", name)
         shaping.prepare_face(self.face)     # a complex script's glyphs get characters (after all others)
         self.codes = _assign(set(self.face.charToGlyph))
@@ -195,12 +195,43 @@ class FixedTTFont(TTFont):
                           face.defaultWidth)
 
 
+# ------------------------------------------------------------ fonts registered when first asked for
+_WHEN_ASKED: dict[str, object] = {}     # font name -> what registers it with ReportLab
+
+
+def register_when_asked(name: str, register) -> None:
+    """``register()`` registers the font ``name`` with ReportLab: called when ReportLab is first
+    asked for it (``pdfmetrics.getFont``), not before. A style's fallback fonts (book.style.fonts)."""
+    _WHEN_ASKED[name] = register
+
+
+def install_font_loader() -> None:
+    """Once per process (``rlcontract.install``): ReportLab, asked for a font it does not have,
+    first registers it if it is one of ``register_when_asked``'s."""
+    from reportlab.pdfbase import pdfmetrics
+
+    if hasattr(pdfmetrics.findFontAndRegister, "__wrapped_original__"):
+        return
+    original = pdfmetrics.findFontAndRegister
+
+    def find_font_and_register(fontName):
+        register = _WHEN_ASKED.pop(fontName, None) if isinstance(fontName, str) else None
+        if register is None:
+            return original(fontName)
+        try:
+            register()
+        except BaseException:
+            _WHEN_ASKED.setdefault(fontName, register)     # asked again, it is tried again
+            raise
+        return pdfmetrics.getFont(fontName)     # registered now (or ReportLab's own error, from original)
+
+    find_font_and_register.__wrapped_original__ = original
+    pdfmetrics.findFontAndRegister = find_font_and_register
+
+
 def _assign(chars: set[int]) -> dict[int, int]:
     """Every character of the font -> its (subset << 8 | code)."""
-    codes: dict[int, int] = {}
-    for c in range(32, 256):
-        if c in chars and c != _NBSP and not 127 <= c < 160:
-            codes[c] = c
+    codes = {c: c for c in sorted(_OWN_CODE.intersection(chars))}
     free = iter(_FREE_IN_ZERO)
     for char in PRIORITY:
         c = ord(char)
@@ -208,17 +239,19 @@ def _assign(chars: set[int]) -> dict[int, int]:
             codes[c] = next(free)
     if _NBSP in chars or 32 in chars:
         codes[_NBSP] = 32
-    subset, code = 1, 1
-    for c in sorted(chars):
-        if c in codes or c < 32:
-            continue
-        if code == 32:
-            code += 1
-        codes[c] = subset << 8 | code
-        code += 1
-        if code > 255:
-            subset, code = subset + 1, 1
+    rest = sorted(chars.difference(codes))
+    rest = rest[bisect_left(rest, 32):]
+    # the rest in code-point order, 254 a subset (every code but 0 and 32) from subset 1 on
+    codes.update(zip(rest, chain.from_iterable(map(_subset_codes, count(1)))))
     return codes
+
+
+_OWN_CODE = frozenset([*range(32, 127), *range(161, 256)])    # ASCII and Latin-1 at their own codes
+
+
+@lru_cache(maxsize=None)
+def _subset_codes(subset: int) -> tuple[int, ...]:
+    return tuple(subset << 8 | code for code in range(1, 256) if code != 32)
 
 
 def _subset_tag(font_name: str, subset: int, table: tuple) -> str:

@@ -28,6 +28,7 @@ REPORTLAB_VERSION = "4.4.4"
 PARAGRAPH = "reportlab.platypus.paragraph"
 CANVAS = "reportlab.pdfgen.canvas.Canvas"
 FLOWABLES = "reportlab.platypus.flowables"
+TTFONTFILE = "reportlab.pdfbase.ttfonts.TTFontFile"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ PATCHES = (
     Patch("reportlab.pdfgen.textobject.PDFTextObject", "_formatText", "book.pdf.shaping",
           "a shaped word (Arabic, Bengali...) drawn as its glyphs is marked with the word as typed (ActualText)",
           "(self, text)"),
+    Patch("reportlab.pdfbase.pdfmetrics", "findFontAndRegister", "book.pdf.pdffont",
+          "a style's fallback font is read and registered when ReportLab is first asked for it "
+          "(pdffont.register_when_asked): most editions never draw with one", "(fontName)"),
     Patch(f"{FLOWABLES}.Flowable", "drawOn", "book.pdf.pdftags",
           "a flowable drawn on a tagged canvas marks its drawing as its element's content",
           "(self, canvas, x, y, _sW=0)"),
@@ -174,10 +178,21 @@ PRIVATE = (
             kind="instance"),
     Private("reportlab.platypus.tables.Table", "_rowHeights", "book.writers.compendium.content",
             "a laid-out table's row heights", kind="instance"),
-    # fonts: pdffont.FixedTTFont reuses a face parsed when the style was checked
+    # fonts: fontparse.QuickFace reads the glyph tables in bulk, leaving what ReportLab's parser leaves
+    # (tests/test_fontparse.py compares every attribute); pdffont.FixedTTFont is made from such a face
+    *(Private(TTFONTFILE, name, "book.pdf.fontparse", why, kind="instance") for name, why in (
+        ("table", "the table directory: where each table starts"),
+        ("_ttf_data", "the font file's bytes, read in bulk"),
+        ("_pdfScale", "how an advance is scaled to 1000 units a size: mirrored (1000 / unitsPerEm)"),
+        ("charToGlyph", "set as extractInfo sets it"), ("glyphToChar", "set as extractInfo sets it"),
+        ("charWidths", "set as extractInfo sets it"), ("hmetrics", "set as extractInfo sets it"),
+        ("defaultWidth", "set as extractInfo sets it"), ("glyphPos", "set as extractInfo sets it"),
+        ("_pos", "left where extractInfo leaves it"),
+    )),
+    # fonts: pdffont.FixedTTFont, made from a face parsed when the style was checked (or when first needed)
     Private("reportlab.pdfbase.ttfonts.TTFont", "_asciiReadable", "book.pdf.pdffont", "set as TTFont.__init__ sets it "
-            "when a parsed face is reused", kind="instance"),
-    Private("reportlab.pdfbase.ttfonts.TTFont", "__init__", "book.pdf.pdffont", "mirrored when a parsed face is reused",
+            "(FixedTTFont does what it does, with fontparse's face)", kind="instance"),
+    Private("reportlab.pdfbase.ttfonts.TTFont", "__init__", "book.pdf.pdffont", "mirrored: the face is fontparse's",
             signature="(self, name, filename, validate=0, subfontIndex=0, asciiReadable=None, shapable=True)"),
 )
 
@@ -214,6 +229,8 @@ OVERRIDES = (
     Override(CANVAS, "drawInlineImage", _RECORDER, "(self, image, x, y, width=None, height=None, "
              "preserveAspectRatio=False, anchor='c', anchorAtXY=False, showBoundary=False, extraReturn=None)"),
     Override(CANVAS, "beginForm", _RECORDER, "(self, name, lowerx=0, lowery=0, upperx=None, uppery=None)"),
+    Override(TTFONTFILE, "extractInfo", "book.pdf.fontparse.QuickFace: the glyph tables read in bulk (ReportLab's "
+             "reads the rest, and any font it does not read the same way)", "(self, charInfo=1)"),
     Override("reportlab.pdfbase.ttfonts.TTFont", "splitString", _FONT, "(self, text, doc, encoding='utf-8')"),
     Override("reportlab.pdfbase.ttfonts.TTFont", "getSubsetInternalName", _FONT, "(self, subset, doc)"),
     Override("reportlab.pdfbase.ttfonts.TTFont", "addObjects", _FONT, "(self, doc)"),
@@ -228,12 +245,13 @@ def install() -> None:
     global _INSTALLED
     if _INSTALLED:
         return
-    from book.pdf import linebreak, pdftags, rlspeed, shaping
+    from book.pdf import linebreak, pdffont, pdftags, rlspeed, shaping
 
     rlspeed.install()
     linebreak.install()
     pdftags.install_flowable_hooks()
     shaping.install_actual_text()
+    pdffont.install_font_loader()
     _INSTALLED = True
 
 

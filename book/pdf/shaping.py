@@ -52,6 +52,9 @@ for _script, _blocks in SCRIPT_BLOCKS.items():
             _SCRIPT_OF[_c] = _script
 
 
+_SCRIPT_CHARS = frozenset(_SCRIPT_OF)
+
+
 def script_of(char: str) -> str | None:
     """The complex script a character belongs to ('Arabic'), or None."""
     return _SCRIPT_OF.get(ord(char))
@@ -73,10 +76,9 @@ def is_rtl_char(char: str) -> bool:
 def font_scripts(face) -> set[str]:
     """The complex scripts a font has letters for (at least 16 characters of the script)."""
     counts: dict[str, int] = {}
-    for c in face.charToGlyph:
-        script = _SCRIPT_OF.get(c)
-        if script:
-            counts[script] = counts.get(script, 0) + 1
+    for c in _SCRIPT_CHARS.intersection(face.charToGlyph):     # in C: most fonts have none
+        script = _SCRIPT_OF[c]
+        counts[script] = counts.get(script, 0) + 1
     return {s for s, n in counts.items() if n >= 16}
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from book.core.errors import did_you_mean
-from book.style.fonts import FACES, FontSet, base_name, check_font_file
+from book.core.errors import Problem, did_you_mean
+from book.style.fontfiles import check_font_file
+from book.style.fonts import FACES, FontSet, base_name
 from book.style.sectioncheck import SectionChecker, dotted
 
 # (fontWeight, fontStyle) -> the face of a family
@@ -53,27 +54,30 @@ class FontChecks(SectionChecker):
             return self.bad(("fonts", "fallback"), "fonts.fallback must be a list of font files")
         for i, entry in enumerate(entries):
             path = ("fonts", "fallback", i)
+            # read in full only when a character is looked up in it (font_file's ``later``)
             if isinstance(entry, dict):
-                self.fallback.append(self.faces(path, entry, allow_css=False))
+                self.fallback.append(self.faces(path, entry, allow_css=False, later=True))
             else:
-                found = self.font_file(path, entry)
+                found = self.font_file(path, entry, later=True)
                 self.fallback.append({"normal": found} if found else {})
 
-    def faces(self, path: tuple, faces: dict, allow_css: bool) -> dict[str, Path]:
+    def faces(self, path: tuple, faces: dict, allow_css: bool, later: bool = False) -> dict[str, Path]:
         known = FACES + (("css_family",) if allow_css else ())
         out = {}
         for face, value in faces.items():
             if face not in known:
                 self.bad(path + (face,), f"{dotted(path)}: unknown face '{face}'{did_you_mean(face, known)}; the faces are: {', '.join(known)}")
             elif face != "css_family":
-                found = self.font_file(path + (face,), value)
+                found = self.font_file(path + (face,), value, later)
                 if found:
                     out[face] = found
         if "normal" not in faces:
             self.bad(path, f"{dotted(path)}: 'normal' is missing: every family needs its regular face")
         return out
 
-    def font_file(self, path: tuple, value) -> Path | None:
+    def font_file(self, path: tuple, value, later: bool = False) -> Path | None:
+        """The file, checked (``later``: its glyph tables read when first needed, see
+        ``fontfiles.check_font_file``; the problem, were that to fail, is the one given here)."""
         label = dotted(path)
         if not isinstance(value, str) or not value.strip():
             self.bad(path, f"{label}: write the path of a .ttf file, e.g. fonts/LiberationSans-Regular.ttf")
@@ -83,10 +87,15 @@ class FontChecks(SectionChecker):
             self.bad(path, f"{label}: font file '{value}' not found (looked for {file}): put font files in "
                            f"{self.dir.name}/fonts/ and write their path from {self.dir.name}/, e.g. fonts/LiberationSans-Regular.ttf")
             return None
-        reason = check_font_file(file)
+
+        def unloadable(reason: str) -> str:
+            return (f"{label}: ReportLab cannot load font file '{value}' ({reason}); use a TrueType .ttf file "
+                    "(OpenType .otf fonts with PostScript outlines are not supported)")
+
+        where = self.origins.at(path)
+        reason = check_font_file(file, (lambda reason: Problem(unloadable(reason), *where)) if later else None)
         if reason:
-            self.bad(path, f"{label}: ReportLab cannot load font file '{value}' ({reason}); use a TrueType .ttf file "
-                           "(OpenType .otf fonts with PostScript outlines are not supported)")
+            self.bad(path, unloadable(reason))
             return None
         return file
 

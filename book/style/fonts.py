@@ -4,8 +4,9 @@ Font names are stable and readable (``Sans``, ``Sans-Bold``, ``Mono-Italic``, ``
 that writers and messages can use them. ``registerFontFamily`` ties the faces of a family
 together, so ``<b>``/``<i>`` inside a paragraph pick the right face.
 
-Coverage comes from ReportLab's own parser (``TTFont(...).face.charToGlyph``), so no extra
-dependency is needed and "has a glyph" means exactly what ReportLab will draw.
+Coverage comes from the font's character map as ReportLab reads it (``TTFontFace.charToGlyph``,
+``book.style.fontfiles``), so no extra dependency is needed and "has a glyph" means exactly what
+ReportLab will draw.
 """
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ import hashlib
 import os
 import re
 import threading
-import weakref
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
-
-from book.pdf.pdffont import FixedTTFont
-from book.pdf.shaping import PRIVATE_BASE, SCRIPT_BLOCKS, script_of
 from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+
+from book.pdf.pdffont import register_when_asked
+from book.pdf.shaping import PRIVATE_BASE, SCRIPT_BLOCKS, script_of
+from book.style.fontfiles import cmap_of, face_of, file_digest, load_ttf
 
 FACES = ("normal", "bold", "italic", "boldItalic")
 _SUFFIX = {"normal": "", "bold": "-Bold", "italic": "-Italic", "boldItalic": "-BoldItalic"}
@@ -39,12 +41,8 @@ _NEAREST = {
 # Module state shared by every FontSet in this process. It is plain data, so a forked worker
 # inherits a consistent copy; only the lock must be renewed in the child (see below).
 _lock = threading.RLock()
-_ttfonts: dict[tuple[str, str], TTFont] = {}  # (font name, file digest) -> parsed font
 _claims: dict[str, str] = {}  # family base name -> digest of its files (who owns 'Sans')
 _name_to_file: dict[str, tuple[Path, str]] = {}  # concrete font name -> (file, digest)
-_cmaps: dict[str, frozenset[int]] = {}  # digest -> code points the file has
-_faces: dict[str, TTFontFace] = {}  # digest -> a file parsed when checked, not yet made a font
-_digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256
 # the font sets registered in this process, held weakly: a long-lived process (--watch) reads the
 # style again at every build and must not keep every FontSet it ever made
 _registered: "weakref.WeakValueDictionary[int, FontSet]" = weakref.WeakValueDictionary()
@@ -56,56 +54,6 @@ def _renew_lock() -> None:
 
 
 os.register_at_fork(after_in_child=_renew_lock)
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of a file, cached by path, size and mtime (font files are read once)."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _digests:
-        _digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _digests[key]
-
-
-def load_ttf(name: str, path: Path) -> TTFont:
-    """Parse a TrueType file under ``name``; raises ReportLab's error when it cannot."""
-    digest = file_digest(path)
-    with _lock:
-        font = _ttfonts.get((name, digest))
-        if font is None:
-            font = FixedTTFont(name, str(path), face=_faces.pop(digest, None))
-            _ttfonts[(name, digest)] = font
-            _cmaps.setdefault(digest, frozenset(font.face.charToGlyph))
-        return font
-
-
-def check_font_file(path: Path) -> str | None:
-    """None when ReportLab can draw with this file, else the reason it cannot."""
-    try:
-        digest = file_digest(path)
-        if digest not in _cmaps:
-            face = TTFontFace(str(path))      # kept: the font made from the file later reuses it
-            _faces[digest] = face
-            _cmaps[digest] = frozenset(face.charToGlyph)
-    except (TTFError, OSError) as exc:
-        interrupt = _interrupt_behind(exc)
-        if interrupt is not None:
-            raise interrupt         # ReportLab's file opener catches everything, Ctrl-C too
-        return str(exc)
-    except Exception as exc:  # ReportLab's parser fails on damaged files with assorted errors
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
-    """The Ctrl-C that an error was raised while handling, however deep: ReportLab's file opener
-    turns everything into an IOError, and its font parser that into a TTFError."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, KeyboardInterrupt):
-            return exc
-        exc, seen = exc.__context__, seen + 1
-    return None
 
 
 def base_name(family: str) -> str:
@@ -190,13 +138,30 @@ class FontSet:
         if _registered.get(id(self)) is self:
             return
         with _lock:
-            for family, faces in self._all_families():
-                for face, path in faces.items():
-                    name = self._names[family] + _SUFFIX[face]
-                    if name not in pdfmetrics.getRegisteredFontNames():
-                        pdfmetrics.registerFont(load_ttf(name, path))
+            for family, faces in self.families.items():
+                self._register_faces(family, faces)
                 self._map_family(family, faces)
+            # a fallback font is read and registered when ReportLab is first asked for it (most
+            # editions never are), with the fallback fonts before it: the order they would have
+            # been registered in (ReportLab gives a font whose file another name holds that name's)
+            for i, (family, faces) in enumerate(self._all_families()):
+                if i >= len(self.families):
+                    self._map_family(family, faces)
+                    for face in faces:
+                        register_when_asked(self._names[family] + _SUFFIX[face], partial(self._register_fallbacks, i))
             _registered[id(self)] = self
+
+    def _register_faces(self, family: str, faces: dict[str, Path]) -> None:
+        for face, path in faces.items():
+            name = self._names[family] + _SUFFIX[face]
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(load_ttf(name, path))
+
+    def _register_fallbacks(self, up_to: int) -> None:
+        with _lock:
+            for i, (family, faces) in enumerate(self._all_families()):
+                if len(self.families) <= i <= up_to:
+                    self._register_faces(family, faces)
 
     def _map_family(self, family: str, faces) -> None:
         # What registerFontFamily does, but faces the family really has are mapped last:
@@ -217,9 +182,11 @@ class FontSet:
         (``made_for``): a general font's few Arabic letters would do, but not as well."""
         face = self._family_and_face(for_font)[1]
         names = [self.font_name(f"fallback{i}", face) for i in range(1, len(self.fallback) + 1)]
-        having = [name for name in names if has_glyph(name, char)]
         script = script_of(char)
-        if script and len(having) > 1:
+        if not script:         # the first that has it (the fonts after it need not be read)
+            return next((name for name in names if has_glyph(name, char)), None)
+        having = [name for name in names if has_glyph(name, char)]
+        if len(having) > 1:
             having.sort(key=lambda name: not made_for(name, script))     # stable: the style's order otherwise
         return having[0] if having else None
 
@@ -313,18 +280,15 @@ def made_for(font_name: str, script: str) -> bool:
     """Most of the font's letters beyond ASCII are of ``script`` (Noto Sans Arabic, not DejaVu Sans)."""
     key = (font_name, script)
     if key not in _MADE_FOR:
-        path, digest = _name_to_file[font_name]
-        if digest not in _cmaps:
-            load_ttf(font_name, path)
-        chars = [c for c in _cmaps[digest] if c > 0x7F and c < PRIVATE_BASE]
+        chars = [c for c in cmap_of(*_name_to_file[font_name]) if c > 0x7F and c < PRIVATE_BASE]
         ours = sum(1 for c in chars if script_of(chr(c)) == script)
         _MADE_FOR[key] = ours * 2 > len(chars)
     return _MADE_FOR[key]
 
 
 def family_name(font_name: str) -> str:
-    path, _digest = _name_to_file[font_name]
-    name = load_ttf(font_name, path).face.familyName
+    path, digest = _name_to_file[font_name]
+    name = face_of(font_name, path, digest).familyName
     name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name or "")
     return name.strip() or path.stem
 
@@ -335,6 +299,4 @@ def has_glyph(font_name: str, char: str) -> bool:
         path, digest = _name_to_file[font_name]
     except KeyError:
         raise KeyError(f"unknown font {font_name!r}: load the style first") from None
-    if digest not in _cmaps:
-        load_ttf(font_name, path)
-    return ord(char) in _cmaps[digest]
+    return ord(char) in cmap_of(path, digest)
