@@ -11,11 +11,12 @@ the floor an editor would compare a build's wait with.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from environment import editor_env
 
 COMPILE = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3])"
 
@@ -45,7 +46,7 @@ def typst_pdf(sources: Path, work: Path) -> dict:
                    check=True, cwd=sources / "case-studies")
     converted = time.perf_counter()
     subprocess.run([sys.executable, "-c", COMPILE, str(typ), str(pdf), str(work)], check=True, cwd=work,
-                   env=dict(os.environ))
+                   env=editor_env())
     done = time.perf_counter()
     return {"pandoc": converted - started, "typst": done - converted, "total": done - started,
             "pages": len(pypdf.PdfReader(pdf).pages)}

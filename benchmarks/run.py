@@ -42,6 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from environment import editor_env, warm_bytecode  # noqa: E402
 EPOCH = "1751328000"
 
 
@@ -50,6 +52,7 @@ def measure_one(args: list[str]) -> None:
     """Child mode: run one build in this process and print its costs as JSON."""
     from book.cli import options_from, parser
     from book.build.pipeline import build
+    from book.core.workers import stop_all
 
     started = time.perf_counter()
     result = build(options_from(parser().parse_args(args)))
@@ -64,6 +67,10 @@ def measure_one(args: list[str]) -> None:
         "written": len(result.written),
         "up_to_date": result.up_to_date,
     }))
+    # then exit as the command line does (``book.cli.entry``): workers stopped, no interpreter teardown
+    stop_all()
+    sys.stdout.flush()
+    os._exit(0)
 
 
 def _pss_kb(pid: int) -> int:
@@ -92,7 +99,7 @@ def _tree(pid: int) -> list[int]:
 def run_build(sources: Path, out: Path, sample: bool = False) -> dict:
     """One build in a fresh Python process (as an editor runs it), its costs, and (``sample``)
     the peak memory of all its processes together."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    env = editor_env(SOURCE_DATE_EPOCH=EPOCH)
     args = ["--sources", str(sources), "--out", str(out), "--styles", str(ROOT / "styles"), "-q"]
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--one", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -273,6 +280,7 @@ def main(argv: list[str]) -> None:
     p.add_argument("--watch-saves", type=int, default=7, help="saves timed in watch mode (0: none)")
     args = p.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="ohwb-bench-"))
+    warm_bytecode()
     try:
         results = []
         for n in args.sizes:

@@ -74,9 +74,22 @@ def fingerprint(chapter: Chapter, source_key: str, facts: Facts) -> str:
                   repr(sorted((k, v) for k, v in facts.infos.items())))
 
 
-def epub_key(chapter: Chapter, cuts: dict[str, list[int]]) -> str:
-    """What a chapter's EPUB document is made from: what its pages are, and where they begin."""
-    return digest("epub", chapter.fingerprint, repr(sorted(cuts.items())))
+def document_key(writer: str, chapter: Chapter, cuts: dict[str, list[int]]) -> str:
+    """What a writer's document of a chapter (the EPUB's) is made from: what its pages are, and
+    where they begin."""
+    return digest(writer, chapter.fingerprint, repr(sorted(cuts.items())))
+
+
+def cached_documents(loaded, book, chunks: dict, writer: str) -> dict[str, tuple]:
+    """A writer's documents of the chapters that the cache holds for chapters whose pages it holds
+    too (the EPUB's: a document's page markers fall where its pages begin)."""
+    wanted = {}
+    for chapter in loaded.publication.chapters:
+        chunk = chunks.get(book.spec_of(chapter.id))
+        if chunk is not None and chapter.fingerprint:
+            wanted[chapter.id] = document_key(writer, chapter, cuts_of(chunk.page_map, chapter))
+    found = loaded.cache.load(writer, list(wanted.values()))
+    return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}
 
 
 def apply(chapter: Chapter, source_key: str, facts: Facts) -> None:
@@ -161,15 +174,16 @@ def word_state_warnings(state, name: str, label: str, reporter: Reporter, accept
 @dataclass(frozen=True)
 class Job:
     """What to make of one chunk of the book: a chapter's text (when its facts are not known), its
-    typeset pages (``spec``, when not cached) and its EPUB document (``epub``, with the page cuts
-    of its cached pages when those are not typeset now)."""
+    typeset pages (``spec``, when not cached) and the documents of it that writers want
+    (``documents``: the EPUB's XHTML, the web page's text; with the page cuts of its cached pages
+    when those are not typeset now)."""
 
     chapter: str = ""               # the chapter's id ('' for the cover, parts, indexes)
     spec: object = None             # compendium_content.ChunkSpec, when its pages are to be typeset
     facts: bool = False
-    epub: bool = False
+    documents: tuple[str, ...] = ()     # the writers (by name) whose document of the chapter to make
     cuts: tuple = ()
-    members: tuple = ()             # a part's chapters, typeset with it: (id, facts wanted, EPUB wanted)
+    members: tuple = ()             # a part's chapters, typeset with it: (id, facts wanted, documents wanted)
 
 
 @dataclass
@@ -183,7 +197,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     chunk_bytes: bytes | None = None    # compendium.ChunkResult's summary, pickled (as the cache keeps it)
     body_bytes: bytes | None = None     # and its body
-    epub: tuple[str, list[str]] | None = None     # (XHTML with place holders, image files it shows)
+    documents: dict = field(default_factory=dict)     # writer name -> its document of the chapter
     members: list = field(default_factory=list)   # a part's: the Results of its chapters
     _chunk: object = None
 
@@ -215,9 +229,10 @@ class Workbench:
         self.loaded, self.options, self.maker, self.tagged = loaded, options, maker, tagged
         self.chapters = {c.id: c for c in loaded.publication.chapters}
         self._typesetter = None
-        if any(writers()[name].chapter_documents for name in options.targets):
+        self.scratch: dict = {}         # what the writers' chapter_document keep between chapters
+        for name in options.targets:
             # imported before the workers are forked, which would each import them otherwise
-            for module in ("book.writers.epub.epub", "book.writers.markup.html"):
+            for module in writers()[name].document_modules:
                 importlib.import_module(module)
 
     def typesetter(self):
@@ -232,7 +247,7 @@ class Workbench:
             return self.do_part(job)
         result = Result(job.chapter, job.spec.key if job.spec is not None else "")
         chapter = self.chapters.get(job.chapter)
-        if chapter is not None and (job.facts or (chapter._text is None and (job.spec is not None or job.epub))):
+        if chapter is not None and (job.facts or (chapter._text is None and (job.spec is not None or job.documents))):
             if not self.make_text(chapter, result, job.facts):
                 return result
         chunk = None
@@ -240,16 +255,16 @@ class Workbench:
             chunk = self.typeset(job.spec, result)
             if chunk is None:
                 return result
-        if job.epub and chapter is not None:
+        if job.documents and chapter is not None:
             cuts = cuts_of(chunk.page_map, chapter) if chunk is not None else {k: list(v) for k, v in job.cuts}
-            result.epub = self.epub_document(chapter, cuts)
+            result.documents = self.documents(chapter, job.documents, cuts)
         return result
 
     def do_part(self, job: Job) -> Result:
         """A part's pages: its chapters' texts made first (and checked, where asked), then the
         part typeset, then its chapters' EPUB documents, with the pages' cuts."""
         result = Result("", job.spec.key)
-        for chapter_id, facts, _epub in job.members:
+        for chapter_id, facts, _documents in job.members:
             member = Result(chapter_id, job.spec.key)
             chapter = self.chapters[chapter_id]
             if facts or chapter._text is None:
@@ -262,10 +277,10 @@ class Workbench:
         chunk = self.typeset(job.spec, result)
         if chunk is None:
             return result
-        for member, (chapter_id, _facts, epub) in zip(result.members, job.members):
-            if epub:
+        for member, (chapter_id, _facts, documents) in zip(result.members, job.members):
+            if documents:
                 chapter = self.chapters[chapter_id]
-                member.epub = self.epub_document(chapter, cuts_of(chunk.page_map, chapter))
+                member.documents = self.documents(chapter, documents, cuts_of(chunk.page_map, chapter))
         return result
 
     def make_text(self, chapter: Chapter, result: Result, keep_facts: bool) -> bool:
@@ -290,13 +305,11 @@ class Workbench:
         result._chunk = chunk
         return chunk
 
-    def epub_document(self, chapter: Chapter, cuts: dict) -> tuple[str, list[str]]:
-        from book.writers.markup.imagestore import ImageStore
-        from book.writers.markup.html import chapter_document
-
-        images = ImageStore()
-        xhtml = chapter_document(chapter, self.loaded.publication.edition.language, images.href, cuts)
-        return xhtml, images.sources()
+    def documents(self, chapter: Chapter, names: tuple[str, ...], cuts: dict) -> dict:
+        """Each named writer's document of the chapter, made while its text is at hand."""
+        publication = self.loaded.publication
+        return {name: writers()[name].chapter_document(chapter, publication, cuts, self.scratch.setdefault(name, {}))
+                for name in names}
 
 
 def do_jobs(jobs: list[Job], bench: Workbench) -> list[Result]:

@@ -16,7 +16,8 @@ from pathlib import Path
 from book.build import manifest
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.core.cache import BuildCache, long_lived, one_build
-from book.build.jobs import Facts, Job, TextMaker, Workbench, apply, do_jobs, epub_key, flatten, inputs_key
+from book.build.jobs import (Facts, Job, TextMaker, Workbench, apply, cached_documents, do_jobs, document_key, flatten,
+                             inputs_key)
 from book.model.publication import cuts_of
 from book.sources.convert import Converter, SourceFile, settled_time
 from book.core.errors import Reporter, UserError
@@ -31,7 +32,6 @@ from book.style.house import HouseStyle, load_style, preload_hyphenation
 from book.writers.compendium.compendium import Compendium, one_per_cause
 from book.core.workers import start_parallel
 from book.writers.registry import Writer, WriterInput, names, writers
-
 
 
 @dataclass
@@ -198,8 +198,9 @@ class Intake:
     """Takes the chapters' results as each batch comes in, while the workers go on: their facts
     noted, and what they made kept in the cache (``book``: the compendium they were typeset for)."""
 
-    def __init__(self, loaded: Loaded, book: Compendium | None = None):
+    def __init__(self, loaded: Loaded, book: Compendium | None = None, kept: tuple[str, ...] = ()):
         self.loaded, self.book = loaded, book
+        self.kept_documents = kept      # the writers whose documents of chapters the cache keeps
         self.by_id = {c.id: c for c in loaded.publication.chapters}
 
     def take(self, running, count: int) -> list:
@@ -211,21 +212,25 @@ class Intake:
         return results
 
     def keep(self, results: list) -> None:
-        loaded, facts, documents = self.loaded, {}, {}
+        loaded, facts, documents = self.loaded, {}, {name: {} for name in self.kept_documents}
         for result in flatten(results):
             if result.problems:
                 continue
             chapter = self.by_id.get(result.chapter)
             if result.facts is not None:
                 facts[loaded.take_facts(chapter, result.facts)] = result.facts
-            if result.epub is not None and self.book is not None and chapter.fingerprint:
+            kept = [name for name in self.kept_documents if name in result.documents]
+            if kept and self.book is not None and chapter.fingerprint:
                 chunk = result.chunk or self.book.cached_chunk(result.key)
                 if chunk is not None:
-                    documents[epub_key(chapter, cuts_of(chunk.page_map, chapter))] = result.epub
+                    for name in kept:
+                        key = document_key(name, chapter, cuts_of(chunk.page_map, chapter))
+                        documents[name][key] = result.documents[name]
         loaded.cache.store("facts", facts)
         if self.book is not None:
             self.book.store(results)
-        loaded.cache.store("epub", documents)
+        for name, kept in documents.items():
+            loaded.cache.store(name, kept)
 
 
 def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
@@ -280,10 +285,8 @@ def _build(options: Options, reporter: Reporter, progress: Progress, cache: Buil
         given.book = Compendium(loaded, options, loaded.cache)
         for writer in chosen:
             writer.start()      # the one-pagers are drawn in worker processes from here
-        documents, remade = make_chapters(loaded, options, given.book, reporter,
-                                          any(w.chapter_documents for w in chosen))
+        given.per_chapter, remade = make_chapters(loaded, options, given.book, reporter, chosen)
     given.page_map = given.book.page_map
-    given.per_chapter = {w.name: documents for w in chosen if w.chapter_documents}
     # with --strict, the warnings stop the build after the outputs are made (in memory, not
     # written): the one-pagers' copy-fitting warnings then come with the sources' at once
     result = run_writers(chosen, options, reporter, progress)
@@ -333,62 +336,59 @@ def _step(progress: Progress, label: str):
 
 
 def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter,
-                  want_documents: bool) -> tuple[dict[str, tuple], dict]:
-    """Every chunk of the book typeset, every chapter checked and (for the EPUB) written: taken
-    from the cache where it holds them, else made now, on all cores. The compendium is always
-    typeset: the EPUB's page list and the one-pagers' page references come from where its pages
-    fall. Returns the chapters' (X)HTML documents (``want_documents``: for the EPUB), and how
-    many of each thing were made anew."""
-    want_epub = want_documents
+                  chosen: list[Writer]) -> tuple[dict[str, dict], dict]:
+    """Every chunk of the book typeset, every chapter checked, and the writers' documents of the
+    chapters made (``Writer.chapter_documents``): taken from the cache where it holds them, else
+    made now, on all cores. The compendium is always typeset: the EPUB's page list and the
+    one-pagers' page references come from where its pages fall. Returns each writer's documents
+    by chapter, and how many of each thing were made anew."""
+    every = tuple(w.name for w in chosen if w.chapter_documents == "every")
+    remade = tuple(w.name for w in chosen if w.chapter_documents == "remade")
     chunks = book.cached()
-    documents = book_documents(loaded, book, chunks) if want_epub else {}
+    documents = {**{name: cached_documents(loaded, book, chunks, name) for name in every}, **{name: {} for name in remade}}
+
+    def wanted(chapter: str, facts: bool) -> tuple[str, ...]:
+        # a chapter read anew (its facts not known) is new to the "remade" writers too
+        return tuple(name for name in every if chapter not in documents[name]) + (remade if facts else ())
+
     jobs = []
     for spec in book.specs:
         if spec.kind == "part":
-            jobs += part_jobs(loaded, book, spec, chunks, documents, want_epub)
+            jobs += part_jobs(loaded, book, spec, chunks, wanted)
             continue
         chapter = spec.ref if spec.kind == "front-chapter" else ""
         facts = bool(chapter) and chapter not in loaded.facts
         typeset = spec.key not in chunks
-        epub = want_epub and bool(chapter) and chapter not in documents
-        if facts or typeset or epub:
+        docs = wanted(chapter, facts) if chapter else ()
+        if facts or typeset or docs:
             cuts = () if typeset else tuple(sorted(cuts_of(chunks[spec.key].page_map).items()))
-            jobs.append(Job(chapter, spec if typeset else None, facts, epub, cuts))
+            jobs.append(Job(chapter, spec if typeset else None, facts, docs, cuts))
     book.found = chunks
-    results = flatten(Intake(loaded, book).take(start_jobs(loaded, options, jobs), len(jobs)))
+    results = flatten(Intake(loaded, book, every).take(start_jobs(loaded, options, jobs), len(jobs)))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}
     chunks.update(made)
     book.use(chunks)
-    documents.update({r.chapter: r.epub for r in results if r.epub is not None})
-    remade = {"chapters checked": sum(r.facts is not None for r in results), "chunks typeset": len(made),
-              "EPUB chapters written": sum(r.epub is not None for r in results)}
-    return documents, remade
+    for result in results:
+        for name, document in result.documents.items():
+            documents[name][result.chapter] = document
+    counts = {"chapters checked": sum(r.facts is not None for r in results), "chunks typeset": len(made)}
+    counts.update({w.documents_made: sum(w.name in r.documents for r in results) for w in chosen if w.name in every})
+    return documents, counts
 
 
-def part_jobs(loaded: Loaded, book: Compendium, spec, chunks: dict, documents: dict, want_epub: bool) -> list[Job]:
-    """A part's work: typeset with its chapters (checked and written for the EPUB in the same
-    job) when its pages are not cached; else each chapter's own checking and EPUB document."""
+def part_jobs(loaded: Loaded, book: Compendium, spec, chunks: dict, wanted) -> list[Job]:
+    """A part's work: typeset with its chapters (checked, and their documents made, in the same
+    job) when its pages are not cached; else each chapter's own checking and documents."""
     chapters = book.part_chapters(spec.ref)
     if spec.key not in chunks:
-        members = tuple((c.id, c.id not in loaded.facts, want_epub and c.id not in documents) for c in chapters)
+        members = tuple((c.id, c.id not in loaded.facts, wanted(c.id, c.id not in loaded.facts)) for c in chapters)
         return [Job("", spec, members=members)]
     jobs = []
     for chapter in chapters:
-        facts, epub = chapter.id not in loaded.facts, want_epub and chapter.id not in documents
-        if facts or epub:
+        facts = chapter.id not in loaded.facts
+        documents = wanted(chapter.id, facts)
+        if facts or documents:
             cuts = tuple(sorted(cuts_of(chunks[spec.key].page_map, chapter).items()))
-            jobs.append(Job(chapter.id, None, facts, epub, cuts))
+            jobs.append(Job(chapter.id, None, facts, documents, cuts))
     return jobs
-
-
-def book_documents(loaded: Loaded, book: Compendium, chunks: dict) -> dict[str, tuple]:
-    """The EPUB documents the cache holds for chapters whose pages it holds too (a document's
-    page markers fall where its pages begin)."""
-    wanted = {}
-    for chapter in loaded.publication.chapters:
-        chunk = chunks.get(book.spec_of(chapter.id))
-        if chunk is not None and chapter.fingerprint:
-            wanted[chapter.id] = epub_key(chapter, cuts_of(chunk.page_map, chapter))
-    found = loaded.cache.load("epub", list(wanted.values()))
-    return {cid: doc for cid, doc in zip(wanted, found) if doc is not None}

@@ -42,7 +42,13 @@ class Writer:
     name = ""                   # the word on the command line: ``ohwb-book NAME``
     help = ""                   # one line for ``--help``
     default = True              # made by a plain ``ohwb-book`` (else only when named)
-    chapter_documents = False   # the build's jobs make each chapter's (X)HTML document for it
+    # What the build's jobs make for it of each chapter, while the chapter's text is at hand in a
+    # worker (``chapter_document``): "every" chapter's (the EPUB: the build keeps them in its cache,
+    # under the writer's name, by the chapter's pages), or only of the chapters "remade" in this
+    # build (the web edition, which keeps the others itself); "" for none.
+    chapter_documents = ""
+    document_modules: tuple[str, ...] = ()      # what ``chapter_document`` imports: before workers fork
+    documents_made = ""         # what ``-v`` calls the documents the jobs made for it, e.g. "EPUB chapters written"
     places: tuple[str, ...] = ()   # the names it writes at in the output folder (files or folders)
     check_step = ""             # what the progress line says while ``check`` runs (it may wait)
     write_step = ""             # ... and while ``write`` runs
@@ -69,6 +75,13 @@ class Writer:
         """Background work once the pages are known (the default: none)."""
 
     def write(self) -> dict[str, bytes]:
+        raise NotImplementedError
+
+    @classmethod
+    def chapter_document(cls, chapter, publication, cuts: dict[str, list[int]], scratch: dict):
+        """In a job, perhaps in a worker process: this writer's document of one chapter (it travels
+        pickled; ``given.per_chapter[name]`` has them by chapter id). ``cuts``: where the chapter's
+        printed pages begin; ``scratch``: kept between the chapters one process makes."""
         raise NotImplementedError
 
 

@@ -9,7 +9,9 @@ from book.writers.registry import Writer, register
 class EpubWriter(Writer):
     name = "epub"
     help = "the same book as an EPUB 3 for e-readers and screen readers (compendium.epub)"
-    chapter_documents = True
+    chapter_documents = "every"
+    document_modules = ("book.writers.epub.epub", "book.writers.markup.html")
+    documents_made = "EPUB chapters written"
     places = ("compendium.epub",)
     write_step = "writing the EPUB"
 
@@ -32,6 +34,17 @@ class EpubWriter(Writer):
         for gap in conformance_gaps(self.given.loaded):
             self.given.reporter.warn("no-conformance-claim", f"compendium.epub does not claim {A11Y_CONFORMANCE}: {gap}")
         return {"compendium.epub": data}
+
+
+    @classmethod
+    def chapter_document(cls, chapter, publication, cuts, scratch) -> tuple[str, list[str]]:
+        """The chapter's XHTML (with place holders where its pages begin), and the image files it shows."""
+        from book.writers.markup.html import chapter_document
+        from book.writers.markup.imagestore import ImageStore
+
+        images = ImageStore()
+        xhtml = chapter_document(chapter, publication.edition.language, images.href, cuts)
+        return xhtml, images.sources()
 
 
 register(EpubWriter)

@@ -15,6 +15,7 @@ class SiteWriter(Writer):
     default = True
     places = (paths.ROOT,)
     write_step = "writing the web edition"
+    chapter_documents = "remade"        # the pages' own texts: made in the jobs beside the chapters' typesetting
 
     @classmethod
     def owns(cls, relative: str) -> bool:
@@ -47,8 +48,16 @@ class SiteWriter(Writer):
         return dict(sorted(files.items()))
 
     def image_path(self, src: str) -> str | None:
-        name = self.images.href(src)
-        return f"{paths.ROOT}/{name}" if name else None
+        return _image_path(self.images, src)
+
+    @classmethod
+    def chapter_document(cls, chapter, publication, cuts, scratch) -> tuple[str, set[str]]:
+        """In a job, while the chapter's text is at hand: its own part of its page, and its words
+        for the search (as ``chapter_texts`` keeps them in the cache)."""
+        if "site" not in scratch:
+            scratch["site"] = paths.SiteMap.of(publication)
+        images = ImageStore()
+        return _own_text(pages.Context(publication, scratch["site"], None, lambda src: _image_path(images, src)), chapter)
 
     def chapter_texts(self, ctx: pages.Context) -> tuple[dict[str, str], dict[str, set[str]]]:
         """Each chapter's own markup and (for a case study) its words for the search, from the
@@ -57,22 +66,34 @@ class SiteWriter(Writer):
         chapters that changed; the pictures they show are copied all the same."""
         chapters, cache = ctx.publication.chapters, self.given.cache
         keys = {c.id: digest("site-chapter", c.fingerprint, ctx.site.chapter(c.id)) for c in chapters if c.fingerprint}
-        found = dict(zip(keys, cache.load("site", list(keys.values())))) if cache is not None and keys else {}
+        from_jobs = self.given.per_chapter.get(self.name, {})
+        wanted = {cid: key for cid, key in keys.items() if cid not in from_jobs}
+        found = dict(zip(wanted, cache.load("site", list(wanted.values())))) if cache is not None and wanted else {}
         own, words_of, made = {}, {}, {}
         for chapter in chapters:
-            if found.get(chapter.id) is not None:
-                own[chapter.id], words_of[chapter.id] = found[chapter.id]
+            known = found.get(chapter.id) or from_jobs.get(chapter.id)
+            if known is not None:
+                own[chapter.id], words_of[chapter.id] = known
                 for src, _alt in html.pictures(chapter):
                     self.image_path(src)
-                continue
-            own[chapter.id] = pages.chapter_text(ctx, chapter)
-            words_of[chapter.id] = search.words(search.case_text(chapter)) if chapter.case_study is not None else set()
-            if chapter.id in keys:
+            else:
+                own[chapter.id], words_of[chapter.id] = _own_text(ctx, chapter)
+            if chapter.id in keys and found.get(chapter.id) is None:
                 made[keys[chapter.id]] = (own[chapter.id], words_of[chapter.id])
         if cache is not None and made:
             cache.store("site", made)
         self.remade["web pages rendered"] = len(made) if cache is not None else len(chapters)
         return own, words_of
+
+
+def _image_path(images: ImageStore, src: str) -> str | None:
+    name = images.href(src)
+    return f"{paths.ROOT}/{name}" if name else None
+
+
+def _own_text(ctx: pages.Context, chapter) -> tuple[str, set[str]]:
+    words = search.words(search.case_text(chapter)) if chapter.case_study is not None else set()
+    return pages.chapter_text(ctx, chapter), words
 
 
 register(SiteWriter)
