@@ -157,7 +157,7 @@ def page_parts(page: PageContent, band: furniture.Band, fit: Fit, ctx: Context, 
     """The page's flowables as fitted, their elements added to ``root`` in reading order."""
     set_node(band.name, root.child("H1"))
     set_node(band.meta, root.child("P"))
-    blocks = Blocks(page, ctx, fit.steps)
+    blocks = Blocks(page, ctx, fit.steps, fit.made)     # the flowables its fit measured
     featured = fit.cases[0]
     title = blocks.title(featured, len(fit.cases), fit.title_size)
     story, sects = blocks.story(fit.cases, fit.shown, fit.excerpt, fit.related)

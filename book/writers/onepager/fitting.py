@@ -4,7 +4,7 @@ out, the type shrunk to its floor, then the style's drop order), each step found
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from book.writers.onepager import layout
 from book.writers.onepager.blocks import Blocks
@@ -32,6 +32,8 @@ class Fit:
     facts_size: float = 0.0
     dropped: tuple[tuple[str, str], ...] = ()       # (case study id, element): left out, with a warning
     overflow: Overflow | None = None
+    # the flowables the fitting made and measured (``Blocks.memo``): the page is drawn from them
+    made: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def listed(self) -> tuple[str, ...]:
@@ -42,11 +44,12 @@ class Fit:
 def fit_page(page: PageContent, ctx: Context) -> Fit:
     """The page's blocks fitted to the grid: the title area, the facts panel and the story each
     on their own (none of them moves or grows for another)."""
-    title_size = fit_title(page, ctx)
-    facts_size, facts_dropped = fit_facts(page, ctx)
+    made: dict = {}
+    title_size = fit_title(page, ctx, made)
+    facts_size, facts_dropped = fit_facts(page, ctx, made)
     fit = fit_story(page, ctx)
     fit = replace(fit, title_size=title_size or 0.0, facts_size=facts_size or 0.0,
-                  dropped=fit.dropped + tuple((page.cases[0].id, e) for e in facts_dropped))
+                  dropped=fit.dropped + tuple((page.cases[0].id, e) for e in facts_dropped), made={**made, **fit.made})
     if fit.overflow is None and title_size is None:
         fit = replace(fit, overflow=Overflow(page.cases[0].id, page.cases[0].line, 0, 0, "title"))
     if fit.overflow is None and facts_size is None:
@@ -54,21 +57,21 @@ def fit_page(page: PageContent, ctx: Context) -> Fit:
     return fit
 
 
-def fit_title(page: PageContent, ctx: Context) -> float | None:
+def fit_title(page: PageContent, ctx: Context, memo: dict | None = None) -> float | None:
     """The largest size of the featured title at which it fits the title area."""
     box = ctx.grid.box("title")
-    blocks = Blocks(page, ctx)
+    blocks = Blocks(page, ctx, memo=memo)
     sizes = layout.fitted_size(ctx.style, "onepager_title", ctx.style.onepager["min_font_size"])
     return largest(sizes, lambda size: layout.stack_height(blocks.title(page.cases[0], len(page.cases), size), box.width)
                    <= box.height)
 
 
-def fit_facts(page: PageContent, ctx: Context) -> tuple[float | None, tuple[str, ...]]:
+def fit_facts(page: PageContent, ctx: Context, memo: dict | None = None) -> tuple[float | None, tuple[str, ...]]:
     """The largest size of the facts at which they fit the panel; if none, the facts of the
     drop order left out until they do."""
     box = ctx.grid.box("facts")
     pad = facts_padding(ctx)
-    blocks = Blocks(page, ctx)
+    blocks = Blocks(page, ctx, memo=memo)
     drops = [e for e in ctx.drop_order if e in FACT_DROPS] if ctx.allow_drop else []
     sizes = layout.fitted_size(ctx.style, "onepager_facts", ctx.style.onepager["min_font_size"], grow=2)
     for n in range(len(drops) + 1):
@@ -142,7 +145,12 @@ def fit_story(page: PageContent, ctx: Context) -> Fit:
     excerpt = most(lambda n: fits(cases, shown, steps, n) is not None, len(sentences(cases[0].excerpt)))
     # then other organisations' case studies, when the text runs out before the room does
     related = most(lambda n: fits(cases, shown, steps, excerpt, n) is not None, len(page.related))
-    return Fit(cases, steps, shown, excerpt, related, dropped=tuple(dropped))
+    # the story is drawn from what its fit measured where the frames are all of one width: a
+    # paragraph measured at two widths keeps the word list of the first it was broken at, and
+    # the fit may have measured it at them in another order than drawing does
+    same_width = len({frame.width for frame in frames}) == 1
+    return Fit(cases, steps, shown, excerpt, related, dropped=tuple(dropped),
+               made=memos[(steps, cases)] if same_width else {})
 
 
 def most(fits, limit: int) -> int:
