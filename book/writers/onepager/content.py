@@ -138,7 +138,20 @@ def with_excerpt(page: PageContent) -> PageContent:
     chapter = _CHAPTERS.get(featured.id)
     if not featured.text_key or featured.excerpt or chapter is None:
         return page
-    return replace(page, cases=(replace(featured, excerpt=opening_paragraphs(chapter)),) + page.cases[1:])
+    excerpt = _EXCERPTS.get(featured.text_key)
+    if excerpt is None:
+        excerpt = _EXCERPTS[featured.text_key] = opening_paragraphs(chapter)
+    return replace(page, cases=(replace(featured, excerpt=excerpt),) + page.cases[1:])
+
+
+# text key -> the opening paragraphs read in this process for this build (``start_onepagers``
+# empties it: a text also depends on its summary in the index): a case study featured on several
+# organisations' pages (its lead's and its partners') is read once per worker, not once per page
+_EXCERPTS: dict[str, tuple[str, ...]] = {}
+
+
+def forget_excerpts() -> None:
+    _EXCERPTS.clear()
 
 
 def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, ...]:

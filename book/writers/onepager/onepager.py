@@ -47,7 +47,7 @@ from book.core.workers import Running, start_parallel
 from book.model.publication import OrganisationSummary, PageMap
 from book.pdf.pdfcommon import MM
 from book.writers.onepager.content import (DROPPABLE, STORY_DROPS, Context, PageContent, case_content, featured_order,
-                                           related_cases)
+                                           forget_excerpts, related_cases)
 from book.writers.onepager.drawing import Rendered, assemble_page, combine, labels_of, named_cases, render, series_glyphs
 from book.writers.onepager.fitting import Overflow
 from book.writers.onepager.layout import Grid
@@ -194,6 +194,7 @@ def start_onepagers(loaded, options) -> "OnePagers":
     """Begin drawing the one-pagers (in worker processes): they do not wait for the compendium,
     whose page numbers go in when they are assembled (``OnePagers.assemble``, ``finish``)."""
     loaded.style.fonts.register()
+    forget_excerpts()       # the texts read anew for each build
     pages = [page_content(summary, publication=loaded.publication) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
     return OnePagers(loaded, ctx, pages, RenderCache(loaded.cache, ctx).start(pages, ctx))
