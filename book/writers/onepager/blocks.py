@@ -92,25 +92,31 @@ class Blocks:
 
     def also(self, related) -> tuple[list, Node]:
         """'Also in this edition': other organisations' case studies, by title, lead and page."""
-        rule, heading = self.once("also", lambda: (self.rule(), layout.keep_with_next(
-            self.para("onepager_heading", "Also in this edition", spaceBefore=0))))
+        rule, heading = self.also_head()
         set_node(heading, Node("H3"))
         entries, items = [], []
-        for case_id, title, lead in related:
-            entry = self.once(("also", case_id), lambda case_id=case_id, title=title, lead=lead: self.also_entry(case_id, title, lead))
+        for item in related:
+            entry = self.also_entry(*item)
             entries.append(entry)
             items.append(Node("LI", set_node(entry, Node("LBody"))))
         return [rule, heading, *entries], Node("Sect", [heading, Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
+
+    def also_head(self) -> tuple[Rule, Paragraph]:
+        return self.once("also", lambda: (self.rule(), layout.keep_with_next(
+            self.para("onepager_heading", "Also in this edition", spaceBefore=0))))
 
     def rule(self) -> Rule:
         """The hairline over a case study or a list (decoration)."""
         return Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
 
     def also_entry(self, case_id: str, title: str, lead: str) -> Paragraph:
-        ps = self.ts("onepager_list")
-        markup = InlineMarkup(self.style, ps.fontName)
-        text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
-        return page_number_paragraph(self.style, ps, text, case_id)
+        def make():
+            ps = self.ts("onepager_list")
+            markup = InlineMarkup(self.style, ps.fontName)
+            text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
+            return page_number_paragraph(self.style, ps, text, case_id)
+
+        return self.once(("also", case_id), make)
 
     def featured(self, case: CaseContent, excerpt: int, count: int) -> tuple[list, list[Node]]:
         sect = Node("Sect")
