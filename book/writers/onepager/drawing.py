@@ -76,19 +76,25 @@ def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str],
 
 def add_number_forms(assembler: Assembler, numbers, labels: dict[str, str]) -> None:
     """Each page number a page draws, as the form it draws it from (a space, then the number)."""
-    from reportlab.lib.colors import HexColor
-
     for form in {n.name: n for n in numbers}.values():
         text = " " + labels.get(form.case_id, "?")
-        sketch = _sketch(form.font)
+        ops, bbox = _number_drawing(form.font, form.size, form.color, text)
+        assembler.add_form(form.name, ops, bbox, {form.font: set(text)})
 
-        def draw(canv, form=form, text=text):
-            canv.setFont(form.font, form.size)
-            canv.setFillColor(HexColor(int(form.color, 16)))
-            canv.drawString(0, 0, text)
 
-        width = stringWidth(text, form.font, form.size)
-        assembler.add_form(form.name, sketch.ops(draw), (0, -form.size * 0.3, width + 1, form.size), {form.font: set(text)})
+@lru_cache(maxsize=4096)
+def _number_drawing(font: str, size: float, color: str, text: str) -> tuple[bytes, tuple]:
+    """A page number's drawing and its box: the same on every page that shows it, and in the
+    combined file (a worker assembles many)."""
+    from reportlab.lib.colors import HexColor
+
+    def draw(canv):
+        canv.setFont(font, size)
+        canv.setFillColor(HexColor(int(color, 16)))
+        canv.drawString(0, 0, text)
+
+    width = stringWidth(text, font, size)
+    return _sketch(font).ops(draw), (0, -size * 0.3, width + 1, size)
 
 
 @lru_cache(maxsize=None)
