@@ -1,8 +1,11 @@
-"""Copy-fitting's shortcuts change nothing on the page:
+"""The one-pagers' shortcuts change nothing on the page:
 
 - ``most`` finds the largest number that fits from any guess (a right guess in two tries);
 - a page drawn from the flowables its fit made and measured is the page drawn from fresh ones,
-  byte for byte, in the house style and in large print (two pages, frames of two widths).
+  byte for byte, in the house style and in large print (two pages, frames of two widths);
+- the other organisations' case studies a page lists, found in one pass over the edition read
+  once for all pages, are the edition's case studies sorted by their distance from the page's
+  organisation.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import pytest
 from book.core.errors import Reporter
 from book.build.pipeline import Options, load
 from book.writers.onepager import furniture
-from book.writers.onepager.content import with_excerpt
+from book.writers.onepager.content import RELATED_LIMIT, Neighbours, with_excerpt
 from book.writers.onepager.drawing import Rendered, assemble_page, draw_page, labels_of
 from book.writers.onepager.fitting import fit_page, most
 from book.writers.onepager.onepager import make_context, page_content
@@ -65,3 +68,22 @@ def test_a_page_drawn_from_what_its_fit_measured_is_the_page_drawn_afresh(style,
             files.append(assemble_page(rendered, page, labels, ctx))
         assert files[0] == files[1], f"{style}: {page.key}"
     assert shown, "the sample's pages show the opening of a full text or other organisations' case studies"
+
+
+def test_the_nearest_case_studies_are_the_edition_sorted_by_distance(sample_loaded):
+    publication = sample_loaded.publication
+    neighbours = Neighbours(publication)
+    for summary in publication.summaries():
+        org = summary.organisation
+        themes = {t for c in summary.chapters for t in c.case_study.themes}
+
+        def distance(chapter) -> int:
+            if org.ics and chapter.lead.ics == org.ics:
+                return 0
+            if chapter.lead.region == org.region:
+                return 1
+            return 2 if themes & set(chapter.case_study.themes) else 3
+
+        own = {c.id for c in summary.chapters}
+        nearest = sorted((c for c in publication.case_studies if c.id not in own), key=distance)[:RELATED_LIMIT]
+        assert neighbours.nearest(summary) == tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
