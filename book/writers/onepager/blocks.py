@@ -224,11 +224,11 @@ class Blocks:
     def title(self, case: CaseContent, count: int, size: float) -> list:
         def make():
             kicker_text = "Case study" if count == 1 else f"Featured case study \u00b7 1 of {count}"
-            kicker = paragraph(self.style, self.style.paragraph_style(
-                "onepager_meta", lang=None, textColor="nhs-blue", spaceAfter=3), kicker_text, bold=True)
+            kicker = paragraph(self.style, layout.house_style(self.style, "onepager_meta", None, textColor="nhs-blue", spaceAfter=3),
+                               kicker_text, bold=True)
             designed = self.style.paragraph_style("onepager_title", lang=None)
-            ps = self.style.paragraph_style("onepager_title", lang=None, fontSize=size,
-                                            leading=designed.leading * size / designed.fontSize)
+            ps = layout.house_style(self.style, "onepager_title", None, fontSize=size,
+                                    leading=designed.leading * size / designed.fontSize)
             return [kicker, paragraph(self.style, ps, case.title)]
 
         kicker, title = self.once(("title", case.id, count, size), make)
@@ -261,9 +261,9 @@ class Blocks:
             facts.append(("In this edition", f"{len(cases)} case studies"))
         designed = self.style.paragraph_style("onepager_facts", lang=None)
         ratio = size / designed.fontSize
-        ps = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, leading=designed.leading * ratio,
-                                        spaceAfter=designed.spaceAfter * ratio, backColor=None)
-        label = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, textColor="nhs-dark-blue", backColor=None)
+        ps = layout.house_style(self.style, "onepager_facts", None, fontSize=size, leading=designed.leading * ratio,
+                                spaceAfter=designed.spaceAfter * ratio, backColor=None)
+        label = layout.house_style(self.style, "onepager_facts", None, fontSize=size, textColor="nhs-dark-blue", backColor=None)
         flowables = []
         # a label above its value in a narrow panel; beside it in a wide one (large print's)
         between = "<br/>" if self.ctx.grid.box("facts").width < WIDE_FACTS else ": "
@@ -277,9 +277,9 @@ class Blocks:
     # the QR block ---------------------------------------------------------------------------------
     def read_on(self, case: CaseContent) -> list:
         """Where to read the featured case study, when there is no web address for a QR code."""
-        lead = set_node(paragraph(self.style, self.style.paragraph_style(
-            "onepager_meta", lang=None, textColor="nhs-dark-blue", spaceAfter=2), "Read the full case study", bold=True), Node("P"))
-        where = set_node(paragraph(self.style, self.style.paragraph_style("onepager_meta", lang=None, spaceAfter=4),
+        lead = set_node(paragraph(self.style, layout.house_style(self.style, "onepager_meta", None, textColor="nhs-dark-blue",
+                                                                 spaceAfter=2), "Read the full case study", bold=True), Node("P"))
+        where = set_node(paragraph(self.style, layout.house_style(self.style, "onepager_meta", None, spaceAfter=4),
                                           f"{self.ctx.edition.title} \u00b7 {self.ctx.edition.edition}"), Node("P"))
         ps = self.style.paragraph_style("onepager_callout", lang=None)
         number = set_node(page_number_paragraph(self.style, ps, InlineMarkup(self.style, ps.fontName).text("page"),

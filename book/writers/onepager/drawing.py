@@ -216,7 +216,7 @@ def draw_box(canv, box: Box, parts: PageParts, ctx: Context) -> None:
 
 def qr_address(blocks: Blocks, url: str) -> Paragraph:
     """The code's address, printed under it."""
-    ps = blocks.style.paragraph_style("onepager_meta", lang=None, textColor="nhs-dark-blue")
+    ps = layout.house_style(blocks.style, "onepager_meta", None, textColor="nhs-dark-blue")
     box = blocks.ctx.grid.box("qr")
     return set_node(Paragraph(f"<b>{url_markup(blocks.style, ps, url, box.width - 2)}</b>", ps), Node("P"))
 
