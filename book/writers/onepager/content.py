@@ -151,16 +151,18 @@ def with_excerpt(page: PageContent) -> PageContent:
     chapter = _CHAPTERS.get(featured.id)
     if not featured.text_key or featured.excerpt or chapter is None:
         return page
-    excerpt = _EXCERPTS.get(featured.text_key)
+    # (a text whose source opens with its summary in the index leaves that paragraph out)
+    made_from = (featured.text_key, featured.summary)
+    excerpt = _EXCERPTS.get(made_from)
     if excerpt is None:
-        excerpt = _EXCERPTS[featured.text_key] = opening_paragraphs(chapter)
+        excerpt = _EXCERPTS[made_from] = opening_paragraphs(chapter)
     return replace(page, cases=(replace(featured, excerpt=excerpt),) + page.cases[1:])
 
 
-# text key -> the opening paragraphs read in this process for this build (``start_onepagers``
-# empties it: a text also depends on its summary in the index): a case study featured on several
-# organisations' pages (its lead's and its partners') is read once per worker, not once per page
-_EXCERPTS: dict[str, tuple[str, ...]] = {}
+# (text key, summary) -> the opening paragraphs read in this process: a case study featured on
+# several organisations' pages (its lead's and its partners') is read once per worker, not once
+# per page. Emptied when a build starts the one-pagers (``start_onepagers``).
+_EXCERPTS: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
 def forget_excerpts() -> None:

@@ -198,7 +198,7 @@ def start_onepagers(loaded, options) -> "OnePagers":
     """Begin drawing the one-pagers (in worker processes): they do not wait for the compendium,
     whose page numbers go in when they are assembled (``OnePagers.assemble``, ``finish``)."""
     loaded.style.fonts.register()
-    forget_excerpts()       # the texts read anew for each build
+    forget_excerpts()       # what the last build read (in a process that builds again and again)
     neighbours = Neighbours(loaded.publication)
     pages = [page_content(summary, neighbours=neighbours) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
