@@ -148,10 +148,10 @@ def fit_story(page: PageContent, ctx: Context) -> Fit:
         return Fit(cases, max_steps, dropped=tuple(dropped),
                    overflow=Overflow(cases[0].id, cases[0].line, max(over, 1.0), scale.body_size))
     shown, steps = found
-    # Where the frames are all of one width, the story is drawn from what its fit measured, and
-    # the tries below start from a guess made by measuring what they would measure. (Across
-    # widths, a paragraph of several fragments is broken at the second from the word list the
-    # first left: measured at them in another order, its word spacing could differ in the last decimal.)
+    # Where the frames are all of one width, the story is drawn from the flowables its fit
+    # measured, and the guess at how many entries 'Also in this edition' holds measures them too.
+    # (Across widths, a paragraph of several fragments is broken at the second from the word list
+    # the first left: measured in another order, its word spacing could differ in the last decimal.)
     same_width = len({frame.width for frame in frames}) == 1
     # (smallest_steps gives 1 where the style has no step to shrink by: the type of 0, not tried at 1)
     memo = memos.setdefault((steps, cases), {})
