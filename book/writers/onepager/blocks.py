@@ -37,8 +37,13 @@ def footer_lines(style, edition: Edition, build_time: datetime) -> list:
 
 # ------------------------------------------------------------------ the blocks' content
 class Blocks:
-    """The flowables of one page's blocks at one type scale. Each method makes fresh flowables
-    (a flowable is drawn once), with their structure elements."""
+    """The flowables of one page's blocks at one type scale, with their structure elements.
+
+    With a ``memo``, a flowable is made once for all the calls that ask for it: the arrangements
+    the copy-fitting tries share their paragraphs, each broken into lines once, and the page is
+    drawn from the ones its fit measured. Their elements are made anew at every call (only the
+    last call's are drawn): an element adopted into one arrangement's tree would otherwise bring
+    that tree into the next. No arrangement holds one flowable twice (a flowable is drawn once)."""
 
     def __init__(self, page: PageContent, ctx: Context, steps: int = 0, memo: dict | None = None):
         self.page, self.ctx, self.style = page, ctx, ctx.style
@@ -46,9 +51,7 @@ class Blocks:
         self.memo = memo
 
     def once(self, key, make):
-        """``make()``, or, while copy-fitting (``memo``), what it made for ``key`` before: the
-        arrangements tried share their paragraphs, each broken into lines once. (A page is drawn
-        from fresh flowables: a flowable is drawn once.)"""
+        """``make()``, or (with a ``memo``) what it made for ``key`` before."""
         if self.memo is None:
             return make()
         if key not in self.memo:
@@ -74,11 +77,11 @@ class Blocks:
         featured, others = cases[0], cases[1:]
         flowables, nodes = self.featured(featured, excerpt, len(cases))
         for n, case in enumerate(others[:shown], 2):
-            more, sect = self.once(("other", case.id, n), lambda case=case, n=n: self.other(case, n, len(cases)))
+            more, sect = self.other(case, n, len(cases))
             flowables += more
             nodes.append(sect)
         if others[shown:]:
-            more, sect = self.once(("listed", shown), lambda: self.listed(others[shown:]))
+            more, sect = self.listed(others[shown:], shown)
             flowables += more
             nodes.append(sect)
         if related:
@@ -89,58 +92,69 @@ class Blocks:
 
     def also(self, related) -> tuple[list, Node]:
         """'Also in this edition': other organisations' case studies, by title, lead and page."""
-        rule = Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        heading = layout.keep_with_next(set_node(self.para("onepager_heading", "Also in this edition", spaceBefore=0), Node("H3")))
+        rule, heading = self.also_head()
+        set_node(heading, Node("H3"))
         entries, items = [], []
-        for case_id, title, lead in related:
-            entry = self.once(("also", case_id), lambda case_id=case_id, title=title, lead=lead: self.also_entry(case_id, title, lead))
+        for item in related:
+            entry = self.also_entry(*item)
             entries.append(entry)
-            items.append(Node("LI", entry))
+            items.append(Node("LI", set_node(entry, Node("LBody"))))
         return [rule, heading, *entries], Node("Sect", [heading, Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
 
+    def also_head(self) -> tuple[Rule, Paragraph]:
+        return self.once("also", lambda: (self.rule(), layout.keep_with_next(
+            self.para("onepager_heading", "Also in this edition", spaceBefore=0))))
+
+    def rule(self) -> Rule:
+        """The hairline over a case study or a list (decoration)."""
+        return Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
+
     def also_entry(self, case_id: str, title: str, lead: str) -> Paragraph:
-        ps = self.ts("onepager_list")
-        markup = InlineMarkup(self.style, ps.fontName)
-        text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
-        return set_node(page_number_paragraph(self.style, ps, text, case_id), Node("LBody"))
+        def make():
+            ps = self.ts("onepager_list")
+            markup = InlineMarkup(self.style, ps.fontName)
+            text = f"<b>{markup.text(title)}</b><br/>{markup.text(lead + ', page')}"
+            return page_number_paragraph(self.style, ps, text, case_id)
+
+        return self.once(("also", case_id), make)
 
     def featured(self, case: CaseContent, excerpt: int, count: int) -> tuple[list, list[Node]]:
         sect = Node("Sect")
-        summary = self.once(("summary", case.id), lambda: set_node(self.para("onepager_body", case.summary), Node("P")))
+        summary = set_node(self.once(("summary", case.id), lambda: self.para("onepager_body", case.summary)), Node("P"))
         flowables, kids = [summary], [summary]
         if case.highlights:
-            panel = self.once(("highlights", case.id), lambda: self.highlights(case))
+            panel = tag_highlights(self.once(("highlights", case.id), lambda: self.highlights(case)))
             flowables.append(panel)
             kids += panel.nodes
         if case.quote:
-            quote = self.once(("quote", case.id), lambda: self.pull_quote(case))
+            quote = tag_quote(self.once(("quote", case.id), lambda: self.pull_quote(case)))
             flowables.append(quote)
             kids += quote.nodes
         chosen = sentences(case.excerpt)[:excerpt]
         if chosen:
-            heading = layout.keep_with_next(set_node(self.para("onepager_heading", "From the full case study"), Node("H3")))
-            flowables.append(heading)
+            heading = self.once("excerpt", lambda: layout.keep_with_next(self.para("onepager_heading", "From the full case study")))
+            flowables.append(set_node(heading, Node("H3")))
             kids.append(heading)
             for n in sorted({number for number, _ in chosen}):
                 text = " ".join(s for number, s in chosen if number == n)
                 if n == chosen[-1][0] and len(chosen) < len(sentences(case.excerpt)):
                     text += " \u2026"
-                p = self.once(("excerpt", text), lambda text=text: set_node(self.para("onepager_body", text, textColor="nhs-dark-grey"), Node("P")))
-                flowables.append(p)
+                # (by its paragraph too: two paragraphs of the same words are two flowables)
+                p = self.once(("excerpt", n, text), lambda text=text: self.para("onepager_body", text, textColor="nhs-dark-grey"))
+                flowables.append(set_node(p, Node("P")))
                 kids.append(p)
         lead = "Continues in" if chosen else "Full case study:"
-        where = self.once(("where", case.id, lead), lambda: set_node(self.where_to_read(case, lead=lead), Node("P")))
+        where = set_node(self.once(("where", case.id, lead), lambda: self.where_to_read(case, lead=lead)), Node("P"))
         flowables.append(where)
         kids.append(where)
         self.featured_kids = kids
         return flowables, [sect]
 
     def highlights(self, case: CaseContent) -> Panel:
-        items = [container(self.bullet(text), Node("LBody")) for text in case.highlights]
-        heading = set_node(self.para("onepager_heading", "Highlights", spaceBefore=0), Node("H3"))
-        items_node = Node("L", [Node("LI", item) for item in items], attrs={"O": "List", "ListNumbering": "Disc"})
-        return Panel([heading, *items], self.ts("highlight_box"), space_before=self.ts("onepager_body").leading * 0.6,
-                            nodes=[heading, items_node])
+        """The highlights panel (its elements: ``tag_highlights``)."""
+        items = [self.bullet(text) for text in case.highlights]
+        heading = self.para("onepager_heading", "Highlights", spaceBefore=0)
+        return Panel([heading, *items], self.ts("highlight_box"), space_before=self.ts("onepager_body").leading * 0.6)
 
     def bullet(self, text: str) -> Paragraph:
         ps = self.ts("onepager_highlight")
@@ -161,38 +175,37 @@ class Blocks:
             lines = [f"<b>{markup.text(quote.name)}</b>" if quote.name else "", markup.text(quote.role)]
             content.append(Paragraph("<br/>".join(line for line in lines if line), ps))
         rule = self.style.styles["onepager_quote"]
-        quote_node = Node("BlockQuote", [set_node(p, Node("P")) for p in content])     # the quote, then who said it
         return RuledBlock(content, self.style.color(rule["ruleColor"] or "nhs-blue"), rule["ruleWidth"] or 3,
-                                 space_before=self.ts("onepager_quote").spaceBefore, nodes=[quote_node])
+                          space_before=self.ts("onepager_quote").spaceBefore)
 
     def other(self, case: CaseContent, number: int, count: int) -> tuple[list, Node]:
         """Another case study with its summary, under a hairline."""
-        rule = Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        kicker = layout.keep_with_next(set_node(self.para("onepager_meta", f"Case study {number} of {count}", bold=True,
-                                                          textColor="nhs-blue", spaceBefore=0), Node("P")))
-        title = layout.keep_with_next(set_node(self.para("onepager_heading", case.title, spaceBefore=0), Node("H2")))
-        summary = set_node(self.para("onepager_body", case.summary), Node("P"))
-        where = set_node(self.where_to_read(case), Node("P"))
-        return [rule, kicker, title, summary, where], Node("Sect", [kicker, title, summary, where])
+        def make():
+            kicker = layout.keep_with_next(self.para("onepager_meta", f"Case study {number} of {count}", bold=True,
+                                                     textColor="nhs-blue", spaceBefore=0))
+            title = layout.keep_with_next(self.para("onepager_heading", case.title, spaceBefore=0))
+            return [self.rule(), kicker, title, self.para("onepager_body", case.summary), self.where_to_read(case)]
 
-    def listed(self, cases: tuple[CaseContent, ...]) -> tuple[list, Node]:
-        """The case studies without room for their summaries: title, web address, page. When
-        three or more addresses share a beginning, it is printed once, above them."""
-        rule = Rule(self.style.color("nhs-mid-grey"), self.ts.size(9))
-        heading = layout.keep_with_next(set_node(self.para("onepager_heading", "More case studies", spaceBefore=0), Node("H3")))
-        prefix = shared_prefix([c.url for c in cases if c.url])
-        flowables, kids = [rule, heading], [heading]
-        if prefix:
-            note = layout.keep_with_next(set_node(self.para(
-                "onepager_list", f"Web addresses below begin {display_url(prefix)}", textColor="nhs-dark-grey"), Node("P")))
-            flowables.append(note)
-            kids.append(note)
-        items = []
-        for case in cases:
-            entry = set_node(self.list_entry(case, prefix), Node("LBody"))
-            flowables.append(entry)
-            items.append(Node("LI", entry))
-        return flowables, Node("Sect", kids + [Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
+        flowables = self.once(("other", case.id, number), make)
+        _, kicker, title, summary, where = flowables
+        roles = ((kicker, "P"), (title, "H2"), (summary, "P"), (where, "P"))
+        return flowables, Node("Sect", [set_node(f, Node(role)) for f, role in roles])
+
+    def listed(self, cases: tuple[CaseContent, ...], shown: int) -> tuple[list, Node]:
+        """The case studies without room for their summaries (the others after the first
+        ``shown``): title, web address, page. When three or more addresses share a beginning, it
+        is printed once, above them."""
+        def make():
+            heading = layout.keep_with_next(self.para("onepager_heading", "More case studies", spaceBefore=0))
+            prefix = shared_prefix([c.url for c in cases if c.url])
+            note = layout.keep_with_next(self.para("onepager_list", f"Web addresses below begin {display_url(prefix)}",
+                                                   textColor="nhs-dark-grey")) if prefix else None
+            return [self.rule(), heading], note, [self.list_entry(case, prefix) for case in cases]
+
+        (rule, heading), note, entries = self.once(("listed", shown), make)
+        kids = [set_node(heading, Node("H3"))] + ([set_node(note, Node("P"))] if note is not None else [])
+        items = [Node("LI", set_node(entry, Node("LBody"))) for entry in entries]
+        return [rule, *kids, *entries], Node("Sect", kids + [Node("L", items, attrs={"O": "List", "ListNumbering": "None"})])
 
     def list_entry(self, case: CaseContent, prefix: str = "") -> Paragraph:
         ps = self.ts("onepager_list")
@@ -209,17 +222,25 @@ class Blocks:
 
     # the title area ---------------------------------------------------------------------------
     def title(self, case: CaseContent, count: int, size: float) -> list:
-        kicker_text = "Case study" if count == 1 else f"Featured case study \u00b7 1 of {count}"
-        kicker = set_node(paragraph(self.style, self.style.paragraph_style(
-            "onepager_meta", lang=None, textColor="nhs-blue", spaceAfter=3), kicker_text, bold=True), Node("P"))
-        designed = self.style.paragraph_style("onepager_title", lang=None)
-        ps = self.style.paragraph_style("onepager_title", lang=None, fontSize=size, leading=designed.leading * size / designed.fontSize)
-        title = set_node(paragraph(self.style, ps, case.title), Node("H2"))
-        return [kicker, title]
+        def make():
+            kicker_text = "Case study" if count == 1 else f"Featured case study \u00b7 1 of {count}"
+            kicker = paragraph(self.style, layout.house_style(self.style, "onepager_meta", None, textColor="nhs-blue", spaceAfter=3),
+                               kicker_text, bold=True)
+            designed = self.style.paragraph_style("onepager_title", lang=None)
+            ps = layout.house_style(self.style, "onepager_title", None, fontSize=size,
+                                    leading=designed.leading * size / designed.fontSize)
+            return [kicker, paragraph(self.style, ps, case.title)]
+
+        kicker, title = self.once(("title", case.id, count, size), make)
+        return [set_node(kicker, Node("P")), set_node(title, Node("H2"))]
 
     # the facts panel -------------------------------------------------------------------------
     def facts(self, cases: tuple[CaseContent, ...], size: float, dropped: tuple[str, ...] = ()) -> list:
         """A label above each value: who, where, with whom, what it won, what about."""
+        flowables = self.once(("facts", cases, size, dropped), lambda: self.fact_paragraphs(cases, size, dropped))
+        return [set_node(p, Node("P")) for p in flowables]
+
+    def fact_paragraphs(self, cases: tuple[CaseContent, ...], size: float, dropped: tuple[str, ...]) -> list:
         page = self.page
         facts = [("Organisation", page.name), ("Region", page.region)]
         if page.ics:
@@ -240,9 +261,9 @@ class Blocks:
             facts.append(("In this edition", f"{len(cases)} case studies"))
         designed = self.style.paragraph_style("onepager_facts", lang=None)
         ratio = size / designed.fontSize
-        ps = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, leading=designed.leading * ratio,
-                                        spaceAfter=designed.spaceAfter * ratio, backColor=None)
-        label = self.style.paragraph_style("onepager_facts", lang=None, fontSize=size, textColor="nhs-dark-blue", backColor=None)
+        ps = layout.house_style(self.style, "onepager_facts", None, fontSize=size, leading=designed.leading * ratio,
+                                spaceAfter=designed.spaceAfter * ratio, backColor=None)
+        label = layout.house_style(self.style, "onepager_facts", None, fontSize=size, textColor="nhs-dark-blue", backColor=None)
         flowables = []
         # a label above its value in a narrow panel; beside it in a wide one (large print's)
         between = "<br/>" if self.ctx.grid.box("facts").width < WIDE_FACTS else ": "
@@ -250,20 +271,35 @@ class Blocks:
             markup = InlineMarkup(self.style, label.fontName)
             p = Paragraph(f"<font color='{label.textColor.hexval().replace('0x', '#')}'><b>{markup.text(name)}</b></font>"
                           f"{between}{InlineMarkup(self.style, ps.fontName).text(value)}", ps)
-            flowables.append(set_node(p, Node("P")))
+            flowables.append(p)
         return flowables
 
     # the QR block ---------------------------------------------------------------------------------
     def read_on(self, case: CaseContent) -> list:
         """Where to read the featured case study, when there is no web address for a QR code."""
-        lead = set_node(paragraph(self.style, self.style.paragraph_style(
-            "onepager_meta", lang=None, textColor="nhs-dark-blue", spaceAfter=2), "Read the full case study", bold=True), Node("P"))
-        where = set_node(paragraph(self.style, self.style.paragraph_style("onepager_meta", lang=None, spaceAfter=4),
+        lead = set_node(paragraph(self.style, layout.house_style(self.style, "onepager_meta", None, textColor="nhs-dark-blue",
+                                                                 spaceAfter=2), "Read the full case study", bold=True), Node("P"))
+        where = set_node(paragraph(self.style, layout.house_style(self.style, "onepager_meta", None, spaceAfter=4),
                                           f"{self.ctx.edition.title} \u00b7 {self.ctx.edition.edition}"), Node("P"))
         ps = self.style.paragraph_style("onepager_callout", lang=None)
         number = set_node(page_number_paragraph(self.style, ps, InlineMarkup(self.style, ps.fontName).text("page"),
                                                        case.id), Node("P"))
         return [lead, where, number]
+
+
+def tag_highlights(panel: Panel) -> Panel:
+    """The highlights' elements, made anew: the heading, then the list of its items."""
+    heading, *items = panel.content
+    items_node = Node("L", [Node("LI", container(item, Node("LBody"))) for item in items],
+                      attrs={"O": "List", "ListNumbering": "Disc"})
+    panel.nodes = [set_node(heading, Node("H3")), items_node]
+    return panel
+
+
+def tag_quote(block: RuledBlock) -> RuledBlock:
+    """The pull quote's element, made anew: the quote, then who said it."""
+    block.nodes = [Node("BlockQuote", [set_node(p, Node("P")) for p in block.content])]
+    return block
 
 
 def shared_prefix(urls: list[str]) -> str:

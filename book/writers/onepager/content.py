@@ -81,21 +81,34 @@ RELATED_LIMIT = 40      # more than a story block holds
 def related_cases(summary: OrganisationSummary, publication) -> tuple[tuple[str, str, str], ...]:
     """The edition's other case studies, nearest first: led from the same ICS, then the same
     region, then sharing a theme, then the rest, each in the edition's order."""
-    org = summary.organisation
-    own = {c.id for c in summary.chapters}
-    themes = {t for c in summary.chapters for t in c.case_study.themes}
+    return Neighbours(publication).nearest(summary)
 
-    def distance(chapter) -> int:
-        lead = chapter.lead
-        if org.ics and lead.ics == org.ics:
-            return 0
-        if lead.region == org.region:
-            return 1
-        return 2 if themes & set(chapter.case_study.themes) else 3
 
-    others = [c for c in publication.case_studies if c.id not in own]
-    nearest = sorted(others, key=distance)[:RELATED_LIMIT]
-    return tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
+class Neighbours:
+    """The edition's case studies as ``related_cases`` compares them: read once for all the
+    pages of a series (each page compares its organisation with every case study)."""
+
+    def __init__(self, publication):
+        self.cases = [(c.id, c.lead.ics, c.lead.region, frozenset(c.case_study.themes), (c.id, c.case_study.title, c.lead.name))
+                      for c in publication.case_studies]
+
+    def nearest(self, summary: OrganisationSummary) -> tuple[tuple[str, str, str], ...]:
+        org = summary.organisation
+        own = {c.id for c in summary.chapters}
+        themes = {t for c in summary.chapters for t in c.case_study.themes}
+        same_ics, same_region, same_theme, rest = [], [], [], []
+        for case_id, ics, region, their_themes, entry in self.cases:
+            if case_id in own:
+                continue
+            if org.ics and ics == org.ics:
+                same_ics.append(entry)
+            elif region == org.region:
+                same_region.append(entry)
+            elif themes.isdisjoint(their_themes):
+                rest.append(entry)
+            else:
+                same_theme.append(entry)
+        return tuple((same_ics + same_region + same_theme + rest)[:RELATED_LIMIT])
 
 
 def featured_order(chapters: list, featured: tuple[str, ...]) -> list:
@@ -138,7 +151,22 @@ def with_excerpt(page: PageContent) -> PageContent:
     chapter = _CHAPTERS.get(featured.id)
     if not featured.text_key or featured.excerpt or chapter is None:
         return page
-    return replace(page, cases=(replace(featured, excerpt=opening_paragraphs(chapter)),) + page.cases[1:])
+    # (a text whose source opens with its summary in the index leaves that paragraph out)
+    made_from = (featured.text_key, featured.summary)
+    excerpt = _EXCERPTS.get(made_from)
+    if excerpt is None:
+        excerpt = _EXCERPTS[made_from] = opening_paragraphs(chapter)
+    return replace(page, cases=(replace(featured, excerpt=excerpt),) + page.cases[1:])
+
+
+# (text key, summary) -> the opening paragraphs read in this process: a case study featured on
+# several organisations' pages (its lead's and its partners') is read once per worker, not once
+# per page. Emptied when a build starts the one-pagers (``start_onepagers``).
+_EXCERPTS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def forget_excerpts() -> None:
+    _EXCERPTS.clear()
 
 
 def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, ...]:

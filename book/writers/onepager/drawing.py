@@ -76,19 +76,25 @@ def assemble_page(rendered: Rendered, page: PageContent, labels: dict[str, str],
 
 def add_number_forms(assembler: Assembler, numbers, labels: dict[str, str]) -> None:
     """Each page number a page draws, as the form it draws it from (a space, then the number)."""
-    from reportlab.lib.colors import HexColor
-
     for form in {n.name: n for n in numbers}.values():
         text = " " + labels.get(form.case_id, "?")
-        sketch = _sketch(form.font)
+        ops, bbox = _number_drawing(form.font, form.size, form.color, text)
+        assembler.add_form(form.name, ops, bbox, {form.font: set(text)})
 
-        def draw(canv, form=form, text=text):
-            canv.setFont(form.font, form.size)
-            canv.setFillColor(HexColor(int(form.color, 16)))
-            canv.drawString(0, 0, text)
 
-        width = stringWidth(text, form.font, form.size)
-        assembler.add_form(form.name, sketch.ops(draw), (0, -form.size * 0.3, width + 1, form.size), {form.font: set(text)})
+@lru_cache(maxsize=4096)
+def _number_drawing(font: str, size: float, color: str, text: str) -> tuple[bytes, tuple]:
+    """A page number's drawing and its box: the same on every page that shows it, and in the
+    combined file (a worker assembles many)."""
+    from reportlab.lib.colors import HexColor
+
+    def draw(canv):
+        canv.setFont(font, size)
+        canv.setFillColor(HexColor(int(color, 16)))
+        canv.drawString(0, 0, text)
+
+    width = stringWidth(text, font, size)
+    return _sketch(font).ops(draw), (0, -size * 0.3, width + 1, size)
 
 
 @lru_cache(maxsize=None)
@@ -157,7 +163,7 @@ def page_parts(page: PageContent, band: furniture.Band, fit: Fit, ctx: Context, 
     """The page's flowables as fitted, their elements added to ``root`` in reading order."""
     set_node(band.name, root.child("H1"))
     set_node(band.meta, root.child("P"))
-    blocks = Blocks(page, ctx, fit.steps)
+    blocks = Blocks(page, ctx, fit.steps, fit.made)     # the flowables its fit measured
     featured = fit.cases[0]
     title = blocks.title(featured, len(fit.cases), fit.title_size)
     story, sects = blocks.story(fit.cases, fit.shown, fit.excerpt, fit.related)
@@ -210,7 +216,7 @@ def draw_box(canv, box: Box, parts: PageParts, ctx: Context) -> None:
 
 def qr_address(blocks: Blocks, url: str) -> Paragraph:
     """The code's address, printed under it."""
-    ps = blocks.style.paragraph_style("onepager_meta", lang=None, textColor="nhs-dark-blue")
+    ps = layout.house_style(blocks.style, "onepager_meta", None, textColor="nhs-dark-blue")
     box = blocks.ctx.grid.box("qr")
     return set_node(Paragraph(f"<b>{url_markup(blocks.style, ps, url, box.width - 2)}</b>", ps), Node("P"))
 

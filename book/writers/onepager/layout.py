@@ -202,17 +202,26 @@ class TypeScale:
         return designed if designed <= self.floor else max(self.floor, designed - self.steps * self.step)
 
     def __call__(self, name: str, **overrides) -> ParagraphStyle:
-        if overrides:
-            return scaled(self.style, name, self.size, self.lang, **overrides)
-        # shared by every page set at this step (never changed: overrides make a copy)
-        key = (self.style.fingerprint(), name, self.steps, self.lang)
+        # shared by every page set at this step (never changed: a paragraph that needs another
+        # style makes one from it)
+        key = (self.style.fingerprint(), name, self.steps, self.lang, tuple(sorted(overrides.items())))
         found = _SCALED.get(key)
         if found is None:
-            found = _SCALED[key] = scaled(self.style, name, self.size, self.lang)
+            found = _SCALED[key] = scaled(self.style, name, self.size, self.lang, **overrides)
         return found
 
 
 _SCALED: dict[tuple, ParagraphStyle] = {}
+
+
+def house_style(style, name: str, lang: str | None = None, **overrides) -> ParagraphStyle:
+    """``style.paragraph_style(name, lang=lang, **overrides)``, made once per process and shared
+    by every page (never changed, as above)."""
+    key = ("house", style.fingerprint(), name, lang, tuple(sorted(overrides.items())))
+    found = _SCALED.get(key)
+    if found is None:
+        found = _SCALED[key] = style.paragraph_style(name, lang=lang, **overrides)
+    return found
 
 
 def scaled(style, name: str, size_for, lang: str | None, **overrides) -> ParagraphStyle:

@@ -46,21 +46,24 @@ from book.core.errors import Problem, Reporter, UserError
 from book.core.workers import Running, start_parallel
 from book.model.publication import OrganisationSummary, PageMap
 from book.pdf.pdfcommon import MM
-from book.writers.onepager.content import (DROPPABLE, STORY_DROPS, Context, PageContent, case_content, featured_order,
-                                           related_cases)
+from book.writers.onepager.content import (DROPPABLE, STORY_DROPS, Context, Neighbours, PageContent, case_content,
+                                           featured_order, forget_excerpts, related_cases)
 from book.writers.onepager.drawing import Rendered, assemble_page, combine, labels_of, named_cases, render, series_glyphs
 from book.writers.onepager.fitting import Overflow
 from book.writers.onepager.layout import Grid
 
 
-def page_content(summary: OrganisationSummary, page_map: PageMap | None = None, publication=None) -> PageContent:
+def page_content(summary: OrganisationSummary, page_map: PageMap | None = None, publication=None,
+                 neighbours: Neighbours | None = None) -> PageContent:
     """What the page shows, the featured case study first. Where its case studies are in the
     compendium is not part of it: that is filled in when the page is assembled (``page_pdf``).
-    ``publication``: the edition, for the case studies of others worth reading next."""
+    ``publication``: the edition, for the case studies of others worth reading next (its
+    ``Neighbours``, when a series of pages is made)."""
     org = summary.organisation
     chapters = featured_order(summary.chapters, org.featured)
     cases = tuple(case_content(chapter, org.key, featured=(n == 0)) for n, chapter in enumerate(chapters))
-    related = related_cases(summary, publication) if publication is not None else ()
+    related = (neighbours.nearest(summary) if neighbours is not None
+               else related_cases(summary, publication) if publication is not None else ())
     return PageContent(org.key, org.name, org.region, org.ics, org.line, cases, org.url, related)
 
 
@@ -87,7 +90,8 @@ def page_pdf(page: PageContent, ctx: Context, page_map: PageMap, tagged: bool = 
 def edition_glyphs(loaded, page_map: PageMap, ctx: Context) -> dict[str, frozenset]:
     """``series_glyphs`` of every one-pager of the edition, drawn here (a build draws them in
     workers: this is to draw one page here as a build would)."""
-    pages = [page_content(summary, publication=loaded.publication) for summary in loaded.publication.summaries()]
+    neighbours = Neighbours(loaded.publication)
+    pages = [page_content(summary, neighbours=neighbours) for summary in loaded.publication.summaries()]
     return series_glyphs([render(page, ctx) for page in pages], labels_of(pages, page_map))
 
 
@@ -194,7 +198,9 @@ def start_onepagers(loaded, options) -> "OnePagers":
     """Begin drawing the one-pagers (in worker processes): they do not wait for the compendium,
     whose page numbers go in when they are assembled (``OnePagers.assemble``, ``finish``)."""
     loaded.style.fonts.register()
-    pages = [page_content(summary, publication=loaded.publication) for summary in loaded.publication.summaries()]
+    forget_excerpts()       # what the last build read (in a process that builds again and again)
+    neighbours = Neighbours(loaded.publication)
+    pages = [page_content(summary, neighbours=neighbours) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
     return OnePagers(loaded, ctx, pages, RenderCache(loaded.cache, ctx).start(pages, ctx))
 
