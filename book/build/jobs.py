@@ -108,15 +108,16 @@ class TextMaker:
         self.paths = {fm.source.label: fm.source.path for fm in index.edition.front_matter}
         self.paths.update({cs.source.label: cs.source.path for cs in index.case_studies})
 
-    def make(self, chapter: Chapter) -> tuple[ChapterText | None, Facts | None, list[Problem]]:
-        """The chapter's text and facts, or the problems that stop it."""
+    def make(self, chapter: Chapter, check: bool = True) -> tuple[ChapterText | None, Facts | None, list[Problem]]:
+        """The chapter's text and facts, or the problems that stop it. Without ``check`` (a
+        chapter checked before, whose facts are known): the text alone, its checks not run again."""
         reporter, problems, images = Reporter(quiet=True), Problems(), ImageChecker()
         path = self.paths[chapter.source]
         ctx = Context(chapter.id, chapter.source, path.parent, self.sources_root, self.converter.media_dir,
                       reporter, problems, images)
         raw = self.converter.raw(chapter.source)
         word = docxstate.read_state(path) if path.suffix.lower() == ".docx" else None
-        if word is not None:
+        if word is not None and check:
             word_state_warnings(word, path.name, chapter.source, reporter, self.converter.accept_changes)
         with long_lived():
             doc = read_document(self.converter, raw, chapter.source)
@@ -128,6 +129,8 @@ class TextMaker:
         if problems:
             return None, None, problems.items
         text = chapter_text(chapter.case_study, blocks, notes)
+        if not check:
+            return text, None, []
         check_repeats(chapter.case_study, blocks, reporter, self.index_label)
         check_alt_text(blocks, reporter, chapter.source)
         if self.page is not None:
@@ -142,7 +145,7 @@ class TextMaker:
 
     def loader(self, chapter: Chapter) -> ChapterText:
         """For ``Chapter.loader``: the text of a chapter whose facts are known (it was checked)."""
-        text, _facts, problems = self.make(chapter)
+        text, _facts, problems = self.make(chapter, check=False)
         if problems:
             raise RuntimeError(f"chapter {chapter.id!r} was checked but cannot be made now: {problems[0]}")
         return text
@@ -284,16 +287,18 @@ class Workbench:
         return result
 
     def make_text(self, chapter: Chapter, result: Result, keep_facts: bool) -> bool:
-        text, facts, problems = self.maker.make(chapter)
+        """The chapter's text, and (``keep_facts``: it is new to this build) its checks and facts;
+        otherwise its facts came from the cache, and were applied before the workers forked."""
+        text, facts, problems = self.maker.make(chapter, check=keep_facts)
         if problems:
             result.problems = problems
             return False
         chapter.set_text(text)
-        facts.apply_to(chapter)
         if keep_facts:
+            facts.apply_to(chapter)
             result.facts = facts
-        # the images it shows, for its pages (the typesetter sizes them from these)
-        self.loaded.publication.images.update(facts.infos)
+            # the images it shows, for its pages (the typesetter sizes them from these)
+            self.loaded.publication.images.update(facts.infos)
         return True
 
     def typeset(self, spec, result: Result):
