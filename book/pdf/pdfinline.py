@@ -51,6 +51,8 @@ def breakable(text: str) -> str:
     run past the margin; explicit break points keep every piece inside the measure. Not in a web
     or e-mail address: it breaks after its own / . - @, with no hyphen (``linebreak``).
     """
+    if max(map(len, text.split()), default=0) <= 30:
+        return text     # no word that long (nearly every text): the token search would find none, slowly
     return _LONG_TOKEN.sub(_soft_hyphens, text)
 
 
