@@ -70,8 +70,11 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_QUOTE = {'"': "&quot;"}
+
+
 def escape(text: str) -> str:
-    return _xml_escape(clean(text), {'"': "&quot;"})
+    return _xml_escape(clean(text), _QUOTE)
 
 
 _DRAWABLE: dict[str, set[str]] = {}   # font name -> characters known to have a glyph in it
@@ -121,7 +124,9 @@ class InlineMarkup:
         if wrap_long:
             text = breakable(text)
         if _all_drawable(self.style.fonts, font_name, text):
-            return escape(_shaped(text, font_name))
+            shaped = _shaped(text, font_name)
+            # (cleaned already, unless shaping gave other characters)
+            return _xml_escape(shaped, _QUOTE) if shaped is text else escape(shaped)
         out = []
         for run, fallback in self.style.fonts.split_by_font(text, font_name):
             piece = escape(_shaped(run, fallback or font_name))
