@@ -189,14 +189,14 @@ class Breaker:
         line = lines.lines[i]
         if lines.kind == 0:
             extra, words = line
-            gaps = len(words) - 1 + sum(w.count("\xa0") for w in words)
+            gaps = len(words) - 1 + "".join(words).count("\xa0")      # (no-break spaces stretch too)
             space = paragraph.stringWidth(" ", lines.fontName, lines.fontSize)
         else:
             if line.lineBreak:
                 return 0.0
             extra = line.extraSpace
-            gaps = line.wordCount - 1 + sum(getattr(w, "text", "").count("\xa0") for w in line.words
-                                           if not hasattr(w, "cbDefn"))
+            gaps = line.wordCount - 1 + "".join([getattr(w, "text", "") for w in line.words
+                                                 if not hasattr(w, "cbDefn")]).count("\xa0")
             space = paragraph.stringWidth(" ", self.style.fontName, self.style.fontSize)
         if gaps <= 0 or extra <= 1e-8 or space <= 0:
             return 0.0
