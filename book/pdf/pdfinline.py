@@ -78,15 +78,21 @@ def escape(text: str) -> str:
 
 
 _DRAWABLE: dict[str, set[str]] = {}   # font name -> characters known to have a glyph in it
+_UNKNOWN: dict[str, re.Pattern] = {}  # font name -> any character not (yet) in its _DRAWABLE
 
 
 def _all_drawable(fonts, font_name: str, text: str) -> bool:
+    unknown = _UNKNOWN.get(font_name)
+    if unknown is not None and unknown.search(text) is None:
+        return True         # (one search, where taking the text's set of characters cost twice as much)
     known = _DRAWABLE.setdefault(font_name, set())
     new = set(text) - known
     if not new:
         return True
     ok = {c for c in new if c.isspace() or fonts.has_glyph(font_name, c)}
-    known |= ok
+    if ok:
+        known |= ok
+        _UNKNOWN[font_name] = re.compile("[^" + "".join(re.escape(c) for c in sorted(known)) + "]")
     return ok == new
 
 

@@ -261,7 +261,7 @@ def _install_plain_paragraphs() -> None:
     def plain_setup(self, text, style, bulletText, frags, cleaner):
         if frags is not None or bulletText or not isinstance(text, str) or "\r" in text:
             return setup(self, text, style, bulletText, frags, cleaner)
-        if cleaner is not clean_block or _UNCLEAN.search(text):
+        if cleaner is not clean_block or unclean(text):
             text = cleaner(text)        # (else the cleaner would give the text back as it is)
         if "<" in text or "&" in text or ">" in text:
             frags = simple_frags(text, style)
@@ -278,10 +278,15 @@ def _install_plain_paragraphs() -> None:
     paragraph.Paragraph._setup = plain_setup
 
 
-# What ReportLab's cleaner (cleanBlockQuotedText: each line's words joined by one space, empty lines
-# dropped) changes: a space at either end, two together, or any other white space (Python's, and
-# the zero-width space ReportLab counts as one). A text with none of these it gives back as it is.
-_UNCLEAN = re.compile("^ | $|  |[\t\n\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]")
+# White space other than the space (Python's, and the zero-width space ReportLab counts as one)
+_OTHER_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]")
+
+
+def unclean(text: str) -> bool:
+    """Whether ReportLab's cleaner (cleanBlockQuotedText: each line's words joined by one space,
+    empty lines dropped) would change ``text``: a space at either end, two together, or any other
+    white space. A text with none of these it gives back as it is."""
+    return text.startswith(" ") or text.endswith(" ") or "  " in text or _OTHER_SPACE.search(text) is not None
 
 # ReportLab's parser, for markup made of these alone: text runs, <b>, <i>, <font name="...">, their
 # ends, and the entities the toolkit's escaping writes. Anything else goes to the parser.
