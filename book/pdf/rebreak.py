@@ -69,6 +69,9 @@ class _Rules:
     allow: frozenset = frozenset()      # capitalised words that may be hyphenated all the same
 
 
+_NO_RULES = _Rules()        # (frozen: one for every paragraph's first attempt)
+
+
 @dataclass
 class _Attempt:
     lines: object            # ReportLab's ParaLines
@@ -98,7 +101,7 @@ class Breaker:
             return self.original(self.para, self.widths)
         ragged: set[int] = set()        # loose lines nothing fixed
         unbroken: set[int] = set()      # runs no refusal breaks (soft hyphens in a long word)
-        attempt = self.attempt(_Rules())
+        attempt = self.attempt(_NO_RULES)
         for n in range(MAX_FIXES):
             fault = self.first_fault(attempt, ragged, unbroken)
             if fault is None:
@@ -126,7 +129,7 @@ class Breaker:
     @staticmethod
     def count(rules: _Rules, ragged: int) -> None:
         STATS["paragraphs"] += 1
-        if rules != _Rules() or ragged:
+        if rules != _NO_RULES or ragged:
             STATS["rebroken"] += 1
             STATS["refused"] += len(rules.refuse)
             STATS["narrowed"] += sum(delta > 0 for _, delta in rules.narrow)

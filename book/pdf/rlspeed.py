@@ -325,7 +325,7 @@ def simple_frags(text: str, style) -> list | None:
                 return None
             stack.pop()
         else:
-            frag = copy.copy(stack[-1])
+            frag = _copied(stack[-1])
             frag.__tag__ = tag
             if tag == "font":
                 if not name:
@@ -362,7 +362,15 @@ def _data(current, text: str):
     """``ParaParser.handle_data``: a run of text in the innermost tag's fragment."""
     from reportlab.lib.fonts import tt2ps
 
-    frag = copy.copy(current)
+    frag = _copied(current)
     frag.fontName = tt2ps(frag.fontName, frag.bold, frag.italic)
     frag.text = text
     return frag
+
+
+def _copied(frag):
+    """``copy.copy`` of a fragment (an ABag: all it holds is in its ``__dict__``), made as copy
+    makes it (the class's ``__new__``, then the attributes), without copy's protocol (5x faster)."""
+    twin = frag.__class__.__new__(frag.__class__)
+    twin.__dict__.update(frag.__dict__)
+    return twin
