@@ -130,3 +130,76 @@ def test_word_widths_are_reportlabs(house):
     for word in ("wellbeing", "NHS", "\u0175yr", "£12,000"):
         assert rl_paragraph.stringWidth(word, font, 10.5) == stringWidth(word, font, 10.5)
         assert rl_paragraph.stringWidth(word, font, 10.5) == stringWidth(word, font, 10.5)   # remembered
+
+
+# ---------------------------------------------------------------- markup read without HTMLParser (rlmarkup)
+def _frag_state(frags):
+    """The fragments' attributes, an ABag's (an <onDraw>'s or anchor's cbDefn) by value."""
+    def plain(value):
+        return ("ABag", sorted(vars(value).items())) if type(value).__name__ == "ABag" else value
+    return [{k: plain(v) for k, v in vars(f).items()} for f in frags]
+
+
+ATTR_VALUE = st.sampled_from(["#x", "https://example.org/a?b=1&amp;c=2", "Sans", "8.5", "#425563", "",
+                              "340.15|toc_entry|chapter:case-0000", "a b", "caf\u00e9"])
+TAGGED = st.sampled_from([
+    ('<a href="{v}">', "</a>"), ('<a href="{v}" color="#005EB8">', "</a>"), ("<super>", "</super>"),
+    ("<sub>", "</sub>"), ("<u>", "</u>"), ("<strike>", "</strike>"), ('<font name="Sans" size="8.5" color="#425563">', "</font>"),
+    ("<font color='#003087'>", "</font>"), ("<b>", "</b>"), ("<i>", "</i>"), ('<span fontSize="9">', "</span>"),
+])
+EMPTY = st.sampled_from(['<a name="ref-1"/>', "<br/>", "<br />", '<onDraw name="notePosition" label="{v}"/>', "&nbsp;",
+                         "&apos;", '<a name=""/>', "<onDraw/>", "<unknown/>", "<br>", "</b>", "&#233;", "<!-- c -->", "x > y"])
+
+
+def tagged(inner):
+    return st.tuples(TAGGED, inner, ATTR_VALUE).map(lambda t: t[0][0].format(v=t[2]) + t[1] + t[0][1])
+
+
+LINK_MARKUP = st.recursive(PIECE | st.tuples(EMPTY, ATTR_VALUE).map(lambda t: t[0].format(v=t[1])),
+                           lambda inner: tagged(inner) | st.lists(inner, max_size=3).map("".join), max_leaves=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(markup=st.lists(LINK_MARKUP, min_size=1, max_size=4).map("".join), name=st.sampled_from(STYLE_NAMES))
+def test_markup_read_without_htmlparser_gets_the_parsers_fragments(house, markup, name):
+    from book.pdf.rlmarkup import parsed_frags
+
+    ps = house.paragraph_style(name)
+    markup = rl_paragraph.cleanBlockQuotedText(markup)
+    try:
+        slow = parsed(markup, ps)
+    except ValueError:                   # markup the parser refuses: not read here either
+        assert parsed_frags(markup, ps) is None
+        return
+    fast = parsed_frags(markup, ps)
+    if fast is not None:
+        rl_paragraph.textTransformFrags(fast, ps)       # (as Paragraph does after parsing)
+        assert _frag_state(fast) == _frag_state(slow.frags)
+
+
+def test_the_toolkits_link_markup_is_read_without_htmlparser(house):
+    from book.pdf.rlmarkup import parsed_frags
+
+    ps = house.paragraph_style("toc_entry")
+    for markup in ('<a href="#chapter:case-0000">Support staff<br/><font name="Sans" size="8.5" color="#425563">Abertawe'
+                   '</font></a><onDraw name="notePosition" label="340.15|toc_entry|chapter:case-0000"/>',
+                   'Evaluation continues.<a name="ref-case-0007-note1"/><super><a href="#case-0007-note1" color="#005EB8">1'
+                   '</a></super>',
+                   "<font color='#003087'><b>Organisation</b></font><br/>Abertawe NHS Foundation Trust 0"):
+        fast = parsed_frags(markup, ps)
+        assert fast is not None
+        rl_paragraph.textTransformFrags(fast, ps)
+        assert _frag_state(fast) == _frag_state(parsed(markup, ps).frags)
+        assert _frag_state(Paragraph(markup, ps).frags) == _frag_state(fast)
+
+
+SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\ufeff"
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab .,\u00e9") + list(SPACES)), max_size=12))
+def test_text_the_cleaner_would_not_change_is_not_cleaned(text):
+    """``rlspeed`` skips ReportLab's cleaner for a text with no white space it would change."""
+    cleaned = rl_paragraph.cleanBlockQuotedText(text)
+    if not rlspeed.unclean(text):
+        assert cleaned == text

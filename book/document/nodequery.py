@@ -14,6 +14,8 @@ def too_deep(blocks: list[Block], limit: int = MAX_NESTING) -> Node | None:
     """The first node nested more than ``limit`` containers deep, or None. Iterative, and done
     before any writer recurses through the document: no trust nests 30 levels on purpose, and
     the outputs (ReportLab's lists and tables among them) recurse once per level."""
+    if _deepest(blocks) <= limit:
+        return None         # (nearly every document: which node is too deep need not be found)
     stack = [(node, 1) for node in reversed(blocks)]
     while stack:
         node, depth = stack.pop()
@@ -28,6 +30,29 @@ def too_deep(blocks: list[Block], limit: int = MAX_NESTING) -> Node | None:
             depth += 1
         stack.extend((kid, depth) for kid in reversed(kids))
     return None
+
+
+def _deepest(blocks: list[Block]) -> int:
+    """The depth ``too_deep`` gives a container with children, at its deepest (0: none), found a
+    level at a time: each level's nodes, a paragraph's children in its own level."""
+    level, depth, deepest = [node for node in blocks if type(node) not in LEAVES], 1, 0
+    while level:
+        deeper = []
+        for node in level:          # (a list that grows as paragraphs' children are added to it)
+            kids = list(node.children())
+            if not kids:
+                continue
+            kids = [kid for kid in kids if type(kid) not in LEAVES]
+            if isinstance(node, _NOT_CONTAINERS):
+                level.extend(kids)
+            else:
+                deepest = depth         # (a container of words only counts too)
+                deeper.extend(kids)
+        level, depth = deeper, depth + 1
+    return deepest
+
+
+_NOT_CONTAINERS = (Para, Header, LineBlock)
 
 
 def _is_container(node: Node) -> bool:

@@ -356,32 +356,43 @@ def stringify(nodes) -> str:
 
 
 def _stringify_into(nodes, parts: list[str]) -> None:
+    append = parts.append
     for node in nodes:
-        if isinstance(node, (Str, Code)):
-            parts.append(node.text)
-        elif isinstance(node, Math):
-            from book.document.maths import plain      # a formula reads as text ('mλ/a'), not as its LaTeX
-
-            parts.append(plain(node.text))
-        elif isinstance(node, (Space, SoftBreak, LineBreak)):
-            parts.append(" ")
-        elif isinstance(node, Quoted):
-            q = "“”" if node.double else "‘’"
-            parts.append(q[0])
-            _stringify_into(node.content, parts)
-            parts.append(q[1])
-        elif isinstance(node, Note) or isinstance(node, RawInline):
-            continue
-        elif isinstance(node, Image):
-            _stringify_into(node.alt_content, parts)
-        elif isinstance(node, CodeBlock):
-            parts.append(node.text)
-        elif isinstance(node, Block):
-            if parts and not parts[-1].endswith(" "):
-                parts.append(" ")
-            _stringify_into(list(node.children()), parts)
-            parts.append(" ")
+        # the words and spaces that are most of any text first, by their exact type (a walk of a
+        # long chapter's text asks this of every word)
+        kind = type(node)
+        if kind is Str:
+            append(node.text)
+        elif kind is Space or kind is SoftBreak:
+            append(" ")
         else:
-            _stringify_into(list(node.children()), parts)
+            _stringify_node(node, parts)
 
 
+def _stringify_node(node, parts: list[str]) -> None:
+    if isinstance(node, (Str, Code)):
+        parts.append(node.text)
+    elif isinstance(node, Math):
+        from book.document.maths import plain      # a formula reads as text ('mλ/a'), not as its LaTeX
+
+        parts.append(plain(node.text))
+    elif isinstance(node, (Space, SoftBreak, LineBreak)):
+        parts.append(" ")
+    elif isinstance(node, Quoted):
+        q = "“”" if node.double else "‘’"
+        parts.append(q[0])
+        _stringify_into(node.content, parts)
+        parts.append(q[1])
+    elif isinstance(node, (Note, RawInline)):
+        return
+    elif isinstance(node, Image):
+        _stringify_into(node.alt_content, parts)
+    elif isinstance(node, CodeBlock):
+        parts.append(node.text)
+    elif isinstance(node, Block):
+        if parts and not parts[-1].endswith(" "):
+            parts.append(" ")
+        _stringify_into(node.children(), parts)
+        parts.append(" ")
+    else:
+        _stringify_into(node.children(), parts)

@@ -26,10 +26,13 @@ import unicodedata
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.pdfbase import pdfmetrics
 
+from book.document.direction import RTL_BLOCKS
 from book.pdf.shaping import PRIVATE_BASE, needs_shaping, rtl_face, shape_run
 
 _SPACES = " \xa0"
 _SPLIT = re.compile(r"([ \xa0]+)")
+# a right-to-left letter (``direction``), or a shaped glyph (``shaping``: one of an RTL face's is RTL)
+_RTL_OR_SHAPED = re.compile(f"[{RTL_BLOCKS}{chr(PRIVATE_BASE)}-{chr(0x10FFFF)}]")
 _STOP = re.compile(r"(?<=\w)([.,;:!?\u060c\u061b\u06d4]+)$")     # a word's closing punctuation: neutral
 
 
@@ -101,6 +104,8 @@ def paragraph_is_rtl(para) -> bool | None:
     lines = getattr(bl, "lines", None)
     if not lines:
         return None
+    if not _may_have_rtl_word(bl):
+        return None
     directions = []
     if bl.kind == 0:
         font = getattr(bl, "fontName", None) or para.style.fontName
@@ -114,6 +119,16 @@ def paragraph_is_rtl(para) -> bool | None:
     if 1 not in directions:
         return None
     return base_rtl(directions)
+
+
+def _may_have_rtl_word(bl) -> bool:
+    """Whether any word of the lines may be right-to-left (``word_direction`` 1): one search over
+    their text for a right-to-left letter or a shaped glyph (nearly every paragraph has neither)."""
+    if bl.kind == 0:
+        text = "".join(["".join(line[1]) for line in bl.lines])
+    else:
+        text = "".join([getattr(frag, "text", "") or "" for line in bl.lines for frag in getattr(line, "words", ()) or ()])
+    return _RTL_OR_SHAPED.search(text) is not None
 
 
 def visual_lines(para, bl):

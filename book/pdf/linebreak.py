@@ -92,8 +92,8 @@ def url_break_pairs(word: str):
     """(head, tail) pairs for breaking ``word`` if it is a web or e-mail address, longest head
     first, else None. Breaks only after ``/``, ``.``, ``-`` and ``@`` (never inside ``//``, nor
     inside the scheme), so nothing but the address itself is printed."""
-    if not _URL.match(word):
-        return None
+    if not ("/" in word or "@" in word or "." in word or ":" in word) or not _URL.match(word):
+        return None         # (every address has one of these: most words are tried without the pattern)
     start = word.find("://") + 3 if "://" in word else 0
     pairs = []
     for m in _URL_BREAK.finditer(word, start):

@@ -284,10 +284,14 @@ def _indented(flow, indent: float):
 
 def _displayed_formula(inlines: list[ast.Inline]) -> ast.Math | None:
     """The formula of a paragraph that is one displayed formula and nothing else."""
-    found = [node for node in inlines if not isinstance(node, (ast.Space, ast.SoftBreak, ast.LineBreak))]
-    if len(found) == 1 and isinstance(found[0], ast.Math) and found[0].display:
-        return found[0]
-    return None
+    found = None
+    for node in inlines:
+        if isinstance(node, (ast.Space, ast.SoftBreak, ast.LineBreak)):
+            continue
+        if found is not None or not isinstance(node, ast.Math) or not node.display:
+            return None         # (at the first word of a paragraph of text)
+        found = node
+    return found
 
 
 def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:
@@ -295,6 +299,9 @@ def _leads_in(block: ast.Block, following: ast.Block | None) -> bool:
     leave it at the foot of a page without it."""
     if following is None or not isinstance(block, ast.Para):
         return False
+    last = block.content[-1] if block.content else None
+    if type(last) is ast.Str and last.text.rstrip():
+        return last.text.rstrip().endswith(":")     # the paragraph's text ends with its last word's
     return ast.stringify(block.content).rstrip().endswith(":")
 
 

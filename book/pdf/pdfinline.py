@@ -51,6 +51,8 @@ def breakable(text: str) -> str:
     run past the margin; explicit break points keep every piece inside the measure. Not in a web
     or e-mail address: it breaks after its own / . - @, with no hyphen (``linebreak``).
     """
+    if max(map(len, text.split()), default=0) <= 30:
+        return text     # no word that long (nearly every text): the token search would find none, slowly
     return _LONG_TOKEN.sub(_soft_hyphens, text)
 
 
@@ -68,20 +70,29 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_QUOTE = {'"': "&quot;"}
+
+
 def escape(text: str) -> str:
-    return _xml_escape(clean(text), {'"': "&quot;"})
+    return _xml_escape(clean(text), _QUOTE)
 
 
 _DRAWABLE: dict[str, set[str]] = {}   # font name -> characters known to have a glyph in it
+_UNKNOWN: dict[str, re.Pattern] = {}  # font name -> any character not (yet) in its _DRAWABLE
 
 
 def _all_drawable(fonts, font_name: str, text: str) -> bool:
+    unknown = _UNKNOWN.get(font_name)
+    if unknown is not None and unknown.search(text) is None:
+        return True         # (one search, where taking the text's set of characters cost twice as much)
     known = _DRAWABLE.setdefault(font_name, set())
     new = set(text) - known
     if not new:
         return True
     ok = {c for c in new if c.isspace() or fonts.has_glyph(font_name, c)}
-    known |= ok
+    if ok:
+        known |= ok
+        _UNKNOWN[font_name] = re.compile("[^" + "".join(re.escape(c) for c in sorted(known)) + "]")
     return ok == new
 
 
@@ -119,7 +130,9 @@ class InlineMarkup:
         if wrap_long:
             text = breakable(text)
         if _all_drawable(self.style.fonts, font_name, text):
-            return escape(_shaped(text, font_name))
+            shaped = _shaped(text, font_name)
+            # (cleaned already, unless shaping gave other characters)
+            return _xml_escape(shaped, _QUOTE) if shaped is text else escape(shaped)
         out = []
         for run, fallback in self.style.fonts.split_by_font(text, font_name):
             piece = escape(_shaped(run, fallback or font_name))

@@ -74,16 +74,19 @@ def _marked_words(lines, ends: list[bool]) -> list | None:
     changed = False
     out = []
     for line, marked in zip(lines, ends):
-        extra, words = line[0], list(line[1])
+        extra, words = line[0], line[1]
         if words and marked:
             end = words[-1]
             if isinstance(end, (rlpara._SplitWordHY, rlpara._SplitWordLL)) and end.endswith("-"):
-                words[-1] = end[:-1] + SHY
-                changed = True
+                end = end[:-1] + SHY
             elif isinstance(end, rlpara._SplitWord):
-                pass
+                end = None
             elif isinstance(end, str) and not end.endswith((" ", "\xa0")):
-                words[-1] = end + " "
+                end = end + " "
+            else:
+                end = None
+            if end is not None:         # (a line's words are copied only to change its last)
+                words = [*words[:-1], end]
                 changed = True
         out.append((extra, words, *line[2:]) if len(line) > 2 else (extra, words))
     return out if changed else None

@@ -69,6 +69,9 @@ class _Rules:
     allow: frozenset = frozenset()      # capitalised words that may be hyphenated all the same
 
 
+_NO_RULES = _Rules()        # (frozen: one for every paragraph's first attempt)
+
+
 @dataclass
 class _Attempt:
     lines: object            # ReportLab's ParaLines
@@ -98,7 +101,7 @@ class Breaker:
             return self.original(self.para, self.widths)
         ragged: set[int] = set()        # loose lines nothing fixed
         unbroken: set[int] = set()      # runs no refusal breaks (soft hyphens in a long word)
-        attempt = self.attempt(_Rules())
+        attempt = self.attempt(_NO_RULES)
         for n in range(MAX_FIXES):
             fault = self.first_fault(attempt, ragged, unbroken)
             if fault is None:
@@ -126,7 +129,7 @@ class Breaker:
     @staticmethod
     def count(rules: _Rules, ragged: int) -> None:
         STATS["paragraphs"] += 1
-        if rules != _Rules() or ragged:
+        if rules != _NO_RULES or ragged:
             STATS["rebroken"] += 1
             STATS["refused"] += len(rules.refuse)
             STATS["narrowed"] += sum(delta > 0 for _, delta in rules.narrow)
@@ -189,14 +192,14 @@ class Breaker:
         line = lines.lines[i]
         if lines.kind == 0:
             extra, words = line
-            gaps = len(words) - 1 + sum(w.count("\xa0") for w in words)
+            gaps = len(words) - 1 + "".join(words).count("\xa0")      # (no-break spaces stretch too)
             space = paragraph.stringWidth(" ", lines.fontName, lines.fontSize)
         else:
             if line.lineBreak:
                 return 0.0
             extra = line.extraSpace
-            gaps = line.wordCount - 1 + sum(getattr(w, "text", "").count("\xa0") for w in line.words
-                                           if not hasattr(w, "cbDefn"))
+            gaps = line.wordCount - 1 + "".join([getattr(w, "text", "") for w in line.words
+                                                 if not hasattr(w, "cbDefn")]).count("\xa0")
             space = paragraph.stringWidth(" ", self.style.fontName, self.style.fontSize)
         if gaps <= 0 or extra <= 1e-8 or space <= 0:
             return 0.0

@@ -4,8 +4,9 @@ Installed once per process by ``book.pdf.rlcontract.install`` (which lists every
 
 * A paragraph of plain text gets the fragment ReportLab's markup parser (an HTMLParser run per
   paragraph) would make, made directly; so does one whose only markup is what the toolkit writes
-  most (bold, italic, a fallback font, the four escaped characters). ``tests/test_rlspeed.py``
-  compares the two.
+  most (bold, italic, a fallback font, the four escaped characters). Other markup the toolkit
+  writes (links, line breaks, page references) is read by ReportLab's parser without its
+  HTMLParser (``rlmarkup``). ``tests/test_rlspeed.py`` compares them with the parser.
 
 * ``Paragraph.wrap`` called again with a width it was called with before, on a paragraph not
   changed since, gives back what that call computed and left. Frames and keep-with-next groups
@@ -31,6 +32,8 @@ import re
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import paragraph
+
+from book.pdf.rlmarkup import parsed_frags
 
 _INSTALLED = False
 # what ``Paragraph.wrap`` sets: restored as it was when the paragraph is wrapped again at a width
@@ -253,13 +256,17 @@ def _install_plain_paragraphs() -> None:
     only simple markup gets the fragments the parser would make, made by ``simple_frags``."""
     setup = paragraph.Paragraph._setup
     transform = paragraph.textTransformFrags
+    clean_block = paragraph.cleanBlockQuotedText
 
     def plain_setup(self, text, style, bulletText, frags, cleaner):
         if frags is not None or bulletText or not isinstance(text, str) or "\r" in text:
             return setup(self, text, style, bulletText, frags, cleaner)
-        text = cleaner(text)
+        if cleaner is not clean_block or unclean(text):
+            text = cleaner(text)        # (else the cleaner would give the text back as it is)
         if "<" in text or "&" in text or ">" in text:
             frags = simple_frags(text, style)
+            if frags is None:
+                frags = parsed_frags(text, style, self.caseSensitive)      # ReportLab's parser, without HTMLParser
             if frags is None:
                 return setup(self, text, style, bulletText, None, lambda same: same)
         else:
@@ -270,6 +277,16 @@ def _install_plain_paragraphs() -> None:
     plain_setup.__wrapped_original__ = setup      # for the tests, which compare the two
     paragraph.Paragraph._setup = plain_setup
 
+
+# White space other than the space (Python's, and the zero-width space ReportLab counts as one)
+_OTHER_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]")
+
+
+def unclean(text: str) -> bool:
+    """Whether ReportLab's cleaner (cleanBlockQuotedText: each line's words joined by one space,
+    empty lines dropped) would change ``text``: a space at either end, two together, or any other
+    white space. A text with none of these it gives back as it is."""
+    return text.startswith(" ") or text.endswith(" ") or "  " in text or _OTHER_SPACE.search(text) is not None
 
 # ReportLab's parser, for markup made of these alone: text runs, <b>, <i>, <font name="...">, their
 # ends, and the entities the toolkit's escaping writes. Anything else goes to the parser.
@@ -308,7 +325,7 @@ def simple_frags(text: str, style) -> list | None:
                 return None
             stack.pop()
         else:
-            frag = copy.copy(stack[-1])
+            frag = _copied(stack[-1])
             frag.__tag__ = tag
             if tag == "font":
                 if not name:
@@ -345,7 +362,15 @@ def _data(current, text: str):
     """``ParaParser.handle_data``: a run of text in the innermost tag's fragment."""
     from reportlab.lib.fonts import tt2ps
 
-    frag = copy.copy(current)
+    frag = _copied(current)
     frag.fontName = tt2ps(frag.fontName, frag.bold, frag.italic)
     frag.text = text
     return frag
+
+
+def _copied(frag):
+    """``copy.copy`` of a fragment (an ABag: all it holds is in its ``__dict__``), made as copy
+    makes it (the class's ``__new__``, then the attributes), without copy's protocol (5x faster)."""
+    twin = frag.__class__.__new__(frag.__class__)
+    twin.__dict__.update(frag.__dict__)
+    return twin

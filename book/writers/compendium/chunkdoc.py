@@ -17,6 +17,7 @@ from book.model.publication import PageMap
 from book.pdf.pdfblocks import Anchor
 from book.pdf.pdfpage import Recording
 from book.pdf.pdfpages import PageDecorator, PageInfo
+from book.pdf.pdfnodes import unpack_tree
 from book.pdf.pdftags import Node, Tagger, inherit
 from book.writers.compendium.content import ContentBuilder
 
@@ -85,16 +86,16 @@ class ChunkResult:
     anchors: list[PlacedAnchor] = field(default_factory=list)
     page_map: PageMap = field(default_factory=PageMap)
     page_refs: set[str] = field(default_factory=set)
-    tree: bytes | None = None              # a group of the chunk's elements, pickled (``structure``)
+    tree: bytes | None = None              # a group of the chunk's elements, packed (``structure``)
     link_labels: dict[str, str] = field(default_factory=dict)
     note_targets: set[str] = field(default_factory=set)
     problem: Problem | None = None
 
     def structure(self) -> Node | None:
-        """The chunk's elements. Kept pickled: the book's assembly needs them only for the chunks
+        """The chunk's elements. Kept packed: the book's assembly needs them only for the chunks
         whose segment of the file it writes anew (``pdfwrite.Assembler``), a few after an edit,
-        and a hundred thousand elements cost a tenth of a second to unpickle."""
-        return None if self.tree is None else pickle.loads(self.tree)
+        and a hundred thousand elements cost a third of a second to unpack (``pdfnodes.unpack_tree``)."""
+        return None if self.tree is None else unpack_tree(self.tree)
 
     # the cache keeps a chunk in two entries: its summary, read by every build (for the page
     # map, the outline, the links), and its body, read only to write its segment of the file

@@ -21,7 +21,6 @@ the build cache besides the chunks, ``cached``.
 """
 from __future__ import annotations
 
-import pickle
 import zlib
 
 from reportlab.platypus.doctemplate import LayoutError
@@ -30,6 +29,7 @@ from book.core.cache import BuildCache, digest
 from book.core.errors import Problem
 from book.model.publication import PageMap
 from book.pdf import pdfcommon
+from book.pdf.pdfnodes import pack_tree
 from book.pdf.pdfpage import PageRecord, PageRecorder, Recording
 from book.pdf.pdfpages import PageDecorator
 from book.pdf.pdfstruct import adopt_orphans
@@ -70,7 +70,7 @@ class Typesetter:
         tree = None
         if doc.tagger is not None:
             adopt_orphans(doc.tagger.mcids, content.root)
-            tree = pickle.dumps(content.root, protocol=pickle.HIGHEST_PROTOCOL)
+            tree = pack_tree(content.root)
         return ChunkResult(spec.key, doc.canv.recording(), doc.pages, doc.anchors, doc.page_map, decorator.page_refs,
                            tree, content.link_labels, content.note_targets)
 

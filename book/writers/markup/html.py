@@ -19,6 +19,7 @@ import unicodedata
 from book.document import ast
 from book.document import maths
 from book.document.alttext import repeats_caption
+from book.document.direction import may_be_rtl
 from book.model.publication import highlight_parts, toc_headings
 from book.writers.markup.xhtml import attr, document, el, framed, held, hold, safe_href, text, void
 
@@ -302,8 +303,11 @@ def _language(node) -> dict:
 def text_direction(block) -> str | None:
     """"rtl" for a paragraph most of whose letters are of a right-to-left script (Arabic, Hebrew,
     Urdu): the reading system then sets it flush right with its punctuation on the correct side."""
+    words = ast.stringify(block.content)
+    if not may_be_rtl(words):
+        return None         # no right-to-left letter (nearly every paragraph): not one to count
     rtl = ltr = 0
-    for char in ast.stringify(block.content):
+    for char in words:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
             rtl += 1
