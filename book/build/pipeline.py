@@ -187,7 +187,10 @@ def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool =
     """The chapters' work, begun on all cores (forked workers start with everything read so far);
     meanwhile this process keeps what was converted."""
     bench = Workbench(loaded, options, loaded.maker, tagged)
-    weights = [6 * len(job.members) if job.members else 40 if job.spec is not None and not job.chapter
+    # about a case study's typesetting each member of a part; the front matter's contents and the
+    # indexes a quarter of that for each case study they list; a chapter's checking alone, less
+    front = 20 + len(loaded.publication.case_studies) // 4
+    weights = [6 * len(job.members) if job.members else front if job.spec is not None and not job.chapter
                else 3 + 2 * job.facts for job in jobs]
     running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
     loaded.converter.keep()

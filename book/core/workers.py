@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import suppress
 
 MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
 # Seconds one worker costs before it is of use: forking it, its first batch sent and its results
@@ -29,6 +30,7 @@ MIN_BATCH = 6           # the smallest batch (about two case studies): a round t
 # project machine (a 2-core VM, a build of 90 MB forking two workers); until this process has
 # started a pool of its own and measured it (``_note_start``), this is the estimate.
 START_COST = [0.025]
+YIELDING_NICENESS = 10    # a yielding worker's: the kernel then gives it about a tenth of a contended core
 CLEAR_MARGIN = 4         # a first item's time, however overstated, that shows the workers worth it
 _RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
@@ -61,22 +63,27 @@ def die_with_parent() -> None:
 die_with_parent.available = _PRCTL is not None
 
 
-def _start_worker(parent: int, main_thread: bool) -> None:
+def _start_worker(parent: int, main_thread: bool, yielding: bool = False) -> None:
     """A worker ignores Ctrl-C (the terminal sends it to every process of the build: the build
     answers it, once) and, on Linux, is killed when the build dies, even by SIGKILL: a killed
     build's workers ran on for a minute. The signal comes when the thread that forked the worker
-    ends, so it is asked for only when that thread is the main one."""
+    ends, so it is asked for only when that thread is the main one. A ``yielding`` worker (work
+    nothing waits for soon) runs at a lower priority: the cores go to the build's critical path
+    first, and it has the time they leave."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if yielding:
+        with suppress(OSError):
+            os.nice(YIELDING_NICENESS)
     if main_thread and _PRCTL is not None:
         die_with_parent()
         if os.getppid() != parent:       # the build died before the request was made
             os._exit(1)
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def _pool(jobs: int, yielding: bool = False) -> ProcessPoolExecutor:
     main = threading.current_thread() is threading.main_thread()
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(), main))
+                               initializer=_start_worker, initargs=(os.getpid(), main, yielding))
     _LIVE.append(pool)
     return pool
 
@@ -126,7 +133,8 @@ class Running:
     ``jobs`` given: that many workers whatever the work (no measuring). Otherwise as many as
     there are cores, if the work is worth them (see the module's docstring)."""
 
-    def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None):
+    def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None,
+                 yielding: bool = False):
         self.work, self.items, self.context = work, items, context
         self.weights = weights or [1] * len(items)
         self.pool, self.done, self.rest = None, {}, list(range(len(items)))
@@ -142,7 +150,7 @@ class Running:
         _RUNS[self.run] = (work, context)
         # forked now, before this process goes on: the workers see the build as it is here
         started = time.perf_counter()
-        self.pool = _pool(jobs)
+        self.pool = _pool(jobs, yielding)
         self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
         self.futures[0].add_done_callback(lambda future: _note_start(future, started, jobs))
 
@@ -229,8 +237,11 @@ def _note_start(future, started: float, jobs: int) -> None:
         START_COST[0] = (START_COST[0] + overhead / jobs) / 2     # smoothed: one pool's start is noisy
 
 
-def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None) -> Running:
-    return Running(work, items, context, jobs, weights)
+def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None,
+                   yielding: bool = False) -> Running:
+    """``yielding``: work nothing waits for until later (the one-pagers, drawn while the book is
+    typeset): its workers take the cores only when the rest of the build leaves them free."""
+    return Running(work, items, context, jobs, weights, yielding)
 
 
 def _run_batch(run: int, batch: list) -> tuple[float, list]:
@@ -250,13 +261,14 @@ _frozen_in = [0]     # the process whose inherited objects were frozen
 
 
 def _batches(indexes: list[int], weights: list[int], jobs: int) -> list[list[int]]:
-    """Consecutive runs, each about a 2 x ``jobs``-th of the work still to come: large at first
-    (few round trips), small at the end, so that no worker is left with a long last batch while
-    the others wait."""
-    remaining = float(sum(weights))
+    """Runs of items, the heaviest first (as a scheduler places the longest jobs first: no worker
+    is left with a long last item while the others wait; items of one weight stay in order),
+    each about a 2 x ``jobs``-th of the work still to come: large at first (few round trips),
+    small at the end."""
+    remaining = float(sum(weights[n] for n in indexes))
     target = max(MIN_BATCH, remaining / (2 * jobs))
     batches, current, load = [], [], 0.0
-    for n in indexes:
+    for n in sorted(indexes, key=lambda n: -weights[n]):
         current.append(n)
         load += weights[n]
         if load >= target:

@@ -99,7 +99,8 @@ def edition_glyphs(loaded, page_map: PageMap, ctx: Context) -> dict[str, frozens
 def render_all(pages: list[PageContent], ctx: Context) -> Running:
     """Every page, on all cores (forked workers inherit the registered fonts and the context);
     the results when asked for."""
-    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages))
+    # yielding: nothing waits for them until the book is typeset, which has the cores first
+    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages), yielding=True)
 
 
 def _render_pages(pages: list[PageContent], ctx: Context) -> list[Rendered]:

@@ -19,8 +19,7 @@ class OnePagerWriter(Writer):
     name = "onepagers"
     help = "one page per organisation (one-pagers/<key>.pdf, and one-pagers.pdf for the printer)"
     places = (COMBINED_FILE, FOLDER)
-    check_step = "drawing the one-pagers"     # the check waits for the pages to be drawn
-    write_step = "setting the one-pagers"
+    write_step = "setting the one-pagers"      # waits for the pages to be drawn, then makes the files
 
     @classmethod
     def owns(cls, relative: str) -> bool:
@@ -32,16 +31,14 @@ class OnePagerWriter(Writer):
 
         self.running = start_onepagers(self.given.loaded, self.given.options)
 
-    def check(self) -> None:
-        self.running.check(self.given.reporter)     # a page that cannot be drawn stops the build here
-
-    def begin(self) -> None:
-        made_before = self.given.made_before
-        self.running.assemble(self.given.page_map, self.given.reporter,
-                              kept=lambda name, key: made_before(_path(name), key))
-
+    # No check or begin: the pages are waited for only here, so that the book is assembled (by
+    # the writers before this one) while the last of them are drawn. A page that cannot be drawn
+    # still stops the build before anything is written: the outputs are written together, after
+    # every writer.
     def write(self) -> dict[str, bytes]:
         running = self.running
+        made_before = self.given.made_before
+        running.assemble(self.given.page_map, self.given.reporter, kept=lambda name, key: made_before(_path(name), key))
         pages, combined = running.finish(self.given.reporter)
         self.remade = {"one-pagers drawn": len(running.pending.todo), "one-pager files assembled": running.made}
         files = {_path(name): data for name, data in pages.items()}
