@@ -139,6 +139,22 @@ class BuildCache:
         if self.path is not None:
             self._start_build()
 
+    def next_build(self) -> None:
+        """The same cache for another build in this process (a watching session keeps it, and
+        its database open, from one build to the next): counted as a build of its own, so that
+        what it uses is kept by eviction from then on, with its counts started again."""
+        self.written = self.damaged = 0
+        self._start_build()
+
+    def identity(self) -> tuple[int, int] | None:
+        """Which file the database is (device, inode), None when there is none: a cache folder
+        removed, or replaced, while the database was held open is opened again."""
+        try:
+            st = os.stat(self.path) if self.path is not None else None
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if st is not None else None
+
     @contextmanager
     def held_open(self):
         """One connection for this process for as long as this lasts (a build): opening the
