@@ -264,7 +264,7 @@ def build(options: Options, reporter: Reporter | None = None, session: BuildSess
     with build_lock(options.out, str(options.out)), one_build():
         recover(options.out)        # a killed build's commit finished, or its temporary files removed
         settled = settled_time()        # before any input is looked at
-        key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
+        key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""), session and session.code_state())
         outputs = manifest.up_to_date(options.out, key)
         if outputs is not None:
             return BuildResult(unchanged=outputs, up_to_date=True)

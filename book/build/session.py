@@ -2,7 +2,7 @@
 ``ohwb-book serve``) keeps from one build to the next, so that a save is not paid for as the
 first build of a new process.
 
-It keeps two things, and neither changes what a build makes (a watching build's outputs are a
+It keeps three things, and none changes what a build makes (a watching build's outputs are a
 cold build's, byte for byte: tests/test_watch.py):
 
 - the build cache's database, held open (opening SQLite, and closing it, which folds its log into
@@ -10,7 +10,9 @@ cold build's, byte for byte: tests/test_watch.py):
   replaced meanwhile is opened again);
 - a ``pandoc lua`` process started while the editor types, ready for the next save's sources:
   starting pandoc from a process the size of a build (forked, then the Haskell runtime) was a
-  quarter of a rebuild after a one-source edit, most of the time pandoc took.
+  quarter of a rebuild after a one-source edit, most of the time pandoc took;
+- the state of the toolkit's own files, which every build's fingerprint covers (walking them
+  took a few milliseconds a build): the process runs the code it loaded, whatever they become.
 
 Everything a build reads (the index, the style, the sources, what the cache holds) is read again
 by each build, as a cold build reads it: only the machinery is kept warm.
@@ -23,6 +25,7 @@ import weakref
 from contextlib import ExitStack, suppress
 from pathlib import Path
 
+from book.build import manifest
 from book.core.cache import BuildCache
 from book.sources.convert import start_pandoc
 
@@ -34,6 +37,7 @@ class BuildSession:
         self._caches: dict[Path, tuple[BuildCache, tuple | None, ExitStack]] = {}   # cache folder -> held
         self._pandoc_args: list[str] | None = None     # what the last build started pandoc with
         self._spare: subprocess.Popen | None = None     # started with them, waiting for sources
+        self._code: tuple[str, int] | None = None
         _SESSIONS.add(self)
 
     def __enter__(self) -> BuildSession:
@@ -41,6 +45,12 @@ class BuildSession:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+    def code_state(self) -> tuple[str, int]:
+        """``manifest.code_state()``, looked at by the session's first build."""
+        if self._code is None:
+            self._code = manifest.code_state()
+        return self._code
 
     # ------------------------------------------------------------ the build cache
     def cache(self, folder: Path) -> BuildCache:
