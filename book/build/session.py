@@ -38,6 +38,7 @@ class BuildSession:
         self._pandoc_args: list[str] | None = None     # what the last build started pandoc with
         self._spare: subprocess.Popen | None = None     # started with them, waiting for sources
         self._code: tuple[str, int] | None = None
+        self._handed: list[subprocess.Popen] = []       # given to builds (reaped between builds)
         _SESSIONS.add(self)
 
     def __enter__(self) -> BuildSession:
@@ -80,15 +81,21 @@ class BuildSession:
         between builds when it was started the same way and is still running, else a new one."""
         self._pandoc_args = list(args)
         spare, self._spare = self._spare, None
-        if spare is not None and spare.args == args and spare.poll() is None:
-            return spare
-        _end(spare)
-        return start_pandoc(args)
+        if spare is None or spare.args != args or spare.poll() is not None:
+            _end(spare)
+            spare = start_pandoc(args)
+        self._handed.append(spare)
+        return spare
 
     def between_builds(self) -> None:
         """Called once a build is done, while the editor reads and types: the next build's pandoc
         started (from the thread that watches, so that it lives as long as the process: pandoc
-        is asked to die with the thread that started it)."""
+        is asked to die with the thread that started it). The last build's pandoc, which it did not
+        wait for, has ended by now: it is reaped."""
+        for process in self._handed:
+            if process.poll() is not None:
+                _close(process)
+        self._handed = [process for process in self._handed if process.returncode is None]
         if self._pandoc_args is not None and (self._spare is None or self._spare.poll() is not None):
             with suppress(OSError):
                 self._spare = start_pandoc(self._pandoc_args)
@@ -102,24 +109,31 @@ class BuildSession:
 
     def close(self) -> None:
         spare, self._spare = self._spare, None
-        _end(spare)
+        for process in [spare, *self._handed]:
+            _end(process)
+        self._handed = []
         for folder in list(self._caches):
             self._let_go(folder)
         _SESSIONS.discard(self)
 
 
 def _end(process: subprocess.Popen | None) -> None:
-    """A spare pandoc no build will use: it ends as it would at the end of its sources."""
+    """One of the session's pandocs ended (if it has not), its pipes closed, and reaped."""
     if process is None:
         return
     with suppress(OSError):
         process.kill()
+    _close(process)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def _close(process: subprocess.Popen) -> None:
+    """Its pipes closed (a build reads pandoc's messages to their end, and leaves them open)."""
     for stream in (process.stdin, process.stdout, process.stderr):
         with suppress(OSError):
             if stream is not None:
                 stream.close()
-    with suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
 
 
 _SESSIONS: weakref.WeakSet = weakref.WeakSet()     # the sessions alive in this process (for forks)

@@ -180,7 +180,7 @@ class Converter:
         self._raw: dict[str, bytes] = {}       # key -> document, for the sources converted this build
         self._kept: set[str] = set()
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
-        self._pandocs: set = set()          # the pandoc processes started (running, or ending)
+        self._pandocs: set = set()          # the pandoc processes running now
         self._todo: dict[str, tuple] = {}   # label -> (source, reader, key): to convert again if its entry is lost
 
     def _key(self, data: bytes, reader: str) -> str:
@@ -309,7 +309,8 @@ class Converter:
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
         feeder.start()
         errors = []
-        drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        # pandoc's messages read to their end, then pandoc reaped (a build does not wait for its exit)
+        drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()) or proc.wait(), daemon=True)
         drain.start()
         results = []
         try:
@@ -329,9 +330,8 @@ class Converter:
                 results.append((key, None))
         finally:
             proc.stdout.close()
-            # every document in, whole: pandoc ends on its own, its exit (milliseconds) not waited for
-            # (it is reaped with the converter, which holds it in ``_pandocs`` until then)
-            code = (proc.poll() or 0) if len(results) == len(chunk) else proc.wait(timeout=600)
+            code = (proc.poll() or 0) if len(results) == len(chunk) else proc.wait(timeout=600)   # all in, whole
+            self._pandocs.discard(proc)
         if code < 0:
             raise PandocStopped(-code)
         if code != 0 or len(results) != len(chunk):
