@@ -7,7 +7,9 @@ such an edit rewrites has been rewritten. Two saves find which outputs those are
 whose file the second changed, once they have been quiet for a while: the first edit after a cold
 build may move a page break, and so rewrite more) and are not counted; the median of the saves
 after them is the latency. The time the watcher printed that it saw the change is recorded
-too, which splits the latency into noticing the save and rebuilding.
+too, which splits the latency into noticing the save and rebuilding. Then the same saves are
+rebuilt in this process by one build session, as watch mode rebuilds them, and each phase's wall
+and CPU time is shown (``rebuild_phases``: less noisy on a shared machine).
 
     python benchmarks/watchlatency.py [SAVES]      # on the sample edition (sources/)
 """
@@ -94,12 +96,21 @@ def save(source: Path, n: int) -> float:
     return time.perf_counter()
 
 
+def state(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
 def wait_rewritten(out: Path, before: dict, names, timeout: float = 60) -> float:
-    """The moment every one of ``names`` has been written again since ``before``."""
-    deadline = time.perf_counter() + timeout
+    """The moment every one of ``names`` has been written again since ``before``. (Only those
+    are looked at: looking through the whole output folder every 2 ms took a third of one of
+    the machine's two cores from the build being timed.)"""
+    deadline, paths = time.perf_counter() + timeout, [(out / name, before.get(name)) for name in names]
     while time.perf_counter() < deadline:
-        now = states(out)
-        if all(now.get(name) not in (None, before.get(name)) for name in names):
+        if all(state(path) not in (None, old) for path, old in paths):
             return time.perf_counter()
         time.sleep(POLL)
     raise RuntimeError(f"watch mode did not rewrite {sorted(names)} within {timeout:.0f} s")
@@ -148,10 +159,67 @@ def watch_latency(sources: Path, work: Path, saves: int = 7, styles: Path = ROOT
             "outputs": sorted(rewritten), "source": source.name}
 
 
+def rebuild_phases(sources: Path, work: Path, saves: int = 7, styles: Path = ROOT / "styles") -> dict:
+    """The same saves rebuilt in this process by one build session, as watch mode rebuilds them:
+    each rebuild's wall and CPU time (this process's and pandoc's) and each phase's, the medians
+    after a cold build and two warm-up saves. Less noisy than the latency from outside on a
+    machine that others share, and it says where the time goes."""
+    sys.path.insert(0, str(ROOT))
+    from book.build.pipeline import Options, build
+    from book.build.session import BuildSession
+    from book.core.errors import Reporter
+    from book.core.progress import cpu_seconds
+    from book.core.workers import stop_all
+
+    edition, out = work / "phases-edition", work / "phases-dist"
+    shutil.copytree(sources, edition)
+    source = sorted((edition / "case-studies").glob("*.md"))[0]
+    options = Options(sources=edition, styles=styles, out=out, quiet=True)
+    totals: list[tuple[float, float]] = []
+    phases: dict[str, list[tuple[float, float]]] = {}
+    epoch, os.environ["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH"), EPOCH
+    try:
+        with BuildSession() as session:
+            for n in range(saves + 3):
+                if n:
+                    save(source, n)
+                started, cpu = time.perf_counter(), cpu_seconds()
+                try:
+                    result = build(options, Reporter(quiet=True), session)
+                finally:
+                    stop_all()
+                wall, used = time.perf_counter() - started, cpu_seconds() - cpu
+                session.between_builds()
+                time.sleep(PAUSE)
+                if n < 3:
+                    continue
+                totals.append((wall, used))
+                timed = dict(zip([label for label, _ in result.timings], zip(
+                    [sec for _, sec in result.timings], [sec for _, sec in result.cpu])))
+                timed["the rest (inputs' fingerprint, output folder, cache)"] = (
+                    wall - sum(w for w, _ in timed.values()), used - sum(c for _, c in timed.values()))
+                for label, pair in timed.items():
+                    phases.setdefault(label, []).append(pair)
+    finally:
+        if epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+    median = lambda pairs: tuple(statistics.median(p[i] for p in pairs) for i in (0, 1))  # noqa: E731
+    return {"rebuild": median(totals), "phases": {label: median(pairs) for label, pairs in phases.items()}}
+
+
 if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory(prefix="ohwb-watch-") as folder:
-        result = watch_latency(ROOT / "sources", Path(folder), int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+        result = watch_latency(ROOT / "sources", Path(folder), count)
+        inside = rebuild_phases(ROOT / "sources", Path(folder), count)
     print(f"watch mode, one source of the sample saved: all {len(result['outputs'])} outputs it changes current in "
           f"{result['median'] * 1000:.0f} ms (median; each: "
           f"{', '.join(f'{s * 1000:.0f}' for s in result['latencies'])} ms); the save seen after "
           f"{result['noticed'] * 1000:.0f} ms")
+    wall, cpu = inside["rebuild"]
+    print(f"the same saves rebuilt in one process by a build session: {wall * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms, "
+          "pandoc's and workers' included); each phase (median ms, wall / CPU):")
+    for label, (wall, cpu) in inside["phases"].items():
+        print(f"  {label:55} {wall * 1000:6.1f} / {cpu * 1000:5.1f}")

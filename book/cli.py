@@ -33,11 +33,12 @@ def options_from(args) -> Options:
     return resolve(args)
 
 
-def run(options: Options, command: str, summary: bool = False) -> int:
-    """One build (or check); ``summary``: end with a line of what was made anew (watch mode)."""
+def run(options: Options, command: str, summary: bool = False, session=None) -> int:
+    """One build (or check); ``summary``: end with a line of what was made anew, ``session``: what
+    is kept between builds (watch mode)."""
     started = time.perf_counter()
     try:
-        return _run(options, command, summary, started)
+        return _run(options, command, summary, started, session)
     except UserError as error:
         return _report(error)
     except KeyboardInterrupt:
@@ -82,16 +83,16 @@ def _report(error: UserError) -> int:
     return EXIT_USER_ERROR
 
 
-def _run(options: Options, command: str, summary: bool, started: float) -> int:
+def _run(options: Options, command: str, summary: bool, started: float, session) -> int:
     commit.COMMITTED.clear()
     if command == "check":
-        reporter = check(options)
+        reporter = check(options, session)
         if not options.quiet:
             count = len(reporter.warnings)
             print(f"{options.sources}: no problems found"
                   + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
         return EXIT_OK
-    result = build(options)
+    result = build(options, session=session)
     if not options.quiet and result.up_to_date:
         print(f"{options.out}: up to date (no source, style or option changed since the last build)")
     elif not options.quiet:

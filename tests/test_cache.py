@@ -68,9 +68,9 @@ def test_a_cache_of_another_version_is_emptied_and_used(tmp_path):
 
 
 def test_held_open_one_connection_serves_the_build_and_workers_open_their_own(tmp_path, monkeypatch):
-    """While a build holds the cache open, its own batches share one connection (opening and
-    closing SQLite for each cost a third of a small build); another thread, or a forked worker,
-    opens its own, and what each writes, the other reads."""
+    """While a build holds the cache open, its batches share one connection (opening and
+    closing SQLite for each cost a third of a small build), those of its other threads too, a
+    batch at a time; a forked worker opens its own, and what each writes, the other reads."""
     import os
     import threading
 
@@ -87,7 +87,15 @@ def test_held_open_one_connection_serves_the_build_and_workers_open_their_own(tm
         side = threading.Thread(target=lambda: c.store("thing", {"from-a-thread": 1}))
         side.start()
         side.join()
-        assert len(opened) == 2 and c.load("thing", ["from-a-thread"]) == [1]
+        assert len(opened) == 1 and c.load("thing", ["from-a-thread"]) == [1]
+        # threads writing at once: each batch whole (one transaction each, never interleaved)
+        writers = [threading.Thread(target=lambda t=t: [c.store("many", {f"{t}-{n}": n for n in range(50)})
+                                                        for _ in range(20)]) for t in range(4)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        assert c.load("many", [f"{t}-{n}" for t in range(4) for n in range(50)]) == list(range(50)) * 4
         pid = os.fork()
         if pid == 0:            # a worker: a connection of its own, the inherited one left alone
             try:

@@ -121,7 +121,7 @@ def test_a_truncated_progressive_jpeg_is_refused_with_its_name(tmp_path):
 def test_a_bug_in_the_toolkit_says_so_and_exits_3(tmp_path, monkeypatch):
     import book.cli
 
-    def broken(options):
+    def broken(options, **_given):
         return {}["a key the toolkit forgot"]
 
     monkeypatch.setattr(book.cli, "build", broken)

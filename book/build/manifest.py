@@ -44,12 +44,24 @@ def _tree_state(root: Path, h, skip: Path | None = None, newest: list | None = N
                 newest[0] = max(newest[0], st.st_mtime_ns)
 
 
-def fingerprint(options, build_time: str) -> str:
+def code_state() -> tuple[str, int]:
+    """The toolkit's own files (paths, sizes, times; the newest time): a build by other code is
+    not up to date."""
+    h, newest = hashlib.sha256(f"[{PACKAGE}]".encode()), [0]
+    _tree_state(PACKAGE, h, newest=newest)
+    return h.hexdigest(), newest[0]
+
+
+def fingerprint(options, build_time: str, code: tuple[str, int] | None = None) -> str:
+    """``code``: ``code_state()``, when the caller knows it (a watching process runs the code it
+    loaded, whatever the files become meanwhile: it looks at them once)."""
     h = hashlib.sha256()
-    newest = [0]
-    for root in (options.sources, options.styles, PACKAGE):
+    code_digest, code_newest = code or code_state()
+    newest = [code_newest]
+    for root in (options.sources, options.styles):
         h.update(f"[{root}]".encode())
         _tree_state(Path(root), h, skip=Path(options.out).resolve(), newest=newest)
+    h.update(code_digest.encode())
     settings = [options.style, sorted(options.only), options.print_marks, list(options.targets), options.strict, build_time,
                 options.accept_changes]
     h.update(json.dumps(settings, default=str).encode())

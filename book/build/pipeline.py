@@ -19,7 +19,8 @@ from book.core.cache import BuildCache, long_lived, one_build
 from book.build.jobs import (Facts, Job, TextMaker, Workbench, apply, cached_documents, do_jobs, document_key, flatten,
                              inputs_key)
 from book.model.publication import cuts_of
-from book.sources.convert import Converter, SourceFile, settled_time
+from book.build.session import BuildSession
+from book.sources.convert import Converter, SourceFile, settled_time, start_pandoc
 from book.core.errors import Reporter, UserError
 from book.build.commit import check_folder, commit, recover
 from book.core.fsutil import build_lock, check_writable
@@ -98,7 +99,8 @@ def build_time(index: Index) -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
-def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache | None = None) -> Loaded:
+def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache | None = None,
+         session: BuildSession | None = None) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
     them. Chapters without facts are checked by the work that follows (``work``)."""
     rlcontract.install()        # ReportLab's replaced functions (each listed there), before anything is typeset
@@ -112,7 +114,8 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             except UserError as error:
                 # the style's problems too, so that every problem of every kind comes at once
                 raise UserError(error.problems + _style_problems(options)) from None
-        converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes)
+        converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes,
+                              start=session.start_pandoc if session else start_pandoc)
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
         with progress.step(f"converting {len(sources)} sources, reading the style"):
@@ -155,10 +158,11 @@ def _style_problems(options: Options) -> list:
     return []
 
 
-def load(options: Options, reporter: Reporter, progress: Progress | None = None) -> Loaded:
+def load(options: Options, reporter: Reporter, progress: Progress | None = None,
+         session: BuildSession | None = None) -> Loaded:
     """Everything read and checked (every chapter's text made at least once)."""
     progress = progress or Progress(False)
-    loaded = read(options, reporter, progress)
+    loaded = read(options, reporter, progress, session.cache(options.out / ".cache") if session else None, session)
     jobs = [Job(chapter=c.id, facts=True) for c in loaded.publication.chapters if c.id not in loaded.facts]
     with progress.step("checking the sources"):
         results = Intake(loaded).take(start_jobs(loaded, options, jobs), len(jobs))
@@ -249,39 +253,39 @@ def _texts(index: Index, characters: dict[str, str]) -> dict[str, str]:
     return texts
 
 
-def check(options: Options) -> Reporter:
+def check(options: Options, session: BuildSession | None = None) -> Reporter:
     reporter = Reporter(strict=options.strict, quiet=options.quiet)
     check_writable(options.out, str(options.out))   # the conversion cache lives there
     with one_build():
-        load(options, reporter, Progress(not options.quiet))
+        load(options, reporter, Progress(not options.quiet), session)
     reporter.raise_if_strict()
     return reporter
 
 
-def build(options: Options, reporter: Reporter | None = None) -> BuildResult:
+def build(options: Options, reporter: Reporter | None = None, session: BuildSession | None = None) -> BuildResult:
     """Read and check everything; paginate the compendium (every output needs where its pages
     fall); run each chosen writer of the table (``book.writers.registry``) phase by phase; put
-    their files in place as one set."""
+    their files in place as one set. ``session``: what a watching process keeps between builds."""
     reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
     progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
     with build_lock(options.out, str(options.out)), one_build():
         recover(options.out)        # a killed build's commit finished, or its temporary files removed
         settled = settled_time()        # before any input is looked at
-        key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""))
+        key = manifest.fingerprint(options, os.environ.get("SOURCE_DATE_EPOCH", ""), session and session.code_state())
         outputs = manifest.up_to_date(options.out, key)
         if outputs is not None:
             return BuildResult(unchanged=outputs, up_to_date=True)
         check_folder(options.out, str(options.out), options.force)
-        cache = BuildCache(options.out / ".cache")
+        cache = session.cache(options.out / ".cache") if session else BuildCache(options.out / ".cache")
         with cache.held_open():
-            return _build(options, reporter, progress, cache, key, settled)
+            return _build(options, reporter, progress, cache, key, settled, session)
 
 
 def _build(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache, key: str,
-           settled: int) -> BuildResult:
+           settled: int, session: BuildSession | None) -> BuildResult:
     """The build itself, once its folder is locked and something has changed."""
-    loaded = read(options, reporter, progress, cache)
+    loaded = read(options, reporter, progress, cache, session)
     given = _writer_input(loaded, options, reporter)
     chosen = [writers()[name](given) for name in options.targets]
     with progress.step("checking and typesetting"):

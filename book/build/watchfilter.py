@@ -1,6 +1,10 @@
 """What watch mode ignores: the files editors' programs write beside the ones being edited (Word's
 owner files '~$x.docx' and '~WRL0001.tmp', LibreOffice's '.~lock.x.docx#', Emacs's '.#x' and
-'x~', Vim's '.x.swp'), so saving a document starts one rebuild and lists only real sources."""
+'x~', Vim's '.x.swp', the temporary copies that GNOME's and KDE's editors and JetBrains' write
+before renaming one over the file), so saving a document starts one rebuild and lists only real
+sources. Watch mode takes a save once 10 ms pass with nothing new written: what is written to
+these files does not count, so an editor that writes its copy, flushes it to disk (which can
+take longer than that) and renames it over the file gives one rebuild, after the rename."""
 from __future__ import annotations
 
 import re
@@ -16,6 +20,9 @@ EDITOR_FILES = (
     r"\.sw[a-p]$",           # Vim's swap files
     r"^4913$",               # Vim's check that the folder is writable
     r"\.tmp$",
+    r"^\.goutputstream-",    # GNOME's editors (gedit, GIO): the copy renamed over the file
+    r"\.kate-swp$",          # Kate's swap file
+    r"___jb_(tmp|old)___$",  # JetBrains' editors: the new copy and the old file while saving
     r"^\.DS_Store$",
 )
 

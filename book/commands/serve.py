@@ -70,7 +70,7 @@ class BuildState:
 def make_builder(state: BuildState):
     """What the watch runs for each change: one build, its outcome told to the terminal and to
     the pages (``state``)."""
-    def rebuild(options, command: str, summary: bool = False) -> int:
+    def rebuild(options, command: str, summary: bool = False, session=None) -> int:
         from book.build.pipeline import build
         from book.core.errors import Reporter
         from book.core.workers import stop_all
@@ -79,7 +79,7 @@ def make_builder(state: BuildState):
         started = time.perf_counter()
         reporter = Reporter(strict=options.strict, quiet=options.quiet)
         try:
-            result = build(options, reporter)
+            result = build(options, reporter, session)
             problems = []
         except UserError as error:
             problems = [str(p) for p in error.problems]

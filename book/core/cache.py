@@ -135,25 +135,43 @@ class BuildCache:
         self.build = 0
         self.written = 0          # entries this build put
         self.damaged = 0          # damaged entries (or files) found and dropped by this process
-        self._held = None         # (process id, thread id, connection) while ``held_open``
+        self._held = None         # (process id, connection) while ``held_open``
+        self._turn = threading.RLock()      # one thread's batch at a time on the held connection
         if self.path is not None:
             self._start_build()
+
+    def next_build(self) -> None:
+        """The same cache for another build in this process (a watching session keeps it, and
+        its database open, from one build to the next): counted as a build of its own, so that
+        what it uses is kept by eviction from then on, with its counts started again."""
+        self.written = self.damaged = 0
+        self._start_build()
+
+    def identity(self) -> tuple[int, int] | None:
+        """Which file the database is (device, inode), None when there is none: a cache folder
+        removed, or replaced, while the database was held open is opened again."""
+        try:
+            st = os.stat(self.path) if self.path is not None else None
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if st is not None else None
 
     @contextmanager
     def held_open(self):
         """One connection for this process for as long as this lasts (a build): opening the
         database and closing it again (SQLite then folds its log into the file, and syncs) for
-        each batch cost a third of a small edition's build. Only the thread that opened it uses it:
-        other threads and forked workers open their own for each batch, as before (a worker never
-        closes the one it inherits: see ``_after_fork``)."""
+        each batch cost a third of a small edition's build. This process's threads take turns on
+        it, a batch at a time (the conversion's thread opened its own for each batch: a few
+        milliseconds of a watching rebuild); forked workers open their own for each batch, as
+        before (a worker never closes the one it inherits: see ``_after_fork``)."""
         if self.path is None or self._held is not None:
             yield
             return
-        with self._connect() as conn:
+        with self._connect(shared=True) as conn:
             if conn is None:
                 yield
                 return
-            self._held = (os.getpid(), threading.get_ident(), conn)
+            self._held = (os.getpid(), conn)
             _HELD.append(conn)
             try:
                 yield
@@ -163,20 +181,23 @@ class BuildCache:
 
     @contextmanager
     def _db(self):
-        if self._held is not None and self._held[:2] == (os.getpid(), threading.get_ident()):
-            yield self._held[2]         # other threads and forked workers open their own
-            return
-        with self._connect() as conn:
+        held = self._held
+        if held is not None and held[0] == os.getpid():
+            with self._turn:        # a batch's statements are one transaction: not interleaved
+                if self._held is held:
+                    yield held[1]
+                    return
+        with self._connect() as conn:       # forked workers open their own
             yield conn
 
     @contextmanager
-    def _connect(self):
+    def _connect(self, shared: bool = False):
         if self.path is None:
             yield None
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared)
         except (OSError, sqlite3.Error):
             yield None
             return
@@ -204,7 +225,7 @@ class BuildCache:
     def _recreate(self, conn):
         """A damaged cache file is thrown away and started again."""
         self._found_damage()
-        if self._held is not None and self._held[2] is conn:
+        if self._held is not None and self._held[1] is conn:
             _HELD.remove(conn)
             self._held = None       # the batches that follow open their own
         conn.close()

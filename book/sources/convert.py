@@ -157,10 +157,17 @@ def read_checked(source: SourceFile, problems: Problems) -> bytes | None:
     return data
 
 
+def start_pandoc(args: list[str]) -> subprocess.Popen:
+    """A ``pandoc lua`` waiting for its sources (``book.build.session`` starts one in advance)."""
+    return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env(),
+                            preexec_fn=die_with_parent if die_with_parent.available else None)
+
+
 class Converter:
     def __init__(self, cache_dir: Path, jobs: int | None = None, cache: BuildCache | None = None,
-                 accept_changes: bool = False):
+                 accept_changes: bool = False, start=start_pandoc):
         self.cache = cache if cache is not None else BuildCache(cache_dir.parent)
+        self.start = start      # args -> a pandoc process ready for its list of sources
         self.media_dir = cache_dir / "media"
         self.binary = pandoc_binary()
         self.jobs = jobs or os.cpu_count() or 1
@@ -297,13 +304,13 @@ class Converter:
         pandoc reads the next."""
         args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve()), self.track_changes]
         manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env(),
-                                preexec_fn=die_with_parent if die_with_parent.available else None)
+        proc = self.start(args)
         self._pandocs.add(proc)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
         feeder.start()
         errors = []
-        drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        # pandoc's messages read to their end, then pandoc reaped (a build does not wait for its exit)
+        drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()) or proc.wait(), daemon=True)
         drain.start()
         results = []
         try:
@@ -323,12 +330,12 @@ class Converter:
                 results.append((key, None))
         finally:
             proc.stdout.close()
-            code = proc.wait(timeout=600)
-            drain.join()
+            code = (proc.poll() or 0) if len(results) == len(chunk) else proc.wait(timeout=600)   # all in, whole
             self._pandocs.discard(proc)
         if code < 0:
             raise PandocStopped(-code)
         if code != 0 or len(results) != len(chunk):
+            drain.join()        # all pandoc said
             raise RuntimeError(f"pandoc lua failed ({code}): {b''.join(errors).decode(errors='replace')}")
         return results
 
