@@ -7,32 +7,29 @@ temporary file and a rename, so a failed build leaves the last good outputs unto
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from book.build import manifest
-from book.model.assemble import assemble, case_chapter, front_chapter
-from book.core.cache import BuildCache, long_lived, one_build
-from book.build.jobs import (Facts, Job, TextMaker, Workbench, apply, cached_documents, do_jobs, document_key, flatten,
-                             inputs_key)
-from book.model.publication import cuts_of
-from book.build.session import BuildSession
-from book.sources.convert import Converter, SourceFile, settled_time, start_pandoc
-from book.core.errors import Reporter, UserError
 from book.build.commit import check_folder, commit, recover
+from book.build.jobs import Job, Workbench, cached_documents, do_jobs, document_key, flatten
+from book.build.reading import Loaded, read
+from book.build.session import BuildSession
+from book.core.cache import BuildCache, one_build
+from book.core.errors import Reporter, UserError
 from book.core.fsutil import build_lock, check_writable
-from book.model.glyphs import audit_publication
-from book.pdf import rlcontract
-from book.sources.index import Index, load_index
-from book.model.publication import Chapter, PageMap, Publication
 from book.core.progress import Progress
-from book.style.house import HouseStyle, load_style, preload_hyphenation
-from book.writers.compendium.compendium import Compendium, one_per_cause
 from book.core.workers import start_parallel
+from book.model.glyphs import audit_publication
+from book.model.publication import PageMap, cuts_of
+from book.sources.convert import settled_time
+from book.sources.index import Index
 from book.writers.registry import Writer, WriterInput, names, writers
+
+if TYPE_CHECKING:
+    from book.writers.compendium.compendium import Compendium
 
 
 @dataclass
@@ -52,29 +49,6 @@ class Options:
 
 
 @dataclass
-class Loaded:
-    """Everything read and checked: what the writers need."""
-
-    publication: Publication
-    style: HouseStyle
-    index: Index
-    build_time: datetime
-    texts: dict[str, str]            # source label -> its characters (for the glyph audit)
-    cache: BuildCache = field(default_factory=lambda: BuildCache(None))
-    converter: Converter | None = None
-    maker: TextMaker | None = None
-    facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
-
-    def take_facts(self, chapter: Chapter, facts: Facts) -> str:
-        """Note a chapter's facts (and the images it shows); returns their key in the cache."""
-        source_key = self.converter.keys[chapter.source]
-        apply(chapter, source_key, facts)
-        self.facts[chapter.id] = facts
-        self.publication.images.update(facts.infos)
-        return inputs_key(chapter, source_key)
-
-
-@dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
@@ -86,76 +60,6 @@ class BuildResult:
     remade: dict[str, int] = field(default_factory=dict)   # what was made anew (not from the cache), by kind
     timings: list[tuple[str, float]] = field(default_factory=list)     # (phase, wall seconds)
     cpu: list[tuple[str, float]] = field(default_factory=list)         # (phase, CPU seconds)
-
-
-def build_time(index: Index) -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds); else the edition's date; else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    if index.edition.date:
-        d = date.fromisoformat(index.edition.date)
-        return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
-    return datetime.now(tz=timezone.utc).replace(microsecond=0)
-
-
-def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache | None = None,
-         session: BuildSession | None = None) -> Loaded:
-    """The index, the style and every source converted; each chapter's facts where the cache has
-    them. Chapters without facts are checked by the work that follows (``work``)."""
-    rlcontract.install()        # ReportLab's replaced functions (each listed there), before anything is typeset
-    with long_lived():
-        cache = cache or BuildCache(options.out / ".cache")
-        with progress.step("reading the index"):
-            try:
-                index = load_index(options.sources, reporter, cache)
-                if options.only:
-                    index = index.subset(options.only)
-            except UserError as error:
-                # the style's problems too, so that every problem of every kind comes at once
-                raise UserError(error.problems + _style_problems(options)) from None
-        converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes,
-                              start=session.start_pandoc if session else start_pandoc)
-        sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
-        sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
-        with progress.step(f"converting {len(sources)} sources, reading the style"):
-            # pandoc starts on the sources while the style (and its fonts) is read here
-            with ThreadPoolExecutor(1) as pool:
-                conversion = pool.submit(converter.convert_all, sources)
-                style, problems = None, []
-                try:
-                    style = load_style(options.styles, options.style)
-                    if style.hyphenate:
-                        # before any worker is forked (each would parse the patterns itself)
-                        preload_hyphenation(index.edition.language, cache)
-                except UserError as error:
-                    problems += error.problems
-                try:
-                    conversion.result()
-                except UserError as error:
-                    problems += error.problems       # every problem at once, the style's first
-                if problems:
-                    raise UserError(problems)
-            maker = TextMaker(converter, options.sources, index, style.page)
-            front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
-            chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
-            publication = assemble(index, front, chapters, {})
-            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
-            everything = publication.chapters
-            keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
-            for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
-                chapter.loader = maker.loader
-                if facts is not None and facts.current():
-                    loaded.take_facts(chapter, facts)
-        return loaded
-
-
-def _style_problems(options: Options) -> list:
-    try:
-        load_style(options.styles, options.style)
-    except UserError as error:
-        return error.problems
-    return []
 
 
 def load(options: Options, reporter: Reporter, progress: Progress | None = None,
@@ -175,6 +79,8 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
     printed (from the cache too: the same as when they were first read), and the glyph audit."""
     problems = [p for r in results for p in r.problems]
     if problems:
+        from book.writers.compendium.compendium import one_per_cause
+
         raise UserError(one_per_cause(problems, str(loaded.style.files[-1])))
     for chapter in loaded.publication.chapters:
         for w in loaded.facts[chapter.id].warnings:
@@ -289,6 +195,8 @@ def _build(options: Options, reporter: Reporter, progress: Progress, cache: Buil
     given = _writer_input(loaded, options, reporter)
     chosen = [writers()[name](given) for name in options.targets]
     with progress.step("checking and typesetting"):
+        from book.writers.compendium.compendium import Compendium     # (imported while pandoc worked: ``reading``)
+
         given.book = Compendium(loaded, options, loaded.cache)
         for writer in chosen:
             writer.start()      # the one-pagers are drawn in worker processes from here

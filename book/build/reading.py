@@ -1,0 +1,132 @@
+"""The build's first phase: the index read and checked, every source converted by pandoc, the
+house style read, and each chapter's facts taken from the cache where it holds them.
+
+ReportLab and the typesetter are imported only here, once pandoc has started on the sources: the
+two take about the same time, and happen at once (an edition of twenty case studies waited a
+tenth of a second for the imports before pandoc was given any work).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
+
+from book.build.jobs import Facts, TextMaker, apply, inputs_key
+from book.build.session import BuildSession
+from book.core.cache import BuildCache, long_lived
+from book.core.errors import Reporter, UserError
+from book.core.progress import Progress
+from book.model.assemble import assemble, case_chapter, front_chapter
+from book.model.publication import Chapter, Publication
+from book.sources.convert import Converter, SourceFile, start_pandoc
+from book.sources.index import Index, load_index
+
+if TYPE_CHECKING:
+    from book.build.pipeline import Options
+    from book.style.house import HouseStyle
+
+# imported while pandoc converts the sources (see above): what the typesetting needs
+TYPESETTING = ("book.pdf.rlcontract", "book.style.house", "book.writers.compendium.compendium")
+
+
+@dataclass
+class Loaded:
+    """Everything read and checked: what the writers need."""
+
+    publication: Publication
+    style: HouseStyle
+    index: Index
+    build_time: datetime
+    texts: dict[str, str]            # source label -> its characters (for the glyph audit)
+    cache: BuildCache = field(default_factory=lambda: BuildCache(None))
+    converter: Converter | None = None
+    maker: TextMaker | None = None
+    facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
+
+    def take_facts(self, chapter: Chapter, facts: Facts) -> str:
+        """Note a chapter's facts (and the images it shows); returns their key in the cache."""
+        source_key = self.converter.keys[chapter.source]
+        apply(chapter, source_key, facts)
+        self.facts[chapter.id] = facts
+        self.publication.images.update(facts.infos)
+        return inputs_key(chapter, source_key)
+
+
+def build_time(index: Index) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds); else the edition's date; else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    if index.edition.date:
+        d = date.fromisoformat(index.edition.date)
+        return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache | None = None,
+         session: BuildSession | None = None) -> Loaded:
+    """The index, the style and every source converted; each chapter's facts where the cache has
+    them. Chapters without facts are checked by the work that follows (``work``)."""
+    with long_lived():
+        cache = cache or BuildCache(options.out / ".cache")
+        with progress.step("reading the index"):
+            try:
+                index = load_index(options.sources, reporter, cache)
+                if options.only:
+                    index = index.subset(options.only)
+            except UserError as error:
+                # the style's problems too, so that every problem of every kind comes at once
+                raise UserError(error.problems + _style_problems(options)) from None
+        converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes,
+                              start=session.start_pandoc if session else start_pandoc)
+        sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
+        sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
+        with progress.step(f"converting {len(sources)} sources, reading the style"):
+            # pandoc starts on the sources while the style (and its fonts) is read here
+            with ThreadPoolExecutor(1) as pool:
+                conversion = pool.submit(converter.convert_all, sources)
+                for module in TYPESETTING:
+                    importlib.import_module(module)
+                # ReportLab's replaced functions (each listed there), before anything is typeset
+                importlib.import_module("book.pdf.rlcontract").install()
+                from book.style.house import load_style, preload_hyphenation
+
+                style, problems = None, []
+                try:
+                    style = load_style(options.styles, options.style)
+                    if style.hyphenate:
+                        # before any worker is forked (each would parse the patterns itself)
+                        preload_hyphenation(index.edition.language, cache)
+                except UserError as error:
+                    problems += error.problems
+                try:
+                    conversion.result()
+                except UserError as error:
+                    problems += error.problems       # every problem at once, the style's first
+                if problems:
+                    raise UserError(problems)
+            maker = TextMaker(converter, options.sources, index, style.page)
+            front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
+            chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
+            publication = assemble(index, front, chapters, {})
+            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
+            everything = publication.chapters
+            keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
+            for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
+                chapter.loader = maker.loader
+                if facts is not None and facts.current():
+                    loaded.take_facts(chapter, facts)
+        return loaded
+
+
+def _style_problems(options: Options) -> list:
+    from book.style.house import load_style
+
+    try:
+        load_style(options.styles, options.style)
+    except UserError as error:
+        return error.problems
+    return []
