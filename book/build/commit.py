@@ -17,9 +17,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import stat
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 from book.build import manifest
 from book.core.errors import Problem, UserError
 from book.core.fsutil import atomic_write_bytes, sync_all
+from book.core.signals import signals_held
 from book.writers.registry import family, places     # the writer a file belongs to (None: not ours); their names
 
 PARALLEL_WRITES = 64      # outputs from which they are written from several threads
@@ -242,7 +241,10 @@ def commit(out: Path, key: str, outputs: dict[Path, bytes], kept: list[Path], ke
             entries[rel(path)] = manifest.entry(parts.get(path, path), keys.get(path))
         content = {"state": "commit", "renames": [[rel(parts[p]), rel(p)] for p in changed], "remove": stale,
                    "manifest": manifest.content(key, entries, settled)}
-        with _signals_held():
+        # Ctrl-C during the renames is answered once they are done: an interrupted build leaves
+        # the old set or the new one, and says which (a SIGKILL is finished by the next build,
+        # from the journal)
+        with signals_held():
             _write_journal(out, content)
             committed = True
             _apply(out, content)
@@ -256,27 +258,6 @@ def commit(out: Path, key: str, outputs: dict[Path, bytes], kept: list[Path], ke
             _journal_path(out).unlink(missing_ok=True)
         raise
     return list(changed), unchanged
-
-
-@contextmanager
-def _signals_held():
-    """Ctrl-C (or SIGTERM) during the renames is answered once they are done: an interrupted
-    build leaves the old set or the new one, and says which. (A SIGKILL is finished by the next
-    build, from the journal.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    held = {signal.SIGINT: signal.getsignal(signal.SIGINT), signal.SIGTERM: signal.getsignal(signal.SIGTERM)}
-    for number in held:
-        signal.signal(number, lambda n, _frame: caught.append(n))
-    try:
-        yield
-    finally:
-        for number, handler in held.items():
-            signal.signal(number, handler)
-        if caught:
-            raise KeyboardInterrupt
 
 
 def _write_parts(changed: dict[Path, bytes], parts: dict[Path, Path]) -> None:

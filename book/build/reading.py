@@ -19,6 +19,7 @@ from book.build.session import BuildSession
 from book.core.cache import BuildCache, long_lived
 from book.core.errors import Reporter, UserError
 from book.core.progress import Progress
+from book.core.signals import signals_held
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.model.publication import Chapter, Publication
 from book.sources.convert import Converter, SourceFile, start_pandoc
@@ -88,8 +89,11 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             # pandoc starts on the sources while the style (and its fonts) is read here
             with ThreadPoolExecutor(1) as pool:
                 conversion = pool.submit(converter.convert_all, sources)
-                for module in TYPESETTING:
-                    importlib.import_module(module)
+                # ReportLab's modules catch every exception while they import (bare excepts): a
+                # Ctrl-C then was swallowed and the build went on; it is answered once they are in
+                with signals_held():
+                    for module in TYPESETTING:
+                        importlib.import_module(module)
                 # ReportLab's replaced functions (each listed there), before anything is typeset
                 importlib.import_module("book.pdf.rlcontract").install()
                 from book.style.house import load_style, preload_hyphenation
