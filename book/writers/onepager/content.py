@@ -169,12 +169,6 @@ def forget_excerpts() -> None:
     _EXCERPTS.clear()
 
 
-def know_excerpts(excerpts: dict[tuple[str, str], tuple[str, ...]]) -> None:
-    """Openings made elsewhere (in the build's jobs), by (text key, summary): before the workers
-    that draw the pages are forked, which then inherit them."""
-    _EXCERPTS.update(excerpts)
-
-
 def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, ...]:
     """The first paragraphs of the case study's text (not its headings, lists, tables or
     figures), as plain text, up to about ``limit`` characters: what fills the story's room."""

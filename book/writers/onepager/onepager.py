@@ -47,7 +47,7 @@ from book.core.workers import Running, start_parallel
 from book.model.publication import OrganisationSummary, PageMap
 from book.pdf.pdfcommon import MM
 from book.writers.onepager.content import (DROPPABLE, STORY_DROPS, Context, Neighbours, PageContent, case_content,
-                                           featured_order, forget_excerpts, know_excerpts, related_cases, text_key)
+                                           featured_order, forget_excerpts, related_cases)
 from book.writers.onepager.drawing import Rendered, assemble_page, combine, labels_of, named_cases, render, series_glyphs
 from book.writers.onepager.fitting import Overflow
 from book.writers.onepager.layout import Grid
@@ -169,11 +169,12 @@ class RenderCache:
         return hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest()
 
     def start(self, pages: list[PageContent], ctx: Context) -> "PendingPages":
-        """The pages from the cache; the others to be drawn (``PendingPages.draw``)."""
+        """The pages from the cache; the others drawn in the background."""
         keys = [self._key(page) for page in pages]
         found = self.cache.load("onepager", keys)
         todo = [n for n, result in enumerate(found) if result is None]
-        return PendingPages(self, keys, found, todo, None, pages, ctx)
+        running = render_all([pages[n] for n in todo], ctx) if todo else None
+        return PendingPages(self, keys, found, todo, running)
 
 
 @dataclass
@@ -183,16 +184,8 @@ class PendingPages:
     found: list
     todo: list[int]
     running: Running | None
-    pages: list[PageContent]
-    ctx: Context
-
-    def draw(self) -> None:
-        """The pages not in the cache, begun in the background (at once, if not asked before)."""
-        if self.todo and self.running is None:
-            self.running = render_all([self.pages[n] for n in self.todo], self.ctx)
 
     def results(self) -> list[Rendered]:
-        self.draw()
         if self.running is not None:
             for n, result in zip(self.todo, self.running.results()):
                 self.found[n] = result
@@ -203,10 +196,8 @@ class PendingPages:
 
 # ------------------------------------------------------------------ entry point
 def start_onepagers(loaded, options) -> "OnePagers":
-    """The one-pagers' contents, and those the cache holds; the others are drawn in worker
-    processes when ``draw`` is called (or their results are first asked for). They do not wait
-    for the compendium, whose page numbers go in when they are assembled (``OnePagers.assemble``,
-    ``finish``)."""
+    """Begin drawing the one-pagers (in worker processes): they do not wait for the compendium,
+    whose page numbers go in when they are assembled (``OnePagers.assemble``, ``finish``)."""
     loaded.style.fonts.register()
     forget_excerpts()       # what the last build read (in a process that builds again and again)
     neighbours = Neighbours(loaded.publication)
@@ -224,15 +215,6 @@ class OnePagers:
     files: Running | None = None
     labels: dict[str, str] | None = None
     _checked: bool = False
-
-    def draw(self, openings: dict[str, tuple[str, ...]]) -> None:
-        """Begin drawing the pages the cache does not hold. ``openings``: the opening paragraphs
-        of case studies' texts, made where their texts were at hand (the build's jobs): a page
-        that features one does not read its text again."""
-        chapters = {c.id: c for c in self.loaded.publication.case_studies}
-        know_excerpts({(text_key(chapters[cid]), chapters[cid].case_study.summary): opening
-                       for cid, opening in openings.items() if cid in chapters})
-        self.pending.draw()
 
     def check(self, reporter: Reporter) -> list[Rendered]:
         """The pages drawn (waiting for them), their warnings given; every page that cannot be
