@@ -60,3 +60,18 @@ def test_a_plain_build_makes_only_the_default_writers(contents_writer, tmp_path)
     assert code == 0, printed
     made = {p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")}
     assert "contents.txt" not in made and {"compendium.pdf", "compendium.epub", "one-pagers.pdf"} <= made
+
+
+def test_a_writer_asking_for_chapter_documents_says_which():
+    """chapter_documents says "every" or "remade" (or nothing): a writer still saying True, as the
+    interface once had it, is refused when registered rather than given no documents silently."""
+    from book.writers.registry import CHAPTER_DOCUMENTS, Writer, register, writers
+
+    class OldStyle(Writer):
+        name = "oldstyle"
+        chapter_documents = True
+
+    with pytest.raises(ValueError, match="chapter_documents"):
+        register(OldStyle)
+    assert "oldstyle" not in writers()
+    assert all(w.chapter_documents in CHAPTER_DOCUMENTS for w in writers().values())

@@ -94,9 +94,10 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 with signals_held():
                     for module in TYPESETTING:
                         importlib.import_module(module)
-                # ReportLab's replaced functions (each listed there), before anything is typeset
-                importlib.import_module("book.pdf.rlcontract").install()
+                from book.pdf import rlcontract
                 from book.style.house import load_style, preload_hyphenation
+
+                rlcontract.install()      # ReportLab's replaced functions (each listed there), before anything is typeset
 
                 style, problems = None, []
                 try:

@@ -85,6 +85,7 @@ class Writer:
         raise NotImplementedError
 
 
+CHAPTER_DOCUMENTS = ("", "every", "remade")     # what a Writer's chapter_documents may say
 WRITERS: dict[str, type[Writer]] = {}
 _BUILT_IN_LOADED = False
 
@@ -93,6 +94,10 @@ def register(writer: type[Writer]) -> type[Writer]:
     """Add a writer to the table (usable as a class decorator)."""
     if not writer.name or not writer.name.isidentifier():
         raise ValueError(f"a writer needs a one-word name, not {writer.name!r}")
+    if writer.chapter_documents not in CHAPTER_DOCUMENTS:
+        # (it was a yes or no once: a writer still saying True would get no documents, silently)
+        raise ValueError(f"writer {writer.name!r}: chapter_documents is one of {CHAPTER_DOCUMENTS}, "
+                         f"not {writer.chapter_documents!r}")
     WRITERS[writer.name] = writer
     return writer
 
