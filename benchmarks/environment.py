@@ -22,3 +22,11 @@ def warm_bytecode() -> None:
     """Compile the toolkit's modules once, as its first run on a machine does (untimed)."""
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "book")], check=True, env=editor_env(),
                    stdout=subprocess.DEVNULL)
+
+
+def settle_disk() -> None:
+    """What earlier runs left unwritten, written to disk before a timed run, as on an editor's
+    machine between two builds (the system writes it within half a minute). Otherwise a build
+    that flushes its outputs to disk (ours does: a killed build leaves the last good ones) waits
+    for the hundred megabytes the run before it left, and its time depends on what ran before."""
+    os.sync()

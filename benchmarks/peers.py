@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from environment import editor_env
+from environment import editor_env, settle_disk
 
 COMPILE = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3])"
 
@@ -41,6 +41,7 @@ def typst_pdf(sources: Path, work: Path) -> dict:
     if not images.exists():
         images.symlink_to(sources / "case-studies" / "images", target_is_directory=True)
     typ, pdf = work / "edition.typ", work / "edition.pdf"
+    settle_disk()
     started = time.perf_counter()
     subprocess.run([pandoc(), "--standalone", "--to", "typst", "--output", str(typ), *case_study_files(sources)],
                    check=True, cwd=sources / "case-studies")
@@ -54,6 +55,7 @@ def typst_pdf(sources: Path, work: Path) -> dict:
 
 def pandoc_epub(sources: Path, out: Path) -> float:
     """pandoc's own Markdown -> EPUB over every case study of the edition: seconds."""
+    settle_disk()
     started = time.perf_counter()
     subprocess.run([pandoc(), "--resource-path", str(sources / "case-studies"), "--output", str(out),
                     *case_study_files(sources)], check=True, cwd=sources / "case-studies")

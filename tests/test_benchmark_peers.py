@@ -57,9 +57,14 @@ def test_our_build_measured_in_a_fresh_process(tiny, tmp_path):
     out = tmp_path / "dist"
     cold = run.run_build(tiny, out, sample=True)
     assert not cold["up_to_date"] and cold["with_start_up"] > cold["wall"] > 0 and cold["all_mb"] > 0
+    # the three outputs the targets name, and not the web edition
     assert (out / "compendium.pdf").is_file() and (out / "compendium.epub").is_file()
+    assert list((out / "one-pagers").glob("*.pdf")) and not (out / "site").exists()
     # the generated files are settled: an editor's rebuild with nothing changed does nothing
     assert run.run_build(tiny, out)["up_to_date"]
+    everything = tmp_path / "everything"
+    assert not run.run_build(tiny, everything, targets=run.EVERYTHING)["up_to_date"]
+    assert (everything / "site" / "index.html").is_file()
 
 
 def test_table_and_targets_render():
@@ -67,12 +72,14 @@ def test_table_and_targets_render():
     build = {"wall": 1.0, "with_start_up": 1.2, "cpu": 1.5, "largest_mb": 100, "all_mb": 150,
              "phases": {"typesetting": 0.5}, "phase_cpu": {"typesetting": 0.6}, "up_to_date": False}
     result = {"n": 20, "cold": build, "noop": {**build, "up_to_date": True}, "edit": {**build, "with_start_up": 0.3},
-              "move": build, "pages": 49, "onepagers": 20, "pandoc": 0.6, "same": True,
-              "typst": {"pandoc": 0.3, "typst": 0.3, "total": 0.6, "pages": 47}}
+              "move": build, "cold_all": {**build, "with_start_up": 1.5, "all_mb": 170}, "pages": 49, "onepagers": 20,
+              "pandoc": 0.6, "same": True, "typst": {"pandoc": 0.3, "typst": 0.3, "total": 0.6, "pages": 47}}
     watch = {"median": 0.2, "latencies": [0.2, 0.3], "noticed": 0.1, "outputs": ["compendium.pdf"], "source": "a.md"}
     text = run.report([result], watch)
-    assert "| 20 | 49 / 47 | 1.20 s | 0.60 s (0.30 + 0.30) | 2.00x | 0.60 s | 2.00x | 0.30 s | 25% | 150 |" in text
+    assert ("| 20 | 49 / 47 | 1.20 s | 0.60 s (0.30 + 0.30) | 2.00x | 0.60 s | 2.00x | 0.30 s | 25% | 150 "
+            "| 1.50 s | 2.50x |") in text
     assert "- NOT met: N=20 cold" in text and "- NOT met: watch mode" in text and "200 ms" in text
+    assert "with the web edition too, 2.50x" in text and "(170 MB)" in text
 
 
 def test_watch_latency_sees_the_outputs_rewritten(tiny, tmp_path):

@@ -87,3 +87,36 @@ def test_the_nearest_case_studies_are_the_edition_sorted_by_distance(sample_load
         own = {c.id for c in summary.chapters}
         nearest = sorted((c for c in publication.case_studies if c.id not in own), key=distance)[:RELATED_LIMIT]
         assert neighbours.nearest(summary) == tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
+
+
+def test_the_nearest_case_studies_of_a_large_edition_are_those_sorted_by_distance():
+    """The same order as the definition's, where many share an ICS, a region or a theme (the
+    indexes skip most case studies, and stop at the limit)."""
+    from types import SimpleNamespace as Thing
+
+    def organisation(n):
+        if n >= 55:      # alone in their region, in no ICS: their nearest share a theme, or nothing
+            return Thing(key=f"org{n}", name=f"Org {n}", ics="", region=f"Island {n}")
+        return Thing(key=f"org{n}", name=f"Org {n}", ics=f"ICS {n % 7}" if n % 5 else "", region=f"Region {n % 3}")
+
+    orgs = [organisation(n) for n in range(60)]
+    cases = [Thing(id=f"cs{n}", lead=orgs[(n * 7) % 60],
+                   case_study=Thing(title=f"Case {n}", themes=[f"theme {n % 40}"] + ([f"theme {n % 9}"] if n % 2 else [])))
+             for n in range(300)]
+    publication = Thing(case_studies=cases)
+    neighbours = Neighbours(publication)
+    for org in orgs:
+        chapters = [c for c in cases if c.lead is org]
+        summary = Thing(organisation=org, chapters=chapters)
+        themes = {t for c in chapters for t in c.case_study.themes}
+
+        def distance(chapter) -> int:
+            if org.ics and chapter.lead.ics == org.ics:
+                return 0
+            if chapter.lead.region == org.region:
+                return 1
+            return 2 if themes & set(chapter.case_study.themes) else 3
+
+        own = {c.id for c in chapters}
+        nearest = sorted((c for c in cases if c.id not in own), key=distance)[:RELATED_LIMIT]
+        assert neighbours.nearest(summary) == tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)

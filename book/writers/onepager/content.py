@@ -86,29 +86,51 @@ def related_cases(summary: OrganisationSummary, publication) -> tuple[tuple[str,
 
 class Neighbours:
     """The edition's case studies as ``related_cases`` compares them: read once for all the
-    pages of a series (each page compares its organisation with every case study)."""
+    pages of a series. Each page wants only the nearest ``RELATED_LIMIT``: they are found in the
+    case studies of its organisation's ICS, region and themes (indexed here), not by comparing
+    every case study with every organisation (a million comparisons at a thousand case studies)."""
 
     def __init__(self, publication):
         self.cases = [(c.id, c.lead.ics, c.lead.region, frozenset(c.case_study.themes), (c.id, c.case_study.title, c.lead.name))
                       for c in publication.case_studies]
+        self.by_ics: dict[str, list[int]] = {}
+        self.by_region: dict[str, list[int]] = {}
+        self.by_theme: dict[str, list[int]] = {}
+        for n, (_id, ics, region, themes, _entry) in enumerate(self.cases):
+            self.by_ics.setdefault(ics, []).append(n)
+            self.by_region.setdefault(region, []).append(n)
+            for theme in themes:
+                self.by_theme.setdefault(theme, []).append(n)
 
     def nearest(self, summary: OrganisationSummary) -> tuple[tuple[str, str, str], ...]:
+        """Led from the same ICS, then the same region, then sharing a theme, then the rest; each
+        in the edition's order."""
         org = summary.organisation
         own = {c.id for c in summary.chapters}
         themes = {t for c in summary.chapters for t in c.case_study.themes}
-        same_ics, same_region, same_theme, rest = [], [], [], []
-        for case_id, ics, region, their_themes, entry in self.cases:
-            if case_id in own:
-                continue
-            if org.ics and ics == org.ics:
-                same_ics.append(entry)
-            elif region == org.region:
-                same_region.append(entry)
-            elif themes.isdisjoint(their_themes):
-                rest.append(entry)
-            else:
-                same_theme.append(entry)
-        return tuple((same_ics + same_region + same_theme + rest)[:RELATED_LIMIT])
+        taken: set[int] = set()
+        found: list[tuple[str, str, str]] = []
+
+        def take(numbers) -> bool:
+            """The case studies ``numbers`` (in the edition's order) not taken yet: False once
+            there are enough."""
+            for n in numbers:
+                if n in taken:
+                    continue
+                taken.add(n)
+                if self.cases[n][0] not in own:
+                    found.append(self.cases[n][4])
+                    if len(found) == RELATED_LIMIT:
+                        return False
+            return True
+
+        # each kind of neighbour looked for only while there are not enough of the kinds before it
+        nearer_first = (lambda: self.by_ics.get(org.ics, ()) if org.ics else (),
+                        lambda: self.by_region.get(org.region, ()),
+                        lambda: sorted({n for theme in themes for n in self.by_theme.get(theme, ())}),
+                        lambda: range(len(self.cases)))
+        all(take(numbers()) for numbers in nearer_first)
+        return tuple(found)
 
 
 def featured_order(chapters: list, featured: tuple[str, ...]) -> list:
