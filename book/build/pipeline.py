@@ -111,9 +111,11 @@ class Intake:
     """Takes the chapters' results as each batch comes in, while the workers go on: their facts
     noted, and what they made kept in the cache (``book``: the compendium they were typeset for)."""
 
-    def __init__(self, loaded: Loaded, book: Compendium | None = None, kept: tuple[str, ...] = ()):
+    def __init__(self, loaded: Loaded, book: Compendium | None = None, kept: tuple[str, ...] = (),
+                 told: tuple[Writer, ...] = ()):
         self.loaded, self.book = loaded, book
         self.kept_documents = kept      # the writers whose documents of chapters the cache keeps
+        self.told = told                # the writers given their documents as each batch comes in
         self.by_id = {c.id: c for c in loaded.publication.chapters}
 
     def take(self, running, count: int) -> list:
@@ -122,6 +124,9 @@ class Intake:
             for n, result in zip(batch, batch_results):
                 results[n] = result
             self.keep(batch_results)
+            made = [r for r in flatten(batch_results) if not r.problems]
+            for writer in self.told:
+                writer.chapters_made({r.chapter: r.documents[writer.name] for r in made if writer.name in r.documents})
         return results
 
     def keep(self, results: list) -> None:
@@ -279,7 +284,8 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
             cuts = () if typeset else tuple(sorted(cuts_of(chunks[spec.key].page_map).items()))
             jobs.append(Job(chapter, spec if typeset else None, facts, docs, cuts))
     book.found = chunks
-    results = flatten(Intake(loaded, book, every).take(start_jobs(loaded, options, jobs), len(jobs)))
+    told = tuple(w for w in chosen if w.chapter_documents)
+    results = flatten(Intake(loaded, book, every, told).take(start_jobs(loaded, options, jobs), len(jobs)))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}
     chunks.update(made)

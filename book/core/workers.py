@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -32,6 +33,7 @@ MIN_BATCH = 6           # the smallest batch (about two case studies): a round t
 START_COST = [0.025]
 YIELDING_NICENESS = 10    # a yielding worker's: the kernel then gives it about a tenth of a contended core
 CLEAR_MARGIN = 4         # a first item's time, however overstated, that shows the workers worth it
+FED_SHARE = 6            # a fed run's batches: each about a 6 x jobs-th of the work still to come
 _RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
@@ -131,11 +133,12 @@ class Running:
     done in this process when its results are asked for). Meanwhile this process goes on.
 
     ``jobs`` given: that many workers whatever the work (no measuring). Otherwise as many as
-    there are cores, if the work is worth them (see the module's docstring)."""
+    there are cores, if the work is worth them (see the module's docstring). ``fed(item)``: the
+    item as it is when it is handed to a worker (``_Feeder``), or done here."""
 
     def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None,
-                 yielding: bool = False):
-        self.work, self.items, self.context = work, items, context
+                 yielding: bool = False, fed=None):
+        self.work, self.items, self.context, self.fed = work, items, context, fed or (lambda item: item)
         self.weights = weights or [1] * len(items)
         self.pool, self.done, self.rest = None, {}, list(range(len(items)))
         chosen = jobs is not None
@@ -145,14 +148,17 @@ class Running:
         if not chosen and not self._worth_workers(jobs):
             return
         jobs = min(jobs, len(self.rest))
-        self.batches = _batches(self.rest, self.weights, jobs)
+        self.batches = _batches(self.rest, self.weights, jobs, FED_SHARE if fed else 2)
         self.run = id(self)
         _RUNS[self.run] = (work, context)
         # forked now, before this process goes on: the workers see the build as it is here
         started = time.perf_counter()
         self.pool = _pool(jobs, yielding)
-        self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
-        self.futures[0].add_done_callback(lambda future: _note_start(future, started, jobs))
+        note_start = lambda future: _note_start(future, started, jobs)  # noqa: E731
+        self.feeder = _Feeder(self, jobs, note_start) if fed else None
+        if self.feeder is None:
+            self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
+            self.futures[0].add_done_callback(note_start)
 
     def _worth_workers(self, jobs: int) -> bool:
         """Whether ``jobs`` workers would save more time than they cost, from this kind of work's
@@ -183,7 +189,7 @@ class Running:
     def _do_here(self, n: int) -> float:
         """Item ``n`` done in this process; the seconds it took."""
         started = time.perf_counter()
-        self.done[n] = self.work([self.items[n]], self.context)[0]
+        self.done[n] = self.work([self.fed(self.items[n])], self.context)[0]
         self.rest.remove(n)
         return time.perf_counter() - started
 
@@ -203,17 +209,22 @@ class Running:
             return
         if self.pool is None:
             started = time.perf_counter()
-            results = self.work([self.items[n] for n in self.rest], self.context)
+            results = self.work([self.fed(self.items[n]) for n in self.rest], self.context)
             _note_rate(self.work, time.perf_counter() - started, sum(self.weights[n] for n in self.rest))
             yield self.rest, results
             return
-        batch_of = {future: batch for future, batch in zip(self.futures, self.batches)}
+        if self.feeder is not None:
+            finished, batch_of = self.feeder.finished(), self.feeder.batch_of
+        else:
+            finished, batch_of = as_completed(self.futures), dict(zip(self.futures, self.batches))
         try:
-            for future in as_completed(self.futures):
+            for future in finished:
                 seconds, results = future.result()
                 _note_rate(self.work, seconds, sum(self.weights[n] for n in batch_of[future]))
                 yield batch_of[future], results
         finally:
+            if self.feeder is not None:
+                self.feeder.stop()
             _shut(self.pool)
             _RUNS.pop(self.run, None)
 
@@ -238,10 +249,13 @@ def _note_start(future, started: float, jobs: int) -> None:
 
 
 def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None,
-                   yielding: bool = False) -> Running:
+                   yielding: bool = False, fed=None) -> Running:
     """``yielding``: work nothing waits for until later (the one-pagers, drawn while the book is
-    typeset): its workers take the cores only when the rest of the build leaves them free."""
-    return Running(work, items, context, jobs, weights, yielding)
+    typeset): its workers take the cores only when the rest of the build leaves them free.
+    ``fed(item)``: the item as it is when it is handed to a worker, in smaller batches than
+    otherwise, each as a worker is free (the one-pagers: with the openings of the case studies
+    typeset since they were started)."""
+    return Running(work, items, context, jobs, weights, yielding, fed)
 
 
 def _run_batch(run: int, batch: list) -> tuple[float, list]:
@@ -260,13 +274,13 @@ def _run_batch(run: int, batch: list) -> tuple[float, list]:
 _frozen_in = [0]     # the process whose inherited objects were frozen
 
 
-def _batches(indexes: list[int], weights: list[int], jobs: int) -> list[list[int]]:
+def _batches(indexes: list[int], weights: list[int], jobs: int, share: int = 2) -> list[list[int]]:
     """Runs of items, the heaviest first (as a scheduler places the longest jobs first: no worker
     is left with a long last item while the others wait; items of one weight stay in order),
-    each about a 2 x ``jobs``-th of the work still to come: large at first (few round trips),
-    small at the end."""
+    each about a ``share`` x ``jobs``-th of the work still to come: large at first (few round
+    trips), small at the end."""
     remaining = float(sum(weights[n] for n in indexes))
-    target = max(MIN_BATCH, remaining / (2 * jobs))
+    target = max(MIN_BATCH, remaining / (share * jobs))
     batches, current, load = [], [], 0.0
     for n in sorted(indexes, key=lambda n: -weights[n]):
         current.append(n)
@@ -275,10 +289,66 @@ def _batches(indexes: list[int], weights: list[int], jobs: int) -> list[list[int
             batches.append(current)
             remaining -= load
             current, load = [], 0.0
-            target = max(MIN_BATCH, remaining / (2 * jobs))
+            target = max(MIN_BATCH, remaining / (share * jobs))
     if current:
         batches.append(current)
     return batches
+
+
+class _Feeder:
+    """Hands a fed run's batches to its workers one at a time, each as a worker is about to be
+    free (one more than there are workers is out at once), its items passed through ``fed`` then:
+    what the build learns meanwhile reaches the items not yet handed over. Its thread only
+    submits; the pool's thread only says which batches are done (it must not submit itself)."""
+
+    def __init__(self, running: Running, jobs: int, note_start):
+        self.running = running
+        self.batch_of: dict = {}
+        self._done: queue.SimpleQueue = queue.SimpleQueue()     # futures as they finish; an exception of our own
+        self._free = threading.Semaphore(jobs + 1)
+        self._stopped = False
+        # The first batch from this thread: the pool forks its workers at its first batch, and a
+        # worker is killed when the thread that forked it ends (``die_with_parent``)
+        self._free.acquire()
+        self._hand_over(running.batches[0]).add_done_callback(note_start)
+        self._thread = threading.Thread(target=self._feed, name="feeding workers", daemon=True)
+        self._thread.start()
+
+    def _hand_over(self, batch: list[int]):
+        run = self.running
+        future = run.pool.submit(_run_batch, run.run, [run.fed(run.items[n]) for n in batch])
+        self.batch_of[future] = batch
+        future.add_done_callback(self._finished)
+        return future
+
+    def _feed(self) -> None:
+        try:
+            for batch in self.running.batches[1:]:
+                self._free.acquire()
+                if self._stopped:
+                    return
+                self._hand_over(batch)
+        except RuntimeError:
+            if not self._stopped:       # (a pool shut down by a failed or interrupted build: nothing to say)
+                self._done.put(sys.exc_info()[1])
+        except BaseException as error:      # a bug of ours in ``fed``: raised where the results are awaited
+            self._done.put(error)
+
+    def _finished(self, future) -> None:
+        self._done.put(future)
+        self._free.release()
+
+    def finished(self):
+        """The futures of the batches, as they finish."""
+        for _ in range(len(self.running.batches)):
+            done = self._done.get()
+            if isinstance(done, BaseException):
+                raise done
+            yield done
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._free.release()
 
 
 class Background:

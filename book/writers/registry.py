@@ -77,6 +77,11 @@ class Writer:
     def write(self) -> dict[str, bytes]:
         raise NotImplementedError
 
+    def chapters_made(self, documents: dict[str, Any]) -> None:
+        """Its documents of some chapters (by chapter id), as soon as their jobs are done, before
+        every job is: for work of its own begun before then (the one-pagers: a page drawn after
+        its case study's job does not read the text again). The default: nothing."""
+
     @classmethod
     def chapter_document(cls, chapter, publication, cuts: dict[str, list[int]], scratch: dict):
         """In a job, perhaps in a worker process: this writer's document of one chapter (it travels

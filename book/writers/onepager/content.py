@@ -181,6 +181,17 @@ def with_excerpt(page: PageContent) -> PageContent:
     return replace(page, cases=(replace(featured, excerpt=excerpt),) + page.cases[1:])
 
 
+def with_opening(page: PageContent, openings: dict[str, tuple[str, ...]]) -> PageContent:
+    """The page with the opening of its featured case study where ``openings`` has it (made in
+    the build's jobs, from the same text ``with_excerpt`` would read): in the build's process, as
+    the page is handed to a worker."""
+    featured = page.cases[0]
+    opening = openings.get(featured.id) if featured.text_key and not featured.excerpt else None
+    if not opening:
+        return page
+    return replace(page, cases=(replace(featured, excerpt=opening),) + page.cases[1:])
+
+
 # (text key, summary) -> the opening paragraphs read in this process: a case study featured on
 # several organisations' pages (its lead's and its partners') is read once per worker, not once
 # per page. Emptied when a build starts the one-pagers (``start_onepagers``).

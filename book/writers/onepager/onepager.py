@@ -39,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import math
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from book.core.cache import BuildCache, digest
 from book.core.errors import Problem, Reporter, UserError
@@ -47,7 +47,7 @@ from book.core.workers import Running, start_parallel
 from book.model.publication import OrganisationSummary, PageMap
 from book.pdf.pdfcommon import MM
 from book.writers.onepager.content import (DROPPABLE, STORY_DROPS, Context, Neighbours, PageContent, case_content,
-                                           featured_order, forget_excerpts, related_cases)
+                                           featured_order, forget_excerpts, related_cases, with_opening)
 from book.writers.onepager.drawing import Rendered, assemble_page, combine, labels_of, named_cases, render, series_glyphs
 from book.writers.onepager.fitting import Overflow
 from book.writers.onepager.layout import Grid
@@ -96,11 +96,11 @@ def edition_glyphs(loaded, page_map: PageMap, ctx: Context) -> dict[str, frozens
 
 
 # ------------------------------------------------------------------ all pages, in parallel
-def render_all(pages: list[PageContent], ctx: Context) -> Running:
+def render_all(pages: list[PageContent], ctx: Context, fed=None) -> Running:
     """Every page, on all cores (forked workers inherit the registered fonts and the context);
-    the results when asked for."""
+    the results when asked for. ``fed(page)``: the page as it is handed to a worker."""
     # yielding: nothing waits for them until the book is typeset, which has the cores first
-    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages), yielding=True)
+    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages), yielding=True, fed=fed)
 
 
 def _render_pages(pages: list[PageContent], ctx: Context) -> list[Rendered]:
@@ -168,12 +168,12 @@ class RenderCache:
     def _key(self, page: PageContent) -> str:
         return hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest()
 
-    def start(self, pages: list[PageContent], ctx: Context) -> "PendingPages":
-        """The pages from the cache; the others drawn in the background."""
+    def start(self, pages: list[PageContent], ctx: Context, fed=None) -> "PendingPages":
+        """The pages from the cache; the others drawn in the background (``fed``: see ``render_all``)."""
         keys = [self._key(page) for page in pages]
         found = self.cache.load("onepager", keys)
         todo = [n for n, result in enumerate(found) if result is None]
-        running = render_all([pages[n] for n in todo], ctx) if todo else None
+        running = render_all([pages[n] for n in todo], ctx, fed) if todo else None
         return PendingPages(self, keys, found, todo, running)
 
 
@@ -203,7 +203,9 @@ def start_onepagers(loaded, options) -> "OnePagers":
     neighbours = Neighbours(loaded.publication)
     pages = [page_content(summary, neighbours=neighbours) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
-    return OnePagers(loaded, ctx, pages, RenderCache(loaded.cache, ctx).start(pages, ctx))
+    openings: dict[str, tuple[str, ...]] = {}
+    pending = RenderCache(loaded.cache, ctx).start(pages, ctx, fed=lambda page: with_opening(page, openings))
+    return OnePagers(loaded, ctx, pages, pending, openings)
 
 
 @dataclass
@@ -212,9 +214,15 @@ class OnePagers:
     ctx: Context
     pages: list[PageContent]
     pending: PendingPages
+    openings: dict[str, tuple[str, ...]] = field(default_factory=dict)    # case study id -> its opening paragraphs
     files: Running | None = None
     labels: dict[str, str] | None = None
     _checked: bool = False
+
+    def know_openings(self, openings: dict[str, tuple[str, ...]]) -> None:
+        """The opening paragraphs of case studies whose texts the build's jobs have read: the
+        pages featuring them not yet handed to a worker are handed over with them."""
+        self.openings.update(openings)
 
     def check(self, reporter: Reporter) -> list[Rendered]:
         """The pages drawn (waiting for them), their warnings given; every page that cannot be

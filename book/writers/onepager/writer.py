@@ -20,6 +20,11 @@ class OnePagerWriter(Writer):
     help = "one page per organisation (one-pagers/<key>.pdf, and one-pagers.pdf for the printer)"
     places = (COMBINED_FILE, FOLDER)
     write_step = "setting the one-pagers"      # waits for the pages to be drawn, then makes the files
+    # of each case study read anew, its opening paragraphs, made in the build's jobs while its text is
+    # at hand: a page handed to a worker after that job is done does not read and transform the text
+    # again (a fifth of drawing a page)
+    chapter_documents = "remade"
+    document_modules = ("book.writers.onepager.content",)
 
     @classmethod
     def owns(cls, relative: str) -> bool:
@@ -30,6 +35,15 @@ class OnePagerWriter(Writer):
         from book.writers.onepager.onepager import start_onepagers
 
         self.running = start_onepagers(self.given.loaded, self.given.options)
+
+    def chapters_made(self, documents: dict) -> None:
+        self.running.know_openings(documents)
+
+    @classmethod
+    def chapter_document(cls, chapter, publication, cuts, scratch) -> tuple[str, ...]:
+        from book.writers.onepager.content import opening_paragraphs
+
+        return opening_paragraphs(chapter) if chapter.case_study is not None else ()
 
     # No check or begin: the pages are waited for only here, so that the book is assembled (by
     # the writers before this one) while the last of them are drawn. A page that cannot be drawn
