@@ -151,10 +151,21 @@ with build_lock(Path({str(tmp_path)!r}), "dist"):
     proc.stdout.close()
     try:
         os.kill(worker, 0)          # the worker is still running
+        from book.core.errors import UserError
         from book.core.fsutil import build_lock
 
-        with build_lock(tmp_path, "dist"):
-            pass
+        # The worker lets go of the lock as soon as it runs after the fork (an at-fork handler): on
+        # a loaded machine it may not have run yet when its parent has already exited, so the
+        # lock is free within moments, not necessarily at once.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with build_lock(tmp_path, "dist"):
+                    break
+            except UserError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
     finally:
         os.kill(worker, signal.SIGKILL)
 
