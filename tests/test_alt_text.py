@@ -73,3 +73,20 @@ def test_conformance_is_claimed_only_when_the_checks_hold(tmp_path):
         opf = z.read(next(n for n in z.namelist() if n.endswith(".opf"))).decode("utf-8")
     assert "dcterms:conformsTo" not in opf and "a11y:certifiedBy" not in opf
     assert "It does not claim EPUB Accessibility 1.1" in opf
+
+
+def test_a_figure_too_small_to_print_sharp_is_queried_wherever_it_is(tmp_path):
+    """The low-resolution check finds every figure of a text, at the top or inside a div (the
+    walk that prepares the text finds them; no walk of its own)."""
+    body = ("# Results\n\n![A small chart of absences](images/top.png)\n\n"
+            "::: {.boxed}\n![A small chart in a div](images/quoted.png)\n:::\n\n"
+            "![A chart big enough](images/big.png)\n")
+    sources = minimal_edition(tmp_path, body)
+    for name, width in (("top.png", 300), ("quoted.png", 310), ("big.png", 2400)):
+        write_png(sources / "case-studies" / "images" / name, size=(width, width // 2))
+    with source_date_epoch():
+        code, printed = run_cli("pdf", "--sources", str(sources), "--out", str(tmp_path / "dist"))
+    assert code == 0, printed
+    queried = re.findall(r"image '[^']*?(\w+)\.png' prints at (\d+) ppi", printed)
+    assert [name for name, _ppi in queried] == ["top", "quoted"], printed
+    assert all(int(ppi) < 250 for _name, ppi in queried)

@@ -52,15 +52,13 @@ def _short(text: str, limit: int = 40) -> str:
 PRINT_PPI = 250     # below this a photograph or chart looks soft on the printed page
 
 
-def low_resolution(blocks: list, infos: dict, measure: float, frame_height: float) -> list[tuple[str, int, int]]:
-    """(image, its resolution at its printed size, the pixels wide it would need) of each
-    figure's raster image that prints at under ``PRINT_PPI``."""
+def low_resolution(figures: list, infos: dict, measure: float, frame_height: float) -> list[tuple[str, int, int]]:
+    """(image, its resolution at its printed size, the pixels wide it would need) of each of
+    the ``figures``' raster images that prints at under ``PRINT_PPI``."""
     from book.pdf.pdfblocks import figure_size
 
     found = []
-    for node in ast.walk(blocks):
-        if not isinstance(node, ast.Figure):
-            continue
+    for node in figures:
         for image in node.images:
             info = infos.get(image.src)
             if info is None or info.mime not in ("image/png", "image/jpeg", "image/gif"):
@@ -72,21 +70,23 @@ def low_resolution(blocks: list, infos: dict, measure: float, frame_height: floa
     return found
 
 
-def check_resolution(blocks: list, infos: dict, measure: float, frame_height: float, reporter, source: str) -> None:
-    for src, ppi, needed in low_resolution(blocks, infos, measure, frame_height):
+def check_resolution(figures: list, infos: dict, measure: float, frame_height: float, reporter, source: str) -> None:
+    """``figures``: a text's every figure (``transforms.Context.figures``: found by the walk that
+    prepared the text, not by one more walk over every word)."""
+    for src, ppi, needed in low_resolution(figures, infos, measure, frame_height):
         reporter.warn("low-resolution", f"image '{src}' prints at {ppi} ppi across the column ({PRINT_PPI} ppi or"
                       f" more looks sharp in print): supply it at least {needed} pixels wide", source)
 
 
-def check_alt_text(blocks: list, reporter, source: str) -> None:
-    """A figure whose alt text only repeats its caption: read once (``alttext``), and queried."""
+def check_alt_text(figures: list, reporter, source: str) -> None:
+    """A figure whose alt text only repeats its caption: read once (``alttext``), and queried.
+    ``figures``: as ``check_resolution``'s."""
     from book.document.alttext import repeats_caption
 
-    for node in ast.walk(blocks):
-        if isinstance(node, ast.Figure):
-            caption = ast.stringify(node.caption)
-            for image in node.images:
-                if image.alt and repeats_caption(image.alt, caption):
-                    reporter.warn("alt-repeats-caption", f"image '{image.src}': its alt text repeats its caption, so it is read "
-                                  "once, from the caption: write alt text that says what the picture shows (or give its data "
-                                  "as a table, a '{.chart-data}' div after the figure)", source)
+    for node in figures:
+        caption = ast.stringify(node.caption)
+        for image in node.images:
+            if image.alt and repeats_caption(image.alt, caption):
+                reporter.warn("alt-repeats-caption", f"image '{image.src}': its alt text repeats its caption, so it is read "
+                              "once, from the caption: write alt text that says what the picture shows (or give its data "
+                              "as a table, a '{.chart-data}' div after the figure)", source)

@@ -132,9 +132,9 @@ class TextMaker:
         if not check:
             return text, None, []
         check_repeats(chapter.case_study, blocks, reporter, self.index_label)
-        check_alt_text(blocks, reporter, chapter.source)
+        check_alt_text(ctx.figures, reporter, chapter.source)
         if self.page is not None:
-            check_resolution(blocks, images.infos, self.page.text_column, self.page.text_height, reporter, chapter.source)
+            check_resolution(ctx.figures, images.infos, self.page.text_column, self.page.text_height, reporter, chapter.source)
         shown = []
         for image in ctx.used_images:
             stat = os.stat(image)

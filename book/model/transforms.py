@@ -30,6 +30,7 @@ class Context:
     used_images: list = field(default_factory=list)    # the files of the images it shows
     pictures: list = field(default_factory=list)       # the images it shows (with a file)
     block_ids: set = field(default_factory=set)        # every block's id (notes' blocks too)
+    figures: list = field(default_factory=list)        # every figure, in order (notes' too): for the checks
 
 
 def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.Note]]:
@@ -45,6 +46,7 @@ def prepare(doc: ast.Document, ctx: Context) -> tuple[list[ast.Block], list[ast.
     notes = number_notes(nodes, ctx)
     renamed = assign_ids(nodes, ctx.chapter_id, ctx.source_label)
     ctx.block_ids = {n.id for n in nodes if isinstance(n, ast.Block) and n.id} | {n.id for n in notes}
+    ctx.figures = [n for n in nodes if type(n) is ast.Figure]
     retarget_internal_links(nodes, renamed, ctx)
     return blocks, notes
 
