@@ -155,3 +155,36 @@ print("patched" if Flowable.drawOn is not draw_on else "untouched")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "rlcontract.install()" in done.stdout and done.stdout.strip().endswith("untouched"), done.stdout + done.stderr
+
+
+def test_the_unused_uri_pattern_is_compiled_only_when_used():
+    """In fresh processes: ``import_paragraph`` leaves ReportLab's ``uri_pat`` uncompiled (a
+    ReportLab whose pattern no longer holds ``://`` would compile it at import again, 20 ms),
+    gives ``re.compile`` back, and ReportLab's own URI splitter, using it, splits as it does with
+    the pattern compiled at import."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, re, sys
+compile_before = re.compile
+from book.pdf import rlcontract
+if sys.argv[1] == "deferred":
+    rlcontract.import_paragraph()
+from reportlab.platypus import paragraph
+deferred = isinstance(paragraph.uri_pat, rlcontract.DeferredPattern)
+untouched = deferred and paragraph.uri_pat._compiled is None
+words = ["https://www.example.org/a/b-c", "HTTP://Example.ORG:8080/x?y=1", "mailto://x@y.org", "plain", "ftp://[::1]/p"]
+print(json.dumps([re.compile is compile_before, deferred, untouched, [paragraph._uri_split_pairs(w) for w in words]]))
+"""
+
+    def run(how):
+        done = subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(done.stdout)
+
+    restored, deferred, untouched, split_deferred = run("deferred")
+    _, eager_deferred, _, split_eager = run("eager")
+    assert restored and deferred and untouched, "ReportLab's paragraph module's uri_pat is compiled at import again"
+    assert not eager_deferred
+    assert split_deferred == split_eager and any(split_eager)

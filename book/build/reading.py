@@ -92,9 +92,11 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 # ReportLab's modules catch every exception while they import (bare excepts): a
                 # Ctrl-C then was swallowed and the build went on; it is answered once they are in
                 with signals_held():
+                    from book.pdf import rlcontract
+
+                    rlcontract.import_paragraph()       # first: a pattern it never uses left uncompiled
                     for module in TYPESETTING:
                         importlib.import_module(module)
-                from book.pdf import rlcontract
                 from book.style.house import load_style, preload_hyphenation
 
                 rlcontract.install()      # ReportLab's replaced functions (each listed there), before anything is typeset

@@ -11,7 +11,9 @@ ReportLab: read each entry against its source, fix what changed, rebuild the ben
 and compare their outputs byte for byte, then change the pin and ``REPORTLAB_VERSION`` together.
 
 The replacements are installed for the whole process, once, by ``install()``, called where a
-build starts (``book.build.pipeline.read``) and by tests that typeset on their own; nothing in
+build starts (``book.build.reading.read``, which first has ReportLab's paragraph module imported by
+``import_paragraph()``: one pattern it compiles, and the toolkit never uses, is compiled when first
+used) and by tests that typeset on their own; nothing in
 ``book.pdf`` patches as a side effect of importing a module or making an object. (One caller
 outside it still does: ``book.style.house`` installs the line breaker, ``linebreak.install``,
 when it makes a paragraph style, and when a style is unpickled in a worker.) Each replacement keeps the
@@ -21,6 +23,8 @@ ReportLab does.
 """
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass
 
 REPORTLAB_VERSION = "4.4.4"
@@ -109,6 +113,8 @@ PRIVATE = (
     # paragraphs: breaking, splitting, the replaced functions' helpers
     Private(PARAGRAPH, "_getFragWords", "book.pdf.rlspeed", "swapped while lines are broken (PATCHES)"),
     Private(PARAGRAPH, "_uri_split_pairs", "book.pdf.linebreak", "replaced (PATCHES)"),
+    Private(PARAGRAPH, "uri_pat", "book.pdf.rlcontract", "compiled when first used (import_paragraph): its one "
+            "user, _uri_split_pairs, is replaced; compiled at import, it cost a fifth of ReportLab's import"),
     Private(f"{PARAGRAPH}.Paragraph", "_setup", "book.pdf.rlspeed", "replaced (PATCHES)"),
     Private(f"{PARAGRAPH}.Paragraph", "_split_blParaProcessed", "book.pdf.rlspeed", "replaced (PATCHES)"),
     Private(PARAGRAPH, "_InjectedFrag", "book.pdf.rlspeed", _SPLIT_CLASSES_WHY),
@@ -257,3 +263,41 @@ def install() -> None:
 
 def installed() -> bool:
     return _INSTALLED
+
+
+# ----------------------------------------------------- ReportLab's paragraph module, imported
+class DeferredPattern:
+    """A regular expression compiled when it is first used (then it is the compiled pattern)."""
+
+    def __init__(self, pattern: str, flags: int):
+        self.source, self.flags, self._compiled = pattern, flags, None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = _compile(self.source, self.flags)
+        return getattr(self._compiled, name)
+
+
+_compile = re.compile
+
+
+def import_paragraph() -> None:
+    """``reportlab.platypus.paragraph`` imported (where it is not yet) with its web-address pattern
+    ``uri_pat`` left to be compiled when first used: ``re.I`` over most of Unicode, compiling it
+    was 20 ms of the build's first tenth of a second, and the toolkit never uses it (its one user,
+    ``_uri_split_pairs``, is replaced: ``PATCHES``). Only that pattern, the one of the module's
+    that holds ``://``, is deferred; ``re.compile`` is ReportLab's own again once it is in."""
+    if PARAGRAPH in sys.modules:
+        return
+
+    def compile_deferring_uri_pat(pattern, flags=0):
+        if (isinstance(pattern, str) and "://" in pattern
+                and sys._getframe(1).f_globals.get("__name__") == PARAGRAPH):
+            return DeferredPattern(pattern, flags)
+        return _compile(pattern, flags)
+
+    re.compile = compile_deferring_uri_pat
+    try:
+        import reportlab.platypus.paragraph  # noqa: F401
+    finally:
+        re.compile = _compile
