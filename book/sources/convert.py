@@ -66,10 +66,8 @@ class SourceFile:
 
 
 def pandoc_binary() -> str:
-    from importlib.util import find_spec
+    from importlib.util import find_spec       # pypandoc not imported: 17 ms (urllib.request, email)
 
-    # where pypandoc-binary keeps it, found without importing pypandoc (17 ms of a build's start:
-    # it imports urllib.request, http.client and email)
     spec = find_spec("pypandoc")
     bundled = Path(spec.origin).parent / "files" / "pandoc" if spec is not None and spec.origin else None
     if bundled is not None and bundled.exists():
