@@ -8,6 +8,7 @@ the reader and the pandoc build, so an unchanged source is never converted twice
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -66,12 +67,9 @@ class SourceFile:
 
 
 def pandoc_binary() -> str:
-    from importlib.util import find_spec       # pypandoc not imported: 17 ms (urllib.request, email)
-
-    spec = find_spec("pypandoc")
-    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec is not None and spec.origin else None
-    if bundled is not None and bundled.exists():
-        return str(bundled)
+    spec = importlib.util.find_spec("pypandoc")     # not imported: 17 ms (urllib.request, email...)
+    if spec is not None and (Path(spec.origin).parent / "files" / "pandoc").exists():
+        return str(Path(spec.origin).parent / "files" / "pandoc")
     found = shutil.which("pandoc")
     if not found:
         raise RuntimeError("pandoc not found: install the project with `pip install -e .` (pypandoc-binary ships it)")
