@@ -68,7 +68,7 @@ class SourceFile:
 
 def pandoc_binary() -> str:
     spec = importlib.util.find_spec("pypandoc")     # not imported: 17 ms (urllib.request, email...)
-    if spec is not None and (Path(spec.origin).parent / "files" / "pandoc").exists():
+    if spec is not None and spec.origin and (Path(spec.origin).parent / "files" / "pandoc").exists():
         return str(Path(spec.origin).parent / "files" / "pandoc")
     found = shutil.which("pandoc")
     if not found:
