@@ -89,6 +89,9 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             # pandoc starts on the sources while the style (and its fonts) is read here
             with ThreadPoolExecutor(1) as pool:
                 conversion = pool.submit(converter.convert_all, sources)
+                # pandoc started first: its preparation (the sources read and hashed) waited for
+                # the GIL behind the imports below, a millisecond at a time
+                converter.started.wait()
                 # ReportLab's modules catch every exception while they import (bare excepts): a
                 # Ctrl-C then was swallowed and the build went on; it is answered once they are in
                 with signals_held():
