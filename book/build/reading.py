@@ -113,6 +113,8 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 except UserError as error:
                     problems += error.problems
                 try:
+                    if not conversion.done():
+                        _import_while_pandoc_works(options)
                     conversion.result()
                 except UserError as error:
                     problems += error.problems       # every problem at once, the style's first
@@ -130,6 +132,16 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 if facts is not None and facts.current():
                     loaded.take_facts(chapter, facts)
         return loaded
+
+
+def _import_while_pandoc_works(options: Options) -> None:
+    """What the build's jobs import next (the writers' chapter modules, ``Workbench``), imported
+    while this process would wait for pandoc (the EPUB's, with ebooklib and lxml: 15 ms)."""
+    from book.writers.registry import writers
+
+    for name in options.targets:
+        for module in writers()[name].document_modules:
+            importlib.import_module(module)
 
 
 def _style_problems(options: Options) -> list:
