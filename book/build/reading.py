@@ -97,7 +97,7 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 with signals_held():
                     from book.pdf import rlcontract
 
-                    rlcontract.import_paragraph()       # first: a pattern it never uses left uncompiled
+                    rlcontract.import_reportlab()       # first: what it makes and is not used is left unmade
                     for module in TYPESETTING:
                         importlib.import_module(module)
                 from book.style.house import load_style, preload_hyphenation
