@@ -152,6 +152,8 @@ PRIVATE = (
     Private("reportlab.pdfgen.textobject.PDFTextObject", "_formatText", "book.pdf.shaping", "replaced (PATCHES)"),
     Private("reportlab.pdfbase.ttfonts.TTFontFace", "_ttf_data", "book.pdf.shaping", "the font file's bytes, given to "
             "HarfBuzz", kind="instance"),
+    Private("reportlab.pdfbase.ttfonts", "uharfbuzz", "book.pdf.rlcontract", "a stand-in that imports HarfBuzz when "
+            "first used (import_reportlab): ReportLab only asks whether it is there until it shapes a word"),
     # the canvas: subclassed by pdfpage.PageRecorder, its content marked by pdftags
     Private(CANVAS, "_code", "book.pdf.pdfpage, book.pdf.pdftags, book.pdf.pdfpages",
             "the page's operators so far: recorded as the page; marked-content operators put in it", kind="instance"),
