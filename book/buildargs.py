@@ -50,6 +50,19 @@ def version() -> str:
         return "unknown"
 
 
+class _Version(argparse.Action):
+    """--version, the version looked up only when asked for (``importlib.metadata`` reads the
+    metadata of every installed package: 15 ms of every build when the parser was made)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"ohwb-book {version()}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ohwb-book",
@@ -61,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     # positional words are only ever what to build; keys go to --only, so `--only x pdf` is clear
     p.add_argument("command", nargs="*", metavar="WHAT",
                    help="all (default), check (validate only), or outputs (listed below)")
-    p.add_argument("--version", action="version", version=f"ohwb-book {version()}")
+    p.add_argument("--version", action=_Version)
     p.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR", help="sources folder (default: sources)")
     p.add_argument("--styles", type=Path, default=None, metavar="DIR", help="styles folder (default: styles)")
     p.add_argument("--style", default=None, metavar="NAME", help="style file in the styles folder, e.g. large-print")

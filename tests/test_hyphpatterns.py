@@ -36,3 +36,12 @@ def test_words_hyphenate_the_same():
         assert [list(ours.iterate(w)) for w in words] == [list(theirs.iterate(w)) for w in words]
     finally:
         pyphen.hdcache.pop(path, None)
+
+
+@pytest.mark.parametrize("shape", [b"x1xx2x", b"1x", b"x1", b"x0x", b"xx", b"x12x", b"3", b"x9x8x7"])
+def test_a_shape_is_read_as_pyphens_rule_reads_it(shape):
+    """Shapes the dictionaries may not have: a final digit, two digits side by side, zeros only."""
+    from book.style.hyphpatterns import _pyphen_pattern, _shape_entry
+
+    found = _pyphen_pattern(shape.decode("ascii"))
+    assert _shape_entry(shape) == (found[1] if found is not None else None)

@@ -155,3 +155,71 @@ print("patched" if Flowable.drawOn is not draw_on else "untouched")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "rlcontract.install()" in done.stdout and done.stdout.strip().endswith("untouched"), done.stdout + done.stderr
+
+
+def test_the_unused_uri_pattern_is_compiled_only_when_used():
+    """In fresh processes: ``import_reportlab`` leaves ReportLab's ``uri_pat`` uncompiled (a
+    ReportLab whose pattern no longer holds ``://`` would compile it at import again, 20 ms),
+    gives ``re.compile`` back, and ReportLab's own URI splitter, using it, splits as it does with
+    the pattern compiled at import."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, re, sys
+compile_before = re.compile
+from book.pdf import rlcontract
+if sys.argv[1] == "deferred":
+    rlcontract.import_reportlab()
+from reportlab.platypus import paragraph
+deferred = isinstance(paragraph.uri_pat, rlcontract.DeferredPattern)
+untouched = deferred and paragraph.uri_pat._compiled is None
+words = ["https://www.example.org/a/b-c", "HTTP://Example.ORG:8080/x?y=1", "mailto://x@y.org", "plain", "ftp://[::1]/p"]
+print(json.dumps([re.compile is compile_before, deferred, untouched, [paragraph._uri_split_pairs(w) for w in words]]))
+"""
+
+    def run(how):
+        done = subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(done.stdout)
+
+    restored, deferred, untouched, split_deferred = run("deferred")
+    _, eager_deferred, _, split_eager = run("eager")
+    assert restored and deferred and untouched, "ReportLab's paragraph module's uri_pat is compiled at import again"
+    assert not eager_deferred
+    assert split_deferred == split_eager and any(split_eager)
+
+
+def test_harfbuzz_is_imported_when_a_word_is_first_shaped():
+    """In fresh processes: after ``import_reportlab``, ReportLab and ``book.pdf.shaping`` are in
+    and HarfBuzz is not, ReportLab takes it as there, and an Arabic word is shaped as in a process
+    that imported HarfBuzz at once."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, sys
+from book.pdf import rlcontract
+if sys.argv[1] == "deferred":
+    rlcontract.import_reportlab()
+import reportlab.pdfbase.ttfonts as ttfonts
+import uharfbuzz
+from book.pdf import shaping
+from book.pdf.fontparse import QuickFace
+loaded_first = "uharfbuzz._harfbuzz" in sys.modules
+face = QuickFace("styles/fonts/NotoSansArabic-Regular.ttf")
+shaping.prepare_face(face)
+word = shaping.shape_run("\\u0645\\u0631\\u062d\\u0628\\u0627 \\u0628\\u0627\\u0644\\u0639\\u0627\\u0644\\u0645", face)
+print(json.dumps([loaded_first, bool(ttfonts.uharfbuzz) and ttfonts.uharfbuzz.Buffer is uharfbuzz.Buffer, word]))
+"""
+
+    def run(how):
+        done = subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(done.stdout)
+
+    loaded_first, there, deferred_word = run("deferred")
+    eager_loaded, _, eager_word = run("eager")
+    assert not loaded_first and eager_loaded, "HarfBuzz is loaded before a word is shaped again"
+    arabic = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645"
+    assert there and deferred_word == eager_word != arabic

@@ -89,12 +89,17 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             # pandoc starts on the sources while the style (and its fonts) is read here
             with ThreadPoolExecutor(1) as pool:
                 conversion = pool.submit(converter.convert_all, sources)
+                # pandoc started first: its preparation (the sources read and hashed) waited for
+                # the GIL behind the imports below, a millisecond at a time
+                converter.started.wait()
                 # ReportLab's modules catch every exception while they import (bare excepts): a
                 # Ctrl-C then was swallowed and the build went on; it is answered once they are in
                 with signals_held():
+                    from book.pdf import rlcontract
+
+                    rlcontract.import_reportlab()       # first: what it makes and is not used is left unmade
                     for module in TYPESETTING:
                         importlib.import_module(module)
-                from book.pdf import rlcontract
                 from book.style.house import load_style, preload_hyphenation
 
                 rlcontract.install()      # ReportLab's replaced functions (each listed there), before anything is typeset
@@ -108,6 +113,8 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 except UserError as error:
                     problems += error.problems
                 try:
+                    if not conversion.done():
+                        _import_while_pandoc_works(options)
                     conversion.result()
                 except UserError as error:
                     problems += error.problems       # every problem at once, the style's first
@@ -125,6 +132,16 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 if facts is not None and facts.current():
                     loaded.take_facts(chapter, facts)
         return loaded
+
+
+def _import_while_pandoc_works(options: Options) -> None:
+    """What the build's jobs import next (the writers' chapter modules, ``Workbench``), imported
+    while this process would wait for pandoc (the EPUB's, with ebooklib and lxml: 15 ms)."""
+    from book.writers.registry import writers
+
+    for name in options.targets:
+        for module in writers()[name].document_modules:
+            importlib.import_module(module)
 
 
 def _style_problems(options: Options) -> list:

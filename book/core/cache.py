@@ -67,10 +67,14 @@ def one_build():
 def code_salt() -> bytes:
     """A digest of the toolkit's code: results made by other code are never reused."""
     h = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".lua", ".json") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(PACKAGE).as_posix().encode())
-            h.update(path.read_bytes())
+    found = []      # each file's path's parts, sorted as paths sort
+    for folder, dirs, files in os.walk(PACKAGE):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]      # (not walked: every build's start)
+        parts = Path(folder).relative_to(PACKAGE).parts
+        found += [(*parts, name) for name in files if os.path.splitext(name)[1] in (".py", ".lua", ".json")]
+    for parts in sorted(found):
+        h.update("/".join(parts).encode())
+        h.update(PACKAGE.joinpath(*parts).read_bytes())
     return h.digest()
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image as PILImage
+from typing import TYPE_CHECKING
 
 from book.document import ast
 from book.document import svgimage
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage       # imported where images are opened: not before pandoc starts
 
 # Refuse decompression bombs before decoding: a 40-megapixel photo is already far more than print needs.
 MAX_PIXELS = 40_000_000
@@ -78,6 +80,8 @@ class ImageChecker:
         return resolved
 
     def _inspect(self, path: Path, shown: str, ctx) -> ImageInfo | None:
+        from PIL import Image as PILImage
+
         label = ctx.source_label
         try:
             if path.stat().st_size == 0:
@@ -150,7 +154,7 @@ def _write_once(target: Path, data: bytes) -> None:
     os.replace(partial, target)
 
 
-def _upright(img) -> "PILImage.Image | None":
+def _upright(img) -> PILImage.Image | None:
     """The picture turned as its EXIF orientation says (a phone's portrait photo is stored on its
     side with a note to turn it), or None when it needs no turning."""
     from PIL import ImageOps
@@ -167,6 +171,8 @@ def _normalised_copy(path: Path, upright, fmt: str, dpi: float, media_root: Path
     written once under the hash of the original's bytes; writing it again gives the same file."""
     import hashlib
     import os
+
+    from PIL import Image as PILImage
 
     data = path.read_bytes()
     out_fmt = CONVERTED.get(fmt, fmt if fmt in ("JPEG", "PNG") else "PNG")

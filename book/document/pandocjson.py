@@ -156,3 +156,20 @@ _INLINES = {
     "Note": lambda c: Note(blocks_from_json(c, "")),
     **{name: (lambda cls: lambda c: cls(inlines_from_json(c)))(cls) for name, cls in _CONTAINERS.items()},
 }
+
+
+def json_image_sources(blocks) -> list[str]:
+    """Image sources in pandoc's JSON as parsed, not made nodes (``convert`` checks that a cached
+    document's images are still there)."""
+    found: list[str] = []
+    stack = [blocks]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("t") == "Image":
+                found.append(item["c"][2][0])
+            else:
+                stack.append(item.get("c"))
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

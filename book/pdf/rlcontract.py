@@ -11,7 +11,8 @@ ReportLab: read each entry against its source, fix what changed, rebuild the ben
 and compare their outputs byte for byte, then change the pin and ``REPORTLAB_VERSION`` together.
 
 The replacements are installed for the whole process, once, by ``install()``, called where a
-build starts (``book.build.pipeline.read``) and by tests that typeset on their own; nothing in
+build starts (``book.build.reading.read``, which first has ReportLab imported by ``import_reportlab()``:
+a pattern it compiles, and HarfBuzz, which it imports, are made ready only when first used) and by tests that typeset on their own; nothing in
 ``book.pdf`` patches as a side effect of importing a module or making an object. (One caller
 outside it still does: ``book.style.house`` installs the line breaker, ``linebreak.install``,
 when it makes a paragraph style, and when a style is unpickled in a worker.) Each replacement keeps the
@@ -21,6 +22,11 @@ ReportLab does.
 """
 from __future__ import annotations
 
+import importlib.util
+import re
+import sys
+import threading
+import types
 from dataclasses import dataclass
 
 REPORTLAB_VERSION = "4.4.4"
@@ -109,6 +115,8 @@ PRIVATE = (
     # paragraphs: breaking, splitting, the replaced functions' helpers
     Private(PARAGRAPH, "_getFragWords", "book.pdf.rlspeed", "swapped while lines are broken (PATCHES)"),
     Private(PARAGRAPH, "_uri_split_pairs", "book.pdf.linebreak", "replaced (PATCHES)"),
+    Private(PARAGRAPH, "uri_pat", "book.pdf.rlcontract", "compiled when first used (import_reportlab): its one "
+            "user, _uri_split_pairs, is replaced; compiled at import, it cost a fifth of ReportLab's import"),
     Private(f"{PARAGRAPH}.Paragraph", "_setup", "book.pdf.rlspeed", "replaced (PATCHES)"),
     Private(f"{PARAGRAPH}.Paragraph", "_split_blParaProcessed", "book.pdf.rlspeed", "replaced (PATCHES)"),
     Private(PARAGRAPH, "_InjectedFrag", "book.pdf.rlspeed", _SPLIT_CLASSES_WHY),
@@ -144,6 +152,8 @@ PRIVATE = (
     Private("reportlab.pdfgen.textobject.PDFTextObject", "_formatText", "book.pdf.shaping", "replaced (PATCHES)"),
     Private("reportlab.pdfbase.ttfonts.TTFontFace", "_ttf_data", "book.pdf.shaping", "the font file's bytes, given to "
             "HarfBuzz", kind="instance"),
+    Private("reportlab.pdfbase.ttfonts", "uharfbuzz", "book.pdf.rlcontract", "a stand-in that imports HarfBuzz when "
+            "first used (import_reportlab): ReportLab only asks whether it is there until it shapes a word"),
     # the canvas: subclassed by pdfpage.PageRecorder, its content marked by pdftags
     Private(CANVAS, "_code", "book.pdf.pdfpage, book.pdf.pdftags, book.pdf.pdfpages",
             "the page's operators so far: recorded as the page; marked-content operators put in it", kind="instance"),
@@ -257,3 +267,77 @@ def install() -> None:
 
 def installed() -> bool:
     return _INSTALLED
+
+
+# ---------------------------------------------------------------------- ReportLab imported
+class DeferredPattern:
+    """A regular expression compiled when it is first used (then it is the compiled pattern)."""
+
+    def __init__(self, pattern: str, flags: int):
+        self.source, self.flags, self._compiled = pattern, flags, None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = _compile(self.source, self.flags)
+        return getattr(self._compiled, name)
+
+
+_compile = re.compile
+
+
+def import_reportlab() -> None:
+    """ReportLab's modules imported (where they are not yet), two of their costs left until used:
+
+    * ``reportlab.platypus.paragraph``'s web-address pattern ``uri_pat``: ``re.I`` over most of
+      Unicode, compiling it was 20 ms of the build's start, and the toolkit never uses it (its
+      one user, ``_uri_split_pairs``, is replaced: ``PATCHES``). Only that pattern, the one of
+      the module's that holds ``://``, is deferred; ``re.compile`` is itself again once it is in.
+    * HarfBuzz (``uharfbuzz``, 6 to 12 ms to load), which ``reportlab.pdfbase.ttfonts`` imports
+      and ``book.pdf.shaping`` uses: only the text of a complex script (Arabic, Bengali...) needs
+      it, and it is imported when one is first shaped (``_LoadedWhenUsed``; ReportLab asks only
+      whether it is there before then). A process that shapes, each worker too, imports it then.
+    """
+    _defer_uharfbuzz()
+    if PARAGRAPH in sys.modules:
+        return
+
+    def compile_deferring_uri_pat(pattern, flags=0):
+        if (isinstance(pattern, str) and "://" in pattern
+                and sys._getframe(1).f_globals.get("__name__") == PARAGRAPH):
+            return DeferredPattern(pattern, flags)
+        return _compile(pattern, flags)
+
+    re.compile = compile_deferring_uri_pat
+    try:
+        import reportlab.platypus.paragraph  # noqa: F401
+    finally:
+        re.compile = _compile
+
+
+def _defer_uharfbuzz() -> None:
+    spec = None if "uharfbuzz" in sys.modules else importlib.util.find_spec("uharfbuzz")
+    if spec is not None:
+        module = _LoadedWhenUsed("uharfbuzz")
+        module.__spec__ = spec      # what an import statement looks at (not yet initialising)
+        sys.modules["uharfbuzz"] = module
+
+
+class _LoadedWhenUsed(types.ModuleType):
+    """Stands in ``sys.modules`` for a module not yet imported, and imports it when one of its
+    names is first asked for; then it holds them all (ReportLab's ``ttfonts.uharfbuzz`` is this
+    object), and ``sys.modules`` the module itself. (``importlib.util.LazyLoader`` does not do:
+    the next ``import uharfbuzz`` asks its ``__spec__``, and that loads it.)"""
+
+    def __getattr__(self, name: str):
+        with _LOADING:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+                try:
+                    self.__dict__.update(importlib.import_module(self.__name__).__dict__)
+                except BaseException:
+                    sys.modules[self.__name__] = self
+                    raise
+        return getattr(sys.modules[self.__name__], name)
+
+
+_LOADING = threading.RLock()

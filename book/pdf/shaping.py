@@ -89,7 +89,7 @@ class _Glyphs:
     def __init__(self, face):
         self.face = face
         self.rtl = bool(font_scripts(face) & {"Arabic", "Hebrew"})
-        self.hb_font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob(face._ttf_data)))
+        self._hb_font = None
         self.char_of: dict[int, int] = {}
         for char, gid in sorted(face.charToGlyph.items()):
             self.char_of.setdefault(gid, char)
@@ -114,6 +114,15 @@ class _Glyphs:
                     self._learn_texts()
                     self._text_of = self._learning     # whole, for any other thread
         return self._text_of
+
+    @property
+    def hb_font(self):
+        """HarfBuzz's font, made when a word is first shaped: a style's fonts that have an Arabic
+        or Hebrew alphabet (Liberation Sans has Hebrew) are prepared in every build, and most
+        never shape a word (HarfBuzz is imported then: ``rlcontract.import_reportlab``)."""
+        if self._hb_font is None:
+            self._hb_font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob(self.face._ttf_data)))
+        return self._hb_font
 
     def shape(self, text: str):
         buf = uharfbuzz.Buffer()

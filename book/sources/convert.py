@@ -8,6 +8,7 @@ the reader and the pandoc build, so an unchanged source is never converted twice
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from book.document import ast
+from book.document.pandocjson import json_image_sources
 from book.core import limits
 from book.core.errors import Problems
 from book.core.cache import BuildCache, digest
@@ -66,11 +68,9 @@ class SourceFile:
 
 
 def pandoc_binary() -> str:
-    import pypandoc
-
-    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
-    if bundled.exists():
-        return str(bundled)
+    spec = importlib.util.find_spec("pypandoc")     # not imported: 17 ms (urllib.request, email...)
+    if spec is not None and spec.origin and (Path(spec.origin).parent / "files" / "pandoc").exists():
+        return str(Path(spec.origin).parent / "files" / "pandoc")
     found = shutil.which("pandoc")
     if not found:
         raise RuntimeError("pandoc not found: install the project with `pip install -e .` (pypandoc-binary ships it)")
@@ -182,6 +182,9 @@ class Converter:
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
         self._pandocs: set = set()          # the pandoc processes running now
         self._todo: dict[str, tuple] = {}   # label -> (source, reader, key): to convert again if its entry is lost
+        # set once pandoc runs on every source that needs it (or none does, or converting failed)
+        self.started = threading.Event()
+        self._unstarted, self._lock = 0, threading.Lock()
 
     def _key(self, data: bytes, reader: str) -> str:
         h = hashlib.sha256(self._salt.encode())
@@ -192,7 +195,14 @@ class Converter:
     def convert_all(self, sources: list[SourceFile]) -> None:
         """Make sure every source is converted (in the cache, or converted now); all problems
         raised together as one UserError. The documents are read later, when a chapter's text
-        is needed (``raw``, ``document``): a build that needs none reads none."""
+        is needed (``raw``, ``document``): a build that needs none reads none. ``started`` is set
+        once the pandoc processes it needs run."""
+        try:
+            self._convert_all(sources)
+        finally:
+            self.started.set()
+
+    def _convert_all(self, sources: list[SourceFile]) -> None:
         problems = Problems()
         checked = []
         state_key = digest("source states with their time", self._salt)
@@ -271,7 +281,7 @@ class Converter:
         except (ValueError, RecursionError):     # nested too deep: the chapter's check says so
             return False
         return all(not node.startswith(str(self.media_dir)) or Path(node).exists()
-                   for node in _json_images(doc.get("blocks", [])))
+                   for node in json_image_sources(doc.get("blocks", [])))
 
     def _run_pandoc(self, todo) -> list[tuple[SourceFile, str | None]]:
         """(source, pandoc's message if it could not read it) for each of ``todo``, in order. The
@@ -280,6 +290,7 @@ class Converter:
             return []
         self.media_dir.mkdir(parents=True, exist_ok=True)
         chunks = [todo[i :: self.jobs] for i in range(min(self.jobs, len(todo)))]
+        self._unstarted = len(chunks)
         results = {}
         with ThreadPoolExecutor(len(chunks)) as pool:
             running = [pool.submit(self._run_chunk, chunk) for chunk in chunks]
@@ -308,6 +319,10 @@ class Converter:
         self._pandocs.add(proc)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
         feeder.start()
+        with self._lock:
+            self._unstarted -= 1
+            if self._unstarted == 0:
+                self.started.set()
         errors = []
         # pandoc's messages read to their end, then pandoc reaped (a build does not wait for its exit)
         drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()) or proc.wait(), daemon=True)
@@ -382,19 +397,3 @@ def _pandoc_env() -> dict:
 def _first_line(message: str) -> str:
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
     return " ".join(lines[:2]) if lines else "unknown error"
-
-
-def _json_images(blocks) -> list[str]:
-    """Image sources in raw pandoc JSON (only to validate cache entries)."""
-    found: list[str] = []
-    stack = [blocks]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("t") == "Image":
-                found.append(item["c"][2][0])
-            else:
-                stack.append(item.get("c"))
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found

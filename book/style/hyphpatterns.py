@@ -46,8 +46,7 @@ def read_patterns(path: Path) -> pyphen.HyphDict:
             continue
         entry = known.get(shape, False)
         if entry is False:
-            found = _pyphen_pattern(shape.decode("ascii"))
-            entry = known[shape] = found[1] if found is not None else None
+            entry = known[shape] = _shape_entry(shape)
         if entry is not None:
             patterns[key] = entry
     hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
@@ -55,6 +54,30 @@ def read_patterns(path: Path) -> pyphen.HyphDict:
     hyph.cache = {}
     hyph.maxlen = max(len(key) for key in patterns)
     return hyph
+
+
+_DIGIT = {b"": 0, **{str(n).encode(): n for n in range(10)}}
+
+
+def _shape_entry(shape: bytes) -> tuple | None:
+    """(start, values) for a line of this shape ('x' a character, its digits), as pyphen's rule
+    gives it (``_pyphen_pattern``), read off the digits between the characters: the shape cut at
+    each 'x' gives the value before each character and the one after the last (pyphen adds a zero
+    after a final digit, which it strips). Half the time of reading the patterns went to the
+    rule. Two digits side by side, which pyphen reads as two values, are given to the rule."""
+    pieces = shape.split(b"x")
+    if max(map(len, pieces)) > 1:
+        found = _pyphen_pattern(shape.decode("ascii"))
+        return found[1] if found is not None else None
+    values = tuple(map(_DIGIT.__getitem__, pieces))
+    if max(values) == 0:
+        return None
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
 
 
 def _pyphen_pattern(pattern: str) -> tuple[str, tuple] | None:

@@ -6,14 +6,14 @@ import hashlib
 import io
 from pathlib import Path
 
-from PIL import Image as PILImage
-
 from book.document import svgimage
 
 MIMES = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
 
 
 def image_type(data: bytes) -> tuple[str, str]:
+    from PIL import Image as PILImage       # here: the writer table is read before pandoc starts
+
     if svgimage.looks_like_svg(data):
         return "image/svg+xml", "svg"       # already sanitised when it was checked (book/svgimage.py)
     try:
