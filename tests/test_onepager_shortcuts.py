@@ -70,23 +70,29 @@ def test_a_page_drawn_from_what_its_fit_measured_is_the_page_drawn_afresh(style,
     assert shown, "the sample's pages show the opening of a full text or other organisations' case studies"
 
 
+def nearest_by_definition(summary, case_studies) -> tuple:
+    """The definition ``Neighbours.nearest`` answers for: every other case study, sorted by its
+    distance (the same ICS, the same region, a shared theme, the rest), the first RELATED_LIMIT."""
+    org = summary.organisation
+    themes = {t for c in summary.chapters for t in c.case_study.themes}
+
+    def distance(chapter) -> int:
+        if org.ics and chapter.lead.ics == org.ics:
+            return 0
+        if chapter.lead.region == org.region:
+            return 1
+        return 2 if themes & set(chapter.case_study.themes) else 3
+
+    own = {c.id for c in summary.chapters}
+    nearest = sorted((c for c in case_studies if c.id not in own), key=distance)[:RELATED_LIMIT]
+    return tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
+
+
 def test_the_nearest_case_studies_are_the_edition_sorted_by_distance(sample_loaded):
     publication = sample_loaded.publication
     neighbours = Neighbours(publication)
     for summary in publication.summaries():
-        org = summary.organisation
-        themes = {t for c in summary.chapters for t in c.case_study.themes}
-
-        def distance(chapter) -> int:
-            if org.ics and chapter.lead.ics == org.ics:
-                return 0
-            if chapter.lead.region == org.region:
-                return 1
-            return 2 if themes & set(chapter.case_study.themes) else 3
-
-        own = {c.id for c in summary.chapters}
-        nearest = sorted((c for c in publication.case_studies if c.id not in own), key=distance)[:RELATED_LIMIT]
-        assert neighbours.nearest(summary) == tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
+        assert neighbours.nearest(summary) == nearest_by_definition(summary, publication.case_studies)
 
 
 def test_the_nearest_case_studies_of_a_large_edition_are_those_sorted_by_distance():
@@ -103,20 +109,7 @@ def test_the_nearest_case_studies_of_a_large_edition_are_those_sorted_by_distanc
     cases = [Thing(id=f"cs{n}", lead=orgs[(n * 7) % 60],
                    case_study=Thing(title=f"Case {n}", themes=[f"theme {n % 40}"] + ([f"theme {n % 9}"] if n % 2 else [])))
              for n in range(300)]
-    publication = Thing(case_studies=cases)
-    neighbours = Neighbours(publication)
+    neighbours = Neighbours(Thing(case_studies=cases))
     for org in orgs:
-        chapters = [c for c in cases if c.lead is org]
-        summary = Thing(organisation=org, chapters=chapters)
-        themes = {t for c in chapters for t in c.case_study.themes}
-
-        def distance(chapter) -> int:
-            if org.ics and chapter.lead.ics == org.ics:
-                return 0
-            if chapter.lead.region == org.region:
-                return 1
-            return 2 if themes & set(chapter.case_study.themes) else 3
-
-        own = {c.id for c in chapters}
-        nearest = sorted((c for c in cases if c.id not in own), key=distance)[:RELATED_LIMIT]
-        assert neighbours.nearest(summary) == tuple((c.id, c.case_study.title, c.lead.name) for c in nearest)
+        summary = Thing(organisation=org, chapters=[c for c in cases if c.lead is org])
+        assert neighbours.nearest(summary) == nearest_by_definition(summary, cases)

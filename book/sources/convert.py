@@ -69,8 +69,9 @@ class SourceFile:
 
 def pandoc_binary() -> str:
     spec = importlib.util.find_spec("pypandoc")     # not imported: 17 ms (urllib.request, email...)
-    if spec is not None and spec.origin and (Path(spec.origin).parent / "files" / "pandoc").exists():
-        return str(Path(spec.origin).parent / "files" / "pandoc")
+    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec is not None and spec.origin else None
+    if bundled is not None and bundled.exists():
+        return str(bundled)
     found = shutil.which("pandoc")
     if not found:
         raise RuntimeError("pandoc not found: install the project with `pip install -e .` (pypandoc-binary ships it)")

@@ -69,7 +69,12 @@ def _shape_entry(shape: bytes) -> tuple | None:
     if max(map(len, pieces)) > 1:
         found = _pyphen_pattern(shape.decode("ascii"))
         return found[1] if found is not None else None
-    values = tuple(map(_DIGIT.__getitem__, pieces))
+    return _trimmed(tuple(map(_DIGIT.__getitem__, pieces)))
+
+
+def _trimmed(values: tuple) -> tuple | None:
+    """(start, values) with the zeros at either end left off, as pyphen keeps them; None for
+    values that are all zeros (pyphen skips that pattern)."""
     if max(values) == 0:
         return None
     start, end = 0, len(values)
@@ -90,11 +95,5 @@ def _pyphen_pattern(pattern: str) -> tuple[str, tuple] | None:
     else:
         factory = int
     tags, values = zip(*[(string, factory(i or "0")) for i, string in pyphen.parse(pattern)])
-    if max(values) == 0:
-        return None
-    start, end = 0, len(values)
-    while not values[start]:
-        start += 1
-    while not values[end - 1]:
-        end -= 1
-    return "".join(tags), (start, values[start:end])
+    entry = _trimmed(values)
+    return None if entry is None else ("".join(tags), entry)

@@ -178,7 +178,12 @@ def with_excerpt(page: PageContent) -> PageContent:
     excerpt = _EXCERPTS.get(made_from)
     if excerpt is None:
         excerpt = _EXCERPTS[made_from] = opening_paragraphs(chapter)
-    return replace(page, cases=(replace(featured, excerpt=excerpt),) + page.cases[1:])
+    return _featuring(page, excerpt)
+
+
+def _featuring(page: PageContent, excerpt: tuple[str, ...]) -> PageContent:
+    """The page with ``excerpt`` as the opening of its featured case study."""
+    return replace(page, cases=(replace(page.cases[0], excerpt=excerpt),) + page.cases[1:])
 
 
 def with_opening(page: PageContent, openings: dict[str, tuple[str, ...]]) -> PageContent:
@@ -187,9 +192,7 @@ def with_opening(page: PageContent, openings: dict[str, tuple[str, ...]]) -> Pag
     the page is handed to a worker."""
     featured = page.cases[0]
     opening = openings.get(featured.id) if featured.text_key and not featured.excerpt else None
-    if not opening:
-        return page
-    return replace(page, cases=(replace(featured, excerpt=opening),) + page.cases[1:])
+    return _featuring(page, opening) if opening else page
 
 
 # (text key, summary) -> the opening paragraphs read in this process: a case study featured on
