@@ -80,6 +80,45 @@ def install() -> None:
     paragraph.Paragraph.breakLines = break_lines
     url_break_pairs.__wrapped_original__ = paragraph._uri_split_pairs
     paragraph._uri_split_pairs = url_break_pairs
+    rejoin_split_word.__wrapped_original__ = paragraph._rejoinSplitFragWords
+    paragraph._rejoinSplitFragWords = rejoin_split_word
+
+
+# ------------------------------------------------------------------------- words split, joined
+def rejoin_split_word(F):
+    """ReportLab's ``_rejoinSplitFragWords``: the pieces of a word split at a line end joined
+    again (when the rest of a paragraph split over a page is broken into its own lines), less a
+    slip. Joining each piece to the next, ReportLab took a hyphen off the end of the first
+    (``_shyUnsplit``) even when the word was written with it, while keeping its width: the rest
+    of a paragraph split after 'cost-' printed 'costeffective', or broke it again as 'costef-' /
+    'fective'. The hyphen the breaker added to a head (``_SplitFragHY``) is still taken off."""
+    joined, width, style = [0], 0, None
+    for part in F:
+        width += part[0]
+        added_hyphen = isinstance(part, paragraph._SplitFragHY)
+        for piece in part[1:]:
+            piece_style, text = piece
+            if added_hyphen and piece is part[-1]:
+                width -= paragraph.stringWidth(text[-1], piece_style.fontName, piece_style.fontSize) + 1e-8
+                text = paragraph._shyUnsplit(text)      # the hyphen the breaker added
+            if piece_style is style:
+                joined[-1] = (style, _joined(joined[-1][1], text))
+            else:
+                joined.append((piece_style, text))
+                style = piece_style
+    joined[0] = width
+    return paragraph._reconstructSplitFrags(part)(joined)
+
+
+def _joined(head: str, tail: str) -> str:
+    """``_shyUnsplit(head, tail)`` without taking a hyphen off ``head``: the two texts as one, with
+    where the soft hyphens of both were (ReportLab's reckoning of them, kept)."""
+    if isinstance(head, paragraph._SHYIndexedStr):
+        indices = head._shyIndices[:]
+        last = indices[-1]
+        indices.extend(i + last for i in getattr(tail, "_shyIndices", ()))
+        return paragraph._SHYIndexedStr(head + tail, indices)
+    return head + tail
 
 
 # ---------------------------------------------------------------------------------------- URLs

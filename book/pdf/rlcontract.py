@@ -93,6 +93,9 @@ PATCHES = (
           during="Paragraph.breakLines"),
     Patch(PARAGRAPH, "_uri_split_pairs", "book.pdf.linebreak",
           "web and e-mail addresses break only after / . - @ (linebreak.url_break_pairs)", "(uri)"),
+    Patch(PARAGRAPH, "_rejoinSplitFragWords", "book.pdf.linebreak",
+          "a word split at a line end, joined again, keeps a hyphen it was written with (ReportLab took it off: "
+          "'cost-effective' in the rest of a paragraph split over a page printed 'costef-' / 'fective')", "(F)"),
     Patch("reportlab.pdfgen.textobject.PDFTextObject", "_formatText", "book.pdf.shaping",
           "a shaped word (Arabic, Bengali...) drawn as its glyphs is marked with the word as typed (ActualText)",
           "(self, text)"),
@@ -115,6 +118,10 @@ PRIVATE = (
     # paragraphs: breaking, splitting, the replaced functions' helpers
     Private(PARAGRAPH, "_getFragWords", "book.pdf.rlspeed", "swapped while lines are broken (PATCHES)"),
     Private(PARAGRAPH, "_uri_split_pairs", "book.pdf.linebreak", "replaced (PATCHES)"),
+    Private(PARAGRAPH, "_rejoinSplitFragWords", "book.pdf.linebreak", "replaced (PATCHES)"),
+    Private(PARAGRAPH, "_shyUnsplit", "book.pdf.linebreak", "takes off the hyphen the breaker added to a word's head"),
+    Private(PARAGRAPH, "_SHYIndexedStr", "book.pdf.linebreak", "a word's text with where its soft hyphens were"),
+    Private(PARAGRAPH, "_reconstructSplitFrags", "book.pdf.linebreak", "the kind of word a joined word is"),
     Private(PARAGRAPH, "uri_pat", "book.pdf.rlcontract", "compiled when first used (import_reportlab): its one "
             "user, _uri_split_pairs, is replaced; compiled at import, it cost a fifth of ReportLab's import"),
     Private(f"{PARAGRAPH}.Paragraph", "_setup", "book.pdf.rlspeed", "replaced (PATCHES)"),
