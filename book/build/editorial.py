@@ -9,6 +9,7 @@ import re
 
 from book.core.errors import and_list
 from book.document import ast
+from book.model.assemble import summary_cut_short
 from book.model.publication import highlight_parts
 
 MIN_WORDS = 6       # shorter lines ("Fewer sickness absences") may well recur in the text by design
@@ -42,6 +43,21 @@ def check_repeats(case_study, blocks: list, reporter, index_label: str) -> None:
         reporter.warn("repeats-text", f"case study '{case_study.id}': its {and_list(repeats)} repeat"
                       f"{'s' if len(repeats) == 1 else ''} its text word for word: a highlights box or"
                       " pull quote should add to the text, not copy it; shorten or rephrase it",
+                      index_label, case_study.line)
+
+
+def check_summary(case_study, blocks: list, reporter, index_label: str) -> None:
+    """A summary pasted from the opening of the text and cut off mid-sentence: queried. Its own
+    page shows the whole paragraph as the standfirst (``assemble.chapter_text``); the lists of
+    case studies show the summary as the index has it."""
+    if case_study is None or not blocks or type(blocks[0]) is not ast.Para:
+        return
+    if summary_cut_short(case_study.summary, ast.stringify(blocks[0].content)):
+        tail = " ".join(case_study.summary.split()[-7:])
+        reporter.warn("summary-cut-short", f"case study '{case_study.id}': its summary is the opening of its text, cut off"
+                      f" in mid-sentence ('\u2026{tail}'): its own page shows the whole paragraph instead, but"
+                      " wherever case studies are listed (the trusts' summary pages, the web edition) it is shown"
+                      " as written; write a summary of a sentence or two",
                       index_label, case_study.line)
 
 

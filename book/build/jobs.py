@@ -23,7 +23,7 @@ from pathlib import Path
 from book.document import ast
 from book.sources import docxstate
 from book.model.assemble import chapter_text
-from book.build.editorial import check_alt_text, check_repeats, check_resolution
+from book.build.editorial import check_alt_text, check_repeats, check_resolution, check_summary
 from book.core.cache import digest, long_lived
 from book.core.errors import Problem, Problems, Reporter, Warning_
 from book.document.images import ImageChecker, ImageInfo
@@ -132,6 +132,7 @@ class TextMaker:
         if not check:
             return text, None, []
         check_repeats(chapter.case_study, blocks, reporter, self.index_label)
+        check_summary(chapter.case_study, blocks, reporter, self.index_label)
         check_alt_text(ctx.figures, reporter, chapter.source)
         if self.page is not None:
             check_resolution(ctx.figures, images.infos, self.page.text_column, self.page.text_height, reporter, chapter.source)

@@ -83,15 +83,51 @@ def front_chapter(n: int, fm) -> Chapter:
 
 def chapter_text(cs, blocks: list[ast.Block], notes) -> ChapterText:
     """A chapter's text: a case study whose source opens with the index's summary has that
-    paragraph taken out, to be shown once, as the standfirst."""
+    paragraph taken out, to be shown once, as the standfirst. So has one whose summary is the
+    beginning of that paragraph (``summary_begins_text``): the whole paragraph is its standfirst,
+    not the summary followed by the same words again."""
     summary_block = None
-    if cs is not None and blocks and type(blocks[0]) is ast.Para and _same_text(ast.stringify(blocks[0].content), cs.summary):
-        summary_block, blocks = blocks[0], blocks[1:]
+    if cs is not None and blocks and type(blocks[0]) is ast.Para:
+        opening = ast.stringify(blocks[0].content)
+        if _same_text(opening, cs.summary) or summary_begins_text(cs.summary, opening):
+            summary_block, blocks = blocks[0], blocks[1:]
     return ChapterText(blocks, notes, summary_block)
 
 
 def _same_text(a: str, b: str) -> bool:
     return comparable(a) == comparable(b)
+
+
+def standfirst_differs(cs, summary_block) -> bool:
+    """Whether the paragraph a text opens with, shown as its standfirst, is more than the
+    index's summary (which is only its beginning): where the summary stands for it elsewhere,
+    the paragraph is shown instead."""
+    return summary_block is not None and not _same_text(ast.stringify(summary_block.content), cs.summary)
+
+
+BEGINS_WORDS = 12       # a shorter summary that begins as the text does is a heading-like phrase, not a copy
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", '"', "'", ")")
+
+
+def summary_begins_text(summary: str, opening: str) -> bool:
+    """Whether the index's summary is a copy of the beginning of the text's opening paragraph,
+    which goes on after it (a summary pasted from the text's first sentences, or its first few
+    hundred characters: '...created the opportunity for radical' / '... radical transformation.').
+    A trailing ellipsis is taken as where the copy stops."""
+    begun = _without_ellipsis(comparable(summary))
+    whole = comparable(opening)
+    return len(begun.split()) >= BEGINS_WORDS and len(whole) > len(begun) and whole.startswith(begun)
+
+
+def summary_cut_short(summary: str, opening: str) -> bool:
+    """``summary_begins_text``, and the summary stops in the middle of a sentence: a summary no
+    list of case studies should show as it is."""
+    ends = comparable(summary)
+    return summary_begins_text(summary, opening) and (ends.endswith("...") or not ends.endswith(_SENTENCE_ENDS))
+
+
+def _without_ellipsis(text: str) -> str:
+    return text[:-3].rstrip() if text.endswith("...") else text
 
 
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2026": "..."})

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from book.document import ast
 from book.sources.index import Edition, Quote
+from book.model.assemble import standfirst_differs
 from book.model.publication import OrganisationSummary
 from book.writers.onepager.layout import Grid
 
@@ -175,47 +176,58 @@ def with_excerpt(page: PageContent) -> PageContent:
         return page
     # (a text whose source opens with its summary in the index leaves that paragraph out)
     made_from = (featured.text_key, featured.summary)
-    excerpt = _EXCERPTS.get(made_from)
-    if excerpt is None:
-        excerpt = _EXCERPTS[made_from] = opening_paragraphs(chapter)
-    return _featuring(page, excerpt)
+    opening = _EXCERPTS.get(made_from)
+    if opening is None:
+        opening = _EXCERPTS[made_from] = opening_of(chapter)
+    return _featuring(page, opening)
 
 
-def _featuring(page: PageContent, excerpt: tuple[str, ...]) -> PageContent:
-    """The page with ``excerpt`` as the opening of its featured case study."""
-    return replace(page, cases=(replace(page.cases[0], excerpt=excerpt),) + page.cases[1:])
+Opening = tuple[str, tuple[str, ...]]     # (the standfirst instead of the index's summary, or ''; paragraphs)
 
 
-def with_opening(page: PageContent, openings: dict[str, tuple[str, ...]]) -> PageContent:
+def _featuring(page: PageContent, opening: Opening) -> PageContent:
+    """The page with ``opening`` as the opening of its featured case study."""
+    standfirst, paragraphs = opening
+    featured = replace(page.cases[0], excerpt=paragraphs, **({"summary": standfirst} if standfirst else {}))
+    return replace(page, cases=(featured,) + page.cases[1:])
+
+
+def with_opening(page: PageContent, openings: dict[str, Opening]) -> PageContent:
     """The page with the opening of its featured case study where ``openings`` has it (made in
     the build's jobs, from the same text ``with_excerpt`` would read): in the build's process, as
     the page is handed to a worker."""
     featured = page.cases[0]
     opening = openings.get(featured.id) if featured.text_key and not featured.excerpt else None
-    return _featuring(page, opening) if opening else page
+    return _featuring(page, opening) if opening and opening[1] else page
 
 
-# (text key, summary) -> the opening paragraphs read in this process: a case study featured on
-# several organisations' pages (its lead's and its partners') is read once per worker, not once
-# per page. Emptied when a build starts the one-pagers (``start_onepagers``).
-_EXCERPTS: dict[tuple[str, str], tuple[str, ...]] = {}
+# (text key, summary) -> the opening read in this process: a case study featured on several
+# organisations' pages (its lead's and its partners') is read once per worker, not once per
+# page. Emptied when a build starts the one-pagers (``start_onepagers``).
+_EXCERPTS: dict[tuple[str, str], Opening] = {}
 
 
 def forget_excerpts() -> None:
     _EXCERPTS.clear()
 
 
-def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, ...]:
+def opening_of(chapter, limit: int = EXCERPT_CHARACTERS) -> Opening:
     """The first paragraphs of the case study's text (not its headings, lists, tables or
-    figures), as plain text, up to about ``limit`` characters: what fills the story's room."""
+    figures), as plain text, up to about ``limit`` characters: what fills the story's room. And
+    where the index's summary is only the beginning of the text's opening paragraph
+    (``assemble.summary_begins_text``), that whole paragraph: the page shows it in the summary's
+    place, as the case study's own page does."""
     if chapter.loader is None and chapter._text is None:
-        return ()
+        return "", ()
     loaded_here = chapter._text is None
     try:
-        blocks = chapter.blocks
+        blocks, summary_block = chapter.blocks, chapter.summary_block
     except RuntimeError:
         # a source with a problem (a missing image): its checking, which follows, reports it
-        return ()
+        return "", ()
+    standfirst = ""
+    if standfirst_differs(chapter.case_study, summary_block):
+        standfirst = " ".join(ast.stringify(summary_block.content).split())
     paragraphs, total = [], 0
     for block in blocks:
         if total >= limit:
@@ -227,7 +239,7 @@ def opening_paragraphs(chapter, limit: int = EXCERPT_CHARACTERS) -> tuple[str, .
                 total += len(text)
     if loaded_here:
         chapter._text = None        # a build need not keep every text for the one-pagers
-    return tuple(paragraphs)
+    return standfirst, tuple(paragraphs)
 
 
 @lru_cache(maxsize=256)

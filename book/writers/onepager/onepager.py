@@ -47,7 +47,8 @@ from book.core.workers import Running, start_parallel
 from book.model.publication import OrganisationSummary, PageMap
 from book.pdf.pdfcommon import MM
 from book.writers.onepager.content import (DROPPABLE, STORY_DROPS, Context, Neighbours, PageContent, case_content,
-                                           featured_order, forget_excerpts, related_cases, with_opening)
+                                           Opening, featured_order, forget_excerpts, related_cases,
+                                           with_opening)
 from book.writers.onepager.drawing import Rendered, assemble_page, combine, labels_of, named_cases, render, series_glyphs
 from book.writers.onepager.fitting import Overflow
 from book.writers.onepager.layout import Grid
@@ -203,7 +204,7 @@ def start_onepagers(loaded, options) -> "OnePagers":
     neighbours = Neighbours(loaded.publication)
     pages = [page_content(summary, neighbours=neighbours) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
-    openings: dict[str, tuple[str, ...]] = {}
+    openings: dict[str, Opening] = {}
     pending = RenderCache(loaded.cache, ctx).start(pages, ctx, fed=lambda page: with_opening(page, openings))
     return OnePagers(loaded, ctx, pages, pending, openings)
 
@@ -214,12 +215,12 @@ class OnePagers:
     ctx: Context
     pages: list[PageContent]
     pending: PendingPages
-    openings: dict[str, tuple[str, ...]] = field(default_factory=dict)    # case study id -> its opening paragraphs
+    openings: dict[str, Opening] = field(default_factory=dict)    # case study id -> its opening (``content.opening_of``)
     files: Running | None = None
     labels: dict[str, str] | None = None
     _checked: bool = False
 
-    def know_openings(self, openings: dict[str, tuple[str, ...]]) -> None:
+    def know_openings(self, openings: dict[str, Opening]) -> None:
         """The opening paragraphs of case studies whose texts the build's jobs have read: the
         pages featuring them not yet handed to a worker are handed over with them."""
         self.openings.update(openings)

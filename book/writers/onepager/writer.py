@@ -40,10 +40,10 @@ class OnePagerWriter(Writer):
         self.running.know_openings(documents)
 
     @classmethod
-    def chapter_document(cls, chapter, publication, cuts, scratch) -> tuple[str, ...]:
-        from book.writers.onepager.content import opening_paragraphs
+    def chapter_document(cls, chapter, publication, cuts, scratch):
+        from book.writers.onepager.content import opening_of
 
-        return opening_paragraphs(chapter) if chapter.case_study is not None else ()
+        return opening_of(chapter) if chapter.case_study is not None else ("", ())
 
     # No check or begin: the pages are waited for only here, so that the book is assembled (by
     # the writers before this one) while the last of them are drawn. A page that cannot be drawn
