@@ -75,3 +75,57 @@ def test_a_writer_asking_for_chapter_documents_says_which():
         register(OldStyle)
     assert "oldstyle" not in writers()
     assert all(w.chapter_documents in CHAPTER_DOCUMENTS for w in writers().values())
+
+
+WRITTEN: list[str] = []
+
+
+class InBackground(Writer):
+    """Work begun in ``begin`` (as the EPUB's, in a worker process), waited for in ``write``."""
+
+    name = "inbackground"
+    default = False
+
+    @classmethod
+    def owns(cls, relative: str) -> bool:
+        return relative == "background.txt"
+
+    def begin(self) -> None:
+        self.pages = len(self.given.page_map.chapter_pages)
+
+    def write(self) -> dict[str, bytes]:
+        WRITTEN.append(self.name)
+        return {"background.txt": str(self.pages).encode()}
+
+
+class InForeground(Writer):
+    name = "inforeground"
+    default = False
+
+    @classmethod
+    def owns(cls, relative: str) -> bool:
+        return relative == "foreground.txt"
+
+    def write(self) -> dict[str, bytes]:
+        WRITTEN.append(self.name)
+        return {"foreground.txt": b"made here"}
+
+
+@pytest.fixture
+def two_writers():
+    register(InBackground)
+    register(InForeground)
+    WRITTEN.clear()
+    yield
+    unregister(InBackground.name)
+    unregister(InForeground.name)
+
+
+def test_writers_with_background_work_are_written_last(two_writers, tmp_path):
+    """Named first on the command line, the writer whose work runs in the background is still
+    written after the one that works in the build's process: that work then overlaps its own."""
+    out = tmp_path / "out"
+    code, printed = run_cli("inbackground", "inforeground", "--sources", str(ROOT / "sources"), "--out", str(out), "-q")
+    assert code == 0, printed
+    assert WRITTEN == ["inforeground", "inbackground"]
+    assert int((out / "background.txt").read_text()) > 10 and (out / "foreground.txt").read_bytes() == b"made here"

@@ -240,7 +240,9 @@ def run_writers(chosen: list[Writer], options: Options, reporter: Reporter, prog
             writer.check()
     for writer in chosen:
         writer.begin()          # background work: its time is in the step that waits for it
-    for writer in chosen:
+    # the writers with background work are written last: this process's work for the others
+    # (the book assembled, the one-pagers' files) is then done while it runs, not after it
+    for writer in sorted(chosen, key=_works_in_background):
         with _step(progress, writer.write_step):
             files = writer.write()
         result.outputs.update({options.out / relative: data for relative, data in files.items()})
@@ -249,6 +251,10 @@ def run_writers(chosen: list[Writer], options: Options, reporter: Reporter, prog
         result.kept += [options.out / relative for relative in writer.kept]
     reporter.raise_if_strict()
     return result
+
+
+def _works_in_background(writer: Writer) -> bool:
+    return type(writer).begin is not Writer.begin
 
 
 def _step(progress: Progress, label: str):
