@@ -21,7 +21,7 @@ from book.core.cache import BuildCache, one_build
 from book.core.errors import Reporter, UserError
 from book.core.fsutil import build_lock, check_writable
 from book.core.progress import Progress
-from book.core.workers import start_parallel
+from book.core.workers import SharedWorkers, start_parallel
 from book.model.glyphs import audit_publication
 from book.model.publication import PageMap, cuts_of
 from book.sources.convert import settled_time
@@ -93,16 +93,18 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
                       " builds are byte-identical: add the publication date (or set SOURCE_DATE_EPOCH)", index.label)
 
 
-def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True):
-    """The chapters' work, begun on all cores (forked workers start with everything read so far);
-    meanwhile this process keeps what was converted."""
+def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True,
+               shared: SharedWorkers | None = None):
+    """The chapters' work, begun on all cores (forked workers start with everything read so far;
+    ``shared``: the build's workers, forked by the caller); meanwhile this process keeps what was
+    converted."""
     bench = Workbench(loaded, options, loaded.maker, tagged)
     # about a case study's typesetting each member of a part; the front matter's contents and the
     # indexes a quarter of that for each case study they list; a chapter's checking alone, less
     front = 20 + len(loaded.publication.case_studies) // 4
     weights = [6 * len(job.members) if job.members else front if job.spec is not None and not job.chapter
                else 3 + 2 * job.facts for job in jobs]
-    running = start_parallel(do_jobs, jobs, context=bench, weights=weights)
+    running = start_parallel(do_jobs, jobs, context=bench, weights=weights, shared=shared)
     loaded.converter.keep()
     return running
 
@@ -203,13 +205,12 @@ def _build(options: Options, reporter: Reporter, progress: Progress, cache: Buil
         from book.writers.compendium.compendium import Compendium     # (imported while pandoc worked: ``reading``)
 
         given.book = Compendium(loaded, options, loaded.cache)
-        for writer in chosen:
-            writer.start()      # the one-pagers are drawn in worker processes from here
-        given.per_chapter, remade = make_chapters(loaded, options, given.book, reporter, chosen)
+        given.per_chapter, remade = make_chapters(loaded, options, given.book, reporter, chosen, given.workers)
     given.page_map = given.book.page_map
     # with --strict, the warnings stop the build after the outputs are made (in memory, not
     # written): the one-pagers' copy-fitting warnings then come with the sources' at once
     result = run_writers(chosen, options, reporter, progress)
+    given.workers.close()       # (a failed build's are stopped by the command: ``workers.stop_all``)
     result.page_map = given.page_map
     result.remade = {"sources converted": loaded.converter.converted, **remade, **result.remade}
     with progress.step("writing the files"):
@@ -226,7 +227,7 @@ def _build(options: Options, reporter: Reporter, progress: Progress, cache: Buil
 def _writer_input(loaded: Loaded, options: Options, reporter: Reporter) -> WriterInput:
     previous = manifest.Previous(options.out)
     return WriterInput(loaded.publication, loaded.style, loaded.index, options, loaded.build_time, reporter,
-                       cache=loaded.cache, loaded=loaded,
+                       cache=loaded.cache, loaded=loaded, workers=SharedWorkers(),
                        made_before=lambda relative, key: previous.made_from(options.out / relative, key))
 
 
@@ -262,7 +263,7 @@ def _step(progress: Progress, label: str):
 
 
 def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: Reporter,
-                  chosen: list[Writer]) -> tuple[dict[str, dict], dict]:
+                  chosen: list[Writer], shared: SharedWorkers | None = None) -> tuple[dict[str, dict], dict]:
     """Every chunk of the book typeset, every chapter checked, and the writers' documents of the
     chapters made (``Writer.chapter_documents``): taken from the cache where it holds them, else
     made now, on all cores. The compendium is always typeset: the EPUB's page list and the
@@ -291,7 +292,12 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
             jobs.append(Job(chapter, spec if typeset else None, facts, docs, cuts))
     book.found = chunks
     told = tuple(w for w in chosen if w.chapter_documents)
-    results = flatten(Intake(loaded, book, every, told).take(start_jobs(loaded, options, jobs), len(jobs)))
+    running = start_jobs(loaded, options, jobs, shared=shared)
+    for writer in chosen:
+        writer.start()      # the one-pagers: drawn by the build's workers once the book's jobs are handed out
+    if shared is not None:
+        shared.open()       # the workers forked, knowing the jobs and the one-pagers: the jobs first
+    results = flatten(Intake(loaded, book, every, told).take(running, len(jobs)))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}
     chunks.update(made)

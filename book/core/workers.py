@@ -17,13 +17,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import queue
 import signal
 import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
+
+from book.core.feeder import Feeder, Gate
 
 MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
 # Seconds one worker costs before it is of use: forking it, its first batch sent and its results
@@ -134,31 +135,47 @@ class Running:
 
     ``jobs`` given: that many workers whatever the work (no measuring). Otherwise as many as
     there are cores, if the work is worth them (see the module's docstring). ``fed(item)``: the
-    item as it is when it is handed to a worker (``_Feeder``), or done here."""
+    item as it is when it is handed to a worker (``feeder.Feeder``), or done here."""
 
     def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None,
-                 yielding: bool = False, fed=None):
-        self.work, self.items, self.context, self.fed = work, items, context, fed or (lambda item: item)
+                 yielding: bool = False, fed=None, shared: "SharedWorkers | None" = None):
+        self.work, self.items, self.context, self.fed = work, items, context, fed or _unchanged
         self.weights = weights or [1] * len(items)
+        self.yielding, self.shared = yielding, None
         self.pool, self.done, self.rest = None, {}, list(range(len(items)))
         chosen = jobs is not None
         jobs = min(jobs or jobs_available(), len(items))
         if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return
-        if not chosen and not self._worth_workers(jobs):
+        # work that joins workers forked for other work anyway costs no start of its own: not measured
+        joining = shared is not None and shared.forking()
+        if not chosen and not joining and not self._worth_workers(jobs):
             return
         jobs = min(jobs, len(self.rest))
         self.batches = _batches(self.rest, self.weights, jobs, FED_SHARE if fed else 2)
         self.run = id(self)
         _RUNS[self.run] = (work, context)
+        if shared is not None and shared.take(self, jobs):
+            self.shared = shared        # started when its workers are forked (``SharedWorkers.open``)
+            return
         # forked now, before this process goes on: the workers see the build as it is here
+        self.start_on(_pool(jobs, yielding), jobs)
+
+    def start_on(self, pool: ProcessPoolExecutor, jobs: int, gate: Gate | None = None) -> None:
+        """Its batches handed to ``pool``'s workers (``gate``: a shared pool's, which its runs'
+        batches go through; else its own)."""
         started = time.perf_counter()
-        self.pool = _pool(jobs, yielding)
+        self.pool = pool
         note_start = lambda future: _note_start(future, started, jobs)  # noqa: E731
-        self.feeder = _Feeder(self, jobs, note_start) if fed else None
+        gate = gate or Gate(jobs)
+        self.feeder = Feeder(self, gate, note_start, _run_batch) if self.fed_items else None
         if self.feeder is None:
-            self.futures = [self.pool.submit(_run_batch, self.run, [items[n] for n in batch]) for batch in self.batches]
+            self.futures = [gate.submit(pool, _run_batch, self.run, [self.items[n] for n in batch]) for batch in self.batches]
             self.futures[0].add_done_callback(note_start)
+
+    @property
+    def fed_items(self) -> bool:
+        return self.fed is not _unchanged
 
     def _worth_workers(self, jobs: int) -> bool:
         """Whether ``jobs`` workers would save more time than they cost, from this kind of work's
@@ -225,8 +242,13 @@ class Running:
         finally:
             if self.feeder is not None:
                 self.feeder.stop()
-            _shut(self.pool)
+            if self.shared is None:
+                _shut(self.pool)        # (a shared pool is shut by its owner, once every run is done)
             _RUNS.pop(self.run, None)
+
+
+def _unchanged(item):
+    return item
 
 
 def _kind(work) -> str:
@@ -249,13 +271,59 @@ def _note_start(future, started: float, jobs: int) -> None:
 
 
 def start_parallel(work, items: list, context=None, jobs: int | None = None, weights: list[int] | None = None,
-                   yielding: bool = False, fed=None) -> Running:
+                   yielding: bool = False, fed=None, shared: SharedWorkers | None = None) -> Running:
     """``yielding``: work nothing waits for until later (the one-pagers, drawn while the book is
     typeset): its workers take the cores only when the rest of the build leaves them free.
     ``fed(item)``: the item as it is when it is handed to a worker, in smaller batches than
     otherwise, each as a worker is free (the one-pagers: with the openings of the case studies
-    typeset since they were started)."""
-    return Running(work, items, context, jobs, weights, yielding, fed)
+    typeset since they were started). ``shared``: the build's workers, not a pool of its own."""
+    return Running(work, items, context, jobs, weights, yielding, fed, shared)
+
+
+class SharedWorkers:
+    """Worker processes that the kinds of work of one build share (the book's jobs, then the
+    one-pagers): forked once, by ``open``, when every run that will use them has been given
+    them, so that each worker inherits them all. A build then forks two workers, not four, and
+    its memory is not copied twice. The runs that nothing waits for soon (``yielding``) come
+    after the others: their batches are handed over only as a worker is about to be free. A run
+    started after ``open`` has a pool of its own (the workers forked before it cannot know it)."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.waiting: list[Running] = []
+        self.jobs = 0
+        self.opened = False
+
+    def forking(self) -> bool:
+        """Whether the workers will be forked (a run waits for them)."""
+        return bool(self.waiting) and not self.opened
+
+    def take(self, running: Running, jobs: int) -> bool:
+        """Whether ``running`` waits for these workers (False: too late, it starts its own)."""
+        if self.opened:
+            return False
+        self.waiting.append(running)
+        self.jobs = max(self.jobs, jobs)
+        return True
+
+    def open(self) -> None:
+        """Fork the workers (from the build's own thread: see ``feeder.Feeder``) and hand them the runs
+        given so far, the ones something waits for first."""
+        self.opened = True
+        if not self.waiting:
+            return
+        self.pool = _pool(self.jobs)
+        gate = Gate(self.jobs)
+        for running in sorted(self.waiting, key=lambda r: r.yielding):
+            running.start_on(self.pool, self.jobs, gate)
+        self.waiting = []
+
+    def close(self) -> None:
+        """Once every run's results are in (or the build failed): the workers end."""
+        self.opened = True
+        if self.pool is not None:
+            _shut(self.pool)
+            self.pool = None
 
 
 def _run_batch(run: int, batch: list) -> tuple[float, list]:
@@ -293,62 +361,6 @@ def _batches(indexes: list[int], weights: list[int], jobs: int, share: int = 2) 
     if current:
         batches.append(current)
     return batches
-
-
-class _Feeder:
-    """Hands a fed run's batches to its workers one at a time, each as a worker is about to be
-    free (one more than there are workers is out at once), its items passed through ``fed`` then:
-    what the build learns meanwhile reaches the items not yet handed over. Its thread only
-    submits; the pool's thread only says which batches are done (it must not submit itself)."""
-
-    def __init__(self, running: Running, jobs: int, note_start):
-        self.running = running
-        self.batch_of: dict = {}
-        self._done: queue.SimpleQueue = queue.SimpleQueue()     # futures as they finish; an exception of our own
-        self._free = threading.Semaphore(jobs + 1)
-        self._stopped = False
-        # The first batch from this thread: the pool forks its workers at its first batch, and a
-        # worker is killed when the thread that forked it ends (``die_with_parent``)
-        self._free.acquire()
-        self._hand_over(running.batches[0]).add_done_callback(note_start)
-        self._thread = threading.Thread(target=self._feed, name="feeding workers", daemon=True)
-        self._thread.start()
-
-    def _hand_over(self, batch: list[int]):
-        run = self.running
-        future = run.pool.submit(_run_batch, run.run, [run.fed(run.items[n]) for n in batch])
-        self.batch_of[future] = batch
-        future.add_done_callback(self._finished)
-        return future
-
-    def _feed(self) -> None:
-        try:
-            for batch in self.running.batches[1:]:
-                self._free.acquire()
-                if self._stopped:
-                    return
-                self._hand_over(batch)
-        except RuntimeError:
-            if not self._stopped:       # (a pool shut down by a failed or interrupted build: nothing to say)
-                self._done.put(sys.exc_info()[1])
-        except BaseException as error:      # a bug of ours in ``fed``: raised where the results are awaited
-            self._done.put(error)
-
-    def _finished(self, future) -> None:
-        self._done.put(future)
-        self._free.release()
-
-    def finished(self):
-        """The futures of the batches, as they finish."""
-        for _ in range(len(self.running.batches)):
-            done = self._done.get()
-            if isinstance(done, BaseException):
-                raise done
-            yield done
-
-    def stop(self) -> None:
-        self._stopped = True
-        self._free.release()
 
 
 class Background:

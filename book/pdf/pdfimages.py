@@ -46,6 +46,9 @@ class ContentCache:
             _, (_, dropped) = self._entries.popitem(last=False)
             self._used -= dropped
 
+    def full(self) -> bool:
+        return self._used >= self.budget
+
     def clear(self) -> None:
         self._entries.clear()
         self._used = 0
@@ -82,6 +85,15 @@ def encode_image(path: str) -> tuple[bytes, bytes, tuple[bytes, bytes] | None]:
         result = _encoded(raw)
         _ENCODED.put(digest, result, len(result[1]) + (len(result[2][1]) if result[2] else 0))
     return result
+
+
+def encode_ahead(paths) -> None:
+    """Encode pictures before they are written (by a process that would otherwise wait), as far
+    as the cache of encoded pictures keeps them: beyond its budget, the work would be undone."""
+    for path in paths:
+        if _ENCODED.full():
+            return
+        encode_image(path)
 
 
 def _encoded(raw: bytes) -> tuple[bytes, bytes, tuple[bytes, bytes] | None]:

@@ -26,6 +26,7 @@ class WriterInput:
     per_chapter: dict = field(default_factory=dict)   # writer name -> chapter id -> what the jobs made for it
     made_before: Callable[[str, str], bool] = lambda relative, key: False   # that file, from that key, is there
     loaded: Any = None          # the build's whole read state, for the built-in writers' internals
+    workers: Any = None         # book.core.workers.SharedWorkers: worker processes work begun in ``start`` may share
 
 
 class Writer:

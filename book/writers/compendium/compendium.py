@@ -30,6 +30,7 @@ from book.core.errors import Problem
 from book.model.publication import PageMap
 from book.pdf import pdfcommon
 from book.pdf.pdfnodes import pack_tree
+from book.pdf.pdfimages import encode_ahead
 from book.pdf.pdfpage import PageRecord, PageRecorder, Recording
 from book.pdf.pdfpages import PageDecorator
 from book.pdf.pdfstruct import adopt_orphans
@@ -135,12 +136,16 @@ class Compendium:
 
     def store(self, results: list) -> None:
         """Keep the chunks typeset now (``chapters.Result``: pickled in the worker, kept as they
-        are) whose chapters' facts are taken, so that their keys are known."""
+        are) whose chapters' facts are taken, so that their keys are known. Their pictures are
+        encoded now, while the workers typeset the others: the book's assembly, which waits for
+        the last chunk, then finds them encoded (a PNG chart takes 15 ms)."""
         summaries, bodies = {}, {}
         for result in results:
             key = self.key_of(result.key) if result.chunk_bytes is not None else None
             if key is not None:
                 summaries[key], bodies[key] = result.chunk_bytes, result.body_bytes
+            if result.chunk is not None and result.chunk.recording is not None:
+                encode_ahead(result.chunk.recording.images.values())
         self.cache.put_many("chunk", summaries)
         self.cache.put_many("chunk-body", bodies)
 

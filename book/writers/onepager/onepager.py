@@ -97,11 +97,13 @@ def edition_glyphs(loaded, page_map: PageMap, ctx: Context) -> dict[str, frozens
 
 
 # ------------------------------------------------------------------ all pages, in parallel
-def render_all(pages: list[PageContent], ctx: Context, fed=None) -> Running:
+def render_all(pages: list[PageContent], ctx: Context, fed=None, shared=None) -> Running:
     """Every page, on all cores (forked workers inherit the registered fonts and the context);
-    the results when asked for. ``fed(page)``: the page as it is handed to a worker."""
+    the results when asked for. ``fed(page)``: the page as it is handed to a worker; ``shared``:
+    the build's workers (``workers.SharedWorkers``), else a pool of their own."""
     # yielding: nothing waits for them until the book is typeset, which has the cores first
-    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages), yielding=True, fed=fed)
+    return start_parallel(_render_pages, pages, context=ctx, weights=[4] * len(pages), yielding=True, fed=fed,
+                          shared=shared)
 
 
 def _render_pages(pages: list[PageContent], ctx: Context) -> list[Rendered]:
@@ -169,12 +171,13 @@ class RenderCache:
     def _key(self, page: PageContent) -> str:
         return hashlib.sha256(self.salt + pickle.dumps(page)).hexdigest()
 
-    def start(self, pages: list[PageContent], ctx: Context, fed=None) -> "PendingPages":
-        """The pages from the cache; the others drawn in the background (``fed``: see ``render_all``)."""
+    def start(self, pages: list[PageContent], ctx: Context, fed=None, shared=None) -> "PendingPages":
+        """The pages from the cache; the others drawn in the background (``fed``, ``shared``: see
+        ``render_all``)."""
         keys = [self._key(page) for page in pages]
         found = self.cache.load("onepager", keys)
         todo = [n for n, result in enumerate(found) if result is None]
-        running = render_all([pages[n] for n in todo], ctx, fed) if todo else None
+        running = render_all([pages[n] for n in todo], ctx, fed, shared) if todo else None
         return PendingPages(self, keys, found, todo, running)
 
 
@@ -196,16 +199,17 @@ class PendingPages:
 
 
 # ------------------------------------------------------------------ entry point
-def start_onepagers(loaded, options) -> "OnePagers":
-    """Begin drawing the one-pagers (in worker processes): they do not wait for the compendium,
-    whose page numbers go in when they are assembled (``OnePagers.assemble``, ``finish``)."""
+def start_onepagers(loaded, options, shared=None) -> "OnePagers":
+    """Begin drawing the one-pagers (in worker processes: ``shared``, the build's, when given):
+    they do not wait for the compendium, whose page numbers go in when they are assembled
+    (``OnePagers.assemble``, ``finish``)."""
     loaded.style.fonts.register()
     forget_excerpts()       # what the last build read (in a process that builds again and again)
     neighbours = Neighbours(loaded.publication)
     pages = [page_content(summary, neighbours=neighbours) for summary in loaded.publication.summaries()]
     ctx = make_context(loaded, options)
     openings: dict[str, Opening] = {}
-    pending = RenderCache(loaded.cache, ctx).start(pages, ctx, fed=lambda page: with_opening(page, openings))
+    pending = RenderCache(loaded.cache, ctx).start(pages, ctx, fed=lambda page: with_opening(page, openings), shared=shared)
     return OnePagers(loaded, ctx, pages, pending, openings)
 
 

@@ -34,7 +34,7 @@ class OnePagerWriter(Writer):
     def start(self) -> None:
         from book.writers.onepager.onepager import start_onepagers
 
-        self.running = start_onepagers(self.given.loaded, self.given.options)
+        self.running = start_onepagers(self.given.loaded, self.given.options, self.given.workers)
 
     def chapters_made(self, documents: dict) -> None:
         self.running.know_openings(documents)

@@ -1,0 +1,72 @@
+"""Worker processes shared by the kinds of work of one build (``workers.SharedWorkers``): forked
+once, when every run that will use them has been given them, so each inherits them all; the runs
+something waits for go first; a run that joins workers forked anyway is not measured first; a
+run started after they are forked has a pool of its own. Real forked workers, no mocks."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from book.core import workers
+
+ORDER: list = []
+
+
+def _where(batch, context):
+    time.sleep(0.05)
+    return [(context, item, os.getpid(), time.monotonic()) for item in batch]
+
+
+@pytest.fixture(autouse=True)
+def _stopped():
+    yield
+    workers.stop_all()
+
+
+def test_two_kinds_of_work_share_one_pair_of_workers_the_urgent_first():
+    shared = workers.SharedWorkers()
+    later = workers.start_parallel(_where, list(range(8)), context="pages", jobs=2, weights=[6] * 8,
+                                   yielding=True, fed=lambda item: item, shared=shared)
+    urgent = workers.start_parallel(_where, list(range(8)), context="jobs", jobs=2, weights=[6] * 8, shared=shared)
+    assert later.pool is None and urgent.pool is None, "nothing forked before open()"
+    shared.open()
+    assert later.pool is urgent.pool is shared.pool
+    jobs, pages = urgent.results(), later.results()
+    assert [item for _, item, _, _ in jobs] == list(range(8)) and [item for _, item, _, _ in pages] == list(range(8))
+    assert {context for context, *_ in jobs} == {"jobs"} and {context for context, *_ in pages} == {"pages"}
+    pids = {pid for _, _, pid, _ in jobs + pages}
+    assert len(pids) == 2 and os.getpid() not in pids, "two workers, forked once, did both"
+    # the work handed over first is the urgent one, though it was given its workers second
+    assert max(t for *_, t in jobs) <= min(t for *_, t in pages) + 0.06
+    shared.close()
+
+
+def test_work_joining_workers_forked_anyway_is_not_measured_first():
+    """Unmeasured work would be timed on an item or two done here (``_worth_workers``); joining
+    workers forked for other work costs no start of its own, so none is done here."""
+    shared = workers.SharedWorkers()
+    first = workers.start_parallel(_where, list(range(6)), context="jobs", jobs=2, weights=[6] * 6, shared=shared)
+    joining = workers.start_parallel(_where, list(range(6)), context="pages", weights=[6] * 6, shared=shared)
+    assert not joining.done and joining.shared is shared
+    shared.open()
+    assert len(first.results()) == 6 and [item for _, item, _, _ in joining.results()] == list(range(6))
+    shared.close()
+
+
+def test_work_started_after_the_workers_are_forked_has_its_own():
+    shared = workers.SharedWorkers()
+    first = workers.start_parallel(_where, list(range(6)), context="jobs", jobs=2, weights=[6] * 6, shared=shared)
+    shared.open()
+    late = workers.start_parallel(_where, list(range(6)), context="late", jobs=2, weights=[6] * 6, shared=shared)
+    assert late.pool is not None and late.pool is not shared.pool and late.shared is None
+    assert {c for c, *_ in late.results()} == {"late"} and len(first.results()) == 6
+    shared.close()
+
+
+def test_given_nothing_the_shared_workers_fork_nothing():
+    shared = workers.SharedWorkers()
+    shared.open()
+    assert shared.pool is None
+    shared.close()
