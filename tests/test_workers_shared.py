@@ -40,7 +40,19 @@ def test_two_kinds_of_work_share_one_pair_of_workers_the_urgent_first():
     assert len(pids) == 2 and os.getpid() not in pids, "two workers, forked once, did both"
     # the work handed over first is the urgent one, though it was given its workers second
     assert max(t for *_, t in jobs) <= min(t for *_, t in pages) + 0.06
-    shared.close()
+    # every run's results in: the workers have ended, not left beside the rest of the build
+    assert shared.pool is None
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            wait_gone(pid)
+
+
+def wait_gone(pid: int) -> None:
+    """Raises ProcessLookupError once ``pid`` is gone (reaped), within ten seconds."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        os.kill(pid, 0)
+        time.sleep(0.05)
 
 
 def test_work_joining_workers_forked_anyway_is_not_measured_first():

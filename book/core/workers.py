@@ -243,7 +243,9 @@ class Running:
             if self.feeder is not None:
                 self.feeder.stop()
             if self.shared is None:
-                _shut(self.pool)        # (a shared pool is shut by its owner, once every run is done)
+                _shut(self.pool)
+            else:
+                self.shared.finished(self)      # shut once every run that uses them is done
             _RUNS.pop(self.run, None)
 
 
@@ -291,6 +293,7 @@ class SharedWorkers:
     def __init__(self) -> None:
         self.pool: ProcessPoolExecutor | None = None
         self.waiting: list[Running] = []
+        self.users: set[Running] = set()       # the runs handed to the workers, not yet done
         self.jobs = 0
         self.opened = False
 
@@ -314,12 +317,20 @@ class SharedWorkers:
             return
         self.pool = _pool(self.jobs)
         gate = Gate(self.jobs)
+        self.users = set(self.waiting)
         for running in sorted(self.waiting, key=lambda r: r.yielding):
             running.start_on(self.pool, self.jobs, gate)
         self.waiting = []
 
+    def finished(self, running: Running) -> None:
+        """A run's results are all in: once every run's are, the workers end (they hold what
+        they made: the rest of the build, which forks again, should not have them beside it)."""
+        self.users.discard(running)
+        if not self.users:
+            self.close()
+
     def close(self) -> None:
-        """Once every run's results are in (or the build failed): the workers end."""
+        """The workers end (once every run's results are in, or the build failed)."""
         self.opened = True
         if self.pool is not None:
             _shut(self.pool)
