@@ -1,13 +1,37 @@
-"""Batches handed to a pool's worker processes a few at a time (``workers.start_parallel(...,
-fed=...)``): each as a worker is about to be free, so that what the build learns meanwhile (the
-opening of a case study typeset since) reaches the items not yet handed over; and the count of
-batches out with a pool's workers, which a pool shared by several runs keeps for all of them."""
+"""Work cut into batches for worker processes (``batches_of``), and batches handed to a pool's
+workers a few at a time (``workers.start_parallel(..., fed=...)``): each as a worker is about to
+be free, so that what the build learns meanwhile (the opening of a case study typeset since)
+reaches the items not yet handed over; and the count of batches out with a pool's workers, which
+a pool shared by several runs keeps for all of them."""
 from __future__ import annotations
 
 import queue
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+
+MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
+
+
+def batches_of(indexes: list[int], weights: list[int], jobs: int, share: int = 2) -> list[list[int]]:
+    """Runs of items, the heaviest first (as a scheduler places the longest jobs first: no worker
+    is left with a long last item while the others wait; items of one weight stay in order),
+    each about a ``share`` x ``jobs``-th of the work still to come: large at first (few round
+    trips), small at the end."""
+    remaining = float(sum(weights[n] for n in indexes))
+    target = max(MIN_BATCH, remaining / (share * jobs))
+    batches, current, load = [], [], 0.0
+    for n in sorted(indexes, key=lambda n: -weights[n]):
+        current.append(n)
+        load += weights[n]
+        if load >= target:
+            batches.append(current)
+            remaining -= load
+            current, load = [], 0.0
+            target = max(MIN_BATCH, remaining / (share * jobs))
+    if current:
+        batches.append(current)
+    return batches
 
 
 class Feeder:

@@ -24,9 +24,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
 
-from book.core.feeder import Feeder, Gate
+from book.core.feeder import Feeder, Gate, batches_of
 
-MIN_BATCH = 6           # the smallest batch (about two case studies): a round trip costs too
 # Seconds one worker costs before it is of use: forking it, its first batch sent and its results
 # pickled back, and what it imports or copies on first touch. About 25 ms measured on the
 # project machine (a 2-core VM, a build of 90 MB forking two workers); until this process has
@@ -152,7 +151,7 @@ class Running:
         if not chosen and not joining and not self._worth_workers(jobs):
             return
         jobs = min(jobs, len(self.rest))
-        self.batches = _batches(self.rest, self.weights, jobs, FED_SHARE if fed else 2)
+        self.batches = batches_of(self.rest, self.weights, jobs, FED_SHARE if fed else 2)
         self.run = id(self)
         _RUNS[self.run] = (work, context)
         if shared is not None and shared.take(self, jobs):
@@ -351,27 +350,6 @@ def _run_batch(run: int, batch: list) -> tuple[float, list]:
 
 
 _frozen_in = [0]     # the process whose inherited objects were frozen
-
-
-def _batches(indexes: list[int], weights: list[int], jobs: int, share: int = 2) -> list[list[int]]:
-    """Runs of items, the heaviest first (as a scheduler places the longest jobs first: no worker
-    is left with a long last item while the others wait; items of one weight stay in order),
-    each about a ``share`` x ``jobs``-th of the work still to come: large at first (few round
-    trips), small at the end."""
-    remaining = float(sum(weights[n] for n in indexes))
-    target = max(MIN_BATCH, remaining / (share * jobs))
-    batches, current, load = [], [], 0.0
-    for n in sorted(indexes, key=lambda n: -weights[n]):
-        current.append(n)
-        load += weights[n]
-        if load >= target:
-            batches.append(current)
-            remaining -= load
-            current, load = [], 0.0
-            target = max(MIN_BATCH, remaining / (share * jobs))
-    if current:
-        batches.append(current)
-    return batches
 
 
 class Background:
