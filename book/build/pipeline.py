@@ -267,8 +267,9 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
     """Every chunk of the book typeset, every chapter checked, and the writers' documents of the
     chapters made (``Writer.chapter_documents``): taken from the cache where it holds them, else
     made now, on all cores. The compendium is always typeset: the EPUB's page list and the
-    one-pagers' page references come from where its pages fall. Returns each writer's documents
-    by chapter, and how many of each thing were made anew."""
+    one-pagers' page references come from where its pages fall. The writers' own work
+    (``Writer.start``) is begun once the jobs are, on the same workers (``shared``, forked then).
+    Returns each writer's documents by chapter, and how many of each thing were made anew."""
     every = tuple(w.name for w in chosen if w.chapter_documents == "every")
     remade = tuple(w.name for w in chosen if w.chapter_documents == "remade")
     chunks = book.cached()

@@ -33,7 +33,8 @@ class Writer:
     """One output. The build calls each chosen writer's methods in phases, every writer's phase
     before the next phase begins (so each can overlap its work with the others'):
 
-    ``start``  once everything is read and checked, before the compendium is paginated;
+    ``start``  once everything is read and the chapters' jobs are begun, before the compendium
+               is paginated (work begun on ``given.workers`` shares the jobs' workers);
     ``check``  the problems that must stop the build before any output is assembled;
     ``begin``  once the compendium's pages are known (``given.page_map``): background work;
     ``write``  the files, by their path under the output folder.
