@@ -82,3 +82,11 @@ def test_given_nothing_the_shared_workers_fork_nothing():
     shared.open()
     assert shared.pool is None
     shared.close()
+
+
+def test_results_asked_for_before_the_workers_are_forked_fork_them():
+    shared = workers.SharedWorkers()
+    running = workers.start_parallel(_where, list(range(6)), context="jobs", jobs=2, weights=[6] * 6, shared=shared)
+    results = running.results()
+    assert [item for _, item, _, _ in results] == list(range(6))
+    assert os.getpid() not in {pid for *_, pid, _ in results} and shared.opened

@@ -134,7 +134,8 @@ class Running:
 
     ``jobs`` given: that many workers whatever the work (no measuring). Otherwise as many as
     there are cores, if the work is worth them (see the module's docstring). ``fed(item)``: the
-    item as it is when it is handed to a worker (``feeder.Feeder``), or done here."""
+    item as it is when it is handed to a worker (``feeder.Feeder``), or done here. ``shared``:
+    the build's workers (``SharedWorkers``), forked later for this run and others."""
 
     def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None,
                  yielding: bool = False, fed=None, shared: "SharedWorkers | None" = None):
@@ -223,6 +224,8 @@ class Running:
             yield list(self.done), list(self.done.values())
         if not self.rest:
             return
+        if self.pool is None and self.shared is not None:
+            self.shared.open()      # asked for before the shared workers were forked: now
         if self.pool is None:
             started = time.perf_counter()
             results = self.work([self.fed(self.items[n]) for n in self.rest], self.context)
@@ -309,8 +312,8 @@ class SharedWorkers:
         return True
 
     def open(self) -> None:
-        """Fork the workers (from the build's own thread: see ``feeder.Feeder``) and hand them the runs
-        given so far, the ones something waits for first."""
+        """Fork the workers (from the build's own thread: see ``feeder.Feeder``) and hand them
+        the runs given so far, the ones something waits for first."""
         self.opened = True
         if not self.waiting:
             return
