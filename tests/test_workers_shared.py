@@ -19,6 +19,11 @@ def _where(batch, context):
     return [(context, item, os.getpid(), time.monotonic()) for item in batch]
 
 
+def _never_timed(batch, context):
+    """Work of a kind this process has no rate for (so it would be timed on an item done here)."""
+    return _where(batch, context)
+
+
 @pytest.fixture(autouse=True)
 def _stopped():
     yield
@@ -60,7 +65,8 @@ def test_work_joining_workers_forked_anyway_is_not_measured_first():
     workers forked for other work costs no start of its own, so none is done here."""
     shared = workers.SharedWorkers()
     first = workers.start_parallel(_where, list(range(6)), context="jobs", jobs=2, weights=[6] * 6, shared=shared)
-    joining = workers.start_parallel(_where, list(range(6)), context="pages", weights=[6] * 6, shared=shared)
+    assert workers._kind(_never_timed) not in workers._RATES
+    joining = workers.start_parallel(_never_timed, list(range(6)), context="pages", weights=[6] * 6, shared=shared)
     assert not joining.done and joining.shared is shared
     shared.open()
     assert len(first.results()) == 6 and [item for _, item, _, _ in joining.results()] == list(range(6))
