@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from book.core.cache import BuildCache
-from book.sources.convert import PANDOC_SHARE, ZIPPED_WEIGHT, Converter, SourceFile
-from book.sources.sourcefile import READERS
+from book.sources.convert import PANDOC_SHARE, ZIPPED_WEIGHT, Converter
+from book.sources.sourcefile import READERS, SourceFile
 
 
 def sources(folder: Path, count: int, size: int, suffix: str = ".md") -> list[tuple]:

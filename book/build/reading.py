@@ -22,8 +22,9 @@ from book.core.progress import Progress
 from book.core.signals import signals_held
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.model.publication import Chapter, Publication
-from book.sources.convert import Converter, SourceFile, start_pandoc
+from book.sources.convert import Converter, start_pandoc
 from book.sources.index import Index, load_index
+from book.sources.sourcefile import SourceFile
 
 if TYPE_CHECKING:
     from book.build.pipeline import Options
@@ -101,8 +102,6 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                     for module in TYPESETTING:
                         importlib.import_module(module)
                 from book.style.house import load_style, preload_hyphenation
-
-                rlcontract.install()      # ReportLab's replaced functions (each listed there), before anything is typeset
 
                 style, problems = None, []
                 try:

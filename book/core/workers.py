@@ -138,7 +138,7 @@ class Running:
     the build's workers (``SharedWorkers``), forked later for this run and others."""
 
     def __init__(self, work, items: list, context, jobs: int | None, weights: list[int] | None,
-                 yielding: bool = False, fed=None, shared: "SharedWorkers | None" = None):
+                 yielding: bool = False, fed=None, shared: SharedWorkers | None = None):
         self.work, self.items, self.context, self.fed = work, items, context, fed or _unchanged
         self.weights = weights or [1] * len(items)
         self.yielding, self.shared = yielding, None
@@ -168,14 +168,10 @@ class Running:
         self.pool = pool
         note_start = lambda future: _note_start(future, started, jobs)  # noqa: E731
         gate = gate or Gate(jobs)
-        self.feeder = Feeder(self, gate, note_start, _run_batch) if self.fed_items else None
+        self.feeder = Feeder(self, gate, note_start, _run_batch) if self.fed is not _unchanged else None
         if self.feeder is None:
             self.futures = [gate.submit(pool, _run_batch, self.run, [self.items[n] for n in batch]) for batch in self.batches]
             self.futures[0].add_done_callback(note_start)
-
-    @property
-    def fed_items(self) -> bool:
-        return self.fed is not _unchanged
 
     def _worth_workers(self, jobs: int) -> bool:
         """Whether ``jobs`` workers would save more time than they cost, from this kind of work's

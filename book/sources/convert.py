@@ -27,7 +27,7 @@ from book.core import limits
 from book.core.errors import Problems
 from book.core.cache import BuildCache, digest
 from book.core.workers import die_with_parent
-from book.sources.sourcefile import MEDIA_READERS, READERS, SourceFile, read_checked  # noqa: F401 - READERS, SourceFile: used from here
+from book.sources.sourcefile import MEDIA_READERS, READERS, SourceFile, read_checked
 
 LUA_SCRIPT = Path(__file__).with_name("convert.lua")
 # What pandoc reads of Markdown in about the time the build, meanwhile, imports the typesetting and
@@ -113,6 +113,7 @@ class Converter:
         self.keys: dict[str, str] = {}      # label -> the hash its conversion is cached under
         self._pandocs: set = set()          # the pandoc processes running now
         self._todo: dict[str, tuple] = {}   # label -> (source, reader, key): to convert again if its entry is lost
+        self._sizes: dict[str, int] = {}    # label -> the file's size, as ``convert_all`` found it
         # set once pandoc runs on every source that needs it (or none does, or converting failed)
         self.started = threading.Event()
         self._unstarted, self._lock = 0, threading.Lock()
@@ -161,6 +162,7 @@ class Converter:
             checked.append((source, reader, key))
             if state is not None:
                 states[path] = (*state, key)
+                self._sizes[source.label] = state[0]
                 racy = racy or state[1] >= settled_before
         if states != known or racy:
             self.cache.store("source-state", {state_key: (now_settled, states)})
@@ -243,7 +245,9 @@ class Converter:
         this process (20 case studies: 0.15 s, against 0.19 with two)."""
         work = 0
         for source, reader, _key in todo:
-            size = (_state(source.path) or (0,))[0]
+            size = self._sizes.get(source.label)
+            if size is None:        # (not found by ``convert_all``)
+                size = (_state(source.path) or (0,))[0]
             work += size * (ZIPPED_WEIGHT if reader in MEDIA_READERS else 1)
         return max(1, min(self.jobs, len(todo), round(work / PANDOC_SHARE)))
 

@@ -51,7 +51,7 @@ def source_ref(sources_dir: Path, relative: str, label: str, line, problems: Pro
 def _readable_kind(candidate: Path, relative: str, label: str, line, problems: Problems, what: str) -> bool:
     """A text source pandoc can read: said here, with the index's other problems, rather than
     only once they are all fixed (an old .doc, a .pdf)."""
-    from book.sources.convert import READERS
+    from book.sources.sourcefile import READERS
 
     suffix = candidate.suffix.lower()
     if suffix in READERS:
