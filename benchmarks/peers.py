@@ -23,7 +23,7 @@ COMPILE = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], roo
 
 def pandoc() -> str:
     """The pandoc the toolkit itself runs (pypandoc-binary's): the same version for every peer."""
-    from book.sources.convert import pandoc_binary
+    from book.sources.pandocrun import pandoc_binary
 
     return pandoc_binary()
 

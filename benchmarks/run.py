@@ -51,13 +51,17 @@ EPOCH = "1751328000"
 
 # ------------------------------------------------------------------ one build, measured
 def measure_one(args: list[str]) -> None:
-    """Child mode: run one build in this process and print its costs as JSON."""
+    """Child mode: run one build in this process and print its costs as JSON. As the command line
+    runs it (``book.cli.main``): its pandoc started first, then the build imported."""
+    from book.sources.pandocrun import Ahead
+
+    ahead = Ahead()
     from book.cli import options_from, parser
     from book.build.pipeline import build
     from book.core.workers import stop_all
 
     started = time.perf_counter()
-    result = build(options_from(parser().parse_args(args)))
+    result = build(options_from(parser().parse_args(args)), ahead=ahead)
     wall = time.perf_counter() - started
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from book.core.errors import and_list, did_you_mean
-from book.build.pipeline import Options
 from book.sources.project import load_project
 from book.build.variants import DEFAULT_BASE, DEFAULT_STYLE, default_out
 from book.writers.registry import names, writers
+
+if TYPE_CHECKING:
+    from book.build.pipeline import Options
 
 # the first word of these runs a command of its own (book/commands/); anything else is a build
 SUBCOMMANDS = ("list", "init", "new", "template", "import", "completion", "serve")
@@ -113,6 +116,8 @@ def words_() -> tuple[str, ...]:
 def resolve(args: argparse.Namespace) -> Options:
     """Options for the build; sets ``args.command`` to 'check' or 'all' for the runner.
     A wrong word exits with status 2 (argparse's way), a bad project file raises UserError."""
+    from book.build.pipeline import Options      # (the build: imported once the command line is read)
+
     words = _words(args.command)
     outputs = names()
     project = load_project(args.sources, outputs)

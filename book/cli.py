@@ -1,4 +1,8 @@
-"""The command line: parse arguments, run the pipeline, map errors to exit codes. Nothing else."""
+"""The command line: parse arguments, run the pipeline, map errors to exit codes. Nothing else.
+
+The build itself is imported only once the command line is read (``run``): a build's pandoc is
+started first (``pandocrun.Ahead``), and starts while Python imports the rest.
+"""
 from __future__ import annotations
 
 import errno
@@ -7,13 +11,14 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from book.build import commit
-from book.sources.convert import PandocStopped
 from book.core.errors import EXIT_BUG, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError, bug_report
-from book.build.pipeline import Options, build, check
-from book.core.workers import stop_all
 from book.buildargs import SUBCOMMANDS, parser  # noqa: F401  (parser: the tests and the benchmark use it)
+from book.sources.pandocrun import Ahead, PandocStopped
+
+if TYPE_CHECKING:
+    from book.build.pipeline import Options
 
 EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
 # failures of the machine, not of the input or the toolkit: one line each, what to do
@@ -33,12 +38,14 @@ def options_from(args) -> Options:
     return resolve(args)
 
 
-def run(options: Options, command: str, summary: bool = False, session=None) -> int:
+def run(options: Options, command: str, summary: bool = False, session=None, ahead: Ahead | None = None) -> int:
     """One build (or check); ``summary``: end with a line of what was made anew, ``session``: what
-    is kept between builds (watch mode)."""
+    is kept between builds (watch mode), ``ahead``: a pandoc started for this build."""
+    from book.core.workers import stop_all
+
     started = time.perf_counter()
     try:
-        return _run(options, command, summary, started, session)
+        return _run(options, command, summary, started, session, ahead)
     except UserError as error:
         return _report(error)
     except KeyboardInterrupt:
@@ -67,6 +74,8 @@ def _bug(error: BaseException, options: Options) -> int:
 
 
 def _outputs_now() -> str:
+    from book.build import commit
+
     return "the new outputs were written" if commit.COMMITTED else "the previous outputs are unchanged"
 
 
@@ -83,7 +92,10 @@ def _report(error: UserError) -> int:
     return EXIT_USER_ERROR
 
 
-def _run(options: Options, command: str, summary: bool, started: float, session) -> int:
+def _run(options: Options, command: str, summary: bool, started: float, session, ahead: Ahead | None) -> int:
+    from book.build import commit
+    from book.build.pipeline import build, check
+
     commit.COMMITTED.clear()
     if command == "check":
         reporter = check(options, session)
@@ -92,7 +104,7 @@ def _run(options: Options, command: str, summary: bool, started: float, session)
             print(f"{options.sources}: no problems found"
                   + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
         return EXIT_OK
-    result = build(options, session=session)
+    result = build(options, session=session, ahead=ahead)
     if not options.quiet and result.up_to_date:
         print(f"{options.out}: up to date (no source, style or option changed since the last build)")
     elif not options.quiet:
@@ -146,6 +158,25 @@ def main(argv: list[str] | None = None) -> int:
         from book.commands import run_command
 
         return run_command(argv)
+    ahead = None
+    try:
+        ahead = Ahead() if _builds(argv) else None
+        return _main(argv, ahead)
+    except KeyboardInterrupt:       # (while the build's modules load: nothing was begun)
+        return _interrupted()
+    finally:
+        if ahead is not None:
+            ahead.close()       # (not used: the outputs were up to date, or the command line was wrong)
+
+
+def _builds(argv: list[str]) -> bool:
+    """Whether the command line asks for a build, read before anything is parsed (parsing it
+    imports the writers): a check, watch mode (its session starts pandoc), help and the version
+    are not."""
+    return not set(argv) & {"check", "--watch", "-h", "--help", "--version"}
+
+
+def _main(argv: list[str], ahead: Ahead | None) -> int:
     try:
         # intermixed: `check --only x pdf` sees both words, wherever they stand
         args = parser().parse_intermixed_args(argv)
@@ -162,4 +193,4 @@ def main(argv: list[str] | None = None) -> int:
         from book.build.watch import watch
 
         return watch(options, args.command, run)
-    return run(options, args.command)
+    return run(options, args.command, ahead=ahead)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from book.sources.convert import pandoc_binary
+from book.sources.pandocrun import pandoc_binary
 
 
 @dataclass(frozen=True)

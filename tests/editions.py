@@ -138,7 +138,7 @@ def write_png(path: Path, size=(400, 240), color=(0, 94, 184)) -> None:
 
 def make_docx(markdown: str, target: Path) -> None:
     """A real .docx, written by pandoc itself from Markdown (a test fixture, not the build)."""
-    from book.sources.convert import pandoc_binary
+    from book.sources.pandocrun import pandoc_binary
 
     src = target.with_suffix(".src.md")
     src.write_text(markdown, encoding="utf-8")

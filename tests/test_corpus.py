@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from lxml import etree
 
-from book.sources.convert import pandoc_binary
+from book.sources.pandocrun import pandoc_binary
 from book.sources.sourcefile import READERS
 from corpus import Doc, write_corpus
 from util import run_cli

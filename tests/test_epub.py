@@ -14,7 +14,7 @@ from lxml import etree
 from PIL import Image
 
 from book.document import ast
-from book.sources.convert import pandoc_binary
+from book.sources.pandocrun import pandoc_binary
 from book.core.errors import Reporter
 from book.model.publication import PageMap
 from book.build.pipeline import Options, load

@@ -119,12 +119,12 @@ def test_a_truncated_progressive_jpeg_is_refused_with_its_name(tmp_path):
 
 
 def test_a_bug_in_the_toolkit_says_so_and_exits_3(tmp_path, monkeypatch):
-    import book.cli
+    import book.build.pipeline
 
     def broken(options, **_given):
         return {}["a key the toolkit forgot"]
 
-    monkeypatch.setattr(book.cli, "build", broken)
+    monkeypatch.setattr(book.build.pipeline, "build", broken)      # (the command line's way in)
     code, text, out = build(edition_with(tmp_path, "Text.\n"))
     assert code == 3, text
     assert "Traceback" not in text

@@ -346,33 +346,42 @@ def start_build(sources: Path, out: Path):
 
     from util import ROOT
 
+    # in a session of its own: what it starts (its workers, pandoc) is known by the session, even
+    # once the build has ended and they were left to the system
     return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--sources", str(sources), "--out", str(out),
                              "--styles", str(ROOT / "styles"), "-q"], cwd=ROOT, env=dict(os.environ, SOURCE_DATE_EPOCH="1"),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
-def processes_of(out: Path) -> list[int]:
-    """Live processes (not zombies) whose command line names the output folder: the build, its
-    workers (forked with its command line) and pandoc (given a folder in the cache)."""
+def processes_of(build) -> list[int]:
+    """Live processes (not zombies) of the build's session: the build, its workers and pandoc."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            cmdline = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
+            state, _parent, _group, session = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:4]
+        except (OSError, ValueError):
             continue
-        if str(out).encode() in cmdline and state != "Z":
+        if int(session) == build.pid and state != "Z":
             found.append(int(entry.name))
     return found
 
 
-def wait_until_gone(out: Path, seconds: float = 5.0) -> list[int]:
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (0 if it is gone)."""
+    try:
+        user, system = (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split())[11:13]
+    except (OSError, ValueError):
+        return 0.0
+    return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_gone(build, seconds: float = 5.0) -> list[int]:
     import time
 
     deadline = time.monotonic() + seconds
-    while (left := processes_of(out)) and time.monotonic() < deadline:
+    while (left := processes_of(build)) and time.monotonic() < deadline:
         time.sleep(0.05)
     return left
 
@@ -421,7 +430,7 @@ def test_a_build_killed_at_twenty_moments_leaves_one_whole_set_and_no_process(tw
             seen["finished before the kill"] += 1
         proc.wait()
         proc.stdout.close()
-        assert wait_until_gone(out) == [], f"killed at {moment}/20: processes of the build left"
+        assert wait_until_gone(proc) == [], f"killed at {moment}/20: processes of the build left"
         recover(out)            # what the next build does first
         after = snapshot(out)
         assert after in (old_set, new_set), f"killed at {moment}/20: a mix of old and new outputs"
@@ -505,7 +514,7 @@ def test_ctrl_c_ends_with_130_and_one_line(two_sets, tmp_path):
     out = tmp_path / "dist"
     shutil.copytree(old, out)
     proc = start_build(mine, out)
-    while len(processes_of(out)) < 2 and proc.poll() is None:      # at work: pandoc or the workers started
+    while len(processes_of(proc)) < 2 and proc.poll() is None:      # at work: pandoc or the workers started
         time.sleep(0.01)
     assert proc.poll() is None, "the build was not seen at work"
     proc.send_signal(signal.SIGINT)
@@ -513,7 +522,7 @@ def test_ctrl_c_ends_with_130_and_one_line(two_sets, tmp_path):
     assert proc.returncode == 130, text
     assert text.strip().splitlines() == ["interrupted: the previous outputs are unchanged"], text
     assert snapshot(out) == snapshot(old)
-    assert wait_until_gone(out) == []
+    assert wait_until_gone(proc) == []
 
 
 def test_pandoc_killed_is_one_line(two_sets, tmp_path):
@@ -531,7 +540,8 @@ def test_pandoc_killed_is_one_line(two_sets, tmp_path):
     pandoc = []
     while not pandoc and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
-        pandoc = [pid for pid in processes_of(out) if b"pandoc" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]]
+        pandoc = [pid for pid in processes_of(proc) if b"pandoc" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+                  and cpu_seconds(pid) > 0.1]       # at work: not one started ahead, still waiting for its sources
     assert pandoc, "pandoc was not seen at work"
     # every pandoc: the build starts one per core, and one given only short sources may already
     # have handed in all its documents (killing only that one changes nothing, rightly)

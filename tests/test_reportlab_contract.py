@@ -173,7 +173,8 @@ from book.pdf import rlcontract
 if sys.argv[1] == "deferred":
     rlcontract.import_reportlab()
 from reportlab.platypus import paragraph
-deferred = isinstance(paragraph.uri_pat, rlcontract.DeferredPattern)
+from book.core.lazyregex import DeferredPattern
+deferred = isinstance(paragraph.uri_pat, DeferredPattern)
 untouched = deferred and paragraph.uri_pat._compiled is None
 words = ["https://www.example.org/a/b-c", "HTTP://Example.ORG:8080/x?y=1", "mailto://x@y.org", "plain", "ftp://[::1]/p"]
 print(json.dumps([re.compile is compile_before, deferred, untouched, [paragraph._uri_split_pairs(w) for w in words]]))
@@ -223,3 +224,61 @@ print(json.dumps([loaded_first, bool(ttfonts.uharfbuzz) and ttfonts.uharfbuzz.Bu
     assert not loaded_first and eager_loaded, "HarfBuzz is loaded before a word is shaped again"
     arabic = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645"
     assert there and deferred_word == eager_word != arabic
+
+
+def test_urllib_request_is_imported_when_reportlab_first_opens_an_address():
+    """In a fresh process: after ``import_reportlab``, ReportLab is in and ``urllib.request``
+    (with http.client, email and ssl) is not; ReportLab's ``urlopen`` still opens an address (a
+    data: one here, not the network), and anything importing ``urllib.request`` gets the real
+    module, not the stand-in ReportLab was given."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, sys
+from book.pdf import rlcontract
+rlcontract.import_reportlab()
+from reportlab.lib import utils
+left_out = [name for name in ("urllib.request", "http.client", "email.parser", "ssl") if name not in sys.modules]
+read = utils.urlopen("data:text/plain,hello").read().decode()
+import urllib.request
+print(json.dumps([left_out, read, hasattr(urllib.request, "Request")]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    left_out, read, real = json.loads(done.stdout)
+    assert left_out == ["urllib.request", "http.client", "email.parser", "ssl"]
+    assert read == "hello" and real
+
+
+def test_patterns_never_used_are_compiled_only_when_used():
+    """In a fresh process: PyYAML's reader's test for characters YAML does not allow (libyaml's
+    parser, which the toolkit reads YAML with, tests them itself) and ReportLab's CJK splitting
+    pattern are left uncompiled at import, ``re.compile`` is given back, and each, when used,
+    does what the compiled pattern does: PyYAML's own reader still refuses a bell character."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, re
+compile_before = re.compile
+import book.core.yamlload
+from book.pdf import rlcontract
+rlcontract.import_reportlab()
+import yaml
+from yaml.reader import Reader
+from reportlab.lib import textsplit
+from book.core.lazyregex import DeferredPattern
+left = [isinstance(p, DeferredPattern) and p._compiled is None for p in (Reader.NON_PRINTABLE, textsplit.rx)]
+try:
+    yaml.load("a: \\x07", Loader=yaml.SafeLoader)
+    refused = False
+except yaml.reader.ReaderError:
+    refused = True
+print(json.dumps([re.compile is compile_before, left, refused, textsplit.rx.sub(r"[\\1]", "ab\\u4e2dc")]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    restored, left, refused, split = json.loads(done.stdout)
+    assert restored and left == [True, True]
+    assert refused and split == "ab[\u4e2d]c"

@@ -296,10 +296,10 @@ def test_a_worker_forked_while_pandoc_waits_does_not_keep_it_waiting(tmp_path):
     import time
 
     from book.build.session import BuildSession
-    from book.sources.convert import LUA_SCRIPT, pandoc_binary
+    from book.sources.pandocrun import lua_command
 
     source = sorted((ROOT / "sources" / "case-studies").glob("*.md"))[0]
-    args = [pandoc_binary(), "lua", str(LUA_SCRIPT), str(tmp_path), "reject-changes"]
+    args = lua_command()
     with BuildSession() as session:
         session.start_pandoc(args).communicate(b"")         # as a build does: the session now knows how
         session.between_builds()
@@ -310,7 +310,7 @@ def test_a_worker_forked_while_pandoc_waits_does_not_keep_it_waiting(tmp_path):
         try:
             started = time.monotonic()
             pandoc = session.start_pandoc(args)
-            out, _err = pandoc.communicate(f"markdown\t{source}\tcase\n".encode(), timeout=WAIT)
+            out, _err = pandoc.communicate(f"{tmp_path}\treject-changes\nmarkdown\t{source}\tcase\n".encode(), timeout=WAIT)
             assert out.startswith(b"D\t") and pandoc.returncode == 0
             assert time.monotonic() - started < 10, "pandoc waited for the forked process"
         finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from book.sources import docxstate
-from book.sources.convert import pandoc_binary
+from book.sources.pandocrun import pandoc_binary
 from editions import write_png
 from test_every_document import build, edition_with, pdf_text
 

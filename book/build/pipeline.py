@@ -26,6 +26,7 @@ from book.model.glyphs import audit_publication
 from book.model.publication import PageMap, cuts_of
 from book.sources.convert import settled_time
 from book.sources.index import Index
+from book.sources.pandocrun import Ahead
 from book.writers.registry import Writer, WriterInput, names, writers
 
 if TYPE_CHECKING:
@@ -96,8 +97,8 @@ def check_chapters(loaded: Loaded, results: list, reporter: Reporter) -> None:
 def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool = True,
                shared: SharedWorkers | None = None):
     """The chapters' work, begun on all cores (forked workers start with everything read so far;
-    ``shared``: the build's workers, forked by the caller); meanwhile this process keeps what was
-    converted."""
+    ``shared``: the build's workers, forked by the caller, who then keeps what was converted);
+    meanwhile this process keeps what was converted."""
     bench = Workbench(loaded, options, loaded.maker, tagged)
     # about a case study's typesetting each member of a part; the front matter's contents and the
     # indexes a quarter of that for each case study they list; a chapter's checking alone, less
@@ -105,7 +106,8 @@ def start_jobs(loaded: Loaded, options: Options, jobs: list[Job], tagged: bool =
     weights = [6 * len(job.members) if job.members else front if job.spec is not None and not job.chapter
                else 3 + 2 * job.facts for job in jobs]
     running = start_parallel(do_jobs, jobs, context=bench, weights=weights, shared=shared)
-    loaded.converter.keep()
+    if shared is None:
+        loaded.converter.keep()
     return running
 
 
@@ -175,10 +177,12 @@ def check(options: Options, session: BuildSession | None = None) -> Reporter:
     return reporter
 
 
-def build(options: Options, reporter: Reporter | None = None, session: BuildSession | None = None) -> BuildResult:
+def build(options: Options, reporter: Reporter | None = None, session: BuildSession | None = None,
+          ahead: Ahead | None = None) -> BuildResult:
     """Read and check everything; paginate the compendium (every output needs where its pages
     fall); run each chosen writer of the table (``book.writers.registry``) phase by phase; put
-    their files in place as one set. ``session``: what a watching process keeps between builds."""
+    their files in place as one set. ``session``: what a watching process keeps between builds;
+    ``ahead``: a pandoc started for this build (by the command line, as it began)."""
     reporter = reporter or Reporter(strict=options.strict, quiet=options.quiet)
     progress = Progress(not options.quiet)
     check_writable(options.out, str(options.out))
@@ -192,13 +196,13 @@ def build(options: Options, reporter: Reporter | None = None, session: BuildSess
         check_folder(options.out, str(options.out), options.force)
         cache = session.cache(options.out / ".cache") if session else BuildCache(options.out / ".cache")
         with cache.held_open():
-            return _build(options, reporter, progress, cache, key, settled, session)
+            return _build(options, reporter, progress, cache, key, settled, session, ahead)
 
 
 def _build(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache, key: str,
-           settled: int, session: BuildSession | None) -> BuildResult:
+           settled: int, session: BuildSession | None, ahead: Ahead | None) -> BuildResult:
     """The build itself, once its folder is locked and something has changed."""
-    loaded = read(options, reporter, progress, cache, session)
+    loaded = read(options, reporter, progress, cache, session, ahead)
     given = _writer_input(loaded, options, reporter)
     chosen = [writers()[name](given) for name in options.targets]
     with progress.step("checking and typesetting"):
@@ -298,6 +302,7 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
         writer.start()      # the one-pagers: drawn by the build's workers once the book's jobs are handed out
     if shared is not None:
         shared.open()       # the workers forked, knowing the jobs and the one-pagers: the jobs first
+        loaded.converter.keep()     # (the slowest write of a cold build: not before they are)
     results = flatten(Intake(loaded, book, every, told).take(running, len(jobs)))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}

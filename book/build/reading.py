@@ -22,8 +22,9 @@ from book.core.progress import Progress
 from book.core.signals import signals_held
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.model.publication import Chapter, Publication
-from book.sources.convert import Converter, start_pandoc
+from book.sources.convert import Converter
 from book.sources.index import Index, load_index
+from book.sources.pandocrun import Ahead, start_pandoc
 from book.sources.sourcefile import SourceFile
 
 if TYPE_CHECKING:
@@ -69,9 +70,10 @@ def build_time(index: Index) -> datetime:
 
 
 def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildCache | None = None,
-         session: BuildSession | None = None) -> Loaded:
+         session: BuildSession | None = None, ahead: Ahead | None = None) -> Loaded:
     """The index, the style and every source converted; each chapter's facts where the cache has
-    them. Chapters without facts are checked by the work that follows (``work``)."""
+    them. Chapters without facts are checked by the work that follows (``work``). pandoc is
+    started by ``session`` (watch mode), else is the one started ``ahead`` of the build."""
     with long_lived():
         cache = cache or BuildCache(options.out / ".cache")
         with progress.step("reading the index"):
@@ -83,7 +85,7 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 # the style's problems too, so that every problem of every kind comes at once
                 raise UserError(error.problems + _style_problems(options)) from None
         converter = Converter(options.out / ".cache" / "pandoc", cache=cache, accept_changes=options.accept_changes,
-                              start=session.start_pandoc if session else start_pandoc)
+                              start=session.start_pandoc if session else ahead.start if ahead else start_pandoc)
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
         with progress.step(f"converting {len(sources)} sources, reading the style"):
@@ -113,7 +115,7 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                     problems += error.problems
                 try:
                     if not conversion.done():
-                        _import_while_pandoc_works(options)
+                        _prepare_while_pandoc_works(options, style)
                     conversion.result()
                 except UserError as error:
                     problems += error.problems       # every problem at once, the style's first
@@ -133,14 +135,27 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
         return loaded
 
 
-def _import_while_pandoc_works(options: Options) -> None:
-    """What the build's jobs import next (the writers' chapter modules, ``Workbench``), imported
-    while this process would wait for pandoc (the EPUB's, with ebooklib and lxml: 15 ms)."""
+def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> None:
+    """What the build's first job would do before its work, done while this process would wait
+    for pandoc; before the workers are forked, so that none of them does it again:
+    - the writers' chapter modules imported (the EPUB's, with ebooklib and lxml: 15 ms);
+    - the style's fonts read and registered (the first job read them: a third of its time), and the
+      characters most texts bring looked up in them (``pdfinline.know_common``: another third);
+    - Pillow's readers of the common picture formats imported (each worker imported them at its
+      first picture: 10 ms)."""
     from book.writers.registry import writers
 
     for name in options.targets:
         for module in writers()[name].document_modules:
             importlib.import_module(module)
+    if style is not None:
+        from book.pdf.pdfinline import know_common
+
+        style.fonts.register()
+        know_common(style.fonts, style.fonts.main_font_names())
+    from PIL import Image
+
+    Image.preinit()
 
 
 def _style_problems(options: Options) -> list:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from book.build import manifest
 from book.core.cache import BuildCache
-from book.sources.convert import start_pandoc
+from book.sources.pandocrun import end_pandoc, start_pandoc
 
 
 class BuildSession:
@@ -82,7 +82,7 @@ class BuildSession:
         self._pandoc_args = list(args)
         spare, self._spare = self._spare, None
         if spare is None or spare.args != args or spare.poll() is not None:
-            _end(spare)
+            end_pandoc(spare)
             spare = start_pandoc(args)
         self._handed.append(spare)
         return spare
@@ -110,22 +110,11 @@ class BuildSession:
     def close(self) -> None:
         spare, self._spare = self._spare, None
         for process in [spare, *self._handed]:
-            _end(process)
+            end_pandoc(process)
         self._handed = []
         for folder in list(self._caches):
             self._let_go(folder)
         _SESSIONS.discard(self)
-
-
-def _end(process: subprocess.Popen | None) -> None:
-    """One of the session's pandocs ended (if it has not), its pipes closed, and reaped."""
-    if process is None:
-        return
-    with suppress(OSError):
-        process.kill()
-    _close(process)
-    with suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
 
 
 def _close(process: subprocess.Popen) -> None:

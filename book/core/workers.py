@@ -18,12 +18,12 @@ import gc
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
 
+from book.core.deathsignal import die_with_parent
 from book.core.feeder import Feeder, Gate, batches_of
 
 # Seconds one worker costs before it is of use: forking it, its first batch sent and its results
@@ -32,37 +32,16 @@ from book.core.feeder import Feeder, Gate, batches_of
 # started a pool of its own and measured it (``_note_start``), this is the estimate.
 START_COST = [0.025]
 YIELDING_NICENESS = 10    # a yielding worker's: the kernel then gives it about a tenth of a contended core
-CLEAR_MARGIN = 4         # a first item's time, however overstated, that shows the workers worth it
+# What the rest must save, on a first item's time, to show the workers worth it without a second
+# item timed: that time overstates the rate by what the item is the first to need, at most about
+# half again since the build does that while pandoc works (``reading``); a second item timed is
+# as long again with a core idle (20 case studies: 30 ms)
+CLEAR_MARGIN = 2
 FED_SHARE = 6            # a fed run's batches: each about a 6 x jobs-th of the work still to come
 _RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
 _RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
 _LIVE: list[ProcessPoolExecutor] = []     # the pools this process has started and not yet shut down
-PR_SET_PDEATHSIG = 1
-
-
-def _prctl():
-    """Linux's prctl, looked up in this process (a forked worker only calls it)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _prctl()
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this (just forked) process when the thread that forked it ends: pandoc
-    and the workers do not outlive a build killed outright."""
-    _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-die_with_parent.available = _PRCTL is not None
 
 
 def _start_worker(parent: int, main_thread: bool, yielding: bool = False) -> None:
@@ -76,7 +55,7 @@ def _start_worker(parent: int, main_thread: bool, yielding: bool = False) -> Non
     if yielding:
         with suppress(OSError):
             os.nice(YIELDING_NICENESS)
-    if main_thread and _PRCTL is not None:
+    if main_thread and die_with_parent.available:
         die_with_parent()
         if os.getppid() != parent:       # the build died before the request was made
             os._exit(1)

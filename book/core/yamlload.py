@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-from yaml.constructor import ConstructorError
-
 from book.core import limits
 from book.core.errors import Problem, UserError
+from book.core.lazyregex import deferring
+
+# PyYAML's own reader's test for characters YAML does not allow (3 ms to compile): libyaml's
+# parser, used here, checks them itself (``_BaseLoader``)
+with deferring({"yaml.reader": "\x85\xa0-"}):
+    import yaml
+from yaml.constructor import ConstructorError  # noqa: E402
 
 # Bounds an "alias bomb" (a billion laughs): a real index uses a handful of aliases at most.
 MAX_ALIASES = 200

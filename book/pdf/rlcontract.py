@@ -23,11 +23,13 @@ ReportLab does.
 from __future__ import annotations
 
 import importlib.util
-import re
 import sys
 import threading
 import types
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from book.core.lazyregex import deferring
 
 REPORTLAB_VERSION = "4.4.4"
 
@@ -277,48 +279,59 @@ def installed() -> bool:
 
 
 # ---------------------------------------------------------------------- ReportLab imported
-class DeferredPattern:
-    """A regular expression compiled when it is first used (then it is the compiled pattern)."""
-
-    def __init__(self, pattern: str, flags: int):
-        self.source, self.flags, self._compiled = pattern, flags, None
-
-    def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = _compile(self.source, self.flags)
-        return getattr(self._compiled, name)
-
-
-_compile = re.compile
-
-
 def import_reportlab() -> None:
-    """ReportLab's modules imported (where they are not yet), two of their costs left until used:
+    """ReportLab's modules imported (where they are not yet), some of their costs left until used:
 
     * ``reportlab.platypus.paragraph``'s web-address pattern ``uri_pat``: ``re.I`` over most of
       Unicode, compiling it was 20 ms of the build's start, and the toolkit never uses it (its
       one user, ``_uri_split_pairs``, is replaced: ``PATCHES``). Only that pattern, the one of
-      the module's that holds ``://``, is deferred; ``re.compile`` is itself again once it is in.
+      the module's that holds ``://``, is deferred (``lazyregex.deferring``), with one other
+      (``UNUSED_PATTERNS``); ``re.compile`` is itself again once they are in.
     * HarfBuzz (``uharfbuzz``, 6 to 12 ms to load), which ``reportlab.pdfbase.ttfonts`` imports
       and ``book.pdf.shaping`` uses: only the text of a complex script (Arabic, Bengali...) needs
       it, and it is imported when one is first shaped (``_LoadedWhenUsed``; ReportLab asks only
       whether it is there before then). A process that shapes, each worker too, imports it then.
+    * ``urllib.request`` (with http.client, email and ssl: 8 ms), for ReportLab's ``urlopen``,
+      which reads an image given by its web address: the toolkit gives ReportLab files only
+      (``_urlopen_when_called``).
     """
     _defer_uharfbuzz()
     if PARAGRAPH in sys.modules:
         return
-
-    def compile_deferring_uri_pat(pattern, flags=0):
-        if (isinstance(pattern, str) and "://" in pattern
-                and sys._getframe(1).f_globals.get("__name__") == PARAGRAPH):
-            return DeferredPattern(pattern, flags)
-        return _compile(pattern, flags)
-
-    re.compile = compile_deferring_uri_pat
-    try:
+    with deferring(UNUSED_PATTERNS), _urlopen_when_called():
         import reportlab.platypus.paragraph  # noqa: F401
+
+
+# ReportLab's patterns the toolkit never uses, by module and a piece of each: the paragraph
+# module's web addresses (above), and the text splitter's CJK pattern (``cjkwrap``'s: 2 ms)
+UNUSED_PATTERNS = {PARAGRAPH: "://", "reportlab.lib.textsplit": "\u2e80-\uffff"}
+
+
+URLOPEN_MODULE = "urllib.request"
+
+
+@contextmanager
+def _urlopen_when_called():
+    """While ReportLab imports, ``urllib.request`` is a stand-in whose ``urlopen`` (all
+    ``reportlab.lib.utils`` takes from it) imports the real one when it is called; then the
+    stand-in is taken out of ``sys.modules``, so any other importer gets the real module."""
+    if URLOPEN_MODULE in sys.modules:
+        yield
+        return
+    stand_in = types.ModuleType(URLOPEN_MODULE)
+
+    def urlopen(*args, **kwargs):
+        from urllib.request import urlopen as real
+
+        return real(*args, **kwargs)
+
+    stand_in.urlopen = urlopen
+    sys.modules[URLOPEN_MODULE] = stand_in
+    try:
+        yield
     finally:
-        re.compile = _compile
+        if sys.modules.get(URLOPEN_MODULE) is stand_in:
+            del sys.modules[URLOPEN_MODULE]
 
 
 def _defer_uharfbuzz() -> None:

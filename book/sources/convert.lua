@@ -1,7 +1,9 @@
 -- Runs inside one `pandoc lua` process and converts every source listed on standard input.
--- Arguments: MEDIA_DIR [TRACK_CHANGES]. Standard input: one line per source, FORMAT<tab>PATH<tab>LABEL (not
--- arguments: `pandoc lua` 3.9 crashes when given about a hundred of them). Writes one line per
--- source as soon as it is read, so the caller can work on it while the next is read:
+-- Standard input: first a line of settings, MEDIA_DIR<tab>TRACK_CHANGES, then one line per
+-- source, FORMAT<tab>PATH<tab>LABEL (not arguments: `pandoc lua` 3.9 crashes when given about a
+-- hundred of them; and a process started the same way for every build can be started before
+-- the build knows its sources: book/sources/pandocrun.py). Writes one line per source as soon as
+-- it is read, so the caller can work on it while the next is read:
 -- D<tab>LABEL-JSON<tab>DOCUMENT-JSON, or E<tab>LABEL-JSON<tab>MESSAGE-JSON.
 --
 -- Why a Lua script: giving pandoc several files in one call merges them into one document;
@@ -9,10 +11,15 @@
 -- Every read is sandboxed (read_env = {}): a source can never make pandoc touch the network
 -- or read files outside itself.
 
-local media_dir = arg[1]
--- What Word's tracked changes not yet accepted or rejected become: 'reject-changes' (the text as
--- it was before them, the default) or 'accept-changes' (`build.py --accept-changes`).
-local track_changes = arg[2] or 'reject-changes'
+local settings = io.stdin:read('l')
+if settings == nil then return end      -- (started ahead, and not needed)
+-- Where images taken out of Word and OpenDocument files are saved, and what Word's tracked
+-- changes not yet accepted or rejected become: 'reject-changes' (the text as it was before them,
+-- the default) or 'accept-changes' (`build.py --accept-changes`).
+local media_dir, track_changes = settings:match('^([^\t]*)\t([%a-]*)$')
+if track_changes ~= 'reject-changes' and track_changes ~= 'accept-changes' then
+  error('the first line of standard input is MEDIA_DIR<tab>reject-changes (or accept-changes)')
+end
 
 local function extension_for(mime, path)
   local ext = path:match('%.([%w]+)$')

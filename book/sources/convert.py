@@ -9,13 +9,9 @@ the reader and the pandoc build, so an unchanged source is never converted twice
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
-import shutil
-import signal
 import stat
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -26,10 +22,9 @@ from book.document.pandocjson import json_image_sources
 from book.core import limits
 from book.core.errors import Problems
 from book.core.cache import BuildCache, digest
-from book.core.workers import die_with_parent
+from book.sources.pandocrun import LUA_SCRIPT, PandocStopped, lua_command, pandoc_binary, start_pandoc
 from book.sources.sourcefile import MEDIA_READERS, READERS, SourceFile, read_checked
 
-LUA_SCRIPT = Path(__file__).with_name("convert.lua")
 # What pandoc reads of Markdown in about the time the build, meanwhile, imports the typesetting and
 # reads the style (0.12 s on the project machine, a 2-core VM; both are CPU-bound, so the ratio
 # holds on a faster one); a Word or OpenDocument file is compressed, and reading each of its bytes
@@ -38,31 +33,6 @@ PANDOC_SHARE = 128 * 1024
 ZIPPED_WEIGHT = 4
 # Bump when the conversion itself changes, so old cache entries are not reused.
 CONVERTER_REVISION = "1"
-
-
-class PandocStopped(RuntimeError):
-    """pandoc ended by a signal (killed by the system short of memory, by hand, or Ctrl-C): not
-    a problem in the sources, nor a bug of ours."""
-
-    def __init__(self, number: int):
-        self.signal = number
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        super().__init__(f"pandoc was stopped by {name} while reading the sources (by hand, or by the system when"
-                         " memory ran short): build again")
-
-
-def pandoc_binary() -> str:
-    spec = importlib.util.find_spec("pypandoc")     # not imported: 17 ms (urllib.request, email...)
-    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec is not None and spec.origin else None
-    if bundled is not None and bundled.exists():
-        return str(bundled)
-    found = shutil.which("pandoc")
-    if not found:
-        raise RuntimeError("pandoc not found: install the project with `pip install -e .` (pypandoc-binary ships it)")
-    return found
 
 
 def _pandoc_fingerprint(binary: str) -> str:
@@ -86,12 +56,6 @@ def settled_time() -> int:
     """Files modified before this moment, looked at from now on, cannot be edited again without
     their time changing (the clock of file times has moved on by more than a tick since)."""
     return time.time_ns() - RACY_NS
-
-
-def start_pandoc(args: list[str]) -> subprocess.Popen:
-    """A ``pandoc lua`` waiting for its sources (``book.build.session`` starts one in advance)."""
-    return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pandoc_env(),
-                            preexec_fn=die_with_parent if die_with_parent.available else None)
 
 
 class Converter:
@@ -261,9 +225,9 @@ class Converter:
     def _run_chunk(self, chunk):
         """One ``pandoc lua`` process for ``chunk``; each document is taken in as it comes, while
         pandoc reads the next."""
-        args = [self.binary, "lua", str(LUA_SCRIPT), str(self.media_dir.resolve()), self.track_changes]
-        manifest = "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
-        proc = self.start(args)
+        settings = f"{self.media_dir.resolve()}\t{self.track_changes}\n"
+        manifest = settings + "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
+        proc = self.start(lua_command())
         self._pandocs.add(proc)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
         feeder.start()
@@ -330,16 +294,6 @@ def _feed(stream, data: bytes) -> None:
 
 def _one_line(text: str) -> str:
     return text.replace("\t", " ").replace("\n", " ")
-
-
-def _pandoc_env() -> dict:
-    env = dict(os.environ)
-    env.pop("PANDOC_DATA_DIR", None)
-    # A larger old generation before pandoc's first major garbage collection: a batch of many
-    # documents spends a fifth less CPU collecting, at the same resident memory (measured on 500
-    # sources). An editor's own GHCRTS wins.
-    env.setdefault("GHCRTS", "-O256m")
-    return env
 
 
 def _first_line(message: str) -> str:

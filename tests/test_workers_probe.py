@@ -1,0 +1,56 @@
+"""Whether work is worth worker processes, measured (``workers.Running._worth_workers``): its
+lightest item done here and timed; workers started at once when that shows them clearly worth it
+(the rest would save more than twice what they cost), none when it shows them not worth it, and
+a second item timed in between. Real forked workers and real time, no mocks: each item sleeps
+in proportion to its weight, so the rate measured is known (a loaded machine only lengthens it,
+which moves no case below across its threshold but the first, towards "clearly worth it")."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from book.core import workers
+
+RATE = 0.02         # seconds per unit of weight
+START = 0.05        # what a worker costs to start, as this process knows it: two cost 0.1 s
+
+
+def _sleeps(batch, context):
+    for weight in batch:
+        time.sleep(RATE * weight)
+    return list(batch)
+
+
+@pytest.fixture(autouse=True)
+def _measured_afresh(monkeypatch):
+    if workers.jobs_available() < 2:
+        pytest.skip("one core: work is never worth workers")
+    monkeypatch.setattr(workers, "START_COST", [START])
+    workers._RATES.pop(workers._kind(_sleeps), None)
+    yield
+    workers._RATES.pop(workers._kind(_sleeps), None)
+    workers.stop_all()
+
+
+def _started(weights: list[int]) -> workers.Running:
+    return workers.start_parallel(_sleeps, weights, jobs=None, weights=weights)
+
+
+def test_a_first_item_showing_the_workers_clearly_worth_it_starts_them_at_once():
+    # the rest (weight 24) would save 0.02 x 24 / 2 = 0.24 s on two workers: 2.4 times their cost
+    running = _started([1] + [6] * 4)
+    assert len(running.done) == 1 and running.pool is not None, "one item timed here, then the workers"
+    assert running.results() == [1] + [6] * 4
+
+
+def test_a_first_item_showing_them_not_worth_it_leaves_the_work_here():
+    running = _started([1] * 5)        # the rest would save 0.04 s: less than the 0.1 s they cost
+    assert running.pool is None
+    assert running.results() == [1] * 5
+
+
+def test_in_between_a_second_item_is_timed_before_they_are_started():
+    running = _started([1] * 16)        # the rest would save 0.15 s: more than they cost, not twice
+    assert len(running.done) == 2 and running.pool is not None
+    assert running.results() == [1] * 16
