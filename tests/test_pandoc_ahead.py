@@ -5,6 +5,7 @@ started the same way. Real builds and real pandoc processes."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -66,7 +67,34 @@ def test_pandoc_may_write_a_megabyte_before_the_build_reads_it():
 
 
 def test_the_settings_line_is_required():
-    """A list of sources without its settings line is refused by pandoc, not read with defaults."""
+    """A list of sources without its line of settings first is refused by pandoc, not read with
+    defaults."""
     source = sorted((ROOT / "sources" / "case-studies").glob("*.md"))[0]
-    process = subprocess.run(lua_command(), input=f"markdown\t{source}\tcase\n".encode(), capture_output=True, timeout=30)
-    assert process.returncode != 0 and b"MEDIA_DIR" in process.stderr
+    process = subprocess.run(lua_command(), input=(json.dumps(["markdown", str(source), "case"]) + "\n").encode(),
+                             capture_output=True, timeout=30)
+    assert process.returncode != 0 and b"track_changes" in process.stderr
+
+
+def test_any_folder_name_reaches_pandoc_whole(tmp_path):
+    """What pandoc is told is JSON, a line each: a Word file in a folder with a tab in its name is
+    read, and its picture saved in the folder the settings name (the output folder's), a tab and
+    a line break in its name too."""
+    from PIL import Image
+
+    from book.sources.pandocrun import pandoc_binary
+
+    folder = tmp_path / "word\tfiles"
+    folder.mkdir()
+    Image.new("RGB", (8, 8), "red").save(folder / "pic.png")
+    (folder / "in.md").write_text("Text.\n\n![A red square](pic.png)\n")
+    subprocess.run([pandoc_binary(), "in.md", "-o", "in.docx"], cwd=folder, check=True, timeout=60)
+    media = tmp_path / "odd\tfolder\nname"
+    media.mkdir()
+    settings = json.dumps({"media": str(media), "track_changes": "reject-changes"})
+    source = json.dumps(["docx", str(folder / "in.docx"), "case\tone"])
+    done = subprocess.run(lua_command(), input=f"{settings}\n{source}\n".encode(), capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    kind, label, document = done.stdout.rstrip(b"\n").split(b"\t", 2)
+    assert kind == b"D" and json.loads(label) == "case\tone"
+    assert [p.suffix for p in media.iterdir()] == [".png"]
+    assert json.dumps(str(media)).encode()[1:-1] in document

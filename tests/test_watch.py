@@ -1,6 +1,7 @@
 """`build.py --watch`: a saved change to a source rebuilds, and the build says what it made anew."""
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -310,7 +311,8 @@ def test_a_worker_forked_while_pandoc_waits_does_not_keep_it_waiting(tmp_path):
         try:
             started = time.monotonic()
             pandoc = session.start_pandoc(args)
-            out, _err = pandoc.communicate(f"{tmp_path}\treject-changes\nmarkdown\t{source}\tcase\n".encode(), timeout=WAIT)
+            settings = json.dumps({"media": str(tmp_path), "track_changes": "reject-changes"})
+            out, _err = pandoc.communicate(f"{settings}\n{json.dumps(['markdown', str(source), 'case'])}\n".encode(), timeout=WAIT)
             assert out.startswith(b"D\t") and pandoc.returncode == 0
             assert time.monotonic() - started < 10, "pandoc waited for the forked process"
         finally:

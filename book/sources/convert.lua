@@ -1,9 +1,10 @@
 -- Runs inside one `pandoc lua` process and converts every source listed on standard input.
--- Standard input: first a line of settings, MEDIA_DIR<tab>TRACK_CHANGES, then one line per
--- source, FORMAT<tab>PATH<tab>LABEL (not arguments: `pandoc lua` 3.9 crashes when given about a
--- hundred of them; and a process started the same way for every build can be started before
--- the build knows its sources: book/sources/pandocrun.py). Writes one line per source as soon as
--- it is read, so the caller can work on it while the next is read:
+-- Standard input, one line of JSON each (any folder or file name, a tab or a line break in it
+-- too): first the build's settings, {"media": MEDIA_DIR, "track_changes": "reject-changes" or
+-- "accept-changes"}; then each source, [FORMAT, PATH, LABEL] (not arguments: `pandoc lua` 3.9
+-- crashes when given about a hundred of them; and a process started the same way for every
+-- build can be started before the build knows its sources: book/sources/pandocrun.py). Writes
+-- one line per source as soon as it is read, so the caller can work on it while the next is read:
 -- D<tab>LABEL-JSON<tab>DOCUMENT-JSON, or E<tab>LABEL-JSON<tab>MESSAGE-JSON.
 --
 -- Why a Lua script: giving pandoc several files in one call merges them into one document;
@@ -11,14 +12,17 @@
 -- Every read is sandboxed (read_env = {}): a source can never make pandoc touch the network
 -- or read files outside itself.
 
-local settings = io.stdin:read('l')
-if settings == nil then return end      -- (started ahead, and not needed)
+local line = io.stdin:read('l')
+if line == nil then return end      -- (started ahead, and not needed)
+local settings = pandoc.json.decode(line, false)
 -- Where images taken out of Word and OpenDocument files are saved, and what Word's tracked
--- changes not yet accepted or rejected become: 'reject-changes' (the text as it was before them,
--- the default) or 'accept-changes' (`build.py --accept-changes`).
-local media_dir, track_changes = settings:match('^([^\t]*)\t([%a-]*)$')
-if track_changes ~= 'reject-changes' and track_changes ~= 'accept-changes' then
-  error('the first line of standard input is MEDIA_DIR<tab>reject-changes (or accept-changes)')
+-- changes not yet accepted or rejected become:
+-- 'reject-changes' (the text as it was before them, the default) or 'accept-changes'
+-- (`build.py --accept-changes`).
+local media_dir = type(settings) == 'table' and settings.media or nil
+local track_changes = type(settings) == 'table' and settings.track_changes or nil
+if type(media_dir) ~= 'string' or (track_changes ~= 'reject-changes' and track_changes ~= 'accept-changes') then
+  error('the first line of standard input is {"media": MEDIA_DIR, "track_changes": "reject-changes" or "accept-changes"}')
 end
 
 local function extension_for(mime, path)
@@ -58,7 +62,7 @@ local function convert(format, path)
 end
 
 for line in io.stdin:lines() do
-  local format, path, label = line:match('^([^\t]*)\t([^\t]*)\t(.*)$')
+  local format, path, label = table.unpack(pandoc.json.decode(line, false))
   local ok, result = pcall(convert, format, path)
   if ok then
     io.write('D\t', pandoc.json.encode(label), '\t', pandoc.write(result, 'json'), '\n')

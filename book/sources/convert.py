@@ -225,8 +225,8 @@ class Converter:
     def _run_chunk(self, chunk):
         """One ``pandoc lua`` process for ``chunk``; each document is taken in as it comes, while
         pandoc reads the next."""
-        settings = f"{self.media_dir.resolve()}\t{self.track_changes}\n"
-        manifest = settings + "".join(f"{reader}\t{source.path}\t{_one_line(source.label)}\n" for source, reader, _key in chunk)
+        settings = json.dumps({"media": str(self.media_dir.resolve()), "track_changes": self.track_changes}) + "\n"
+        manifest = settings + "".join(json.dumps([reader, str(source.path), source.label]) + "\n" for source, reader, _key in chunk)
         proc = self.start(lua_command())
         self._pandocs.add(proc)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, manifest.encode()), daemon=True)
@@ -290,10 +290,6 @@ def _feed(stream, data: bytes) -> None:
         stream.close()
     except BrokenPipeError:
         pass        # pandoc stopped early: its exit status tells why
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\t", " ").replace("\n", " ")
 
 
 def _first_line(message: str) -> str:
