@@ -89,7 +89,7 @@ COMMON = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x201
 def know_common(fonts, font_names) -> None:
     """Which of ``COMMON`` each font draws, found once, before the workers are forked: found as
     texts brought them, each text with a character not seen before compiled the font's test again
-    (thirty times in a build's first chapter, a third of its time)."""
+    (thirty times in a build's first chapter, in each worker)."""
     for font_name in font_names:
         _learn(fonts, font_name, set(COMMON) - _DRAWABLE.get(font_name, set()))
 
