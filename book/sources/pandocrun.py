@@ -8,7 +8,6 @@ Imports nothing of the build (``book.cli`` uses it before anything else is impor
 """
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import os
 import shutil
@@ -18,6 +17,11 @@ from contextlib import suppress
 from pathlib import Path
 
 from book.core.deathsignal import die_with_parent
+
+try:
+    import fcntl
+except ImportError:         # (Windows: the pipe keeps its size)
+    fcntl = None
 
 LUA_SCRIPT = Path(__file__).with_name("convert.lua")
 # What pandoc may write ahead of this process reading it: a megabyte (Linux's most for a pipe, unless
