@@ -68,6 +68,7 @@ def load(options: Options, reporter: Reporter, progress: Progress | None = None,
     """Everything read and checked (every chapter's text made at least once)."""
     progress = progress or Progress(False)
     loaded = read(options, reporter, progress, session.cache(options.out / ".cache") if session else None, session)
+    loaded.conversion.finish()
     jobs = [Job(chapter=c.id, facts=True) for c in loaded.publication.chapters if c.id not in loaded.facts]
     with progress.step("checking the sources"):
         results = Intake(loaded).take(start_jobs(loaded, options, jobs), len(jobs))
@@ -297,7 +298,12 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
             jobs.append(Job(chapter, spec if typeset else None, facts, docs, cuts))
     book.found = chunks
     told = tuple(w for w in chosen if w.chapter_documents)
+    # pandoc done, every text in and every problem said, before any worker is forked: with the
+    # build's workers (forked below), the job timed here may begin while pandoc still reads
+    if shared is None or shared.opened:
+        loaded.conversion.finish()
     running = start_jobs(loaded, options, jobs, shared=shared)
+    loaded.conversion.finish()
     for writer in chosen:
         writer.start()      # the one-pagers: drawn by the build's workers once the book's jobs are handed out
     if shared is not None:

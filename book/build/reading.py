@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
@@ -47,6 +47,7 @@ class Loaded:
     cache: BuildCache = field(default_factory=lambda: BuildCache(None))
     converter: Converter | None = None
     maker: TextMaker | None = None
+    conversion: Conversion | None = None       # pandoc at work: ``finish`` it before workers fork
     facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
 
     def take_facts(self, chapter: Chapter, facts: Facts) -> str:
@@ -90,42 +91,35 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
         with progress.step(f"converting {len(sources)} sources, reading the style"):
             # pandoc starts on the sources while the style (and its fonts) is read here
-            with ThreadPoolExecutor(1) as pool:
-                conversion = pool.submit(converter.convert_all, sources)
-                # pandoc started first: its preparation (the sources read and hashed) waited for
-                # the GIL behind the imports below, a millisecond at a time
-                converter.started.wait()
-                # ReportLab's modules catch every exception while they import (bare excepts): a
-                # Ctrl-C then was swallowed and the build went on; it is answered once they are in
-                with signals_held():
-                    from book.pdf import rlcontract
+            conversion = Conversion(converter, sources)
+            # ReportLab's modules catch every exception while they import (bare excepts): a
+            # Ctrl-C then was swallowed and the build went on; it is answered once they are in
+            with signals_held():
+                from book.pdf import rlcontract
 
-                    rlcontract.import_reportlab()       # first: what it makes and is not used is left unmade
-                    for module in TYPESETTING:
-                        importlib.import_module(module)
-                from book.style.house import load_style, preload_hyphenation
+                rlcontract.import_reportlab()       # first: what it makes and is not used is left unmade
+                for module in TYPESETTING:
+                    importlib.import_module(module)
+            from book.style.house import load_style, preload_hyphenation
 
-                style, problems = None, []
-                try:
-                    style = load_style(options.styles, options.style)
-                    if style.hyphenate:
-                        # before any worker is forked (each would parse the patterns itself)
-                        preload_hyphenation(index.edition.language, cache)
-                except UserError as error:
-                    problems += error.problems
-                try:
-                    if not conversion.done():
-                        _prepare_while_pandoc_works(options, style)
-                    conversion.result()
-                except UserError as error:
-                    problems += error.problems       # every problem at once, the style's first
-                if problems:
-                    raise UserError(problems)
+            style, problems = None, []
+            try:
+                style = load_style(options.styles, options.style)
+                if style.hyphenate:
+                    # before any worker is forked (each would parse the patterns itself)
+                    preload_hyphenation(index.edition.language, cache)
+            except UserError as error:
+                problems = error.problems
+            if problems or any(source.label not in converter.keys for source in sources):
+                # (a source refused before pandoc read it, empty or not text: no chapter to make)
+                conversion.finish(problems)       # every problem at once, the style's first
+            if not conversion.done():
+                _prepare_while_pandoc_works(options, style)
             maker = TextMaker(converter, options.sources, index, style.page)
             front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
             chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
             publication = assemble(index, front, chapters, {})
-            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker)
+            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker, conversion)
             everything = publication.chapters
             keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
             for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
@@ -133,6 +127,43 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 if facts is not None and facts.current():
                     loaded.take_facts(chapter, facts)
         return loaded
+
+
+class Conversion:
+    """``converter.convert_all`` in a thread of its own, begun at once (once pandoc runs, this
+    process goes on). The build's first job may begin before it is done (``Converter.raw`` waits
+    for its text); it is ``finish``-ed, every problem said, before the workers are forked. (A
+    thread that ends with the conversion: a build stopped before it was finished, in a process
+    that builds again, leaves nothing waiting.)"""
+
+    def __init__(self, converter: Converter, sources: list[SourceFile]):
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(converter, sources), name="conversion", daemon=True)
+        self._thread.start()
+        # pandoc started first: its preparation (the sources read and hashed) waited for the GIL
+        # behind the imports that follow, a millisecond at a time
+        converter.started.wait()
+
+    def _run(self, converter: Converter, sources: list[SourceFile]) -> None:
+        try:
+            converter.convert_all(sources)
+        except BaseException as error:      # (said by ``finish``, in the build's own thread)
+            self._error = error
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def finish(self, problems: list | None = None) -> None:
+        """Waits for pandoc; raises UserError with ``problems`` (found meanwhile) and pandoc's,
+        or what else stopped the conversion (pandoc killed...)."""
+        self._thread.join()
+        problems = list(problems or ())
+        if isinstance(self._error, UserError):
+            problems += self._error.problems
+        elif self._error is not None:
+            raise self._error
+        if problems:
+            raise UserError(problems)
 
 
 def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> None:

@@ -81,6 +81,10 @@ class Converter:
         # set once pandoc runs on every source that needs it (or none does, or converting failed)
         self.started = threading.Event()
         self._unstarted, self._lock = 0, threading.Lock()
+        # the documents pandoc is reading now, told as each comes in (``raw`` waits for one)
+        self._arrived = threading.Condition()
+        self._coming: set[str] = set()
+        self.failed: Exception | None = None       # what stopped the conversion, if anything did
 
     def _key(self, data: bytes, reader: str) -> str:
         h = hashlib.sha256(self._salt.encode())
@@ -95,8 +99,14 @@ class Converter:
         once the pandoc processes it needs run."""
         try:
             self._convert_all(sources)
+        except Exception as error:       # (said where the conversion is waited for, and by ``raw``)
+            self.failed = error
+            raise
         finally:
             self.started.set()
+            with self._arrived:
+                self._coming.clear()        # in, or not to come: ``raw`` waits no longer
+                self._arrived.notify_all()
 
     def _convert_all(self, sources: list[SourceFile]) -> None:
         problems = Problems()
@@ -136,6 +146,8 @@ class Converter:
             if not self._media_present(text):
                 present.discard(key)
         todo = [item for item in checked if item[2] not in present]
+        with self._arrived:
+            self._coming = {key for _source, _reader, key in todo}
         for source, message in self._run_pandoc(todo):
             if isinstance(message, Limit):
                 problems.add(str(message), source.label)
@@ -150,10 +162,16 @@ class Converter:
         self._kept.update(self._raw)
 
     def raw(self, label: str) -> bytes:
-        """The source's document as pandoc wrote it (JSON)."""
+        """The source's document as pandoc wrote it (JSON); one pandoc is reading now is waited
+        for (the build's first job can begin before pandoc has read every source)."""
         key = self.keys[label]
+        with self._arrived:
+            while key in self._coming and key not in self._raw:
+                self._arrived.wait()
         if key in self._raw:
             return self._raw[key]
+        if self.failed is not None:
+            raise self.failed       # (pandoc could not read some source, or was stopped: that is said)
         found = self.cache.get_many("pandoc", [key])
         if key in found:
             return found[key]
@@ -253,7 +271,9 @@ class Converter:
                 if over:
                     results.append((key, Limit(over)))
                     continue
-                self._raw[key] = payload
+                with self._arrived:
+                    self._raw[key] = payload
+                    self._arrived.notify_all()
                 results.append((key, None))
         finally:
             proc.stdout.close()
