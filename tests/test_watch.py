@@ -273,7 +273,7 @@ def test_builds_in_one_session_give_what_a_cold_build_gives(tmp_path):
     with BuildSession() as session:
         built(sources, out, session)
         session.between_builds()
-        files, spare = open_files(), session._spare
+        files, spare = open_files(), session._spare.process
         assert spare is not None and spare.poll() is None, "a pandoc is waiting for the next build"
         for n, edit in enumerate(edits):
             edit()
@@ -284,7 +284,7 @@ def test_builds_in_one_session_give_what_a_cold_build_gives(tmp_path):
             if n in (0, 2):     # a source converted: by the pandoc started before the build
                 assert result.remade["sources converted"] == 1 and spare.wait(timeout=WAIT) == 0
             session.between_builds()
-            spare = session._spare
+            spare = session._spare.process
             assert outputs(out) == cold(), f"after edit {n}, the watching build differs from a cold one"
             assert open_files(files) <= files, "a build of the session left files open"
     assert spare.poll() is not None, "the session's pandoc ends with it"

@@ -80,35 +80,38 @@ def test_a_writer_asking_for_chapter_documents_says_which():
 WRITTEN: list[str] = []
 
 
-class InBackground(Writer):
-    """Work begun in ``begin`` (as the EPUB's, in a worker process), waited for in ``write``."""
+class OneFile(Writer):
+    """A writer of one file (``file``, holding ``content()``), noting when it is written."""
 
-    name = "inbackground"
     default = False
+    file = ""
 
     @classmethod
     def owns(cls, relative: str) -> bool:
-        return relative == "background.txt"
+        return relative == cls.file
+
+    def write(self) -> dict[str, bytes]:
+        WRITTEN.append(self.name)
+        return {self.file: self.content()}
+
+
+class InBackground(OneFile):
+    """Work begun in ``begin`` (as the EPUB's, in a worker process), waited for in ``write``."""
+
+    name, file = "inbackground", "background.txt"
 
     def begin(self) -> None:
         self.pages = len(self.given.page_map.chapter_pages)
 
-    def write(self) -> dict[str, bytes]:
-        WRITTEN.append(self.name)
-        return {"background.txt": str(self.pages).encode()}
+    def content(self) -> bytes:
+        return str(self.pages).encode()
 
 
-class InForeground(Writer):
-    name = "inforeground"
-    default = False
+class InForeground(OneFile):
+    name, file = "inforeground", "foreground.txt"
 
-    @classmethod
-    def owns(cls, relative: str) -> bool:
-        return relative == "foreground.txt"
-
-    def write(self) -> dict[str, bytes]:
-        WRITTEN.append(self.name)
-        return {"foreground.txt": b"made here"}
+    def content(self) -> bytes:
+        return b"made here"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
@@ -137,18 +138,16 @@ class Conversion:
     that builds again, leaves nothing waiting.)"""
 
     def __init__(self, converter: Converter, sources: list[SourceFile]):
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(converter, sources), name="conversion", daemon=True)
+        self.converter = converter
+        self._thread = threading.Thread(target=self._run, args=(sources,), name="conversion", daemon=True)
         self._thread.start()
         # pandoc started first: its preparation (the sources read and hashed) waited for the GIL
         # behind the imports that follow, a millisecond at a time
         converter.started.wait()
 
-    def _run(self, converter: Converter, sources: list[SourceFile]) -> None:
-        try:
-            converter.convert_all(sources)
-        except BaseException as error:      # (said by ``finish``, in the build's own thread)
-            self._error = error
+    def _run(self, sources: list[SourceFile]) -> None:
+        with suppress(Exception):      # kept by the converter (``failed``), said by ``finish``
+            self.converter.convert_all(sources)
 
     def done(self) -> bool:
         return not self._thread.is_alive()
@@ -157,11 +156,11 @@ class Conversion:
         """Waits for pandoc; raises UserError with ``problems`` (found meanwhile) and pandoc's,
         or what else stopped the conversion (pandoc killed...)."""
         self._thread.join()
-        problems = list(problems or ())
-        if isinstance(self._error, UserError):
-            problems += self._error.problems
-        elif self._error is not None:
-            raise self._error
+        problems, failed = list(problems or ()), self.converter.failed
+        if isinstance(failed, UserError):
+            problems += failed.problems
+        elif failed is not None:
+            raise failed
         if problems:
             raise UserError(problems)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from book.build import manifest
 from book.core.cache import BuildCache
-from book.sources.pandocrun import end_pandoc, start_pandoc
+from book.sources.pandocrun import Ahead, close_pipes, end_pandoc, start_pandoc
 
 
 class BuildSession:
@@ -35,8 +35,8 @@ class BuildSession:
 
     def __init__(self) -> None:
         self._caches: dict[Path, tuple[BuildCache, tuple | None, ExitStack]] = {}   # cache folder -> held
-        self._pandoc_args: list[str] | None = None     # what the last build started pandoc with
-        self._spare: subprocess.Popen | None = None     # started with them, waiting for sources
+        self._uses_pandoc = False       # a build has run pandoc: the next one's is started between builds
+        self._spare: Ahead | None = None    # that pandoc, waiting for sources
         self._code: tuple[str, int] | None = None
         self._handed: list[subprocess.Popen] = []       # given to builds (reaped between builds)
         _SESSIONS.add(self)
@@ -78,14 +78,12 @@ class BuildSession:
     # ------------------------------------------------------------ pandoc
     def start_pandoc(self, args: list[str]) -> subprocess.Popen:
         """A ``pandoc lua`` process for ``args`` (``Converter``'s ``start``): the one started
-        between builds when it was started the same way and is still running, else a new one."""
-        self._pandoc_args = list(args)
+        between builds while it still waits, else a new one."""
+        self._uses_pandoc = True
         spare, self._spare = self._spare, None
-        if spare is None or spare.args != args or spare.poll() is not None:
-            end_pandoc(spare)
-            spare = start_pandoc(args)
-        self._handed.append(spare)
-        return spare
+        process = spare.start(args) if spare is not None else start_pandoc(args)
+        self._handed.append(process)
+        return process
 
     def between_builds(self) -> None:
         """Called once a build is done, while the editor reads and types: the next build's pandoc
@@ -94,14 +92,15 @@ class BuildSession:
         wait for, has ended by now: it is reaped."""
         for process in self._handed:
             if process.poll() is not None:
-                _close(process)
+                close_pipes(process)
         self._handed = [process for process in self._handed if process.returncode is None]
-        if self._pandoc_args is not None and (self._spare is None or self._spare.poll() is not None):
-            with suppress(OSError):
-                self._spare = start_pandoc(self._pandoc_args)
+        if self._uses_pandoc and (self._spare is None or not self._spare.ready()):
+            if self._spare is not None:
+                self._spare.close()
+            self._spare = Ahead()
 
     def spare_pipes(self) -> list[int]:
-        spare = self._spare
+        spare = self._spare.process if self._spare is not None else None
         if spare is None:
             return []
         return [stream.fileno() for stream in (spare.stdin, spare.stdout, spare.stderr)
@@ -109,20 +108,14 @@ class BuildSession:
 
     def close(self) -> None:
         spare, self._spare = self._spare, None
-        for process in [spare, *self._handed]:
+        if spare is not None:
+            spare.close()
+        for process in self._handed:
             end_pandoc(process)
         self._handed = []
         for folder in list(self._caches):
             self._let_go(folder)
         _SESSIONS.discard(self)
-
-
-def _close(process: subprocess.Popen) -> None:
-    """Its pipes closed (a build reads pandoc's messages to their end, and leaves them open)."""
-    for stream in (process.stdin, process.stdout, process.stderr):
-        with suppress(OSError):
-            if stream is not None:
-                stream.close()
 
 
 _SESSIONS: weakref.WeakSet = weakref.WeakSet()     # the sessions alive in this process (for forks)

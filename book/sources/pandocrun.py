@@ -105,6 +105,10 @@ class Ahead:
         end_pandoc(process)
         return start_pandoc(args)
 
+    def ready(self) -> bool:
+        """Whether its pandoc is there, still waiting for sources."""
+        return self.process is not None and self.process.poll() is None
+
     def close(self) -> None:
         process, self.process = self.process, None
         end_pandoc(process)
@@ -116,9 +120,14 @@ def end_pandoc(process: subprocess.Popen | None) -> None:
         return
     with suppress(OSError):
         process.kill()
+    close_pipes(process)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def close_pipes(process: subprocess.Popen) -> None:
+    """Its pipes closed (a build reads pandoc's messages to their end, and leaves them open)."""
     for stream in (process.stdin, process.stdout, process.stderr):
         with suppress(OSError):
             if stream is not None:
                 stream.close()
-    with suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
