@@ -30,3 +30,13 @@ def settle_disk() -> None:
     that flushes its outputs to disk (ours does: a killed build leaves the last good ones) waits
     for the hundred megabytes the run before it left, and its time depends on what ran before."""
     os.sync()
+
+
+def warm_user_cache(folder: Path) -> None:
+    """The user's cache (``book.core.usercache``) of the benchmark's own (``folder``, as
+    OHWB_BOOK_CACHE), filled as an editor's first build fills theirs: the house style checked,
+    the edition's hyphenation patterns read (a build of the sample edition, untimed). A build
+    with the cache empty, a first build on a machine, is timed too (``run.py``)."""
+    os.environ["OHWB_BOOK_CACHE"] = str(folder)
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "-q", "--out", str(folder.parent / "warming")], check=True,
+                   env=editor_env(), cwd=ROOT, stdout=subprocess.DEVNULL)

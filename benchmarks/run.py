@@ -7,7 +7,9 @@
 
 For each N, an edition is generated (``generate.py``; its files set back in time, as an editor's
 are) and, in fresh folders, builds of the three outputs issue 21 names (the compendium's PDF, its
-EPUB and the one-pagers; ``THREE``): a cold build (empty cache), a rebuild with nothing changed, a
+EPUB and the one-pagers; ``THREE``): a cold build (the output folder's cache empty; the user's
+cache, ``book.core.usercache``, the benchmark's own, warm as after an editor's first build), the
+same with the user's cache empty too (a first build on a machine), a rebuild with nothing changed, a
 rebuild after a small correction to the second case study (a sentence added), and a rebuild after
 an edit that adds two pages to it (so every later page, folio, contents entry, page-list
 marker and one-pager "page N" moves). Each build is a fresh Python process, as an editor runs
@@ -45,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from environment import editor_env, settle_disk, warm_bytecode  # noqa: E402
+from environment import editor_env, settle_disk, warm_bytecode, warm_user_cache  # noqa: E402
 EPOCH = "1751328000"
 
 
@@ -109,10 +111,13 @@ THREE = ("pdf", "epub", "onepagers")
 EVERYTHING = ()
 
 
-def run_build(sources: Path, out: Path, sample: bool = False, targets: tuple[str, ...] = THREE) -> dict:
+def run_build(sources: Path, out: Path, sample: bool = False, targets: tuple[str, ...] = THREE,
+              user_cache: Path | None = None) -> dict:
     """One build of ``targets`` (none named: everything) in a fresh Python process (as an editor
-    runs it), its costs, and (``sample``) the peak memory of all its processes together."""
-    env = editor_env(SOURCE_DATE_EPOCH=EPOCH)
+    runs it), its costs, and (``sample``) the peak memory of all its processes together.
+    ``user_cache``: another user's cache than the benchmark's warm one (an empty one: the build
+    is a first build on a machine)."""
+    env = editor_env(SOURCE_DATE_EPOCH=EPOCH, **({"OHWB_BOOK_CACHE": str(user_cache)} if user_cache else {}))
     args = [*targets, "--sources", str(sources), "--out", str(out), "--styles", str(ROOT / "styles"), "-q"]
     settle_disk()
     started = time.perf_counter()
@@ -165,8 +170,10 @@ def bench(n: int, work: Path, repeat: int) -> dict:
     sources = generate(n, work / f"edition-{n}")
     # the peers and our cold build one after another, in turn: the machine is shared, and its
     # speed drifts over minutes, so they are compared at the same moments
-    colds, everything, epubs, typsts = [], [], [], []
+    colds, everything, epubs, typsts, firsts = [], [], [], [], []
     runs = {"ours": lambda out: colds.append(run_build(sources, out)),
+            "first": lambda out: firsts.append(run_build(sources, out.with_name(out.name + "-first"),
+                                                         user_cache=out.with_name(out.name + "-user-cache"))),
             "everything": lambda out: everything.append(run_build(sources, out.with_name(out.name + "-all"),
                                                                   targets=EVERYTHING)),
             "epub": lambda out: epubs.append(pandoc_epub(sources, work / f"pandoc-{n}.epub")),
@@ -175,7 +182,7 @@ def bench(n: int, work: Path, repeat: int) -> dict:
         order = list(runs)[attempt % len(runs):] + list(runs)[:attempt % len(runs)]
         for name in order:
             runs[name](work / f"dist-{n}-{attempt}")
-    cold, cold_all = median_run(colds), median_run(everything)
+    cold, cold_all, first = median_run(colds), median_run(everything), median_run(firsts)
     out = work / f"dist-{n}-{repeat - 1}"
     pages, onepagers = counts(out)              # the edition as generated, before the edits
     noop = median_run([run_build(sources, out) for _ in range(repeat)])
@@ -186,9 +193,10 @@ def bench(n: int, work: Path, repeat: int) -> dict:
     cold["all_mb"] = run_build(sources, fresh, sample=True)["all_mb"]
     same = outputs(fresh) == outputs(out)
     cold_all["all_mb"] = run_build(sources, work / f"dist-{n}-fresh-all", sample=True, targets=EVERYTHING)["all_mb"]
-    for path in [work / f"dist-{n}-{a}{end}" for a in range(repeat) for end in ("", "-all")] + [fresh, work / f"dist-{n}-fresh-all"]:
+    for path in [work / f"dist-{n}-{a}{end}" for a in range(repeat) for end in ("", "-all", "-first", "-user-cache")] + [
+            fresh, work / f"dist-{n}-fresh-all"]:
         shutil.rmtree(path, ignore_errors=True)
-    return {"n": n, "cold": cold, "cold_all": cold_all, "noop": noop, "edit": edit, "move": move, "pages": pages,
+    return {"n": n, "cold": cold, "cold_all": cold_all, "first": first, "noop": noop, "edit": edit, "move": move, "pages": pages,
             "onepagers": onepagers,
             "pandoc": statistics.median(epubs), "typst": sorted(typsts, key=lambda t: t["total"])[len(typsts) // 2],
             "same": same}
@@ -206,7 +214,8 @@ def edited(sources: Path, out: Path, repeat: int, edit) -> dict:
 
 
 # ------------------------------------------------------------------ the tables
-BUILDS = (("cold", "cold"), ("noop", "nothing changed"), ("edit", "one source corrected"),
+BUILDS = (("cold", "cold"), ("first", "cold, a first build on the machine (the user's cache empty)"),
+          ("noop", "nothing changed"), ("edit", "one source corrected"),
           ("move", "one source grows 2 pages"), ("cold_all", "cold, with the web edition"))
 
 
@@ -220,8 +229,9 @@ def peers_table(results: list[dict]) -> list[str]:
     """Ours beside the peers: each an editor's wait, start-up included."""
     lines = ["| case studies | pages: ours / Typst's | ours, cold: PDF, EPUB, one-pagers | pandoc -> Typst PDF "
              "(pandoc + typst) | ours / Typst | pandoc EPUB | ours / EPUB | one source edited | edit / cold "
-             "| peak MB, all processes | ours, cold, with the web edition | that / Typst |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| peak MB, all processes | ours, cold, with the web edition | that / Typst "
+             "| ours, a first build on the machine | that / Typst |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         cold, typst, edit = r["cold"]["with_start_up"], r["typst"], r["edit"]["with_start_up"]
         everything = r["cold_all"]["with_start_up"]
@@ -229,7 +239,8 @@ def peers_table(results: list[dict]) -> list[str]:
             f"| {r['n']:,} | {r['pages']:,} / {typst['pages']:,} | {cold:.2f} s "
             f"| {typst['total']:.2f} s ({typst['pandoc']:.2f} + {typst['typst']:.2f}) | {cold / typst['total']:.2f}x "
             f"| {r['pandoc']:.2f} s | {cold / r['pandoc']:.2f}x | {edit:.2f} s | {edit / cold:.0%} "
-            f"| {r['cold']['all_mb']:.0f} | {everything:.2f} s | {everything / typst['total']:.2f}x |")
+            f"| {r['cold']['all_mb']:.0f} | {everything:.2f} s | {everything / typst['total']:.2f}x "
+            f"| {r['first']['with_start_up']:.2f} s | {r['first']['with_start_up'] / typst['total']:.2f}x |")
     return lines
 
 
@@ -250,7 +261,8 @@ def report(results: list[dict], watch: dict | None = None) -> str:
         for key, name in BUILDS:
             b = r[key]
             lines.append(f"| {r['n']} | {name} | {b['wall']:.2f} ({b['with_start_up']:.2f}) | {b['cpu']:.2f} "
-                         f"| {b['largest_mb']:.0f} / {b['all_mb']:.0f} | {phase_text(b)} |")
+                         f"| {b['largest_mb']:.0f} / {'-' if b['all_mb'] is None else format(b['all_mb'], '.0f')} "
+                         f"| {phase_text(b)} |")
     lines += ["", "| N | pages | one-pagers | pages/s (cold) | one-pagers/s (cold) | corrected / cold | grown / cold "
                   "| incremental = cold |",
               "|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -304,6 +316,7 @@ def main(argv: list[str]) -> None:
     args = p.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="ohwb-bench-"))
     warm_bytecode()
+    warm_user_cache(work / "user-cache")
     try:
         results = []
         for n in args.sizes:

@@ -12,6 +12,22 @@ ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1767225600"  # 2026-01-01: fixed, and not the edition's own date, so a writer that ignores it shows
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory):
+    """The user's cache (``book.core.usercache``) of the test session's own, empty at its start:
+    the tests never write in the home folder of whoever runs them (their builds in processes of
+    their own inherit it)."""
+    from book.core.usercache import ENV
+
+    old = os.environ.get(ENV)
+    os.environ[ENV] = str(tmp_path_factory.mktemp("user-cache"))
+    yield Path(os.environ[ENV])
+    if old is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = old
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """Build the sample edition once; returns the output folder."""

@@ -20,6 +20,7 @@ from book.build.session import BuildSession
 from book.core.cache import BuildCache, long_lived
 from book.core.errors import Reporter, UserError
 from book.core.progress import Progress
+from book.core.usercache import open_user_cache
 from book.core.signals import signals_held
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.model.publication import Chapter, Publication
@@ -105,10 +106,13 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
 
             style, problems = None, []
             try:
-                style = load_style(options.styles, options.style)
+                # what the style gives, whatever the edition: kept in the user's cache, so that a
+                # new output folder (a cold build) does not read and check it again
+                kept = open_user_cache()
+                style = load_style(options.styles, options.style, kept)
                 if style.hyphenate:
                     # before any worker is forked (each would parse the patterns itself)
-                    preload_hyphenation(index.edition.language, cache)
+                    preload_hyphenation(index.edition.language, kept)
             except UserError as error:
                 problems = error.problems
             if problems or any(source.label not in converter.keys for source in sources):

@@ -17,6 +17,22 @@ FACE_OF = {("normal", "normal"): "normal", ("bold", "normal"): "bold",
            ("normal", "italic"): "italic", ("bold", "italic"): "boldItalic"}
 
 
+class Unloadable:
+    """The problem of a font file ReportLab cannot load, given the reason: kept with a fallback
+    font read in full only when first needed (``fontfiles.check_font_file``), and with the
+    style's checked form in the user's cache (so, plain data)."""
+
+    def __init__(self, label: str, value: str, where: tuple):
+        self.label, self.value, self.where = label, value, where
+
+    def message(self, reason: str) -> str:
+        return (f"{self.label}: ReportLab cannot load font file '{self.value}' ({reason}); use a TrueType .ttf file "
+                "(OpenType .otf fonts with PostScript outlines are not supported)")
+
+    def __call__(self, reason: str) -> Problem:
+        return Problem(self.message(reason), *self.where)
+
+
 class FontChecks(SectionChecker):
     """The ``fonts`` section, and the faces the styles need."""
 
@@ -88,14 +104,10 @@ class FontChecks(SectionChecker):
                            f"{self.dir.name}/fonts/ and write their path from {self.dir.name}/, e.g. fonts/LiberationSans-Regular.ttf")
             return None
 
-        def unloadable(reason: str) -> str:
-            return (f"{label}: ReportLab cannot load font file '{value}' ({reason}); use a TrueType .ttf file "
-                    "(OpenType .otf fonts with PostScript outlines are not supported)")
-
-        where = self.origins.at(path)
-        reason = check_font_file(file, (lambda reason: Problem(unloadable(reason), *where)) if later else None)
+        unloadable = Unloadable(label, value, self.origins.at(path))
+        reason = check_font_file(file, unloadable if later else None)
         if reason:
-            self.bad(path, unloadable(reason))
+            self.bad(path, unloadable.message(reason))
             return None
         return file
 

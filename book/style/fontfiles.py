@@ -50,6 +50,44 @@ def _digest_and_bytes(path: Path) -> tuple[str, bytes | None]:
     return _digests[key], data
 
 
+def file_states(paths) -> tuple | None:
+    """What the user's cache keeps of the style's font files, checked (``load_style``): each
+    file's path, size, times and inode, its digest, and the problem a fallback font read later
+    would give (``check_font_file``); None when a file was modified too recently for its time to
+    tell a later change apart (it is checked again next time)."""
+    from book.sources.convert import settled_time
+
+    settled, states = settled_time(), []
+    for path in paths:
+        stat = os.stat(path)
+        if stat.st_mtime_ns >= settled:
+            return None
+        digest = file_digest(Path(path))
+        states.append((str(path), _signature(stat), digest, _later.get(digest)))
+    return tuple(states)
+
+
+def recall_files(states: tuple) -> bool:
+    """Whether every file is as ``file_states`` found it (by size, times and inode, as git
+    tells an unchanged file): then its digest is known again without reading it, and a
+    fallback font's problem is ready for when it is read."""
+    try:
+        stats = [os.stat(path) for path, *_ in states]
+    except OSError:
+        return False
+    if any(_signature(stat) != signature for stat, (_, signature, *_) in zip(stats, states)):
+        return False
+    for stat, (path, _, digest, later) in zip(stats, states):
+        _digests[(path, stat.st_size, stat.st_mtime_ns)] = digest
+        if later is not None and digest not in _cmaps:
+            _later.setdefault(digest, later)
+    return True
+
+
+def _signature(stat: os.stat_result) -> tuple:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev
+
+
 class _Bytes:
     """A font file's bytes read already, as ReportLab's parser reads a file object (its ``name``:
     the path, which ReportLab's messages give)."""

@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 
 from book.core.errors import did_you_mean
-from book.style.fontfiles import file_digest
+from book.style.fontfiles import file_digest, file_states, recall_files
 from book.style.fonts import FontSet
 from book.style.contrast import contrast_problem, contrast_ratio, is_large_text, relative_luminance
 from book.style.pagecheck import PageGeometry
@@ -259,7 +259,7 @@ class HouseStyle:
         return self._cache["fingerprint"]
 
 
-def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
+def load_style(styles_dir: Path, name: str = "house", kept=None) -> HouseStyle:
     """Read, check and resolve ``styles_dir/<name>.yaml``; UserError lists every problem.
 
     What checking gives is kept by the style's content (its YAML files and its fonts' digests):
@@ -267,12 +267,17 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
     every save) is given a new HouseStyle made from it without reading and checking it again.
     A new one, with fonts of its own, so that nothing a build did to the last one (ReportLab's
     font mappings, changed by an SVG picture's drawing, are made again by ``fonts.register``
-    for each new FontSet) reaches the next build."""
+    for each new FontSet) reaches the next build. ``kept``, the user's cache
+    (``book.core.usercache``): a new process takes it from there, its font files unchanged."""
     styles_dir = Path(styles_dir)
     place, key = (str(styles_dir.resolve()), name), _content_key(styles_dir, name)
     known = _CHECKED.get(place)
     if known is None or known[0] != key or _font_digests(known[1]["fonts"]) != known[2]:
-        checked = check_style(styles_dir, name)
+        checked = _kept_check(kept, place, key) if kept is not None else None
+        if checked is None:
+            checked = check_style(styles_dir, name)
+            if kept is not None:
+                _keep_check(kept, place, key, checked)
         known = _CHECKED[place] = (key, checked, _font_digests(checked["fonts"]))
     # the line breaker every paragraph style brings (with all ReportLab's replacements, as
     # book.pdf.rlcontract lists them), installed before any worker is forked: each worker
@@ -284,6 +289,31 @@ def load_style(styles_dir: Path, name: str = "house") -> HouseStyle:
 
 
 _CHECKED: dict[tuple[str, str], tuple[str, dict, tuple]] = {}   # (folder, name) -> (content key, checked, fonts)
+
+
+def _kept_key(place: tuple[str, str], key: str) -> str:
+    from reportlab import Version
+
+    from book.core.cache import digest
+
+    return digest("checked style", *place, key, Version)
+
+
+def _kept_check(kept, place: tuple[str, str], key: str) -> dict | None:
+    """What checking the style gave, from the user's cache, if its font files are unchanged."""
+    entry = kept.load("checked style", [_kept_key(place, key)])[0]
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)):
+        return None
+    checked, files = entry
+    return checked if recall_files(files) else None
+
+
+def _keep_check(kept, place: tuple[str, str], key: str, checked: dict) -> None:
+    fonts = checked["fonts"]
+    files = file_states(file for faces in [*fonts.families.values(), *fonts.fallback] for _, file in sorted(faces.items()))
+    if files is not None:
+        kept.store("checked style", {_kept_key(place, key): (checked, files)})
+        kept.evict()
 
 
 def _fresh(checked: dict) -> dict:
