@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -52,35 +50,6 @@ EPOCH = "1751328000"
 
 
 # ------------------------------------------------------------------ one build, measured
-def measure_one(args: list[str]) -> None:
-    """Child mode: run one build in this process and print its costs as JSON. As the command line
-    runs it (``book.cli.main``): its pandoc started first, then the build imported."""
-    from book.sources.pandocrun import Ahead
-
-    ahead = Ahead()
-    from book.cli import options_from, parser
-    from book.build.pipeline import build
-    from book.core.workers import stop_all
-
-    started = time.perf_counter()
-    result = build(options_from(parser().parse_args(args)), ahead=ahead)
-    wall = time.perf_counter() - started
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({
-        "wall": wall,
-        "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
-        "largest_mb": max(me.ru_maxrss, kids.ru_maxrss) / 1024,
-        "phases": dict(result.timings),
-        "phase_cpu": dict(result.cpu),
-        "written": len(result.written),
-        "up_to_date": result.up_to_date,
-    }))
-    # then exit as the command line does (``book.cli.entry``): workers stopped, no interpreter teardown
-    stop_all()
-    sys.stdout.flush()
-    os._exit(0)
-
-
 def _pss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -121,7 +90,7 @@ def run_build(sources: Path, out: Path, sample: bool = False, targets: tuple[str
     args = [*targets, "--sources", str(sources), "--out", str(out), "--styles", str(ROOT / "styles"), "-q"]
     settle_disk()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--one", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "one.py"), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env, cwd=ROOT)
     peak, done = [0], threading.Event()
 
@@ -307,8 +276,6 @@ def targets(results: list[dict], watch: dict | None) -> list[str]:
 
 
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["--one"]:
-        return measure_one(argv[1:])
     p = argparse.ArgumentParser(description="Benchmark the toolkit on synthetic editions, beside its peers.")
     p.add_argument("sizes", nargs="*", type=int, default=[20, 100, 1000])
     p.add_argument("--repeat", type=int, default=1, help="runs of each build below N=1000; the median is shown")

@@ -141,7 +141,7 @@ def test_the_outputs_are_the_same_with_the_users_cache_empty_warm_or_not_kept(tm
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         outs.append(out)
-    assert kinds(cache) == {"checked style", "hyphenation"}
+    assert kinds(cache) == {"checked style", "hyphenation", "worker rates"}
     made = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file() and ".cache" not in p.parts)
     assert len(made) > 10
     for other in outs[1:]:

@@ -54,3 +54,23 @@ def test_in_between_a_second_item_is_timed_before_they_are_started():
     running = _started([1] * 16)        # the rest would save 0.15 s: more than they cost, not twice
     assert len(running.done) == 2 and running.pool is not None
     assert running.results() == [1] * 16
+
+
+def test_a_rate_learnt_from_an_earlier_build_decides_at_once():
+    """A rate kept in the user's cache (``learn_rates``): no item is timed here first."""
+    workers.learn_rates({workers._kind(_sleeps): RATE})
+    running = _started([1] + [6] * 4)
+    assert not running.done and running.pool is not None
+    assert running.results() == [1] + [6] * 4
+    workers.learn_rates({workers._kind(_sleeps): 1.0})        # what this process measured comes first
+    assert workers.known_rates()[workers._kind(_sleeps)] != 1.0
+
+
+def test_what_the_users_cache_gives_is_taken_only_when_it_is_a_rate():
+    for bad in (None, [], {"kind": "fast"}, {"kind": -1.0}, {"kind": float("nan")}, {3: 0.1}, {"kind": 1}):
+        workers.learn_rates(bad)
+    assert not {"kind", 3} & set(workers.known_rates())
+    workers.learn_rates({workers._kind(_sleeps): RATE * 20})
+    running = _started([1] * 5)         # the rest would save 0.4 s at that rate: worth the workers
+    assert not running.done and running.pool is not None
+    assert running.results() == [1] * 5

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from book.build import manifest
 from book.build.commit import check_folder, commit, recover
 from book.build.jobs import Job, Workbench, cached_documents, do_jobs, document_key, flatten
-from book.build.reading import Loaded, read
+from book.build.reading import Loaded, rates_key, read
 from book.build.session import BuildSession
 from book.core.cache import BuildCache, one_build
 from book.core.errors import Reporter, UserError
 from book.core.fsutil import build_lock, check_writable
 from book.core.progress import Progress
-from book.core.workers import SharedWorkers, start_parallel
+from book.core.workers import SharedWorkers, known_rates, start_parallel
 from book.model.glyphs import audit_publication
 from book.model.publication import PageMap, cuts_of
 from book.sources.convert import settled_time
@@ -225,6 +225,7 @@ def _build(options: Options, reporter: Reporter, progress: Progress, cache: Buil
                                                   options.targets, settled)
         result.outputs = {}
         loaded.cache.evict()
+    loaded.kept.store("worker rates", {rates_key(): known_rates()})      # for the next build's decisions
     result.timings, result.cpu = progress.timings, progress.cpu
     return result
 

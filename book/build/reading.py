@@ -21,6 +21,7 @@ from book.core.cache import BuildCache, long_lived
 from book.core.errors import Reporter, UserError
 from book.core.progress import Progress
 from book.core.usercache import open_user_cache
+from book.core.workers import jobs_available, learn_rates
 from book.core.signals import signals_held
 from book.model.assemble import assemble, case_chapter, front_chapter
 from book.model.publication import Chapter, Publication
@@ -50,6 +51,7 @@ class Loaded:
     converter: Converter | None = None
     maker: TextMaker | None = None
     conversion: Conversion | None = None       # pandoc at work: ``finish`` it before workers fork
+    kept: BuildCache = field(default_factory=lambda: BuildCache(None))    # the user's cache (``core.usercache``)
     facts: dict[str, Facts] = field(default_factory=dict)     # chapter id -> what checking it found
 
     def take_facts(self, chapter: Chapter, facts: Facts) -> str:
@@ -59,6 +61,13 @@ class Loaded:
         self.facts[chapter.id] = facts
         self.publication.images.update(facts.infos)
         return inputs_key(chapter, source_key)
+
+
+def rates_key() -> str:
+    """The user's cache's key for the rates of work measured on this machine (``workers.learn_rates``)."""
+    from book.core.cache import digest
+
+    return digest("worker rates", jobs_available())
 
 
 def build_time(index: Index) -> datetime:
@@ -105,10 +114,12 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             from book.style.house import load_style, preload_hyphenation
 
             style, problems = None, []
+            # what the style gives, whatever the edition, and how fast this machine works: kept in
+            # the user's cache, so that a new output folder (a cold build) does not read and check
+            # the style again, or time a job before it forks the workers
+            kept = open_user_cache()
+            learn_rates(kept.load("worker rates", [rates_key()])[0])
             try:
-                # what the style gives, whatever the edition: kept in the user's cache, so that a
-                # new output folder (a cold build) does not read and check it again
-                kept = open_user_cache()
                 style = load_style(options.styles, options.style, kept)
                 if style.hyphenate:
                     # before any worker is forked (each would parse the patterns itself)
@@ -124,7 +135,7 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
             chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
             publication = assemble(index, front, chapters, {})
-            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker, conversion)
+            loaded = Loaded(publication, style, index, build_time(index), {}, cache, converter, maker, conversion, kept)
             everything = publication.chapters
             keys = [inputs_key(c, converter.keys[c.source]) for c in everything]
             for chapter, key, facts in zip(everything, keys, cache.load("facts", keys)):
