@@ -72,12 +72,14 @@ def test_table_and_targets_render():
     build = {"wall": 1.0, "with_start_up": 1.2, "cpu": 1.5, "largest_mb": 100, "all_mb": 150,
              "phases": {"typesetting": 0.5}, "phase_cpu": {"typesetting": 0.6}, "up_to_date": False}
     result = {"n": 20, "cold": build, "noop": {**build, "up_to_date": True}, "edit": {**build, "with_start_up": 0.3},
-              "move": build, "cold_all": {**build, "with_start_up": 1.5, "all_mb": 170}, "pages": 49, "onepagers": 20,
+              "move": build, "cold_all": {**build, "with_start_up": 1.5, "all_mb": 170},
+              "first": {**build, "with_start_up": 1.8, "all_mb": None}, "pages": 49, "onepagers": 20,
               "pandoc": 0.6, "same": True, "typst": {"pandoc": 0.3, "typst": 0.3, "total": 0.6, "pages": 47}}
     watch = {"median": 0.2, "latencies": [0.2, 0.3], "noticed": 0.1, "outputs": ["compendium.pdf"], "source": "a.md"}
     text = run.report([result], watch)
     assert ("| 20 | 49 / 47 | 1.20 s | 0.60 s (0.30 + 0.30) | 2.00x | 0.60 s | 2.00x | 0.30 s | 25% | 150 "
-            "| 1.50 s | 2.50x |") in text
+            "| 1.50 s | 2.50x | 1.80 s | 3.00x |") in text
+    assert "| 20 | cold, a first build on the machine (the user's cache empty) | 1.00 (1.80) | 1.50 | 100 / - |" in text
     assert "- NOT met: N=20 cold" in text and "- NOT met: watch mode" in text and "200 ms" in text
     assert "with the web edition too, 2.50x" in text and "(170 MB)" in text
 

@@ -184,8 +184,9 @@ def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> N
     """What the build's first job would do before its work, done while this process would wait
     for pandoc; before the workers are forked, so that none of them does it again:
     - the writers' chapter modules imported (the EPUB's, with ebooklib and lxml: 15 ms);
-    - the style's fonts read and registered, and the characters most texts bring looked up in
-      them (``pdfinline.know_common``): the job timed in this process took 36 ms, now 27;
+    - the body text's fonts read and registered, and the characters most texts bring looked up
+      in them (``pdfinline.know_common``): the job timed in this process took 36 ms, now 27 (the
+      style's other families, the code font's, are read where they are first drawn with);
     - Pillow's readers of the common picture formats imported (each worker imported them at its
       first picture: 10 ms)."""
     from book.writers.registry import writers
@@ -196,8 +197,9 @@ def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> N
     if style is not None:
         from book.pdf.pdfinline import know_common
 
-        style.fonts.register()
-        know_common(style.fonts, style.fonts.main_font_names())
+        body = style.styles["body"]["fontFamily"]
+        style.fonts.register(now=(body,))
+        know_common(style.fonts, sorted(set(style.fonts.face_names(body).values())))
     from PIL import Image
 
     Image.preinit()
