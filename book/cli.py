@@ -41,8 +41,6 @@ def options_from(args) -> Options:
 def run(options: Options, command: str, summary: bool = False, session=None, ahead: Ahead | None = None) -> int:
     """One build (or check); ``summary``: end with a line of what was made anew, ``session``: what
     is kept between builds (watch mode), ``ahead``: a pandoc started for this build."""
-    from book.core.workers import stop_all
-
     started = time.perf_counter()
     try:
         return _run(options, command, summary, started, session, ahead)
@@ -64,7 +62,11 @@ def run(options: Options, command: str, summary: bool = False, session=None, ahe
     except Exception as error:       # anything else is our bug: never shown as the editor's mistake
         return _bug(error, options)
     finally:
-        stop_all()          # no worker outlives a failed build
+        # no worker outlives a failed build (a build that never imported the worker processes'
+        # module, stopped before pandoc was given its sources, has none: not imported for it)
+        workers = sys.modules.get("book.core.workers")
+        if workers is not None:
+            workers.stop_all()
 
 
 def _bug(error: BaseException, options: Options) -> int:

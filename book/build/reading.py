@@ -3,7 +3,10 @@ house style read, and each chapter's facts taken from the cache where it holds t
 
 ReportLab and the typesetter are imported only here, once pandoc has started on the sources: the
 two take about the same time, and happen at once (an edition of twenty case studies waited a
-tenth of a second for the imports before pandoc was given any work).
+tenth of a second for the imports before pandoc was given any work). The same holds for the rest
+of the build: this module, and ``pipeline`` above it, import at first only what giving pandoc
+its sources takes (the index, the caches, the converter); the jobs, the document model, the
+worker processes and the chapters' phase (``chapters``) are imported once it reads.
 """
 from __future__ import annotations
 
@@ -15,23 +18,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from book.build.jobs import Facts, TextMaker, apply, inputs_key
-from book.build.session import BuildSession
 from book.core.cache import BuildCache, long_lived
 from book.core.errors import Reporter, UserError
 from book.core.progress import Progress
-from book.core.usercache import open_user_cache
-from book.core.workers import jobs_available, learn_rates
 from book.core.signals import signals_held
-from book.model.assemble import assemble, case_chapter, front_chapter
-from book.model.publication import Chapter, Publication
 from book.sources.convert import Converter
 from book.sources.index import Index, load_index
-from book.sources.pandocrun import Ahead, start_pandoc
+from book.sources.pandocrun import start_pandoc
 from book.sources.sourcefile import SourceFile
 
 if TYPE_CHECKING:
+    from book.build.jobs import Facts, TextMaker
     from book.build.pipeline import Options
+    from book.build.session import BuildSession
+    from book.model.publication import Chapter, Publication
+    from book.sources.pandocrun import Ahead
     from book.style.house import HouseStyle
 
 # imported while pandoc converts the sources (see above): what the typesetting needs
@@ -56,6 +57,8 @@ class Loaded:
 
     def take_facts(self, chapter: Chapter, facts: Facts) -> str:
         """Note a chapter's facts (and the images it shows); returns their key in the cache."""
+        from book.build.jobs import apply, inputs_key
+
         source_key = self.converter.keys[chapter.source]
         apply(chapter, source_key, facts)
         self.facts[chapter.id] = facts
@@ -66,6 +69,7 @@ class Loaded:
 def rates_key() -> str:
     """The user's cache's key for the rates of work measured on this machine (``workers.learn_rates``)."""
     from book.core.cache import digest
+    from book.core.workers import jobs_available
 
     return digest("worker rates", jobs_available())
 
@@ -101,8 +105,14 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
         sources = [SourceFile(f.source.path, f.source.label) for f in index.edition.front_matter]
         sources += [SourceFile(cs.source.path, cs.source.label) for cs in index.case_studies]
         with progress.step(f"converting {len(sources)} sources, reading the style"):
-            # pandoc starts on the sources while the style (and its fonts) is read here
+            # pandoc starts on the sources while the style (and its fonts) is read here, and the
+            # rest of the build imported: the modules above are what giving it the sources takes
             conversion = Conversion(converter, sources)
+            from book.build.jobs import TextMaker, inputs_key
+            from book.core.usercache import open_user_cache
+            from book.core.workers import learn_rates
+            from book.model.assemble import assemble, case_chapter, front_chapter
+
             # ReportLab's modules catch every exception while they import (bare excepts): a
             # Ctrl-C then was swallowed and the build went on; it is answered once they are in
             with signals_held():

@@ -14,3 +14,12 @@ def slug(text: str) -> str:
     """Lower-case ASCII letters, digits and hyphens, at most 60 characters: the form of an id."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def unique_id(candidate: str, used: set[str]) -> str:
+    """``candidate``, or ``candidate-2``, ``-3``... the first not in ``used`` (which it joins)."""
+    result, n = candidate, 2
+    while result in used:
+        result, n = f"{candidate}-{n}", n + 1
+    used.add(result)
+    return result

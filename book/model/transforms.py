@@ -11,7 +11,7 @@ from pathlib import Path
 
 from book.document import ast
 from book.core.errors import Problems, Reporter
-from book.core.textutil import slug
+from book.core.textutil import slug, unique_id  # noqa: F401  (unique_id: the writers take it from here too)
 from book.document.images import ImageChecker
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
@@ -219,12 +219,3 @@ def retarget_internal_links(nodes: list[ast.Node], renamed: dict[str, str], ctx:
             else:
                 ctx.reporter.warn("broken-link", f"link to '{node.url}' points at nothing in this source: its text is kept", ctx.source_label)
                 node.url = ""
-
-
-def unique_id(candidate: str, used: set[str]) -> str:
-    """``candidate``, or ``candidate-2``, ``-3``... the first not in ``used`` (which it joins)."""
-    result, n = candidate, 2
-    while result in used:
-        result, n = f"{candidate}-{n}", n + 1
-    used.add(result)
-    return result

@@ -16,14 +16,16 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from book.document import ast
-from book.document.pandocjson import json_image_sources
 from book.core import limits
 from book.core.errors import Problems
 from book.core.cache import BuildCache, digest
 from book.sources.pandocrun import LUA_SCRIPT, PandocStopped, lua_command, pandoc_binary, start_pandoc
 from book.sources.sourcefile import MEDIA_READERS, READERS, SourceFile, read_checked
+
+if TYPE_CHECKING:
+    from book.document import ast
 
 # What pandoc reads of Markdown in about the time the build, meanwhile, imports the typesetting and
 # reads the style (0.12 s on the project machine, a 2-core VM; both are CPU-bound, so the ratio
@@ -187,10 +189,14 @@ class Converter:
         return json.loads(raw)
 
     def document(self, label: str) -> ast.Document:
+        from book.document import ast
+
         return ast.document_from_json(self.parse(self.raw(label)), label)
 
     def _media_present(self, text: bytes) -> bool:
         """Images extracted from Word files live beside the cache: if one is gone, convert again."""
+        from book.document.pandocjson import json_image_sources
+
         try:
             doc = json.loads(text)
         except (ValueError, RecursionError):     # nested too deep: the chapter's check says so

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from book.model.transforms import slug, unique_id
+from book.core.textutil import slug, unique_id
 
 ROOT = "site"
 HOME = f"{ROOT}/index.html"

@@ -1,12 +1,17 @@
-"""The web edition as a writer of the writer table: ``ohwb-book site`` makes ``dist/site/``."""
+"""The web edition as a writer of the writer table: ``ohwb-book site`` makes ``dist/site/``.
+
+What it writes with is imported when it writes (as the other writers' modules do): the table is
+read by every build's command line, before pandoc is given its sources."""
 from __future__ import annotations
 
-from book.core.cache import digest
-from book.writers.markup import html
-from book.writers.markup.imagestore import ImageStore
+from typing import TYPE_CHECKING
+
 from book.writers.registry import Writer, register
-from book.writers.site import assets, pages, paths, search
-from book.writers.site.templates import Shell
+from book.writers.site import paths
+
+if TYPE_CHECKING:
+    from book.writers.markup.imagestore import ImageStore
+    from book.writers.site import pages
 
 
 class SiteWriter(Writer):
@@ -22,6 +27,10 @@ class SiteWriter(Writer):
         return relative.replace("\\", "/").startswith(paths.ROOT + "/")
 
     def write(self) -> dict[str, bytes]:
+        from book.writers.markup.imagestore import ImageStore
+        from book.writers.site import assets, pages, search
+        from book.writers.site.templates import Shell
+
         given = self.given
         pub = given.publication
         self.images = ImageStore()
@@ -54,6 +63,9 @@ class SiteWriter(Writer):
     def chapter_document(cls, chapter, publication, cuts, scratch) -> tuple[str, set[str]]:
         """In a job, while the chapter's text is at hand: its own part of its page, and its words
         for the search (as ``chapter_texts`` keeps them in the cache)."""
+        from book.writers.markup.imagestore import ImageStore
+        from book.writers.site import pages
+
         if "site" not in scratch:
             scratch["site"] = paths.SiteMap.of(publication)
         images = ImageStore()
@@ -64,6 +76,9 @@ class SiteWriter(Writer):
         build cache where it holds them for the chapter as it is (its fingerprint: its source,
         its entry in the index, its images), so that a rebuild reads and renders only the
         chapters that changed; the pictures they show are copied all the same."""
+        from book.core.cache import digest
+        from book.writers.markup import html
+
         chapters, cache = ctx.publication.chapters, self.given.cache
         keys = {c.id: digest("site-chapter", c.fingerprint, ctx.site.chapter(c.id)) for c in chapters if c.fingerprint}
         from_jobs = self.given.per_chapter.get(self.name, {})
@@ -92,6 +107,8 @@ def _image_path(images: ImageStore, src: str) -> str | None:
 
 
 def _own_text(ctx: pages.Context, chapter) -> tuple[str, set[str]]:
+    from book.writers.site import pages, search
+
     words = search.words(search.case_text(chapter)) if chapter.case_study is not None else set()
     return pages.chapter_text(ctx, chapter), words
 
