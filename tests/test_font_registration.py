@@ -1,6 +1,7 @@
 """A build reads and registers its body text's fonts before it forks its workers, and the
 style's other families (the code font) only where they are first drawn with (``FontSet.register``'s
-``now``): most editions never set a word in code. A family that shares a font file with another
+``now``): most editions never set a word in code. The glyph audit looks characters up in every
+family, from the fonts' character maps alone (``fontfiles.cmap_of``). A family that shares a font file with another
 is registered at once, in the style's order, as every family was (ReportLab gives a font whose
 face another name holds that name's: the order decides which name a PDF carries)."""
 from __future__ import annotations
@@ -26,7 +27,8 @@ registered = set(pdfmetrics.getRegisteredFontNames())
 print("sans", "Sans" in registered and "Sans-BoldItalic" in registered)
 print("mono", "Mono" in registered)
 mono = {fontfiles.file_digest(path) for path in style.fonts.families["mono"].values()}
-print("mono read", bool(mono & (set(fontfiles._cmaps) | set(fontfiles._faces))))
+style.fonts.audit({"text": "Plain words, \u0175 and \u2013"})     # the build's glyph audit: every family looked up in
+print("mono read", bool(mono & ({d for _, d in fontfiles._ttfonts} | set(fontfiles._faces))))
 width = pdfmetrics.stringWidth("code", "Mono-Bold", 10)       # asked for: read and registered now
 print("asked", "Mono-Bold" in pdfmetrics.getRegisteredFontNames(), round(width, 3))
 """

@@ -9,7 +9,7 @@ import pytest
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFError, TTFontFace
 
-from book.pdf.fontparse import QuickFace
+from book.pdf.fontparse import QuickFace, quick_code_points
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = sorted((ROOT / "styles" / "fonts").glob("*.ttf")) + sorted((Path(reportlab.__file__).parent / "fonts").glob("*.ttf"))
@@ -85,3 +85,27 @@ def test_the_styles_fonts_are_read_in_bulk(path, monkeypatch):
     monkeypatch.setattr(TTFontFace, "extractInfo", lambda self, charInfo=1: (calls.append(charInfo), original(self, charInfo)))
     QuickFace(str(path))
     assert calls == [0]
+
+
+@pytest.mark.parametrize("path", FONTS, ids=lambda p: p.name)
+def test_the_code_points_read_from_the_map_alone_are_what_parsing_gives(path):
+    """``quick_code_points`` (the glyph audit's look-up in a font nothing is drawn with): what
+    ``QuickFace`` maps, or None where it is not sure to (then the font is parsed)."""
+    points = quick_code_points(str(path))
+    assert points is None or points == frozenset(QuickFace(str(path)).charToGlyph)
+
+
+def test_every_font_of_the_styles_is_read_from_its_map_alone():
+    styles = [p for p in FONTS if p.parent.parent.name == "styles"]
+    assert styles and all(quick_code_points(str(p)) for p in styles)
+
+
+def test_a_map_it_does_not_read_leaves_the_font_to_be_parsed(tmp_path):
+    data = bytearray((Path(reportlab.__file__).parent / "fonts" / "Vera.ttf").read_bytes())
+    tables = int.from_bytes(data[4:6], "big")
+    cmap = next(int.from_bytes(data[20 + 16 * i:24 + 16 * i], "big") for i in range(tables)
+                if data[12 + 16 * i:16 + 16 * i] == b"cmap")
+    data[cmap + 2:cmap + 4] = (1).to_bytes(2, "big")       # only the Macintosh map (format 0) listed
+    path = tmp_path / "vera-mac.ttf"
+    path.write_bytes(bytes(data))
+    assert quick_code_points(str(path)) is None

@@ -200,13 +200,20 @@ def readable(file) -> bool:
     map is read (not yet turned into dicts) and the metrics and glyph locations found inside the
     file. False: read it now to learn why (or that it can be read after all). A font checked
     here is read in full only when first needed."""
+    return quick_code_points(file) is not None
+
+
+def quick_code_points(file) -> frozenset[int] | None:
+    """The characters ``QuickFace(file).charToGlyph`` maps, when ``QuickFace`` is sure to read
+    the file (see ``readable``; None when it is not): read from its small tables and character
+    map alone, a fifth of reading it (what the glyph audit asks of a font no text is set in)."""
     face = _SmallTables(file)
     try:
         data = face._ttf_data
         index_to_loc_format, glyph_data_format = unpack_from(">HH", data, face.table["head"]["offset"] + 50)
         hmetric_count = unpack_from(">H", data, face.table["hhea"]["offset"] + 34)[0]
         if glyph_data_format != 0 or index_to_loc_format not in (0, 1):
-            return False
+            return None
         chars, glyphs = _read_cmap(face, data)
         glyph_count = face.numGlyphs
         hmtx_end = face.table["hmtx"]["offset"] + 4 * hmetric_count + 2 * max(0, glyph_count - hmetric_count)
@@ -215,11 +222,15 @@ def readable(file) -> bool:
         for space in (0x20, 0xA0):      # ReportLab gives the no-break space the space's width, or the other way round
             if space in chars:
                 if not any(0 <= g < measured for g in compress(glyphs, map(space.__eq__, chars))):
-                    return False
+                    return None
                 break
-        return hmtx_end <= len(data) and loca_end <= len(data)
+        if hmtx_end > len(data) or loca_end > len(data):
+            return None
+        points = set(chars)
+        points.update((0xA0,) if 0x20 in points else (0x20,) if 0xA0 in points else ())
+        return frozenset(points)
     except Exception:       # noqa: BLE001 - not sure: the file is read in full now, which says why
-        return False
+        return None
 
 
-__all__ = ["QuickFace", "readable"]
+__all__ = ["QuickFace", "quick_code_points", "readable"]

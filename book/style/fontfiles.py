@@ -14,7 +14,7 @@ from pathlib import Path
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from book.core.errors import UserError
-from book.pdf.fontparse import QuickFace, readable
+from book.pdf.fontparse import QuickFace, quick_code_points, readable
 from book.pdf.pdffont import FixedTTFont
 
 # Plain data, so a forked worker inherits a consistent copy; only the lock is renewed in the child.
@@ -157,15 +157,31 @@ def _read_face(path: Path, digest: str) -> TTFontFace:
 
 
 def cmap_of(path: Path, digest: str) -> frozenset[int]:
-    """The code points the file has; the file parsed when first asked."""
+    """The code points the file has, read when first asked: from its character map alone where
+    that gives what parsing it would (``fontparse.quick_code_points``: a font looked up in, never
+    drawn with, is not parsed; the build's glyph audit read the code font's four files in full),
+    else the file parsed."""
     cmap = _cmaps.get(digest)
     if cmap is None:
         with _lock:
             if digest not in _cmaps:
-                face = _faces[digest] = _read_face(path, digest)
-                _cmaps[digest] = frozenset(face.charToGlyph)
+                points = _quick_code_points(path)
+                if points is None:
+                    face = _faces[digest] = _read_face(path, digest)
+                    points = frozenset(face.charToGlyph)
+                _cmaps[digest] = points
             cmap = _cmaps[digest]
     return cmap
+
+
+def _quick_code_points(path: Path) -> frozenset[int] | None:
+    try:
+        return quick_code_points(str(path))
+    except Exception as exc:  # noqa: BLE001 - ReportLab's reader fails on damaged files with assorted errors
+        interrupt = _interrupt_behind(exc)
+        if interrupt is not None:
+            raise interrupt from None
+        return None     # parsed in full: which gives the file's own error (or the style's ``later`` problem)
 
 
 def face_of(name: str, path: Path, digest: str) -> TTFontFace:
