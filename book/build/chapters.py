@@ -8,6 +8,7 @@ glyph audit), and reads them meanwhile.
 """
 from __future__ import annotations
 
+import importlib
 import os
 from typing import TYPE_CHECKING
 
@@ -170,6 +171,9 @@ def make_chapters(loaded: Loaded, options: Options, book: Compendium, reporter: 
     if shared is not None:
         shared.open()       # the workers forked, knowing the jobs and the one-pagers: the jobs first
         loaded.converter.keep()     # (the slowest write of a cold build: not before they are)
+    for writer in chosen:
+        for module in writer.later_modules:
+            importlib.import_module(module)
     results = flatten(Intake(loaded, book, every, told).take(running, len(jobs)))
     check_chapters(loaded, results, reporter)
     made = {r.key: r.chunk for r in results if r.chunk is not None}

@@ -193,7 +193,9 @@ class Conversion:
 def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> None:
     """What the build's first job would do before its work, done while this process would wait
     for pandoc; before the workers are forked, so that none of them does it again:
-    - the writers' chapter modules imported (the EPUB's, with ebooklib and lxml: 15 ms);
+    - the writers' chapter modules imported (the EPUB's chapters' markup; what the writers
+      need after the jobs, ebooklib and lxml among it, is imported once the workers are forked:
+      ``Writer.later_modules``);
     - the body text's fonts read and registered, and the characters most texts bring looked up
       in them (``pdfinline.know_common``): the job timed in this process took 36 ms, now 27 (the
       style's other families, the code font's, are read where they are first drawn with);

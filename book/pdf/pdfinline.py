@@ -9,10 +9,10 @@ mail and phone addresses and to places in the book become links.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.pdfbase import pdfmetrics
 
+from book.core.textutil import xml_escape
 from book.document import ast
 from book.document import maths
 from book.document.images import SVG_MIME
@@ -70,11 +70,8 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-_QUOTE = {'"': "&quot;"}
-
-
 def escape(text: str) -> str:
-    return _xml_escape(clean(text), _QUOTE)
+    return xml_escape(clean(text), quote=True)
 
 
 _DRAWABLE: dict[str, set[str]] = {}   # font name -> characters known to have a glyph in it
@@ -148,7 +145,7 @@ class InlineMarkup:
         if _all_drawable(self.style.fonts, font_name, text):
             shaped = _shaped(text, font_name)
             # (cleaned already, unless shaping gave other characters)
-            return _xml_escape(shaped, _QUOTE) if shaped is text else escape(shaped)
+            return xml_escape(shaped, quote=True) if shaped is text else escape(shaped)
         out = []
         for run, fallback in self.style.fonts.split_by_font(text, font_name):
             piece = escape(_shaped(run, fallback or font_name))

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
+from book.core.textutil import xml_escape as escape
 from book.pdf.pdfobjects import ObjectWriter, array, name, ref, text
 from book.pdf.pdfnodes import MCR, ROLE_MAP, Annot, Node
 

@@ -50,6 +50,9 @@ class Writer:
     # build (the web edition, which keeps the others itself); "" for none.
     chapter_documents = ""
     document_modules: tuple[str, ...] = ()      # what ``chapter_document`` imports: before workers fork
+    # what ``begin`` and ``write`` import: by the build's process once the workers are forked, while
+    # they typeset (before the fork, the build's process is what the workers wait for)
+    later_modules: tuple[str, ...] = ()
     documents_made = ""         # what ``-v`` calls the documents the jobs made for it, e.g. "EPUB chapters written"
     places: tuple[str, ...] = ()   # the names it writes at in the output folder (files or folders)
     check_step = ""             # what the progress line says while ``check`` runs (it may wait)

@@ -10,7 +10,8 @@ class EpubWriter(Writer):
     name = "epub"
     help = "the same book as an EPUB 3 for e-readers and screen readers (compendium.epub)"
     chapter_documents = "every"
-    document_modules = ("book.writers.epub.epub", "book.writers.markup.html")
+    document_modules = ("book.writers.markup.html",)
+    later_modules = ("book.writers.epub.epub",)     # ebooklib, lxml, Pillow's drawing (the cover): 25 ms
     documents_made = "EPUB chapters written"
     places = ("compendium.epub",)
     write_step = "writing the EPUB"
