@@ -139,8 +139,9 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
             if problems or any(source.label not in converter.keys for source in sources):
                 # (a source refused before pandoc read it, empty or not text: no chapter to make)
                 conversion.finish(problems)       # every problem at once, the style's first
-            if not conversion.done():
-                _prepare_while_pandoc_works(options, style)
+            # (also when pandoc is done already: a fast pandoc once made the build skip this, and
+            # read every family's fonts before the fork, the code font's for nothing)
+            _prepare_while_pandoc_works(options, style)
             maker = TextMaker(converter, options.sources, index, style.page)
             front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
             chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
@@ -191,8 +192,8 @@ class Conversion:
 
 
 def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> None:
-    """What the build's first job would do before its work, done while this process would wait
-    for pandoc; before the workers are forked, so that none of them does it again:
+    """What the build's first job would do before its work, done before the workers are forked
+    (so that none of them does it again), while pandoc reads if it still does:
     - the writers' chapter modules imported (the EPUB's chapters' markup; what the writers
       need after the jobs, ebooklib and lxml among it, is imported once the workers are forked:
       ``Writer.later_modules``);
