@@ -74,3 +74,28 @@ def test_what_the_users_cache_gives_is_taken_only_when_it_is_a_rate():
     running = _started([1] * 5)         # the rest would save 0.4 s at that rate: worth the workers
     assert not running.done and running.pool is not None
     assert running.results() == [1] * 5
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_a_function_is_given_a_process_of_its_own_only_when_it_takes_several_starts_of_one():
+    """``Background``: the EPUB of a small edition is made in the build's process (a process of
+    its own, forked late in the build, cost more than the EPUB: ``BACKGROUND_WORTH``); a large
+    edition's is made beside the build. Its rate is per unit of weight (the EPUB's chapters)."""
+    import os
+
+    kind = workers._kind(_pid)
+    try:
+        workers._RATES[kind] = 0.01        # seconds per chapter, as an earlier build measured
+        small = workers.Background(_pid, weight=5)      # 0.05 s: less than 4 starts of 0.05 s
+        assert small.pool is None and small.result() == os.getpid()
+        assert workers._RATES[kind] < 0.01, "measured again here, per unit of weight"
+        workers._RATES[kind] = 0.01
+        large = workers.Background(_pid, weight=50)     # 0.5 s: more than 4 starts
+        assert large.pool is not None and large.result() != os.getpid()
+    finally:
+        workers._RATES.pop(kind, None)

@@ -26,6 +26,7 @@ from book.model.assemble import chapter_text
 from book.build.editorial import check_alt_text, check_repeats, check_resolution, check_summary
 from book.core.cache import digest, long_lived
 from book.core.errors import Problem, Problems, Reporter, Warning_
+from book.core.textutil import distinct_characters
 from book.document.images import ImageChecker, ImageInfo
 from book.model.publication import Chapter, ChapterText, cuts_of, toc_headings
 from book.model.transforms import Context, prepare
@@ -141,7 +142,7 @@ class TextMaker:
             stat = os.stat(image)
             shown.append((image, stat.st_size, stat.st_mtime_ns))
         facts = Facts(reporter.warnings, shown, dict(images.infos), [(p.src, p.alt) for p in ctx.pictures], ctx.block_ids,
-                      toc_headings(text.blocks), "".join(set(raw.decode("utf-8"))))
+                      toc_headings(text.blocks), distinct_characters(raw))
         return text, facts, []
 
     def loader(self, chapter: Chapter) -> ChapterText:

@@ -26,7 +26,7 @@ class EpubWriter(Writer):
 
         given = self.given
         self.running = Background(write_epub, given.loaded, given.page_map, given.options,
-                                  given.per_chapter.get(self.name, {}))
+                                  given.per_chapter.get(self.name, {}), weight=len(given.loaded.publication.chapters))
 
     def write(self) -> dict[str, bytes]:
         from book.writers.epub.epub import A11Y_CONFORMANCE, conformance_gaps
