@@ -1,6 +1,7 @@
 """The EPUB 3 in the writer table: each chapter's XHTML is made by the build's jobs beside its
-typesetting (``chapter_documents``); the book is put together here, in the background while the
-compendium is assembled."""
+typesetting (``chapter_documents``); the book is put together here once the pages are known
+(``workers.Background``): beside the build in a process of its own when it is large, else in the
+build's process at once, while the workers still draw the one-pagers."""
 from __future__ import annotations
 
 from book.writers.registry import Writer, register
