@@ -11,6 +11,7 @@ import time
 import pytest
 
 from book.core import workers
+from book.core.background import Background
 
 RATE = 0.02         # seconds per unit of weight
 START = 0.05        # what a worker costs to start, as this process knows it: two cost 0.1 s
@@ -91,11 +92,11 @@ def test_a_function_is_given_a_process_of_its_own_only_when_it_takes_several_sta
     kind = workers._kind(_pid)
     try:
         workers._RATES[kind] = 0.01        # seconds per chapter, as an earlier build measured
-        small = workers.Background(_pid, weight=5)      # 0.05 s: less than 4 starts of 0.05 s
+        small = Background(_pid, weight=5)      # 0.05 s: less than 4 starts of 0.05 s
         assert small.pool is None and small.result() == os.getpid()
         assert workers._RATES[kind] < 0.01, "measured again here, per unit of weight"
         workers._RATES[kind] = 0.01
-        large = workers.Background(_pid, weight=50)     # 0.5 s: more than 4 starts
+        large = Background(_pid, weight=50)     # 0.5 s: more than 4 starts
         assert large.pool is not None and large.result() != os.getpid()
     finally:
         workers._RATES.pop(kind, None)

@@ -96,3 +96,24 @@ def test_results_asked_for_before_the_workers_are_forked_fork_them():
     results = running.results()
     assert [item for _, item, _, _ in results] == list(range(6))
     assert os.getpid() not in {pid for *_, pid, _ in results} and shared.opened
+
+
+def _niceness(batch, context):
+    time.sleep(0.02)
+    return [(context, os.nice(0)) for _ in batch]
+
+
+def test_a_shared_worker_gives_way_to_the_build_once_it_turns_to_yielding_work():
+    """The book's jobs at the build's own priority; the one-pagers, which nothing waits for until
+    the book is assembled, at a lower one (``YIELDING_NICENESS``): the build's process, assembling
+    the book and the EPUB meanwhile, is not slowed by them."""
+    base = os.nice(0)
+    shared = workers.SharedWorkers()
+    later = workers.start_parallel(_niceness, list(range(6)), context="pages", jobs=2, weights=[6] * 6,
+                                   yielding=True, fed=lambda item: item, shared=shared)
+    urgent = workers.start_parallel(_niceness, list(range(6)), context="jobs", jobs=2, weights=[6] * 6, shared=shared)
+    shared.open()
+    jobs, pages = urgent.results(), later.results()
+    assert {nice for _, nice in jobs} == {base}
+    assert {nice for _, nice in pages} == {min(base + workers.YIELDING_NICENESS, 19)}
+    assert os.nice(0) == base, "the build's own process keeps its priority"

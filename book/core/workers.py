@@ -37,16 +37,10 @@ YIELDING_NICENESS = 10    # a yielding worker's: the kernel then gives it about 
 # half again since the build does that while pandoc works (``reading``); a second item timed is
 # as long again with a core idle (20 case studies: 30 ms)
 CLEAR_MARGIN = 2
-# What one function must take, in starts of a process, to be given a process of its own
-# (``Background``): forked late in a build, that process also pays its own first-use costs and
-# copies on first touch much of what the build holds by then, and the build's process copies its
-# own pages as it goes on (an EPUB of 20 case studies: 25 ms here, 60 in a process of its own,
-# and 30 ms more of the kernel's time; the build 20 ms faster without it, 0.4 s slower at 1,000)
-BACKGROUND_WORTH = 4
 FED_SHARE = 6            # a fed run's batches: each about a 6 x jobs-th of the work still to come
 _RATES: dict[str, float] = {}    # kind of work -> seconds per unit of weight, as last measured here
 
-_RUNS: dict[int, tuple] = {}     # run -> (function, context), inherited by the workers forked for it
+_RUNS: dict[int, tuple] = {}     # run -> (function, context, yielding), inherited by the workers forked for it
 _LIVE: list[ProcessPoolExecutor] = []     # the pools this process has started and not yet shut down
 
 
@@ -59,6 +53,7 @@ def _start_worker(parent: int, main_thread: bool, yielding: bool = False) -> Non
     first, and it has the time they leave."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if yielding:
+        _niced_in[0] = os.getpid()
         with suppress(OSError):
             os.nice(YIELDING_NICENESS)
     if main_thread and die_with_parent.available:
@@ -139,7 +134,7 @@ class Running:
         jobs = min(jobs, len(self.rest))
         self.batches = batches_of(self.rest, self.weights, jobs, FED_SHARE if fed else 2)
         self.run = id(self)
-        _RUNS[self.run] = (work, context)
+        _RUNS[self.run] = (work, context, yielding)
         if shared is not None and shared.take(self, jobs):
             self.shared = shared        # started when its workers are forked (``SharedWorkers.open``)
             return
@@ -345,55 +340,19 @@ def _run_batch(run: int, batch: list) -> tuple[float, list]:
         # copies the build's memory into the worker's).
         gc.freeze()
         _frozen_in[0] = os.getpid()
-    work, context = _RUNS[run]
+    work, context, yielding = _RUNS[run]
+    if yielding and _niced_in[0] != os.getpid():
+        # A shared worker that turns to work nothing waits for soon (the one-pagers, after the
+        # book's jobs, which are all handed out before it) gives way from then on to the build's
+        # process, whose own work (the EPUB, the PDF's assembly) is then what the build waits for
+        # (20 case studies 17 ms sooner, the archive 39 ms).
+        _niced_in[0] = os.getpid()
+        with suppress(OSError):
+            os.nice(YIELDING_NICENESS)
     started = time.perf_counter()
     results = work(batch, context)
     return time.perf_counter() - started, results      # the time, for this kind of work's rate
 
 
 _frozen_in = [0]     # the process whose inherited objects were frozen
-
-
-class Background:
-    """``function(*args)`` in a forked process while this one goes on; ``result()`` waits for
-    it. Without fork, or when the function is known to take less than a process of its own
-    costs (``BACKGROUND_WORTH``: an EPUB of a small edition, or after a one-source edit in watch
-    mode), it runs in this process at once: while the workers still draw (the one-pagers), not
-    after them with a core idle (20 case studies: the build 25 ms sooner). What it raises is
-    raised by ``result()`` either way. ``weight``: how much work it is (the EPUB's, its
-    chapters), for its rate measured on other work of its kind."""
-
-    def __init__(self, function, *args, weight: float = 1):
-        self.function, self.args, self.weight = function, args, weight
-        self.pool = None
-        worth = _RATES.get(_kind(function), float("inf")) * weight > BACKGROUND_WORTH * START_COST[0]
-        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1 and worth:
-            self.run = id(self)
-            _RUNS[self.run] = (lambda batch, context: [function(*args)], None)
-            self.pool = _pool(1)
-            self.future = self.pool.submit(_run_batch, self.run, [None])
-        else:
-            self._done_here()
-
-    def _done_here(self) -> None:
-        started = time.perf_counter()
-        self._value, self._error = None, None
-        try:
-            self._value = self.function(*self.args)
-        except Exception as error:      # noqa: BLE001 - raised when the result is asked for (Ctrl-C at once)
-            self._error = error
-        else:
-            _note_rate(self.function, time.perf_counter() - started, self.weight)
-
-    def result(self):
-        if self.pool is None:
-            if self._error is not None:
-                raise self._error
-            return self._value
-        try:
-            seconds, results = self.future.result()
-            _note_rate(self.function, seconds, self.weight)
-            return results[0]
-        finally:
-            _shut(self.pool)
-            _RUNS.pop(self.run, None)
+_niced_in = [0]      # the process that gave way to the build's (a yielding worker)

@@ -1,6 +1,6 @@
 """The EPUB 3 in the writer table: each chapter's XHTML is made by the build's jobs beside its
 typesetting (``chapter_documents``); the book is put together here once the pages are known
-(``workers.Background``): beside the build in a process of its own when it is large, else in the
+(``background.Background``): beside the build in a process of its own when it is large, else in the
 build's process at once, while the workers still draw the one-pagers."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class EpubWriter(Writer):
         return relative == "compendium.epub"
 
     def begin(self) -> None:
-        from book.core.workers import Background
+        from book.core.background import Background
         from book.writers.epub.epub import write_epub
 
         given = self.given
