@@ -345,7 +345,7 @@ def _run_batch(run: int, batch: list) -> tuple[float, list]:
         # A shared worker that turns to work nothing waits for soon (the one-pagers, after the
         # book's jobs, which are all handed out before it) gives way from then on to the build's
         # process, whose own work (the EPUB, the PDF's assembly) is then what the build waits for
-        # (20 case studies 17 ms sooner, the archive 39 ms).
+        # (20 case studies 13-17 ms sooner, the archive 39 ms).
         _niced_in[0] = os.getpid()
         with suppress(OSError):
             os.nice(YIELDING_NICENESS)
