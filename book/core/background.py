@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 
-from book.core.workers import _RATES, _RUNS, START_COST, _kind, _note_rate, _pool, _run_batch, _shut, jobs_available
+from book.core import workers     # (its pools' plumbing, and what it has measured: read when used)
 
 # What one function must take, in starts of a process, to be given a process of its own: forked
 # late in a build, that process also pays its own first-use costs and copies on first touch much
@@ -28,12 +28,12 @@ class Background:
     def __init__(self, function, *args, weight: float = 1):
         self.function, self.args, self.weight = function, args, weight
         self.pool = None
-        worth = _RATES.get(_kind(function), float("inf")) * weight > BACKGROUND_WORTH * START_COST[0]
-        if "fork" in multiprocessing.get_all_start_methods() and jobs_available() > 1 and worth:
+        worth = workers._RATES.get(workers._kind(function), float("inf")) * weight > BACKGROUND_WORTH * workers.START_COST[0]
+        if "fork" in multiprocessing.get_all_start_methods() and workers.jobs_available() > 1 and worth:
             self.run = id(self)
-            _RUNS[self.run] = (lambda batch, context: [function(*args)], None, False)
-            self.pool = _pool(1)
-            self.future = self.pool.submit(_run_batch, self.run, [None])
+            workers._RUNS[self.run] = (lambda batch, context: [function(*args)], None, False)
+            self.pool = workers._pool(1)
+            self.future = self.pool.submit(workers._run_batch, self.run, [None])
         else:
             self._done_here()
 
@@ -45,7 +45,7 @@ class Background:
         except Exception as error:      # noqa: BLE001 - raised when the result is asked for (Ctrl-C at once)
             self._error = error
         else:
-            _note_rate(self.function, time.perf_counter() - started, self.weight)
+            workers._note_rate(self.function, time.perf_counter() - started, self.weight)
 
     def result(self):
         if self.pool is None:
@@ -54,8 +54,8 @@ class Background:
             return self._value
         try:
             seconds, results = self.future.result()
-            _note_rate(self.function, seconds, self.weight)
+            workers._note_rate(self.function, seconds, self.weight)
             return results[0]
         finally:
-            _shut(self.pool)
-            _RUNS.pop(self.run, None)
+            workers._shut(self.pool)
+            workers._RUNS.pop(self.run, None)
