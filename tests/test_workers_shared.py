@@ -117,3 +117,12 @@ def test_a_shared_worker_gives_way_to_the_build_once_it_turns_to_yielding_work()
     assert {nice for _, nice in jobs} == {base}
     assert {nice for _, nice in pages} == {min(base + workers.YIELDING_NICENESS, 19)}
     assert os.nice(0) == base, "the build's own process keeps its priority"
+
+
+def test_yielding_work_in_a_pool_of_its_own_runs_at_the_lower_priority_too():
+    base = os.nice(0)
+    running = workers.start_parallel(_niceness, list(range(4)), context="pages", jobs=2, weights=[6] * 4, yielding=True)
+    assert running.pool is not None
+    assert {nice for _, nice in running.results()} == {min(base + workers.YIELDING_NICENESS, 19)}
+    urgent = workers.start_parallel(_niceness, list(range(4)), context="jobs", jobs=2, weights=[6] * 4)
+    assert {nice for _, nice in urgent.results()} == {base}

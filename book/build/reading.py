@@ -141,7 +141,7 @@ def read(options: Options, reporter: Reporter, progress: Progress, cache: BuildC
                 conversion.finish(problems)       # every problem at once, the style's first
             # (also when pandoc is done already: a fast pandoc once made the build skip this, and
             # read every family's fonts before the fork, the code font's for nothing)
-            _prepare_while_pandoc_works(options, style)
+            _prepare_before_the_fork(options, style)
             maker = TextMaker(converter, options.sources, index, style.page)
             front = [front_chapter(n, fm) for n, fm in enumerate(index.edition.front_matter, 1)]
             chapters = {cs.id: case_chapter(cs, index.organisations) for cs in index.case_studies}
@@ -191,7 +191,7 @@ class Conversion:
             raise UserError(problems)
 
 
-def _prepare_while_pandoc_works(options: Options, style: HouseStyle | None) -> None:
+def _prepare_before_the_fork(options: Options, style: HouseStyle | None) -> None:
     """What the build's first job would do before its work, done before the workers are forked
     (so that none of them does it again), while pandoc reads if it still does:
     - the writers' chapter modules imported (the EPUB's chapters' markup; what the writers

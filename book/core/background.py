@@ -21,9 +21,9 @@ class Background:
     it. Without fork, or when the function is known to take less than a process of its own
     costs (``BACKGROUND_WORTH``: an EPUB of a small edition, or after a one-source edit in watch
     mode), it runs in this process at once: while the workers still draw (the one-pagers), not
-    after them with a core idle. What it raises is
-    raised by ``result()`` either way. ``weight``: how much work it is (the EPUB's, its
-    chapters), for its rate measured on other work of its kind."""
+    after them with a core idle. What it raises is raised by ``result()`` either way.
+    ``weight``: how much work it is (the EPUB's, its chapters), for its rate measured on other
+    work of its kind."""
 
     def __init__(self, function, *args, weight: float = 1):
         self.function, self.args, self.weight = function, args, weight

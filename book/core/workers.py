@@ -44,28 +44,22 @@ _RUNS: dict[int, tuple] = {}     # run -> (function, context, yielding), inherit
 _LIVE: list[ProcessPoolExecutor] = []     # the pools this process has started and not yet shut down
 
 
-def _start_worker(parent: int, main_thread: bool, yielding: bool = False) -> None:
+def _start_worker(parent: int, main_thread: bool) -> None:
     """A worker ignores Ctrl-C (the terminal sends it to every process of the build: the build
     answers it, once) and, on Linux, is killed when the build dies, even by SIGKILL: a killed
     build's workers ran on for a minute. The signal comes when the thread that forked the worker
-    ends, so it is asked for only when that thread is the main one. A ``yielding`` worker (work
-    nothing waits for soon) runs at a lower priority: the cores go to the build's critical path
-    first, and it has the time they leave."""
+    ends, so it is asked for only when that thread is the main one."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if yielding:
-        _niced_in[0] = os.getpid()
-        with suppress(OSError):
-            os.nice(YIELDING_NICENESS)
     if main_thread and die_with_parent.available:
         die_with_parent()
         if os.getppid() != parent:       # the build died before the request was made
             os._exit(1)
 
 
-def _pool(jobs: int, yielding: bool = False) -> ProcessPoolExecutor:
+def _pool(jobs: int) -> ProcessPoolExecutor:
     main = threading.current_thread() is threading.main_thread()
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(), main, yielding))
+                               initializer=_start_worker, initargs=(os.getpid(), main))
     _LIVE.append(pool)
     return pool
 
@@ -139,7 +133,7 @@ class Running:
             self.shared = shared        # started when its workers are forked (``SharedWorkers.open``)
             return
         # forked now, before this process goes on: the workers see the build as it is here
-        self.start_on(_pool(jobs, yielding), jobs)
+        self.start_on(_pool(jobs), jobs)
 
     def start_on(self, pool: ProcessPoolExecutor, jobs: int, gate: Gate | None = None) -> None:
         """Its batches handed to ``pool``'s workers (``gate``: a shared pool's, which its runs'
@@ -342,10 +336,11 @@ def _run_batch(run: int, batch: list) -> tuple[float, list]:
         _frozen_in[0] = os.getpid()
     work, context, yielding = _RUNS[run]
     if yielding and _niced_in[0] != os.getpid():
-        # A shared worker that turns to work nothing waits for soon (the one-pagers, after the
-        # book's jobs, which are all handed out before it) gives way from then on to the build's
-        # process, whose own work (the EPUB, the PDF's assembly) is then what the build waits for
-        # (20 case studies 13-17 ms sooner, the archive 39 ms).
+        # A worker that turns to work nothing waits for soon (the one-pagers: in a pool of their
+        # own, or in the build's shared one after the book's jobs, which are all handed out before
+        # them) runs at a lower priority from then on: the cores go first to the build's critical
+        # path, its own process's work (the EPUB, the PDF's assembly), and it has the time they
+        # leave (20 case studies 13-17 ms sooner, the archive 39 ms).
         _niced_in[0] = os.getpid()
         with suppress(OSError):
             os.nice(YIELDING_NICENESS)
