@@ -247,3 +247,54 @@ def test_only_an_organisation_in_no_case_study(edition):
     edit(index, "organisations:\n", "organisations:\n  lonely: {name: Lonely Trust, region: London}\n")
     code, out = check(edition, "--only", "lonely")
     assert_user_error(code, out, "nothing to build")
+
+
+def _with_cover(edition: Path, data: bytes) -> Path:
+    (edition / "art").mkdir(exist_ok=True)
+    (edition / "art" / "cover.png").write_bytes(data)
+    index = edition / "index.yaml"
+    edit(index, "  subtitle: Hearing from Network Members", "  cover_image: art/cover.png\n  subtitle: Hearing from Network Members")
+    return index
+
+
+def _png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
+
+
+def _picture(fmt: str, size=(60, 90)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 48, 135)).save(out, format=fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"this is not a picture", "cannot be read (UnidentifiedImageError): it is corrupt or not a picture; export it again as PNG or JPEG"),
+    (_picture("PNG")[:-200], "cannot be read"),            # cut off in the middle of its pixels
+    (_picture("BMP"), "is BMP: convert it to PNG or JPEG"),
+    # a header that says 9,000 x 9,000 pixels, and nothing after it: refused before anything is decoded
+    (_png_header(9000, 9000), "is 9000 x 9000 pixels, over 40 megapixels: resize it"),
+])
+def test_an_editions_own_cover_that_is_no_usable_picture_is_named_at_its_line(edition, data, says):
+    """The printed cover and the EPUB's draw the edition's own picture: one that is not a PNG,
+    JPEG or GIF they can read stopped the build with a bug report."""
+    index = _with_cover(edition, data)
+    code, out = check(edition)
+    assert_user_error(code, out, f"index.yaml:{line_of(index, 'cover_image')}: edition.cover_image: 'art/cover.png' {says}")
+    assert "bug" not in out
+
+
+def test_an_editions_own_cover_that_is_a_picture_passes(edition):
+    _with_cover(edition, _picture("PNG", (600, 900)))
+    code, out = check(edition)
+    assert code == 0, out

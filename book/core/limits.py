@@ -32,6 +32,8 @@ MAX_XML_PART_BYTES = 4 * MiB        # one XML part uncompressed (pandoc needs ab
 MAX_MEDIA_PART_BYTES = 50 * MiB     # one image or other part that is not XML, uncompressed
 MAX_NODES = 2_000_000               # elements of one source's document (a word and a space are two)
 MAX_NOTES = 20_000                  # footnotes in one source
+# pictures: a 40-megapixel photo is already far more than print needs; refused before decoding
+MAX_PIXELS = 40_000_000
 
 
 def field_limit(name: str) -> int:

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from book.core.limits import MAX_PIXELS
 from book.document import ast
 from book.document import svgimage
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage       # imported where images are opened: not before pandoc starts
 
-# Refuse decompression bombs before decoding: a 40-megapixel photo is already far more than print needs.
-MAX_PIXELS = 40_000_000
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
 SVG_MIME = "image/svg+xml"
 CONVERTED = {"WEBP": "PNG"}          # formats converted (losslessly) to one every output takes

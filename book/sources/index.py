@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from book.core import limits
 from book.core.errors import Problems, Reporter, UserError, Problem, did_you_mean
 from book.core.textutil import slug
 from book.core.yamlload import load_yaml
@@ -281,6 +282,10 @@ def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
     cover = None
     if e.get("cover_image"):
         cover = source_ref(sources_dir, e["cover_image"], label, e.line_of("cover_image"), problems, "cover image")
+        unusable = cover and cover_problem(cover.path)
+        if unusable:
+            problems.add(f"edition.cover_image: '{e['cover_image']}' {unusable}", label, e.line_of("cover_image"))
+            cover = None
     return Edition(
         title=_clean(e["title"]),
         edition=str(e["edition"]),
@@ -294,6 +299,36 @@ def _edition(data, sources_dir, label, ids: set[str], problems) -> Edition:
         front_matter=front,
         parts=parts,
     )
+
+
+COVER_FORMATS = ("PNG", "JPEG", "GIF")      # what the printed cover and the EPUB's both take
+
+
+def cover_problem(path: Path) -> str | None:
+    """Why the edition's own cover picture cannot be printed or put in the EPUB, or None. (Its
+    pictures are only read when an edition has one: Pillow is not imported before pandoc
+    starts otherwise.)"""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                fmt, (width, height) = img.format, img.size
+                if width * height > limits.MAX_PIXELS:
+                    return f"is {width} x {height} pixels, over {limits.MAX_PIXELS // 1_000_000} megapixels: resize it"
+                img.verify()
+            with Image.open(path) as img:       # (verify reads the structure alone: a cut-off file passes it)
+                img.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"is over {limits.MAX_PIXELS // 1_000_000} megapixels: resize it"
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"cannot be read ({type(exc).__name__}): it is corrupt or not a picture; export it again as PNG or JPEG"
+    if fmt not in COVER_FORMATS:
+        return f"is {fmt}: convert it to PNG or JPEG"
+    return None
 
 
 def _front_matter(items, sources_dir: Path, label: str, problems: Problems) -> tuple[FrontMatter, ...]:
